@@ -1,0 +1,32 @@
+"""Errors the desk sees. Each says where, what, and a hint, on one line.
+
+`InputError` is for bad input (usage: exit 2; content: exit 1). Bugs are ordinary exceptions
+and are not caught here.
+"""
+
+from __future__ import annotations
+
+USAGE = 2
+CONTENT = 1
+
+
+class InputError(Exception):
+    """A problem with what the desk gave us. `str()` is the one line printed on stderr."""
+
+    def __init__(self, what: str, where: str = "", hint: str = "", exit_code: int = CONTENT):
+        self.what = what
+        self.where = where
+        self.hint = hint
+        self.exit_code = exit_code
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        text = f"{self.where}: {self.what}" if self.where else self.what
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return " ".join(text.split())  # always one line
+
+
+class UsageError(InputError):
+    def __init__(self, what: str, where: str = "", hint: str = ""):
+        super().__init__(what, where, hint, exit_code=USAGE)

@@ -1,0 +1,122 @@
+"""The article as the desk wrote it: frozen dataclasses, no behaviour.
+
+`layout.article` builds these from article.yaml (validated against the one schema table);
+everything downstream reads them and never mutates them. Text fields hold the text *after*
+normalisation (see `layout.normalize`); `Source` remembers where each came from so that a
+finding can point back at `article.yaml:LINE:COL` and the field path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value stands in the input: file, 1-based line and column, field path."""
+
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    path: str = ""  # e.g. "sections[2].paragraphs[0]"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{where} {self.path}".strip()
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of text with its origin. `text` is normalised; `raw` is what the YAML said."""
+
+    text: str
+    source: Source = field(default_factory=Source, compare=False)
+    raw: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Values for the 报眉. The seed does not give them; `sample` marks placeholder values."""
+
+    paper: str
+    date: str  # ISO date, YYYY-MM-DD
+    page: int
+    page_name: str  # 版名, e.g. 专版
+    editor: str = ""  # 责编
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class Headline:
+    kicker: Text | None  # 引题
+    title: tuple[Text, ...]  # 主题: one or more phrases (对仗 halves), set on one line with a 1-em space
+    subtitle: Text | None = None  # 副题
+
+
+@dataclass(frozen=True)
+class Credit:
+    role: str  # 文 / 图 / 版式 / 摄影 ...
+    name: Text  # 张星, 本报记者 焦海洋
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A block's cell rectangle on a named grid (`basic` or `body`); any field may be None = automatic."""
+
+    col: int | None = None
+    span: int | None = None
+    row: int | None = None
+    rows: int | None = None
+    grid: str = "basic"
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: str
+    file: str  # path, relative to the article file
+    caption: Text
+    credit: Text | None = None
+    focus: tuple[float, float] = (0.5, 0.5)  # focal point, fractions of width/height from top-left
+    group: str = "lead"  # which photo group (seed order): "lead" after the lead paragraph, "end" after the body
+    place: Placement | None = None
+    source: Source = field(default_factory=Source, compare=False)
+
+
+@dataclass(frozen=True)
+class Sidebar:
+    title: Text
+    items: tuple[Text, ...]
+    place: Placement | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: tuple[Text, ...]  # 小标题 phrases (对仗 halves)
+    paragraphs: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    template: str  # template name (broadsheet, tabloid) or path to a template YAML
+    edition: Edition
+    headline: Headline
+    byline: tuple[Credit, ...]
+    sidebar: Sidebar | None
+    lead: tuple[Text, ...]  # lead paragraphs (导语), before the first section
+    sections: tuple[Section, ...]
+    photos: tuple[Photo, ...]
+    body_columns: int | None = None  # 变栏: number of body columns over the type area; None = template default
+    slug: str = "article"
+    base_dir: str = "."  # folder of the article file; photo paths are relative to it
+    source_file: str = ""
+    options: tuple[tuple[str, object], ...] = ()  # free-form layout options (name, value), validated by schema
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One preflight/normalisation/validation finding."""
+
+    severity: str  # "error" | "warning" | "info"
+    code: str  # short stable id, e.g. "overflow", "missing-glyph", "normalised"
+    message: str
+    where: str = ""  # "article.yaml:12:5 sections[2].paragraphs[0]" or "block photo-3"

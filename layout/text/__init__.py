@@ -1,0 +1,1 @@
+"""Chinese line composition: character classes, break rules, justification (pure functions)."""
