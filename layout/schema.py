@@ -388,7 +388,7 @@ def type_words(spec: Field) -> str:
     if spec.kind == "map":
         return "mapping"
     if spec.kind == "enum":
-        return "one of " + " | ".join(f"`{c}`" for c in spec.choices)
+        return "one of " + ", ".join(f"`{c}`" for c in spec.choices)
     base = {"text": "text", "str": "string", "int": "integer", "float": "number", "bool": "true/false",
             "date": "date YYYY-MM-DD"}[spec.kind]
     if spec.min is not None or spec.max is not None:

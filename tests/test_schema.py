@@ -1,0 +1,312 @@
+"""The generic schema mechanism (layout.schema) on small tables, and the article table's docs."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import yaml
+
+from layout.errors import InputError, UsageError
+from layout.schema import ARTICLE, Field, build, describe, load_yaml_node, validate
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+POINT = Field("point", "map", "a point", fields=(
+    Field("x", "float", "x position", required=True, min=0, max=1),
+    Field("y", "float", "y position", default=0.5, min=0, max=1),
+))
+SCHEMA = Field("root", "map", "test root", fields=(
+    Field("name", "text", "a name", required=True),
+    Field("count", "int", "how many", default=3, min=1, max=9),
+    Field("flag", "bool", "a switch", default=False),
+    Field("when", "date", "a day", nullable=True),
+    Field("mode", "enum", "a mode", default="fast", choices=("fast", "slow")),
+    Field("note", "text", "optional note", nullable=True),
+    Field("words", "list", "some words", scalar_ok=True, item=Field("word", "text", "a word")),
+    Field("pair", "list", "two numbers", default=(0.0, 1.0), min_items=2, max_items=2,
+          item=Field("n", "float", "a number")),
+    Field("points", "list", "points", unique="id", item=Field("pt", "map", "a point", fields=(
+        Field("id", "str", "id", required=True, pattern=r"[a-z]+", pattern_hint="lower-case letters"),
+        Field("at", "map", "where", nullable=True, fields=POINT.fields),
+    ))),
+    POINT,
+))
+
+
+def node(text: str) -> yaml.Node:
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def error(text: str) -> InputError:
+    with pytest.raises(InputError) as info:
+        build(node(text), SCHEMA, "t.yaml")
+    message = str(info.value)
+    assert "\n" not in message
+    assert "Traceback" not in message
+    return info.value
+
+
+def test_defaults_are_filled_and_values_typed():
+    built = build(node("name: 甲\npoint: {x: 0.25}\n"), SCHEMA, "t.yaml")
+    v = built.value
+    assert v["name"] == "甲"
+    assert v["count"] == 3 and v["flag"] is False and v["mode"] == "fast"
+    assert v["when"] is None and v["note"] is None
+    assert v["words"] == () and v["pair"] == (0.0, 1.0) and v["points"] == ()
+    assert v["point"] == {"x": 0.25, "y": 0.5}
+
+
+def test_sources_carry_line_column_and_path():
+    text = "name: 甲\nwords:\n  - 一\n  - 二\n"
+    built = build(node(text), SCHEMA, "t.yaml")
+    src = built.source("words[1]")
+    assert (src.file, src.line, src.column, src.path) == ("t.yaml", 4, 5, "words[1]")
+    assert str(src) == "t.yaml:4:5 words[1]"
+    # A defaulted key points at its nearest written ancestor, keeping its own path.
+    assert built.source("point.y").path == "point.y"
+    assert built.source("point.y").line == 1
+
+
+def test_scalar_accepted_as_one_item_list():
+    v = build(node("name: 甲\nwords: 只有一个\n"), SCHEMA, "t.yaml").value
+    assert v["words"] == ("只有一个",)
+
+
+def test_date_becomes_iso_text():
+    assert build(node("name: a\nwhen: 2021-01-18\n"), SCHEMA, "").value["when"] == "2021-01-18"
+    assert build(node("name: a\nwhen: '2021-01-18'\n"), SCHEMA, "").value["when"] == "2021-01-18"
+    assert "expected a date" in str(error("name: a\nwhen: 2021-02-30x\n"))
+    assert "expected a date" in str(error("name: a\nwhen: 2021-01-18 10:00:00\n"))
+
+
+@pytest.mark.parametrize("text, where, fragment", [
+    ("name: [a, b]\n", "t.yaml:1:7 name", "expected text, found a list"),
+    ("name: 8\n", "t.yaml:1:7 name", "expected text, found a whole number (8)"),
+    ("name: a\ncount: many\n", "t.yaml:2:8 count", "expected a whole number"),
+    ("name: a\ncount: 2.5\n", "t.yaml:2:8 count", "expected a whole number"),
+    ("name: a\ncount: true\n", "t.yaml:2:8 count", "expected a whole number"),
+    ("name: a\nflag: 1\n", "t.yaml:2:7 flag", "expected true or false"),
+    ("name: a\npoint: 3\n", "t.yaml:2:8 point", "expected a mapping"),
+    ("name: a\nwords: {a: 1}\n", "t.yaml:2:8 words", "expected a list"),
+])
+def test_wrong_types_are_located(text, where, fragment):
+    message = str(error(text))
+    assert message.startswith(where + ":"), message
+    assert fragment in message
+
+
+def test_text_number_hint_says_quote_it():
+    assert 'hint: put it in quotes to make it text: "8"' in str(error("name: 8\n"))
+
+
+def test_missing_required_key_names_the_key_and_its_help():
+    err = error("count: 2\n")
+    assert err.where == "t.yaml:1:1 name"
+    assert "missing required key 'name'" in err.what
+    assert "a name" in err.hint
+
+
+def test_required_null_is_an_error():
+    assert "a value is required here" in str(error("name:\n"))
+
+
+def test_unknown_key_suggests_the_closest():
+    err = error("name: a\ncuont: 2\n")
+    assert err.where == "t.yaml:2:1 cuont"
+    assert "unknown key 'cuont'" in err.what
+    assert err.hint == "did you mean 'count'?"
+
+
+def test_unknown_key_without_close_match_lists_keys():
+    err = error("name: a\nzzzzzz: 2\n")
+    assert "known keys: name, count" in err.hint
+
+
+def test_duplicate_mapping_key_is_an_error():
+    err = error("name: a\ncount: 2\ncount: 3\n")
+    assert err.where == "t.yaml:3:1 count"
+    assert "appears twice (first on line 2)" in err.what
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("name: a\ncount: 0\n", "0 is out of range 1–9"),
+    ("name: a\ncount: 40\n", "40 is out of range 1–9"),
+    ("name: a\npoint: {x: 1.5}\n", "1.5 is out of range 0–1"),
+    ("name: a\npoint: {x: -0.1}\n", "-0.1 is out of range 0–1"),
+    ("name: a\npoint: {x: .nan}\n", "is not a finite number"),
+    ("name: a\npair: [1]\n", "needs at least 2 item(s), has 1"),
+    ("name: a\npair: [1, 2, 3]\n", "takes at most 2 item(s), has 3"),
+])
+def test_absurd_values_are_rejected(text, fragment):
+    assert fragment in str(error(text))
+
+
+def test_enum_suggests_the_closest_choice():
+    err = error("name: a\nmode: slwo\n")
+    assert "'slwo' is not one of fast, slow" in err.what
+    assert err.hint == "did you mean 'slow'?"
+
+
+def test_empty_text_is_rejected_but_empty_ok_allows_it():
+    assert "empty text" in str(error("name: '  '\n"))
+    allow = Field("r", "map", "r", fields=(Field("s", "text", "s", default="", empty_ok=True),))
+    assert build(node("s: ''\n"), allow, "").value == {"s": ""}
+
+
+def test_pattern_mismatch_names_the_pattern_in_words():
+    err = error("name: a\npoints: [{id: Bad1}]\n")
+    assert "is not lower-case letters" in err.what
+    assert err.where == "t.yaml:2:15 points[0].id"
+
+
+def test_unique_key_duplicates_point_at_the_second():
+    err = error("name: a\npoints:\n  - id: aa\n  - id: bb\n  - id: aa\n")
+    assert err.where == "t.yaml:5:9 points[2].id"
+    assert "duplicate id 'aa' (also points[0].id)" in err.what
+
+
+def test_nullable_map_null_is_none_and_optional_map_null_is_default():
+    v = build(node("name: a\npoints: [{id: aa, at: null}]\npoint: {x: 0}\n"), SCHEMA, "").value
+    assert v["points"][0]["at"] is None
+    no_point = Field("r", "map", "r", fields=(Field("m", "map", "m", fields=(Field("k", "int", "k", default=1),)),))
+    assert build(node("m:\n"), no_point, "").value == {"m": {"k": 1}}
+
+
+def test_non_string_key_is_rejected():
+    assert "a key must be a plain word" in str(error("name: a\n1: x\n"))
+
+
+def test_top_level_wrong_type():
+    err = error("- a\n- b\n")
+    assert "expected a mapping (key: value), found a list" in err.what
+    assert err.where.startswith("t.yaml:1:1")
+
+
+def test_unsupported_tag_is_an_input_error():
+    assert "cannot read this value" in str(error("name: !!python/name:os.system x\n"))
+
+
+def test_validate_accepts_good_and_raises_on_bad():
+    assert validate(node("name: a\n"), SCHEMA, "t.yaml") is None
+    with pytest.raises(InputError):
+        validate(node("name: a\ncount: 99\n"), SCHEMA, "t.yaml")
+
+
+def test_schema_declaration_mistakes_fail_at_import_time():
+    with pytest.raises(ValueError):
+        Field("x", "colour", "bad kind")
+    with pytest.raises(ValueError):
+        Field("x", "list", "list without item")
+    with pytest.raises(ValueError):
+        Field("x", "map", "twice", fields=(Field("a", "int", "a"), Field("a", "int", "b")))
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def test_load_yaml_node_gives_node_and_text():
+    n, text = load_yaml_node(os.path.join(DATA, "minimal.yaml"))
+    assert isinstance(n, yaml.MappingNode)
+    assert text.startswith("# The smallest valid article")
+
+
+def test_syntax_error_is_located():
+    path = os.path.join(DATA, "syntax_error.yaml")
+    with pytest.raises(InputError) as info:
+        load_yaml_node(path)
+    err = info.value
+    assert err.exit_code == 1
+    assert re.fullmatch(re.escape(path) + r":\d+:\d+", err.where)
+    assert "YAML syntax error" in err.what and "\n" not in str(err)
+
+
+def test_tab_indentation_gets_a_tab_hint(tmp_path):
+    bad = tmp_path / "tab.yaml"
+    bad.write_text("a:\n\tb: 1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_yaml_node(str(bad))
+    assert "tabs" in info.value.hint
+
+
+def _byte_of(name: str, needle: bytes) -> int:
+    with open(os.path.join(DATA, name), "rb") as fh:
+        return fh.read().index(needle)
+
+
+@pytest.mark.parametrize("name, fragment", [
+    ("empty.yaml", "the file is empty"),
+    ("bad_utf8.yaml", f"not valid UTF-8 (byte {_byte_of('bad_utf8.yaml', bytes([0xFF]))}, line 2)"),
+    ("binary.yaml", f"not a text file (NUL byte at byte {_byte_of('binary.yaml', bytes([0]))})"),
+])
+def test_files_that_are_not_yaml_text(name, fragment):
+    with pytest.raises(InputError) as info:
+        load_yaml_node(os.path.join(DATA, name))
+    assert fragment in str(info.value)
+    assert not isinstance(info.value, UsageError)
+
+
+def test_two_documents_are_an_error(tmp_path):
+    two = tmp_path / "two.yaml"
+    two.write_text("a: 1\n---\nb: 2\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_yaml_node(str(two))
+    assert "extra '---'" in info.value.hint
+
+
+def test_bom_is_accepted(tmp_path):
+    f = tmp_path / "bom.yaml"
+    f.write_bytes("\ufeffa: 1\n".encode("utf-8"))
+    n, _ = load_yaml_node(str(f))
+    assert n.value[0][0].value == "a"
+
+
+def test_missing_path_and_folder_are_usage_errors(tmp_path):
+    for path in (str(tmp_path / "nope.yaml"), str(tmp_path)):
+        with pytest.raises(UsageError) as info:
+            load_yaml_node(path)
+        assert info.value.exit_code == 2
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_path_is_a_usage_error(tmp_path):
+    f = tmp_path / "locked.yaml"
+    f.write_text("a: 1\n", encoding="utf-8")
+    f.chmod(0)
+    with pytest.raises(UsageError):
+        load_yaml_node(str(f))
+
+
+# ---------------------------------------------------------------- docs from the same table
+
+
+def _all_fields(spec: Field, path: str = ""):
+    for f in spec.fields:
+        p = f"{path}.{f.name}" if path else f.name
+        yield p, f
+        target = f if f.kind == "map" else (f.item if f.kind == "list" and f.item.kind == "map" else None)
+        if target is not None:
+            yield from _all_fields(target, p + ("[]" if f.kind == "list" else ""))
+
+
+def test_describe_lists_every_key_with_its_help():
+    text = describe(ARTICLE, "article.yaml")
+    for path, f in _all_fields(ARTICLE):
+        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        assert f"| `{f.name}` |" in text, path
+        assert f.help.replace("|", "\\|") in text, path
+        if parent:
+            assert f"## `{parent}`" in text, parent
+
+
+def test_generated_docs_are_up_to_date():
+    import importlib.util
+
+    tool = os.path.join(os.path.dirname(__file__), os.pardir, "tools", "gen_docs.py")
+    spec = importlib.util.spec_from_file_location("gen_docs", tool)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    with open(gen.TARGET, encoding="utf-8") as fh:
+        on_disk = fh.read()
+    assert on_disk == gen.render(), "docs/article-format.md is stale: run python tools/gen_docs.py"
