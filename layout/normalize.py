@@ -270,8 +270,8 @@ def _show(s: str) -> str:
 def normalise(text: str, where: str, *, keep_ideographic_space: bool = False) -> tuple[str, tuple[Finding, ...]]:
     """Normalise `text`; return it and one info Finding per change, located `where` + char offset.
 
-    `keep_ideographic_space` is for display lines (headlines, headings, names) where U+3000 may
-    be deliberate; in running text it is removed between Chinese characters.
+    `keep_ideographic_space` is for display lines (headlines, headings, names), where U+3000 or a
+    space may be deliberate; in running text any blank between Chinese characters is removed.
     """
     if not isinstance(text, str):
         return text, ()
