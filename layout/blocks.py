@@ -1,0 +1,243 @@
+"""The content of each block, set inside its frame: headline band, 报眉, subheads, captions, sidebar.
+
+Pure: each function takes text, a face's metrics and a frame in PDF coordinates and returns
+primitives (`GlyphRun`, `Rule`, `Box`). Sizes and measures come from the template; nothing
+here picks a position on the grid — `compose` does that.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from layout.grid import EM_BOX_ASCENT, Rows
+from layout.page import BLACK, PAPER, Box, GlyphRun, Rule
+from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
+
+WEEKDAYS = "一二三四五六日"
+TITLE_FILL = 0.94  # a headline fills at most this share of the type width
+SIDEBAR_TINT = (0.0, 0.0, 0.0, 0.08)  # 8 % K behind the items: a light, registration-safe tint
+SIDEBAR_BAR = BLACK  # title bar, title knocked out to paper
+CAPTION_OPTIONS = ComposeOptions(indent_em=0.0, align_last="start")
+
+
+def runs_for_line(line: Line, x_pt: float, y_pt: float, face, size_pt: float, kind: str, block: str,
+                  row: int = -1, color=BLACK) -> list[GlyphRun]:
+    """A set line as glyph runs, split where a fallback face has to draw a character."""
+    runs: list[GlyphRun] = []
+    chars: list[str] = []
+    xs: list[float] = []
+    name = None
+    for g in line.glyphs:
+        if g.ch == " " or g.ch == "\u3000":
+            continue  # spaces are positions, not marks
+        f = face.face_for(g.ch) if hasattr(face, "face_for") else face
+        fname = getattr(f, "name", None) or getattr(face, "name", "")
+        if name is not None and fname != name and chars:
+            runs.append(GlyphRun(x_pt, y_pt, name, size_pt, "".join(chars), tuple(xs), color, block, kind, row))
+            chars, xs = [], []
+        name = fname
+        chars.append(g.ch)
+        xs.append(round(g.x_pt, 4))
+    if chars:
+        runs.append(GlyphRun(x_pt, y_pt, name or "", size_pt, "".join(chars), tuple(xs), color, block, kind, row))
+    return runs
+
+
+def phrases_line(phrases: tuple[str, ...], metrics, size_pt: float, gap_em: float = 1.0) -> Line:
+    """Two 对仗 phrases on one line with a 1-em space between them (typography.md §4.3); the
+    space is a position, not a character, so the text stays exactly the desk's."""
+    from layout.text.linebreak import PlacedGlyph
+
+    glyphs, x, start = [], 0.0, 0
+    for i, ph in enumerate(phrases):
+        if i:
+            x += gap_em * size_pt
+        ln = set_line(ph, metrics, size_pt)
+        glyphs += [PlacedGlyph(g.ch, x + g.x_pt, g.advance_pt) for g in ln.glyphs]
+        x += ln.width_pt
+        start += len(ph)
+    return Line(tuple(glyphs), 0, start, x, True)
+
+
+@dataclass(frozen=True)
+class Band:
+    """The headline band: its height in rows and what it draws."""
+
+    rows: int
+    items: tuple
+
+
+def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: tuple[str, ...],
+                  faces: dict, styles: dict, grid: Rows, x0_pt: float, width_pt: float) -> Band:
+    """Kicker, 主题 and byline centred across the type area, stacked with optical spacing,
+    in a whole number of rows plus a white line and a rule under it."""
+    parts: list[tuple[Line, object, float, str]] = []  # line, face, size, kind
+    title_face = faces["headline"]
+    natural = phrases_line(title, title_face, 1.0).width_pt
+    size = min(styles["headline"].size_pt, TITLE_FILL * width_pt / max(natural, 1e-6))
+    size = float(int(size * 2) / 2)  # half-point steps, like a type catalogue
+    if size < styles["headline"].min_size_pt:
+        from layout.errors import InputError
+
+        raise InputError(f"the headline needs {size:.1f} pt to fit the type width, below the template's "
+                         f"{styles['headline'].min_size_pt:g} pt minimum", "headline.title",
+                         "shorten the headline or split it into 引题 and 主题")
+    if kicker:
+        parts.append((set_line(kicker, faces["kicker"], styles["kicker"].size_pt), faces["kicker"],
+                      styles["kicker"].size_pt, "kicker"))
+    parts.append((phrases_line(title, title_face, size), title_face, size, "headline"))
+    if subtitle:
+        parts.append((set_line(subtitle, faces["subtitle"], styles["subtitle"].size_pt), faces["subtitle"],
+                      styles["subtitle"].size_pt, "subtitle"))
+    if credits:
+        parts.append((phrases_line(credits, faces["byline"], styles["byline"].size_pt, gap_em=2.0),
+                      faces["byline"], styles["byline"].size_pt, "byline"))
+    # Space above each line after the first: a share of the larger neighbour's size.
+    gaps = [0.0] + [0.45 * max(parts[i][2], parts[i - 1][2]) * (0.5 if parts[i][3] == "byline" else 1.0)
+                    for i in range(1, len(parts))]
+    content_h = sum(p[2] for p in parts) + sum(gaps)
+    rows = grid.rows_for_height(content_h + 0.5 * grid.pitch_pt)
+    band_h = grid.height_pt(rows)
+    # Optical centre: a touch above the geometric middle.
+    y = grid.top_y(0) - (band_h - content_h) * 0.45
+    items: list = []
+    for (line, face, sz, kind), gap in zip(parts, gaps):
+        y -= gap
+        x = x0_pt + (width_pt - line.width_pt) / 2
+        items += runs_for_line(line, x, y - EM_BOX_ASCENT * sz, face, sz, kind, "headline")
+        y -= sz
+    rule_y = grid.top_y(rows) - grid.pitch_pt / 2 + grid.gap_pt / 2
+    items.append(Rule(x0_pt, rule_y, x0_pt + width_pt, rule_y, 1.0, BLACK, "headline-rule"))
+    return Band(rows + 1, tuple(items))
+
+
+def folio(paper: str, date_iso: str, page: int, page_name: str, editor: str, face, size_pt: float,
+          x0_pt: float, width_pt: float, top_y_pt: float, baseline_above_pt: float, rule_pt: float) -> tuple:
+    """报眉: paper and date on the left, page and 版名 on the right, over the 眉线."""
+    d = datetime.date.fromisoformat(date_iso)
+    left = f"{paper}　{d.year}年{d.month}月{d.day}日　星期{WEEKDAYS[d.weekday()]}"
+    if editor:
+        left += f"　责编：{editor}"
+    right = f"第{page}版　{page_name}"
+    y = top_y_pt + baseline_above_pt
+    items: list = []
+    for text, align in ((left, "left"), (right, "right")):
+        line = set_line(text, face, size_pt)
+        x = x0_pt if align == "left" else x0_pt + width_pt - line.width_pt
+        items += runs_for_line(line, x, y, face, size_pt, "folio", "folio")
+    rule_y = top_y_pt + min(baseline_above_pt * 0.4, 8.0)
+    items.append(Rule(x0_pt, rule_y, x0_pt + width_pt, rule_y, rule_pt, BLACK, "folio-rule"))
+    return tuple(items)
+
+
+def folio_text(paper: str, date_iso: str, page: int, page_name: str, editor: str) -> str:
+    d = datetime.date.fromisoformat(date_iso)
+    return f"{paper}{d.year}年{d.month}月{d.day}日星期{WEEKDAYS[d.weekday()]}责编：{editor}第{page}版{page_name}0123456789"
+
+
+def subhead_lines(phrases: tuple[str, ...], face, size_pt: float, width_pt: float) -> tuple[Line, ...]:
+    """A two-phrase 小标题 on one line if it fits the column, else a phrase per line."""
+    one = phrases_line(phrases, face, size_pt)
+    if one.width_pt <= width_pt:
+        return (one,)
+    return tuple(set_line(p, face, size_pt) for p in phrases)
+
+
+def subhead_rows(lines: tuple[Line, ...], size_pt: float, base_rows: int, grid: Rows) -> int:
+    need = len(lines) * size_pt * 1.3 + grid.pitch_pt  # breathing room above and below
+    return max(base_rows, grid.rows_for_height(need))
+
+
+def subhead_items(lines: tuple[Line, ...], face, size_pt: float, x_pt: float, width_pt: float, top_y: float,
+                  height_pt: float, block: str) -> list:
+    """Centred in its block of whole rows (行取り, jlreq #processing_of_gyoudori)."""
+    lead = size_pt * 1.3
+    content = size_pt + lead * (len(lines) - 1)
+    y = top_y - (height_pt - content) / 2 - EM_BOX_ASCENT * size_pt
+    items = []
+    for ln in lines:
+        items += runs_for_line(ln, x_pt + (width_pt - ln.width_pt) / 2, y, face, size_pt, "subhead", block)
+        y -= lead
+    return items
+
+
+def caption_lines(text: str, credit: str, face, size_pt: float, width_pt: float) -> tuple[Line, ...]:
+    lines = compose_paragraph(text, face, size_pt, width_pt, CAPTION_OPTIONS).lines
+    if credit:
+        lines += compose_paragraph(credit, face, size_pt, width_pt, CAPTION_OPTIONS).lines
+    return lines
+
+
+def caption_items(lines: tuple[Line, ...], credit_lines: int, face, size_pt: float, x_pt: float, width_pt: float,
+                  grid: Rows, first_row: int, block: str) -> list:
+    """Caption lines on the baseline grid under the photo: one line centred, several justified;
+    the credit set flush right."""
+    items = []
+    n_text = len(lines) - credit_lines
+    for i, ln in enumerate(lines):
+        if i >= n_text:
+            x = x_pt + width_pt - ln.width_pt
+        elif n_text == 1:
+            x = x_pt + (width_pt - ln.width_pt) / 2
+        else:
+            x = x_pt
+        items += runs_for_line(ln, x, grid.baseline_y(first_row + i), face, size_pt, "caption", block,
+                               row=first_row + i)
+    return items
+
+
+@dataclass(frozen=True)
+class SidebarSet:
+    title: Line
+    items: tuple[tuple[Line, ...], ...]
+    natural_rows: int
+
+
+SIDEBAR_PAD_EM = 0.8
+BULLET_EM = 1.2
+
+
+def sidebar_set(title: str, items: tuple[str, ...], title_face, face, title_size: float, size_pt: float,
+                width_pt: float, grid: Rows) -> SidebarSet:
+    inner = width_pt - 2 * SIDEBAR_PAD_EM * size_pt - BULLET_EM * size_pt
+    opts = ComposeOptions(indent_em=0.0, align_last="start")
+    lines = tuple(compose_paragraph(t, face, size_pt, inner, opts).lines for t in items)
+    n = sum(len(x) for x in lines)
+    height = _bar_h(title_size) + SIDEBAR_PAD_EM * size_pt * 2 + n * _item_pitch(size_pt, grid)
+    return SidebarSet(set_line(title, title_face, title_size), lines, grid.rows_for_height(height))
+
+
+def _bar_h(title_size: float) -> float:
+    return title_size * 2.0
+
+
+def _item_pitch(size_pt: float, grid: Rows) -> float:
+    return max(grid.pitch_pt, size_pt * 1.75)
+
+
+def sidebar_items(s: SidebarSet, title_face, face, title_size: float, size_pt: float, x_pt: float,
+                  width_pt: float, top_y: float, height_pt: float) -> list:
+    """A tinted box with a black title bar; items as a hanging list with square bullets, spread
+    evenly when copyfit has given the box extra rows."""
+    out: list = [Box(x_pt, top_y - height_pt, width_pt, height_pt, fill=SIDEBAR_TINT, kind="sidebar")]
+    pitch_bar = _bar_h(title_size)
+    bar = Box(x_pt, top_y - pitch_bar, width_pt, pitch_bar, fill=SIDEBAR_BAR, kind="sidebar-bar")
+    out.append(bar)
+    ty = top_y - pitch_bar / 2 - (EM_BOX_ASCENT - 0.5) * title_size
+    out += runs_for_line(s.title, x_pt + (width_pt - s.title.width_pt) / 2, ty, title_face, title_size,
+                         "sidebar-title", "sidebar", color=PAPER)
+    n = sum(len(x) for x in s.items)
+    pad = SIDEBAR_PAD_EM * size_pt
+    room = height_pt - pitch_bar - 2 * pad
+    pitch = room / max(n, 1)
+    y = top_y - pitch_bar - pad - (pitch - size_pt) / 2 - EM_BOX_ASCENT * size_pt
+    x_text = x_pt + pad + BULLET_EM * size_pt
+    for lines in s.items:
+        sq = size_pt * 0.42
+        out.append(Box(x_pt + pad + 0.15 * size_pt, y + 0.5 * size_pt * EM_BOX_ASCENT - sq / 2 - 0.05 * size_pt,
+                       sq, sq, fill=BLACK, kind="bullet"))
+        for ln in lines:
+            out += runs_for_line(ln, x_text, y, face, size_pt, "sidebar", "sidebar")
+            y -= pitch
+    return out

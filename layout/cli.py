@@ -1,0 +1,89 @@
+"""Command line: argument parsing, the one-line error contract, and the preflight summary.
+
+Bad input never shows a traceback: `InputError` becomes `file:line:col path: what (hint: …)`
+on stderr with exit 1 (content) or 2 (usage). Anything else is a bug and is shown as one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from layout.errors import USAGE, InputError, UsageError
+from layout.units import parse_length_pt
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's default prints usage on two lines
+        raise UsageError(message, "make_pdf.py", "see python make_pdf.py --help")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="make_pdf.py", description="Lay out a Chinese newspaper page: article.yaml → print PDF "
+                "+ PDF/A-2b archive copy + preflight report.")
+    p.add_argument("articles", nargs="*", default=["article.yaml"], help="article YAML file(s) (default article.yaml)")
+    p.add_argument("-o", "--output", default=None,
+                   help="output PDF (default out/article.pdf); a folder when several articles are given")
+    p.add_argument("--proof", metavar="PNG", help="also render the page to this PNG")
+    p.add_argument("--proof-dpi", type=float, default=50, help="proof resolution (default 50)")
+    p.add_argument("--grid", action="store_true", help="overlay column grid, baseline grid and block frames")
+    p.add_argument("--draft", action="store_true", help="render even when preflight finds errors (overflow marked)")
+    p.add_argument("--bleed", default="0", help="bleed around the trim, e.g. 3mm (default none)")
+    p.add_argument("--marks", action="store_true", help="crop marks (needs --bleed)")
+    p.add_argument("--archive-to", metavar="DIR", help="file the PDFs and manifest into this archive folder")
+    p.add_argument("--force", action="store_true", help="let --archive-to replace an archived file")
+    p.add_argument("--fonts", metavar="YAML", help="font catalog (default fonts/catalog.yaml)")
+    p.add_argument("--icc", metavar="ICC", help="CMYK output profile (default assets/icc/IFRA26S.icc)")
+    p.add_argument("--cache", metavar="DIR", help="cache folder (default $ZHPAPER_CACHE or ~/.cache/zhpaper)")
+    p.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for font preparation and batches")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    return p
+
+
+def _options(a: argparse.Namespace, out: str):
+    from layout.pipeline import BuildOptions
+
+    try:
+        bleed = parse_length_pt(a.bleed)
+    except ValueError:
+        raise UsageError(f"--bleed {a.bleed!r} is not a length", "--bleed", "write e.g. 3mm or 8.5pt")
+    if not 0 <= bleed <= 72:
+        raise UsageError(f"--bleed {a.bleed} is out of range", "--bleed", "use 0–25mm")
+    if a.marks and not bleed:
+        raise UsageError("--marks needs a bleed to draw in", "--marks", "add --bleed 3mm")
+    return BuildOptions(out_pdf=out, proof=a.proof, proof_dpi=a.proof_dpi, grid=a.grid, draft=a.draft,
+                        bleed_pt=bleed, marks=a.marks, archive_to=a.archive_to, force=a.force, fonts=a.fonts,
+                        icc=a.icc, cache_dir=a.cache, jobs=a.jobs)
+
+
+def main(argv: list[str]) -> int:
+    try:
+        a = parser().parse_args(argv)
+        if len(a.articles) > 1:
+            from layout.batch import run_batch
+
+            return run_batch(a)
+        out = a.output or os.path.join("out", "article.pdf")
+        if os.path.isdir(out):
+            out = os.path.join(out, os.path.splitext(os.path.basename(a.articles[0]))[0] + ".pdf")
+        return build_one(a.articles[0], _options(a, out), quiet=a.quiet)
+    except InputError as e:
+        print(f"error: {e.line()}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def build_one(path: str, opts, quiet: bool = False) -> int:
+    import time
+
+    from layout.pipeline import build
+
+    t0 = time.perf_counter()
+    result = build(path, opts)
+    if not quiet:
+        print(result.report.summary(), file=sys.stderr)
+        print(f"wrote {', '.join(result.outputs)} in {time.perf_counter() - t0:.2f} s", file=sys.stderr)
+    return 0

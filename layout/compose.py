@@ -1,0 +1,334 @@
+"""compose: Article + Template + face metrics + photo sizes → PageLayout (positions only).
+
+One orchestrator, in the order a layout editor works: set the body text at the column measure,
+set the headline band, measure the sidebar and captions, let copyfit choose the block heights,
+then place everything on the grid and thread the text through the free column runs.
+Pure: no files are read here (photo sizes are passed in; images are prepared after layout).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layout import arrange, blocks
+from layout.arrange import Cell, PhotoSpec, Problem
+from layout.errors import InputError
+from layout.flow import Para, Subhead, stream_rows
+from layout.grid import Columns, Rows, basic_columns, body_columns, rows as grid_rows
+from layout.model import Article, Finding
+from layout.page import BLACK, Frame, GlyphRun, Image, PageLayout, Rule
+from layout.template import Template
+from layout.text.cjk import is_han
+from layout.text.linebreak import ComposeOptions, compose_paragraph
+
+GRID_CYAN = (1.0, 0.0, 0.0, 0.0)
+GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    draft: bool = False  # lay out even when the text does not fit, marking the overflow
+    copyfit: bool = True  # fit the text exactly; off: natural photo heights, report the difference
+    grid: bool = False  # collect the grid overlay
+
+
+def body_pieces(article: Article) -> list[tuple[str, str, tuple[str, ...] | str]]:
+    """The body stream in reading order: ("para", path, text) and ("subhead", path, phrases)."""
+    out: list = [("para", f"lead[{i}]", t.text) for i, t in enumerate(article.lead)]
+    for s, sec in enumerate(article.sections):
+        out.append(("subhead", f"sections[{s}].heading", tuple(h.text for h in sec.heading)))
+        out += [("para", f"sections[{s}].paragraphs[{p}]", t.text) for p, t in enumerate(sec.paragraphs)]
+    return out
+
+
+def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, tuple[int, int]],
+            settings: Settings = Settings()) -> PageLayout:
+    n = article.body_columns or t.body_columns
+    body = body_columns(t, n)
+    basic = basic_columns(t)
+    grid = grid_rows(t)
+    opts = _compose_options(article)
+    findings: list[Finding] = []
+
+    # 1. Body text at the column measure, once: every body column has the same width.
+    pieces = body_pieces(article)
+    settings_by_piece, stream = [], []
+    ragged, lonely = 0, []
+    sub_style = t.styles["subhead"]
+    for kind, path, text in pieces:
+        if kind == "para":
+            ps = compose_paragraph(text, faces["body"], t.body_size_pt, body.column_width_pt, opts)
+            findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
+            settings_by_piece.append(ps.lines)
+            stream.append(Para(len(ps.lines), path))
+            ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - body.column_width_pt) > 0.05)
+            if len(ps.lines) > 1 and sum(1 for g in ps.lines[-1].glyphs if is_han(g.ch)) <= 1:
+                lonely.append(path)
+        else:
+            lines = blocks.subhead_lines(text, faces["subhead"], sub_style.size_pt, body.column_width_pt)
+            settings_by_piece.append(lines)
+            stream.append(Subhead(blocks.subhead_rows(lines, sub_style.size_pt, sub_style.rows, grid), path))
+
+    # 2. Headline band across the type area.
+    h = article.headline
+    credits = tuple(f"{c.role}/{c.name.text}" for c in article.byline)
+    band = blocks.headline_band(h.kicker.text if h.kicker else "", tuple(x.text for x in h.title),
+                                h.subtitle.text if h.subtitle else "", credits, faces, t.styles, grid,
+                                basic.x0_pt, t.type_width_pt)
+
+    # 3. Sidebar and photos measured in grid units.
+    side = None
+    if article.sidebar:
+        sb = article.sidebar
+        side = blocks.sidebar_set(sb.title.text, tuple(i.text for i in sb.items), faces["sidebar_title"],
+                                  faces["sidebar"], t.styles["sidebar_title"].size_pt, t.styles["sidebar"].size_pt,
+                                  body.width_pt(1), grid)
+    cap_size = t.styles["caption"].size_pt
+    captions = {}
+    for ph in article.photos:
+        captions[ph.id] = {s: blocks.caption_lines(ph.caption.text, ph.credit.text if ph.credit else "",
+                                                   faces["caption"], cap_size, body.width_pt(s))
+                           for s in range(1, n + 1)}
+    specs = {ph.id: PhotoSpec(ph.id, _aspect(photo_sizes[ph.id]), {s: len(v) for s, v in captions[ph.id].items()})
+             for ph in article.photos}
+    fixed = _fixed_cells(article, t, body, specs, band.rows)
+    auto = [ph for ph in article.photos if ph.place is None]
+    lead_group = [ph for ph in auto if ph.group == "lead"]
+    end_group = [ph for ph in auto if ph.group == "end"]
+    problem = Problem(
+        columns=n, rows=t.rows, top_row=band.rows, stream=tuple(stream),
+        sidebar_rows=side.natural_rows if side and not (article.sidebar.place) else 0,
+        sidebar_max_pad=t.sidebar_max_padding_rows,
+        lead=specs[lead_group[0].id] if lead_group else None,
+        tier=tuple(specs[p.id] for p in lead_group[1:]), end=tuple(specs[p.id] for p in end_group),
+        fixed=fixed, col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt,
+        gap_pt=grid.gap_pt, max_aspect_change=t.max_aspect_change, photo_min_rows=t.photo_min_rows,
+        lead_min_rows=t.lead_photo_min_rows)
+
+    # 4. Copyfit.
+    arrangement, why = arrange.copyfit(problem, exact=settings.copyfit)
+    if arrangement is None:
+        if not settings.draft:
+            raise InputError(f"copyfit: {why}", article.source_file or "article",
+                             "cut or add text, change body_columns, or build with --draft to see the overflow")
+        arrangement = arrange.closest(problem)
+        findings.append(Finding("error", "overflow", f"copyfit: {why}", "body"))
+    if arrangement is None:  # copyfit off and nothing arrangeable
+        arrangement = arrange.closest(problem)
+    bad = arrange.overlaps(arrangement.cells)
+    if bad:
+        raise InputError(f"blocks {bad[0][0]} and {bad[0][1]} overlap", article.source_file,
+                         "change the place: of the blocks placed by hand")
+    f = arrangement.flow
+    if f.overflow_lines:
+        findings.append(Finding("error", "overflow", f"{f.overflow_lines} lines of body text do not fit", "body"))
+    if f.unused_rows:
+        findings.append(Finding("warning" if not settings.copyfit else "error", "underfull",
+                                f"{f.unused_rows} grid lines of the body columns stay empty", "body"))
+    for key in lonely:
+        findings.append(Finding("warning", "lonely-char", "a single character alone on the last line (孤字)", key))
+    for key in f.stranded:
+        findings.append(Finding("warning", "stranded-subhead", "subhead kept with fewer than 2 lines (背题)", key))
+
+    # 5. Place everything.
+    items: list = list(blocks.folio(article.edition.paper, article.edition.date, article.edition.page,
+                                    article.edition.page_name, article.edition.editor, faces["folio"],
+                                    t.styles["folio"].size_pt, basic.x0_pt, t.type_width_pt, grid.top_y(0),
+                                    t.folio_baseline_above_pt, t.folio_rule_pt))
+    items += band.items
+    frames = [Frame("headline", "headline", basic.x0_pt, grid.bottom_y(0, band.rows - 1), t.type_width_pt,
+                    grid.height_pt(band.rows - 1), 0, t.columns, 0, band.rows - 1, "basic")]
+    photos = {ph.id: ph for ph in article.photos}
+    for cell in arrangement.cells:
+        items += _cell_items(cell, article, photos, captions, side, faces, t, body, grid, frames)
+    body_items, text_cols = _body_items(arrangement, settings_by_piece, stream, faces, t, body, grid)
+    items += body_items
+    items += _column_rules(text_cols, body, grid, t.column_rule_pt)
+    if f.overflow_lines and settings.draft:
+        items += _overflow_mark(f.overflow_lines, body, grid, arrangement)
+    for r in arrangement.regions:
+        frames.append(Frame(f"text-{r.col}-{r.row}", "text", body.x_pt(r.col), grid.bottom_y(r.row, r.rows),
+                            body.width_pt(1), grid.height_pt(r.rows), r.col, 1, r.row, r.rows, "body"))
+    trim = (0.0, 0.0, t.page_width_pt, t.page_height_pt)
+    overlay = tuple(_grid_overlay(t, basic, body, grid, frames)) if settings.grid else ()
+    figures = {
+        "body_columns": n, "body_measure_chars": round(body.column_width_pt / t.body_size_pt, 2),
+        "body_lines": sum(p.lines for p in stream if isinstance(p, Para)),
+        "stream_rows": stream_rows(tuple(stream)), "headline_rows": band.rows,
+        "copyfit": {"lead_rows": arrangement.params.lead_rows, "tier_rows": arrangement.params.tier_rows,
+                    "end_rows": arrangement.params.end_rows, "sidebar_padding_rows": arrangement.params.pad,
+                    "cost": round(arrangement.cost, 4)},
+        "widows": f.widows, "orphans": f.orphans, "ragged_lines": ragged, "lonely_last_chars": len(lonely),
+        "stranded_subheads": len(f.stranded), "overflow_lines": f.overflow_lines, "empty_rows": f.unused_rows,
+        "overlaps": len(arrange.overlaps(arrangement.cells)),
+    }
+    return PageLayout(t.page_width_pt, t.page_height_pt, trim, tuple(items), tuple(frames), overlay,
+                      tuple(findings), figures)
+
+
+def _compose_options(article: Article) -> ComposeOptions:
+    o = dict(article.options)
+    kw = {}
+    if "han_latin_space_em" in o:
+        kw["han_latin_space_em"] = float(o["han_latin_space_em"])
+    if "hanging" in o:
+        kw["hanging"] = bool(o["hanging"])
+    if "strictness" in o:
+        kw["strictness"] = str(o["strictness"])
+    return ComposeOptions(**kw)
+
+
+def _aspect(size: tuple[int, int]) -> float:
+    w, h = size
+    return w / h
+
+
+def _fixed_cells(article: Article, t: Template, body: Columns, specs: dict, top_row: int) -> tuple[Cell, ...]:
+    """Blocks the desk placed by hand, converted to body-column cells (checked against the grid)."""
+    out = []
+    k = t.columns // body.count if t.columns % body.count == 0 else 0
+    placed = [(ph.id, "photo", ph.place, f"photos[{i}].place") for i, ph in enumerate(article.photos) if ph.place]
+    if article.sidebar and article.sidebar.place:
+        placed.append(("sidebar", "sidebar", article.sidebar.place, "sidebar.place"))
+    for block, kind, pl, where in placed:
+        col, span = pl.col or 0, pl.span or 1
+        if pl.grid == "basic":
+            if not k or col % k or span % k:
+                raise InputError(f"col {col} span {span} on the basic grid does not fall on the {body.count} body "
+                                 f"columns", where, f"use grid: body, or basic columns in multiples of {k or '?'}")
+            col, span = col // k, span // k
+        if col < 0 or col + span > body.count:
+            raise InputError(f"col {col} + span {span} is outside the {body.count} body columns", where,
+                             "columns count from 0")
+        row = top_row if pl.row is None else pl.row
+        if row < top_row:
+            raise InputError(f"row {row} is inside the headline band (rows 0–{top_row - 1})", where,
+                             f"use row ≥ {top_row}")
+        if kind == "photo":
+            spec = specs[block]
+            w = body.width_pt(span)
+            frame = pl.rows or max(t.photo_min_rows, round((w / spec.aspect + t.line_pitch_pt - t.body_size_pt)
+                                                          / t.line_pitch_pt))
+            cap = spec.caption_rows[span]
+            cell = Cell(block, kind, col, span, row, frame + cap + arrange.SPACER_ROWS, frame, cap)
+        else:
+            rows = pl.rows or 10
+            cell = Cell(block, kind, col, span, row, rows + arrange.SPACER_ROWS, rows)
+        if cell.row + cell.rows > t.rows + arrange.SPACER_ROWS:
+            raise InputError(f"the block ends at row {cell.row + cell.rows}, below the {t.rows} rows of the page",
+                             where, "reduce row or rows")
+        out.append(cell)
+    return tuple(out)
+
+
+def _cell_items(cell: Cell, article, photos, captions, side, faces, t, body, grid, frames) -> list:
+    x, w = body.x_pt(cell.col), body.width_pt(cell.span)
+    frame_row = cell.row + (arrange.SPACER_ROWS if cell.spacer_top else 0)
+    top, height = grid.top_y(frame_row), grid.height_pt(cell.frame_rows)
+    if cell.kind == "sidebar":
+        sb = article.sidebar
+        frames.append(Frame("sidebar", "sidebar", x, top - height, w, height, cell.col, cell.span, frame_row,
+                            cell.frame_rows, "body"))
+        return blocks.sidebar_items(side, faces["sidebar_title"], faces["sidebar"],
+                                    t.styles["sidebar_title"].size_pt, t.styles["sidebar"].size_pt, x, w, top, height)
+    ph = photos[cell.block]
+    frames.append(Frame(ph.id, "photo", x, top - height, w, height, cell.col, cell.span, frame_row,
+                        cell.frame_rows + cell.caption_rows, "body"))
+    lines = captions[ph.id][cell.span]
+    credit_n = _credit_lines(ph, lines)
+    out: list = [Image(x, top - height, w, height, ph.file, "", ph.id)]
+    out += blocks.caption_items(lines, credit_n, faces["caption"], t.styles["caption"].size_pt, x, w, grid,
+                                frame_row + cell.frame_rows, ph.id)
+    return out
+
+
+def _credit_lines(ph, lines) -> int:
+    if not ph.credit:
+        return 0
+    credit = ph.credit.text
+    n, acc = 0, ""
+    for ln in reversed(lines):
+        acc = "".join(g.ch for g in ln.glyphs) + acc
+        n += 1
+        if acc.replace(" ", "") == credit.replace(" ", ""):
+            return n
+    return 0
+
+
+def _body_items(arr, settings_by_piece, stream, faces, t, body, grid):
+    items: list = []
+    text_rows: dict[int, list[tuple[int, int]]] = {}
+    size = t.body_size_pt
+    sub = t.styles["subhead"]
+    for slot in arr.flow.slots:
+        region = arr.regions[slot.region]
+        x = body.x_pt(region.col)
+        text_rows.setdefault(region.col, []).append((slot.row, slot.row + slot.count))
+        piece = stream[slot.item]
+        lines = settings_by_piece[slot.item]
+        if isinstance(piece, Subhead):
+            key = piece.key
+            items += blocks.subhead_items(lines, faces["subhead"], sub.size_pt, x, body.column_width_pt,
+                                          grid.top_y(slot.row), grid.height_pt(slot.count), key)
+            continue
+        for i in range(slot.count):
+            ln = lines[slot.first + i]
+            row = slot.row + i
+            items += blocks.runs_for_line(ln, x, grid.baseline_y(row), faces["body"], size, "body", piece.key, row)
+    return items, text_rows
+
+
+def _column_rules(text_rows: dict, body: Columns, grid: Rows, width_pt: float) -> list:
+    """A hairline in the gutter wherever the columns on both sides carry text."""
+    if width_pt <= 0:
+        return []
+    out = []
+    for col in range(body.count - 1):
+        left = _merge(text_rows.get(col, []))
+        right = _merge(text_rows.get(col + 1, []))
+        x = body.x_pt(col + 1) - body.gutter_pt / 2
+        for a0, a1 in left:
+            for b0, b1 in right:
+                r0, r1 = max(a0, b0), min(a1, b1)
+                if r1 - r0 >= 2:
+                    out.append(Rule(x, grid.top_y(r0), x, grid.bottom_y(r0, r1 - r0), width_pt, BLACK, "column-rule"))
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _overflow_mark(lines: int, body: Columns, grid: Rows, arr) -> list:
+    """--draft: a magenta bar over the last column's foot saying how much is left over."""
+    from layout.page import Box
+
+    last = arr.regions[-1] if arr.regions else None
+    if last is None:
+        return []
+    x = body.x_pt(last.col)
+    y = grid.bottom_y(last.row, last.rows)
+    return [Box(x, y, body.column_width_pt, grid.pitch_pt * 2, fill=GRID_MAGENTA, kind="overflow")]
+
+
+def _grid_overlay(t: Template, basic: Columns, body: Columns, grid: Rows, frames: list) -> list:
+    out = []
+    top, bottom = grid.top_y(0), grid.bottom_y(0, t.rows)
+    for c in range(basic.count):
+        for x in (basic.x_pt(c), basic.x_pt(c) + basic.column_width_pt):
+            out.append(Rule(x, top, x, bottom, 0.2, GRID_CYAN, "grid-column"))
+    for r in range(t.rows + 1):
+        y = grid.baseline_y(r) if r < t.rows else None
+        if y is not None:
+            out.append(Rule(basic.x0_pt, y, basic.x0_pt + t.type_width_pt, y, 0.1, GRID_MAGENTA, "grid-baseline"))
+    for fr in frames:
+        x0, y0, x1, y1 = fr.x_pt, fr.y_pt, fr.x_pt + fr.width_pt, fr.y_pt + fr.height_pt
+        for a, b, c, d in ((x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)):
+            out.append(Rule(a, b, c, d, 0.6, GRID_CYAN, f"grid-frame-{fr.kind}"))
+    return out

@@ -1,0 +1,120 @@
+"""PageLayout: the composed page as positioned primitives in absolute pt (PDF coordinates).
+
+Nothing here knows reportlab. The renderer paints these one by one and decides nothing;
+tests read them directly (geometry) or through `dump()` (golden text files).
+Colours are CMYK tuples of fractions 0–1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CMYK = tuple[float, float, float, float]
+BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
+PAPER: CMYK = (0.0, 0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    """One set line: `chars[i]` drawn with its origin at (x_pt + xs_pt[i], y_pt)."""
+
+    x_pt: float
+    y_pt: float  # baseline
+    font: str  # the registered font that draws it (a fallback face may draw some characters)
+    size_pt: float
+    chars: str
+    xs_pt: tuple[float, ...]
+    color: CMYK = BLACK
+    block: str = ""  # id of the block it belongs to
+    kind: str = "text"  # body | subhead | caption | headline | ... (for tests and preflight)
+    row: int = -1  # grid row for body lines; -1 off-grid
+
+
+@dataclass(frozen=True)
+class Rule:
+    x0_pt: float
+    y0_pt: float
+    x1_pt: float
+    y1_pt: float
+    width_pt: float
+    color: CMYK = BLACK
+    kind: str = "rule"
+
+
+@dataclass(frozen=True)
+class Box:
+    x_pt: float
+    y_pt: float  # bottom
+    width_pt: float
+    height_pt: float
+    fill: CMYK | None = None
+    stroke: CMYK | None = None
+    stroke_pt: float = 0.0
+    kind: str = "box"
+
+
+@dataclass(frozen=True)
+class Image:
+    x_pt: float
+    y_pt: float  # bottom
+    width_pt: float
+    height_pt: float
+    source: str  # the desk's file
+    prepared: str  # the print-ready CMYK JPEG
+    block: str = ""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A block's cell rectangle, for geometry tests and the --grid overlay."""
+
+    block: str
+    kind: str  # headline | photo | sidebar | subhead | text | folio
+    x_pt: float
+    y_pt: float
+    width_pt: float
+    height_pt: float
+    col: int = -1
+    span: int = 0
+    row: int = -1
+    rows: int = 0
+    grid: str = "basic"
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    width_pt: float
+    height_pt: float
+    trim: tuple[float, float, float, float]
+    items: tuple = ()  # GlyphRun | Rule | Box | Image, in paint order
+    frames: tuple[Frame, ...] = ()
+    grid_lines: tuple[Rule, ...] = ()  # the --grid overlay (drawn only when asked)
+    findings: tuple = ()
+    figures: dict = field(default_factory=dict, compare=False)
+
+    def runs(self, kind: str | None = None) -> list[GlyphRun]:
+        return [i for i in self.items if isinstance(i, GlyphRun) and (kind is None or i.kind == kind)]
+
+
+def _f(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def dump(layout: PageLayout) -> str:
+    """One primitive per line, 0.01 pt: the golden-file format for layout tests."""
+    out = [f"page {_f(layout.width_pt)} {_f(layout.height_pt)}"]
+    for fr in layout.frames:
+        out.append(f"frame {fr.kind} {fr.block} {fr.grid} col={fr.col} span={fr.span} row={fr.row} "
+                   f"rows={fr.rows} {_f(fr.x_pt)} {_f(fr.y_pt)} {_f(fr.width_pt)} {_f(fr.height_pt)}")
+    for it in layout.items:
+        if isinstance(it, GlyphRun):
+            out.append(f"text {it.kind} {it.font} {_f(it.size_pt)} row={it.row} {_f(it.x_pt)} {_f(it.y_pt)} "
+                       f"{it.chars} | {' '.join(_f(x) for x in it.xs_pt)}")
+        elif isinstance(it, Rule):
+            out.append(f"rule {it.kind} {_f(it.x0_pt)} {_f(it.y0_pt)} {_f(it.x1_pt)} {_f(it.y1_pt)} {_f(it.width_pt)}")
+        elif isinstance(it, Box):
+            out.append(f"box {it.kind} {_f(it.x_pt)} {_f(it.y_pt)} {_f(it.width_pt)} {_f(it.height_pt)} "
+                       f"fill={it.fill} stroke={it.stroke}")
+        elif isinstance(it, Image):
+            out.append(f"image {it.block} {_f(it.x_pt)} {_f(it.y_pt)} {_f(it.width_pt)} {_f(it.height_pt)}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,206 @@
+"""The build, stage by stage: load → fonts → compose → images → render → finish → write.
+
+`build()` is what `make_pdf.py` runs for one page. Every stage is a call into its own module;
+this file only wires them and keeps the order visible. Nothing is written until every stage
+has succeeded, and then each file goes in atomically, so a failed build leaves no partial PDF.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+
+from layout import __version__
+from layout.article import load_article
+from layout.compose import Settings, compose
+from layout.errors import InputError
+from layout.fonts import coverage, load_catalog, prepare_faces, register_faces
+from layout.images import prepare_image, probe_image
+from layout.model import Article, Finding
+from layout.page import Image, PageLayout
+from layout.preflight import Report, preflight
+from layout.template import Template, load_template
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_ICC = os.path.join(ROOT, "assets", "icc", "IFRA26S.icc")
+ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar",
+         "folio")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out_pdf: str = "out/article.pdf"
+    proof: str | None = None
+    proof_dpi: float = 50
+    grid: bool = False
+    draft: bool = False
+    bleed_pt: float = 0.0
+    marks: bool = False
+    archive_to: str | None = None
+    force: bool = False
+    fonts: str | None = None  # font catalog path
+    icc: str | None = None  # output profile; default the bundled IFRA26S newsprint profile
+    cache_dir: str | None = None
+    jobs: int = 2
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: tuple[str, ...]
+    report: Report
+    layout: PageLayout
+
+
+def chars_by_role(article: Article, folio_text: str) -> dict[str, str]:
+    h = article.headline
+    body = "".join(t.text for t in article.lead)
+    body += "".join(p.text for s in article.sections for p in s.paragraphs)
+    return {
+        "body": body,
+        "headline": "".join(t.text for t in h.title),
+        "kicker": h.kicker.text if h.kicker else "",
+        "subtitle": h.subtitle.text if h.subtitle else "",
+        "byline": "".join(f"{c.role}/{c.name.text}" for c in article.byline),
+        "subhead": "".join(t.text for s in article.sections for t in s.heading),
+        "caption": "".join(p.caption.text + (p.credit.text if p.credit else "") for p in article.photos),
+        "sidebar_title": article.sidebar.title.text if article.sidebar else "",
+        "sidebar": "".join(t.text for t in article.sidebar.items) if article.sidebar else "",
+        "folio": folio_text,
+    }
+
+
+def load_inputs(article_path: str, opts: BuildOptions) -> tuple[Article, tuple[Finding, ...], Template]:
+    article, findings = load_article(article_path)
+    template = load_template(article.template, article.base_dir)
+    return article, findings, template
+
+
+def prepare_fonts(article: Article, opts: BuildOptions) -> tuple[dict, list[Finding]]:
+    from layout.blocks import folio_text
+
+    e = article.edition
+    chars = chars_by_role(article, folio_text(e.paper, e.date, e.page, e.page_name, e.editor))
+    specs = load_catalog(opts.fonts)
+    faces = prepare_faces(specs, chars, cache_dir=opts.cache_dir, jobs=opts.jobs)
+    findings, missing = [], {}
+    for role, ch, fallback in coverage(faces, chars):
+        if fallback is None:
+            missing.setdefault(role, []).append(ch)
+        else:
+            findings.append(Finding("warning", "fallback-glyph", f"{ch!r} (U+{ord(ch):04X}) is drawn by the fallback "
+                                    f"face {os.path.basename(fallback.source_path)}", role))
+    if missing:
+        role, chs = next(iter(missing.items()))
+        listing = " ".join(f"{c} U+{ord(c):04X}" for c in sorted(set(chs)))
+        raise InputError(f"no font of role {role!r} can draw: {listing}", _where_chars(article, chs),
+                         "replace the characters, or add a fallback face for the role in the font catalog")
+    return faces, findings
+
+
+def _where_chars(article: Article, chars: list[str]) -> str:
+    from layout.article import article_text_fields
+
+    for path, text in article_text_fields(article):
+        for i, ch in enumerate(text):
+            if ch in chars:
+                return f"{article.source_file} {path} char {i}"
+    return article.source_file
+
+
+def prepare_images(layout: PageLayout, article: Article, opts: BuildOptions) -> tuple[PageLayout, list, list]:
+    """Crop, resample and colour-convert each placed photo for its frame; returns the layout with
+    the print-ready files filled in, the findings, and what each image became."""
+    photos = {p.id: p for p in article.photos}
+    ppi = float(dict(article.options).get("ppi", 200))
+    items, findings, prepared = [], [], []
+    for it in layout.items:
+        if isinstance(it, Image):
+            ph = photos[it.block]
+            kw = {"profile": opts.icc} if opts.icc else {}
+            pi = prepare_image(os.path.join(article.base_dir, ph.file), it.width_pt, it.height_pt, ph.focus, ppi,
+                               cache_dir=opts.cache_dir, **kw)
+            findings += [dataclasses.replace(f, where=f.where or f"photos {ph.id}") for f in pi.findings]
+            prepared.append((ph, pi))
+            it = dataclasses.replace(it, prepared=pi.path)
+        items.append(it)
+    return dataclasses.replace(layout, items=tuple(items)), findings, prepared
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def doc_meta(article: Article, template: Template, faces: dict, prepared: list, article_path: str):
+    from layout.finish import DocMeta
+
+    h = article.headline
+    title = "　".join(t.text for t in h.title)
+    if h.kicker:
+        title = f"{h.kicker.text}：{title}"
+    sources = [(os.path.relpath(article_path, ROOT) if article_path.startswith(ROOT) else article_path,
+                sha256_file(article_path)),
+               (os.path.relpath(template.path, ROOT), sha256_file(template.path))]
+    seen = set()
+    for f in faces.values():
+        if f.source_path not in seen:
+            seen.add(f.source_path)
+            sources.append((f.source_path, sha256_file(f.source_path)))
+    for ph, pi in prepared:
+        sources.append((ph.file, pi.source_sha256))
+    e = article.edition
+    return DocMeta(
+        title=title, creators=tuple((c.role, c.name.text) for c in article.byline), date=e.date, page=e.page,
+        paper=e.paper, page_name=e.page_name,
+        keywords=tuple([e.page_name] + ([h.kicker.text] if h.kicker else []) +
+                       ["".join(t.text for t in s.heading) for s in article.sections]),
+        subject=f"{e.paper} {e.date} 第{e.page}版 {e.page_name}", producer=f"zhpaper {__version__}",
+        sources=tuple(sources))
+
+
+def build(article_path: str, opts: BuildOptions) -> BuildResult:
+    from layout.finish import atomic_write, file_to_archive, finish_archive, finish_press, write_manifest
+    from layout.render import render
+
+    article, findings, template = load_inputs(article_path, opts)
+    faces, font_findings = prepare_fonts(article, opts)
+    sizes = {p.id: probe_image(os.path.join(article.base_dir, p.file)) for p in article.photos}
+    layout = compose(article, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid))
+    layout, image_findings, prepared = prepare_images(layout, article, opts)
+    report = preflight(article, template, layout, faces, prepared,
+                       tuple(findings) + tuple(font_findings) + tuple(image_findings))
+    if report.errors and not opts.draft:
+        first = report.errors[0]
+        raise InputError(f"{first.message} ({len(report.errors)} preflight error(s); see the report)", first.where,
+                         "fix the input, or build with --draft to see the page anyway")
+    register_faces(faces)
+    pdf = render(layout, faces["body"].name, draw_grid=opts.grid)
+    icc = opts.icc or DEFAULT_ICC
+    meta = doc_meta(article, template, faces, prepared, article_path)
+    press = finish_press(pdf, meta, icc, layout.trim)
+    archive = finish_archive(pdf, meta, icc)
+    out = opts.out_pdf
+    stem = out[:-4] if out.endswith(".pdf") else out
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    files = {out: press, f"{stem}.archive.pdf": archive}
+    report_json = json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
+    for path, data in files.items():
+        atomic_write(path, data)
+    atomic_write(f"{stem}.report.json", report_json)
+    manifest = write_manifest(f"{stem}.manifest.json", meta, {os.path.basename(p): d for p, d in files.items()})
+    outputs = list(files) + [f"{stem}.report.json", f"{stem}.manifest.json"]
+    if opts.proof:
+        from layout.proof import write_proof
+
+        write_proof(press, opts.proof, opts.proof_dpi)
+        outputs.append(opts.proof)
+    if opts.archive_to:
+        outputs += file_to_archive(opts.archive_to, {"press": press, "archive": archive}, meta, article.slug,
+                                   opts.force)
+    return BuildResult(tuple(outputs), report, layout)

@@ -1,0 +1,96 @@
+"""Preflight: what the desk must know about a page before it goes to press.
+
+Pure: reads the Article, the PageLayout and what each stage found (validation, normalisation,
+fonts, images, composition), checks the set body lines once more, and returns a `Report`
+— errors fail the build unless --draft; warnings and figures are printed and kept as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from layout.model import Article, Finding
+from layout.page import PageLayout
+from layout.template import Template
+from layout.text.cjk import prohibited_at_end, prohibited_at_start
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    def to_json(self) -> dict:
+        return {
+            "errors": [_f(f) for f in self.errors],
+            "warnings": [_f(f) for f in self.warnings],
+            "info": [_f(f) for f in self.findings if f.severity == "info"],
+            "figures": self.figures,
+        }
+
+    def summary(self) -> str:
+        fig = self.figures
+        lines = [f"preflight: {len(self.errors)} error(s), {len(self.warnings)} warning(s), "
+                 f"{sum(1 for f in self.findings if f.severity == 'info')} note(s)",
+                 f"  body: {fig.get('body_lines', 0)} lines in {fig.get('body_columns', 0)} columns of "
+                 f"{fig.get('body_measure_chars', 0)} characters; bad line starts {fig.get('bad_line_starts', 0)}, "
+                 f"bad line ends {fig.get('bad_line_ends', 0)}, ragged {fig.get('ragged_lines', 0)}, "
+                 f"孤字 {fig.get('lonely_last_chars', 0)}, 背题 {fig.get('stranded_subheads', 0)}, "
+                 f"off-grid {fig.get('off_grid_lines', 0)}, empty rows {fig.get('empty_rows', 0)}",
+                 f"  photos: {fig.get('photos', 0)} placed, lowest {fig.get('min_ppi', 0):.0f} ppi, "
+                 f"max ink {fig.get('max_ink_pct', 0):.0f} %"]
+        for f in self.errors + self.warnings:
+            lines.append(f"  {f.severity}: {f.where}: {f.message}".replace(": :", ":"))
+        return "\n".join(lines)
+
+
+def _f(f: Finding) -> dict:
+    return {"code": f.code, "message": f.message, "where": f.where}
+
+
+def preflight(article: Article, template: Template, layout: PageLayout, faces: dict, prepared: list,
+              findings: tuple[Finding, ...]) -> Report:
+    found = list(findings) + list(layout.findings)
+    figures = dict(layout.figures)
+    strict = str(dict(article.options).get("strictness", "strict"))
+    body = layout.runs("body")
+    starts = [r for r in body if prohibited_at_start(r.chars[0], strict)]
+    ends = [r for r in body if prohibited_at_end(r.chars[-1], strict)]
+    for r in starts:
+        found.append(Finding("warning", "prohibited-start", f"line starts with {r.chars[0]!r}", f"{r.block} row {r.row}"))
+    for r in ends:
+        found.append(Finding("warning", "prohibited-end", f"line ends with {r.chars[-1]!r}", f"{r.block} row {r.row}"))
+    pitch, top = template.line_pitch_pt, layout.height_pt - template.type_top_pt
+    base0 = top - 0.88 * template.body_size_pt
+    off_grid = [r for r in body if abs(((base0 - r.y_pt) / pitch) - round((base0 - r.y_pt) / pitch)) > 1e-6]
+    figures.update({
+        "bad_line_starts": len(starts), "bad_line_ends": len(ends), "off_grid_lines": len(off_grid),
+        "photos": len(prepared),
+        "min_ppi": min((pi.ppi for _, pi in prepared), default=0.0),
+        "max_ink_pct": max((pi.max_ink_pct for _, pi in prepared), default=0.0),
+        "body_chars": sum(len(r.chars) for r in body),
+    })
+    if article.edition.sample:
+        found.append(Finding("warning", "sample-edition", "paper name, date and page are sample values",
+                             "edition"))
+    order = {"error": 0, "warning": 1, "info": 2}
+    found.sort(key=lambda f: order.get(f.severity, 3))
+    return Report(tuple(_dedupe(found)), figures)
+
+
+def _dedupe(found: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in found:
+        key = (f.severity, f.code, f.message, f.where)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

@@ -1,0 +1,26 @@
+"""Proof raster: the press PDF rendered to PNG with pypdfium2 (print-tech.md §5), for eyes and tests."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from layout.errors import UsageError
+
+
+def write_proof(pdf: bytes, path: str, dpi: float = 50) -> None:
+    import pypdfium2 as pdfium
+
+    if not 10 <= dpi <= 600:
+        raise UsageError(f"proof dpi {dpi:g} is out of range", "--proof-dpi", "use 10–600")
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        image = doc[0].render(scale=dpi / 72.0).to_pil()
+    finally:
+        doc.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False)
+    from layout.finish import atomic_write
+
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    atomic_write(path, buf.getvalue())

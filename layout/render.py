@@ -1,0 +1,91 @@
+"""render: paint a PageLayout with reportlab and return the PDF bytes. Decides nothing.
+
+Each GlyphRun becomes one text object whose glyphs are placed by a TJ array: the array's
+numbers are the differences between where layout put each glyph and where the font's own
+advance would have left it, so the page shows exactly the composed positions while the text
+stays one extractable string per line. Colours are CMYK only (`enforceColorSpace='cmyk'`);
+pure-black fills and strokes overprint (typography.md §5).
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas
+
+from layout.page import BLACK, Box, GlyphRun, Image, PageLayout, Rule
+
+
+def _fmt(x: float) -> str:
+    s = f"{x:.3f}".rstrip("0").rstrip(".")
+    return s if s not in ("-0", "") else "0"
+
+
+def render(layout: PageLayout, initial_font: str, draw_grid: bool = False) -> bytes:
+    # ASCII85 would wrap every JPEG (+25 % size, most of the time) — print-tech.md §4.
+    rl_config.useA85 = 0
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(layout.width_pt, layout.height_pt), invariant=1, pageCompression=1,
+                      initialFontName=initial_font, initialFontSize=9, enforceColorSpace="cmyk")
+    x0, y0, x1, y1 = layout.trim
+    c.setTrimBox((x0, y0, x1, y1))
+    overprint = None
+    for item in layout.items + (layout.grid_lines if draw_grid else ()):
+        if isinstance(item, GlyphRun):
+            overprint = _colour(c, item.color, fill=True, overprint=overprint)
+            _glyph_run(c, item)
+        elif isinstance(item, Rule):
+            overprint = _colour(c, item.color, fill=False, overprint=overprint)
+            c.setLineWidth(item.width_pt)
+            c.line(item.x0_pt, item.y0_pt, item.x1_pt, item.y1_pt)
+        elif isinstance(item, Box):
+            if item.fill is not None:
+                overprint = _colour(c, item.fill, fill=True, overprint=overprint)
+            if item.stroke is not None:
+                overprint = _colour(c, item.stroke, fill=False, overprint=overprint)
+                c.setLineWidth(item.stroke_pt)
+            c.rect(item.x_pt, item.y_pt, item.width_pt, item.height_pt, stroke=int(item.stroke is not None),
+                   fill=int(item.fill is not None))
+        elif isinstance(item, Image):
+            c.drawImage(item.prepared, item.x_pt, item.y_pt, item.width_pt, item.height_pt)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _colour(c: canvas.Canvas, cmyk, fill: bool, overprint):
+    """Set a CMYK colour; solid black overprints, everything else knocks out."""
+    if fill:
+        c.setFillColorCMYK(*cmyk)
+    else:
+        c.setStrokeColorCMYK(*cmyk)
+    want = tuple(cmyk) == BLACK
+    if want != overprint:
+        c.setFillOverprint(want)
+        c.setStrokeOverprint(want)
+    return want
+
+
+def _glyph_run(c: canvas.Canvas, run: GlyphRun) -> None:
+    font = pdfmetrics.getFont(run.font)
+    doc = c._doc
+    size = run.size_pt
+    code = [f"BT 1 0 0 1 {_fmt(run.x_pt + run.xs_pt[0])} {_fmt(run.y_pt)} Tm"]
+    i = 0
+    for subset, data in font.splitString(run.chars, doc):
+        code.append(f"{font.getSubsetInternalName(subset, doc)} {_fmt(size)} Tf")
+        parts = []
+        for b in data:
+            ch = run.chars[i]
+            parts.append(f"({c._escape(bytes((b,)))})")
+            if i + 1 < len(run.chars):
+                natural = font.stringWidth(ch, size)
+                adjust = (natural - (run.xs_pt[i + 1] - run.xs_pt[i])) * 1000.0 / size
+                if abs(adjust) > 0.0005:
+                    parts.append(_fmt(adjust))
+            i += 1
+        code.append(f"[{' '.join(parts)}] TJ")
+    code.append("ET")
+    c._code.append(" ".join(code))

@@ -1,0 +1,178 @@
+"""The 版式 templates as data: trim, type area, basic grid, body columns, type styles, copyfit limits.
+
+Templates are YAML files (built-ins in `layout/templates/`, or any path) validated against
+`TEMPLATE_SCHEMA`, the one table that declares every key. `load_template` turns one into a
+frozen `Template` with lengths already in pt.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from layout.errors import InputError
+from layout.schema import Field, load
+from layout.units import mm_to_pt
+
+BUILTIN_DIR = os.path.join(os.path.dirname(__file__), "templates")
+
+
+def _style(name: str, help: str, size: float, extra: tuple[Field, ...] = ()) -> Field:
+    return Field(name, "map", help, fields=(
+        Field("size_pt", "float", "type size in pt", default=size, min=4, max=200),) + extra)
+
+
+TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
+    Field("name", "str", "template name", required=True),
+    Field("label", "text", "Chinese format name, e.g. 对开", default=""),
+    Field("trim", "map", "trimmed page size", required=True, fields=(
+        Field("width_mm", "float", "trim width", required=True, min=50, max=2000),
+        Field("height_mm", "float", "trim height", required=True, min=50, max=2000),
+    )),
+    Field("type_area_top_mm", "float", "from the trim's top edge to the top of the type area (版心)",
+          required=True, min=0, max=500),
+    Field("grid", "map", "the basic grid (基本栏) and baseline grid", required=True, fields=(
+        Field("columns", "int", "basic columns", required=True, min=1, max=20),
+        Field("column_chars", "int", "characters of body type per basic column", required=True, min=3, max=80),
+        Field("gutter_chars", "float", "gutter (栏空) in body characters", default=1.0, min=0, max=10),
+        Field("rows", "int", "body lines per column (baseline grid rows)", required=True, min=5, max=400),
+        Field("body_size_pt", "float", "body type size (小五 = 9 pt)", default=9.0, min=5, max=20),
+        Field("line_pitch_pt", "float", "baseline-to-baseline distance", required=True, min=5, max=40),
+    )),
+    Field("body", "map", "body text columns over the type area (变栏 when not on basic columns)", fields=(
+        Field("columns", "int", "default number of body columns", default=4, min=1, max=20),
+        Field("gutter_chars", "float", "gutter between body columns when they do not fall on basic columns",
+              default=1.5, min=0, max=10),
+    )),
+    Field("styles", "map", "type sizes per role", fields=(
+        _style("headline", "主题", 64, (Field("min_size_pt", "float", "smallest size before the headline "
+                                                "is an error", default=36, min=4, max=200),)),
+        _style("kicker", "引题", 28),
+        _style("subtitle", "副题", 18),
+        _style("byline", "credits under the headline", 10.5),
+        _style("subhead", "小标题", 13, (Field("rows", "int", "grid lines a subhead occupies", default=3,
+                                               min=1, max=10),)),
+        _style("caption", "photo captions", 9),
+        _style("sidebar_title", "sidebar title", 14),
+        _style("sidebar", "sidebar items", 10.5),
+        _style("folio", "报眉 text", 9),
+    )),
+    Field("folio", "map", "报眉 (running head above the type area)", fields=(
+        Field("baseline_above_mm", "float", "报眉 baseline above the type area", default=6, min=0, max=50),
+        Field("rule_width_pt", "float", "眉线 rule weight", default=0.75, min=0, max=5),
+    )),
+    Field("rules", "map", "column rules", fields=(
+        Field("column_rule_width_pt", "float", "rule in the gutter between text columns; 0 = none",
+              default=0.3, min=0, max=3),
+    )),
+    Field("copyfit", "map", "limits for fitting the text to the page", fields=(
+        Field("max_aspect_change", "float", "a photo frame's aspect may differ from the photo's by at most "
+              "this factor (crop bound)", default=1.4, min=1, max=4),
+        Field("photo_min_rows", "int", "smallest photo frame in grid lines", default=8, min=2, max=200),
+        Field("lead_photo_min_rows", "int", "smallest lead photo frame in grid lines", default=20, min=2, max=400),
+        Field("sidebar_max_padding_rows", "int", "how many grid lines the sidebar box may grow to fill",
+              default=8, min=0, max=100),
+    )),
+))
+
+
+@dataclass(frozen=True)
+class Style:
+    size_pt: float
+    rows: int = 0
+    min_size_pt: float = 0.0
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    label: str
+    path: str
+    page_width_pt: float
+    page_height_pt: float
+    type_top_pt: float  # from the trim's top edge
+    type_left_pt: float
+    columns: int
+    column_chars: int
+    gutter_chars: float
+    rows: int
+    body_size_pt: float
+    line_pitch_pt: float
+    body_columns: int
+    body_gutter_chars: float
+    styles: dict  # role → Style (treated as read-only)
+    folio_baseline_above_pt: float
+    folio_rule_pt: float
+    column_rule_pt: float
+    max_aspect_change: float
+    photo_min_rows: int
+    lead_photo_min_rows: int
+    sidebar_max_padding_rows: int
+
+    @property
+    def column_width_pt(self) -> float:
+        return self.column_chars * self.body_size_pt
+
+    @property
+    def gutter_pt(self) -> float:
+        return self.gutter_chars * self.body_size_pt
+
+    @property
+    def type_width_pt(self) -> float:
+        return self.columns * self.column_width_pt + (self.columns - 1) * self.gutter_pt
+
+    @property
+    def line_gap_pt(self) -> float:
+        return self.line_pitch_pt - self.body_size_pt
+
+    @property
+    def type_height_pt(self) -> float:
+        return self.rows * self.line_pitch_pt - self.line_gap_pt
+
+
+def resolve_template_path(name_or_path: str, base_dir: str = ".") -> str:
+    """A built-in name (`broadsheet`) or a path to a template YAML, relative to the article."""
+    if os.sep not in name_or_path and not name_or_path.endswith((".yaml", ".yml")):
+        path = os.path.join(BUILTIN_DIR, name_or_path + ".yaml")
+        if not os.path.isfile(path):
+            known = ", ".join(sorted(f[:-5] for f in os.listdir(BUILTIN_DIR) if f.endswith(".yaml")))
+            raise InputError(f"unknown template {name_or_path!r}", "template",
+                             f"use one of {known}, or a path to a template YAML file")
+        return path
+    path = name_or_path if os.path.isabs(name_or_path) else os.path.join(base_dir, name_or_path)
+    if not os.path.isfile(path):
+        raise InputError(f"template file {path!r} not found", "template",
+                         "give a built-in name (broadsheet, tabloid) or an existing .yaml path")
+    return path
+
+
+def load_template(name_or_path: str, base_dir: str = ".") -> Template:
+    path = resolve_template_path(name_or_path, base_dir)
+    v = load(path, TEMPLATE_SCHEMA).value
+    g, t, st = v["grid"], v["trim"], v["styles"]
+    styles = {role: Style(size_pt=s["size_pt"], rows=s.get("rows", 0) or 0,
+                          min_size_pt=s.get("min_size_pt", 0.0) or 0.0) for role, s in st.items()}
+    styles["body"] = Style(size_pt=g["body_size_pt"])
+    width_pt, height_pt = mm_to_pt(t["width_mm"]), mm_to_pt(t["height_mm"])
+    col_w = g["column_chars"] * g["body_size_pt"]
+    type_w = g["columns"] * col_w + (g["columns"] - 1) * g["gutter_chars"] * g["body_size_pt"]
+    type_h = g["rows"] * g["line_pitch_pt"] - (g["line_pitch_pt"] - g["body_size_pt"])
+    top_pt = mm_to_pt(v["type_area_top_mm"])
+    if type_w > width_pt or top_pt + type_h > height_pt:
+        raise InputError(f"the type area ({type_w:.0f} × {type_h:.0f} pt) does not fit the trim "
+                         f"({width_pt:.0f} × {height_pt:.0f} pt)", path,
+                         "reduce grid.columns/column_chars/rows or type_area_top_mm")
+    if g["line_pitch_pt"] < g["body_size_pt"]:
+        raise InputError("grid.line_pitch_pt is smaller than the body size", path, "lines would overlap")
+    return Template(
+        name=v["name"], label=v["label"], path=path, page_width_pt=width_pt, page_height_pt=height_pt,
+        type_top_pt=top_pt, type_left_pt=(width_pt - type_w) / 2, columns=g["columns"],
+        column_chars=g["column_chars"], gutter_chars=g["gutter_chars"], rows=g["rows"],
+        body_size_pt=g["body_size_pt"], line_pitch_pt=g["line_pitch_pt"],
+        body_columns=v["body"]["columns"], body_gutter_chars=v["body"]["gutter_chars"], styles=styles,
+        folio_baseline_above_pt=mm_to_pt(v["folio"]["baseline_above_mm"]),
+        folio_rule_pt=v["folio"]["rule_width_pt"], column_rule_pt=v["rules"]["column_rule_width_pt"],
+        max_aspect_change=v["copyfit"]["max_aspect_change"], photo_min_rows=v["copyfit"]["photo_min_rows"],
+        lead_photo_min_rows=v["copyfit"]["lead_photo_min_rows"],
+        sidebar_max_padding_rows=v["copyfit"]["sidebar_max_padding_rows"],
+    )
