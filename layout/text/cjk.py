@@ -14,6 +14,8 @@ Sources (tags as in docs/typography.md):
 
 from __future__ import annotations
 
+import re
+
 # ---------------------------------------------------------------------------------------------
 # Character classes. Small ints so per-character arrays stay cheap in the line breaker.
 # ---------------------------------------------------------------------------------------------
@@ -82,7 +84,6 @@ NOT_AT_START_BASIC = frozenset(
     "”’）》〉」』】〕〗］｝〙〛﹂﹄"
     "·・"
     "／-‐‑–～〜"
-    "—"  # a single 一字线 (connector); a doubled —— is the LONG unit below
     "%％‰‱℃℉°′″"
     ",.;:?!)]}"
     "々〻ー"  # iteration marks and the prolonged sound mark never begin a line ([jlreq] cl-11)
@@ -94,6 +95,9 @@ NOT_AT_END_BASIC = frozenset("“‘（《〈「『【〔〖［｛〘〚﹁﹃([
 NOT_AT_END_GB_EXTRA = frozenset(SOLIDUS)
 # Level "strict" (严格处理) adds: —— and …… do not start a line ([clreq]; [xeCJK] NoBreakLongPunct).
 NOT_AT_START_STRICT_EXTRA = frozenset("…⋯⸺⸻‥")
+# A lone — is the 一字线 connector and never starts a line (basic level, [GB] §5.1.8 connectors);
+# doubled it is the 破折号 unit, which only the strict level keeps off the line start.
+DASH = "—"
 
 STRICTNESS_LEVELS = ("basic", "gb", "strict")
 
@@ -154,7 +158,7 @@ def _check_level(strictness: str) -> None:
 def prohibited_at_start(ch: str, strictness: str = "strict") -> bool:
     """True if `ch` may not begin a line at this clreq level ("basic" | "gb" | "strict")."""
     _check_level(strictness)
-    if ch in NOT_AT_START_BASIC:
+    if ch in NOT_AT_START_BASIC or ch == DASH:
         return True
     return strictness == "strict" and ch in NOT_AT_START_STRICT_EXTRA
 
@@ -172,74 +176,132 @@ BREAK_OK = 0  # an ordinary break opportunity
 BREAK_PROHIBITED = 1  # 避头尾 would be violated: last resort only, reported
 BREAK_NEVER = 2  # inside an unbreakable unit (word, number, ——, ……) or before a space
 
+# One letter per class, so that whole-paragraph rules run as regular expressions over a class
+# string (C speed) instead of a Python loop per character.
+CLASS_LETTERS = "HLSOCPTMDGXFhZ"  # indexed by class number; D = LONG, G = connector, X/F = post/prefix
 
-def break_kinds(text: str, classes: list[int], strictness: str = "strict") -> list[int]:
+
+class _LetterTable(dict):
+    """str.translate table: code point → class letter, filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        letter = CLASS_LETTERS[char_class(chr(code))]
+        self[code] = letter
+        return letter
+
+
+_LETTERS = _LetterTable()
+
+
+def class_string(text: str) -> str:
+    """The class letter of every character of `text` (same length)."""
+    return text.translate(_LETTERS)
+
+
+def _char_set_re(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+_NOT_START_RE = {
+    "basic": _char_set_re(NOT_AT_START_BASIC),
+    "gb": _char_set_re(NOT_AT_START_BASIC),
+    "strict": _char_set_re(NOT_AT_START_BASIC | NOT_AT_START_STRICT_EXTRA),
+}
+_NOT_END_RE = {
+    "basic": _char_set_re(NOT_AT_END_BASIC),
+    "gb": _char_set_re(NOT_AT_END_BASIC | NOT_AT_END_GB_EXTRA),
+    "strict": _char_set_re(NOT_AT_END_BASIC | NOT_AT_END_GB_EXTRA),
+}
+# [GB] §5.1.5: —— and …… (also ⋯⋯) are one two-em unit; match the second half of each pair.
+_LONE_DASH_RE = re.compile("(?<!—)—(?!—)")
+_LONG_PAIR_RE = re.compile("(?<=—)—|(?<=…)…|(?<=⋯)⋯|(?<=⸺)⸺|(?<=⸻)⸻")
+# [clreq] #prohibition_rules_for_unbreakable_marks: 29.8, 1,000 — separators between digits.
+_NUMBER_SEP_RE = re.compile(r"(?<=[0-9])[.,](?=[0-9])")
+_LATIN_RUN_RE = re.compile("L{2,}")  # words and digit runs: 5G, 2020
+_PREFIX_NUM_RE = re.compile("(?<=F)L")  # ￥100
+_NUM_POSTFIX_RE = re.compile("(?<=L)X")  # 100%
+
+
+def break_kinds(text: str, strictness: str = "strict", classes: str | None = None) -> bytearray:
     """Break kind at every offset 0..len(text): kinds[i] is about a break between text[i-1] and text[i].
 
-    kinds[0] and kinds[len] are BREAK_OK (paragraph edges). Unbreakable units follow [clreq]
+    kinds[0] and kinds[len] are BREAK_OK (paragraph edges). Line-start/end prohibitions follow
+    the clreq level (tables above). Unbreakable units follow [clreq]
     #prohibition_rules_for_unbreakable_marks and [jlreq] #unbreakable_character_sequences:
     ——/…… pairs, Latin words and digit runs (with . and , between digits), prefix+number,
-    number+postfix. A space is breakable only after it (it is dropped at the break).
+    number+postfix; 120亿 and 16万 may break before the Han character. A space is breakable only
+    after it (it is dropped at the break). `classes` is `class_string(text)` if already computed.
     """
     _check_level(strictness)
     n = len(text)
-    kinds = [BREAK_OK] * (n + 1)
-    not_start = NOT_AT_START_BASIC | NOT_AT_START_STRICT_EXTRA if strictness == "strict" else NOT_AT_START_BASIC
-    not_end = NOT_AT_END_BASIC | NOT_AT_END_GB_EXTRA if strictness != "basic" else NOT_AT_END_BASIC
-    for i in range(1, n):
-        x = text[i - 1]
-        y = text[i]
-        cx = classes[i - 1]
-        cy = classes[i]
-        if cy == SPACE:
-            kind = BREAK_NEVER
-        elif cx == LATIN and cy == LATIN:
-            kind = BREAK_NEVER
-        elif cx == LONG and x == y:
-            kind = BREAK_NEVER  # —— and …… are one two-em unit ([GB] §5.1.5)
-        elif (
-            (cx == LATIN and y in NUMBER_SEPARATORS and i + 1 < n and text[i + 1].isdigit() and x.isdigit())
-            or (x in NUMBER_SEPARATORS and cy == LATIN and y.isdigit() and i >= 2 and text[i - 2].isdigit())
-        ):
-            kind = BREAK_NEVER
-        elif (cx == PREFIX and cy == LATIN) or (cx == LATIN and cy == POSTFIX):
-            kind = BREAK_NEVER
-        elif x in not_end or y in not_start:
-            kind = BREAK_PROHIBITED
-        else:
-            kind = BREAK_OK
-        kinds[i] = kind
+    kinds = bytearray(n + 1)
+    for m in _NOT_START_RE[strictness].finditer(text):
+        if m.start() > 0:
+            kinds[m.start()] = BREAK_PROHIBITED
+    for m in _NOT_END_RE[strictness].finditer(text):
+        if m.end() < n:
+            kinds[m.end()] = BREAK_PROHIBITED
+    rx_dash = re.compile("—") if strictness == "strict" else _LONE_DASH_RE
+    for m in rx_dash.finditer(text):
+        if m.start() > 0:
+            kinds[m.start()] = BREAK_PROHIBITED
+    cs = class_string(text) if classes is None else classes
+    for m in _LATIN_RUN_RE.finditer(cs):
+        s, e = m.span()
+        kinds[s + 1 : e] = bytes((BREAK_NEVER,)) * (e - s - 1)
+    for rx, src in ((_PREFIX_NUM_RE, cs), (_NUM_POSTFIX_RE, cs), (_LONG_PAIR_RE, text)):
+        for m in rx.finditer(src):
+            kinds[m.start()] = BREAK_NEVER
+    for m in _NUMBER_SEP_RE.finditer(text):
+        kinds[m.start()] = kinds[m.start() + 1] = BREAK_NEVER
+    i = text.find(" ", 1)
+    while i > 0:
+        kinds[i] = BREAK_NEVER
+        i = text.find(" ", i + 1)
+    kinds[0] = kinds[n] = BREAK_OK
     return kinds
 
 
-def pair_compression(text: str, classes: list[int], left_em: list[float], right_em: list[float]) -> tuple[list[float], list[float]]:
-    """Blanks removed by adjacent-punctuation compression: (removed_left_em, removed_right_em) per char.
+_PUNCT_RUN_RE = re.compile("[OCPTM]{2,}")
 
-    `left_em`/`right_em` are each mark's removable blanks (0 for anything not full width).
-    Rules, [clreq] #h-adjustment_of_adjacent_punctuation_marks: two adjacent full-width marks take
-    1.5 em — the first loses its trailing blank when it is a closer, pause or stop mark (。” ）。 ，“);
-    of two openers the second loses its leading blank (（“) so brackets hug their text.
-    [GB] §5.1.2: ？？ ！！ ？！ take one em together (both halved); in longer runs, pairs from the left.
+
+def pair_compression(text: str, left_em: list[float], right_em: list[float],
+                     classes: str | None = None) -> tuple[list[float], list[float], list[int]]:
+    """Blanks removed by adjacent-punctuation compression: (removed_left_em, removed_right_em, touched).
+
+    `left_em`/`right_em` are each mark's removable blanks (0 for anything not full width);
+    `touched` lists the offsets that lost something. Rules, [clreq]
+    #h-adjustment_of_adjacent_punctuation_marks: two adjacent full-width marks take 1.5 em — the
+    first loses its trailing blank when it is a closer, pause or stop mark (。” ）。 ，“); of two
+    openers the second loses its leading blank (（“) so brackets hug their text.
+    [GB] §5.1.2: ？？ ！！ ？！ take one em together (both halved); in longer runs, pairs from the left
+    (three marks take two em).
     """
     n = len(text)
-    rem_left = [0.0] * n
-    rem_right = [0.0] * n
-    i = 0
-    while i < n - 1:
-        cx = classes[i]
-        if text[i] in QUERY_EXCLAIM and text[i + 1] in QUERY_EXCLAIM:
-            j = i
-            while j < n and text[j] in QUERY_EXCLAIM:
-                j += 1
-            for k in range(i, i + (j - i) // 2 * 2):
-                rem_right[k] = right_em[k]
-            i = j - 1  # the run's last mark may still pair with a following closer
-            continue
-        cy = classes[i + 1]
-        if cy in CJK_PUNCT_CLASSES and cx in CJK_PUNCT_CLASSES:
-            if cx in (CLOSE, PAUSE, STOP) and right_em[i] > 0.0 and rem_right[i] == 0.0:
-                rem_right[i] = right_em[i]
-            elif cx == OPEN and cy == OPEN and left_em[i + 1] > 0.0:
-                rem_left[i + 1] = left_em[i + 1]
-        i += 1
-    return rem_left, rem_right
+    rem_l = [0.0] * n
+    rem_r = [0.0] * n
+    touched: list[int] = []
+    cs = class_string(text) if classes is None else classes
+    for m in _PUNCT_RUN_RE.finditer(cs):
+        s, e = m.span()
+        i = s
+        while i < e - 1:
+            if text[i] in QUERY_EXCLAIM and text[i + 1] in QUERY_EXCLAIM:
+                j = i
+                while j < e and text[j] in QUERY_EXCLAIM:
+                    j += 1
+                for k in range(i, i + (j - i) // 2 * 2):
+                    if right_em[k] > 0.0:
+                        rem_r[k] = right_em[k]
+                        touched.append(k)
+                i = j - 1  # the run's last mark may still pair with a following closer
+                continue
+            cx, cy = cs[i], cs[i + 1]
+            if cx in "CPT" and right_em[i] > 0.0 and rem_r[i] == 0.0:
+                rem_r[i] = right_em[i]
+                touched.append(i)
+            elif cx == "O" and cy == "O" and left_em[i + 1] > 0.0:
+                rem_l[i + 1] = left_em[i + 1]
+                touched.append(i + 1)
+            i += 1
+    return rem_l, rem_r, sorted(set(touched))

@@ -23,9 +23,12 @@ Decisions (see docs/typography.md §2–3):
 
 from __future__ import annotations
 
+import re
+import weakref
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add, sub
 from typing import Protocol
 
 from layout.text import cjk
@@ -115,154 +118,203 @@ class _Prep:
     """Everything the breaker needs about one paragraph, in em. Lists are never mutated."""
 
     text: str
-    cls: list[int]
+    cs: str  # class letters (cjk.class_string)
     adv: list[float]
     lb: list[float]  # removable left blank (full-width marks only)
     rb: list[float]  # removable right blank
     rem_l: list[float]  # left blank removed by adjacent-mark compression
     rem_r: list[float]
     hl: list[float]  # Han–Latin gap before char i
-    kinds: list[int]  # break kind at offset i (between i-1 and i)
+    kinds: bytearray  # break kind at offset i (between i-1 and i)
     forced: frozenset[int]  # offsets inside over-long tokens, where a break is allowed as last resort
-    gap_ok: list[bool]  # may expansion go into the gap before char i?
+    gok: bytearray  # 1 where expansion may go into the gap before char i
+    adjustable: list[int]  # sorted offsets with a removable blank, a space or a Han–Latin gap
     W: list[float]  # prefix sums of in-line width
     Z: list[float]  # prefix sums of in-line shrink
-    F: list[float]  # prefix sums of minimum width (W − Z)
     G: list[float]  # prefix sums of gap stretch (gap before i counted at i)
-    ew: list[float]  # width correction when a line ends at offset b
-    ez: list[float]
-    eg: list[float]
-    sw: list[float]  # width correction when a line starts at offset a
-    sz: list[float]
+    WE: list[float]  # W, Z, G plus the corrections when a line ends at offset b
+    ZE: list[float]
+    GE: list[float]
+    WS: list[float]  # W, Z, F (= W − Z) minus the corrections when a line starts at offset a
+    ZS: list[float]
+    FS: list[float]
+    F: list[float]
     ew_max: float
     fslack: float
 
 
-def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: float | None, edges: bool = True) -> _Prep:
-    n = len(text)
-    cls = [cjk.char_class(c) for c in text]
-    adv_of: dict[str, float] = {}
-    blanks_of: dict[str, tuple[float, float]] = {}
-    punct = cjk.CJK_PUNCT_CLASSES
-    for c, k in zip(text, cls):
-        if c in adv_of:
-            continue
+_CHAR_CACHE: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _char_tables(metrics: Metrics, text: str, shrink_stop: bool, wmin: float) -> tuple[dict, dict, dict, dict]:
+    """Per-character advance, removable blanks and in-line shrink for the characters of `text`.
+
+    Memoised per metrics object (a face's metrics do not change while it is alive), because asking
+    the font about the same hundred characters for every paragraph was most of the set-up cost.
+    """
+    try:
+        per_metrics = _CHAR_CACHE.setdefault(metrics, {})
+    except TypeError:  # not weak-referenceable or unhashable: no memo
+        per_metrics = {}
+    tables = per_metrics.get((shrink_stop, wmin))
+    if tables is None:
+        tables = per_metrics[(shrink_stop, wmin)] = ({}, {}, {}, {})
+    adv_of, lb_of, rb_of, z_of = tables
+    for c in set(text).difference(adv_of):
+        k = cjk.char_class(c)
         a = float(metrics.advance_em(c))
-        adv_of[c] = a
         lb_c = rb_c = 0.0
-        if k in punct and a >= 0.75:  # only full-width forms have a blank half to give up
+        if k in cjk.CJK_PUNCT_CLASSES and a >= 0.75:  # only full-width forms have a blank half to give up
             halt = metrics.halt_em(c)
             xp, xa = halt if halt is not None else cjk.HALT_FALLBACK_EM[k]
             lb_c, rb_c = max(0.0, -xp), max(0.0, xp - xa)
-        blanks_of[c] = (lb_c, rb_c)
-    adv = [adv_of[c] for c in text]
-    lb = [blanks_of[c][0] for c in text]
-    rb = [blanks_of[c][1] for c in text]
-    rem_l, rem_r = cjk.pair_compression(text, cls, lb, rb)
-    kinds = cjk.break_kinds(text, cls, opts.strictness)
+        z_of[c] = lb_c + (rb_c if (k != STOP or shrink_stop) else 0.0) + (a - wmin if k == SPACE and a > wmin else 0.0)
+        lb_of[c], rb_of[c] = lb_c, rb_c
+        adv_of[c] = a  # last: a character is in adv_of only once all four tables have it
+    return adv_of, lb_of, rb_of, z_of
+
+
+_PUNCT_PAIR_RE = re.compile("(?<=[OCPTM])[OCPTM]")
+_HL_RE = re.compile("(?=HL|LH)")
+
+
+def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: float | None,
+             edges: bool = True) -> _Prep:
+    n = len(text)
+    cs = cjk.class_string(text)
+    shrink_stop = opts.shrink_stops
+    wmin = opts.word_space_min_em
+    adv_of, lb_of, rb_of, z_of = _char_tables(metrics, text, shrink_stop, opts.word_space_min_em)
+    adv = list(map(adv_of.__getitem__, text))
+    lb = list(map(lb_of.__getitem__, text))
+    rb = list(map(rb_of.__getitem__, text))
+    rem_l, rem_r, touched = cjk.pair_compression(text, lb, rb, cs)
+    kinds = cjk.break_kinds(text, opts.strictness, cs)
+
+    w = adv[:]
+    z = list(map(z_of.__getitem__, text))
+    for i in touched:
+        w[i] -= rem_l[i] + rem_r[i]
+        z[i] -= rem_l[i] + (rem_r[i] if (cs[i] != "T" or shrink_stop) else 0.0)
 
     hl = [0.0] * n
     if opts.han_latin_space_em > 0.0:
-        for i in range(1, n):
-            p, q = cls[i - 1], cls[i]
-            if (p == HAN and q == LATIN and cjk.is_han(text[i - 1])) or (p == LATIN and q == HAN and cjk.is_han(text[i])):
+        for m in _HL_RE.finditer(cs):
+            i = m.start() + 1
+            if cjk.is_han(text[i - 1] if cs[i - 1] == "H" else text[i]):
                 hl[i] = opts.han_latin_space_em
+                w[i] += hl[i]
+                z[i] += max(0.0, hl[i] - _HL_MIN_EM)
 
     # Expansion never goes inside an unbreakable unit, next to a connector or solidus, or between
     # two compressed marks ([clreq] #procedures_for_inter-character_space_expansion).
     unit = opts.stretch_unit_em
-    gap_ok = [False] * (n + 1)
-    g = [0.0] * n
-    for i in range(1, n):
-        p, q = cls[i - 1], cls[i]
-        if (kinds[i] == BREAK_NEVER and q != SPACE) or p == CONNECTOR or q == CONNECTOR:
+    g = [unit] * n
+    gok = bytearray(b"\x01") * (n + 1)
+    closed = [0, n]
+    for m in re.finditer(b"\x02", kinds):
+        if cs[m.start()] != "S":
+            closed.append(m.start())
+    for m in re.finditer("G", cs):
+        closed.append(m.start())
+        closed.append(m.start() + 1)
+    closed.extend(m.start() for m in _PUNCT_PAIR_RE.finditer(cs))
+    for i in closed:
+        if i < n:
+            g[i] = 0.0
+        gok[i] = 0
+    adjustable_set = {m.start() for m in re.finditer("[OCPTMS]", cs)}
+    if opts.han_latin_space_em > 0.0:
+        adjustable_set.update(i for i in range(n) if hl[i])
+    adjustable = sorted(adjustable_set)
+    for i in adjustable:
+        if not gok[i] or i == 0:
             continue
-        if p in punct and q in punct:
-            continue
-        gap_ok[i] = True
-        s = unit
-        if q == SPACE:
-            s += max(0.0, opts.word_space_max_em - adv[i])
+        if cs[i] == "S":
+            g[i] += max(0.0, opts.word_space_max_em - adv[i])
         if hl[i] > 0.0:
-            s += max(0.0, _HL_MAX_EM - hl[i])
-        g[i] = s
+            g[i] += max(0.0, _HL_MAX_EM - hl[i])
 
-    shrink_stop = opts.shrink_stops
-    wmin = opts.word_space_min_em
-    w = [0.0] * n
-    z = [0.0] * n
-    for i in range(n):
-        k = cls[i]
-        w[i] = adv[i] - rem_l[i] - rem_r[i] + hl[i]
-        s = lb[i] - rem_l[i]
-        if k != STOP or shrink_stop:
-            s += rb[i] - rem_r[i]
-        if k == SPACE and adv[i] > wmin:
-            s += adv[i] - wmin
-        if hl[i] > _HL_MIN_EM:
-            s += hl[i] - _HL_MIN_EM
-        z[i] = s
+    W = [0.0, *accumulate(w)]
+    Z = [0.0, *accumulate(z)]
+    F = [0.0, *accumulate(map(sub, w, z))]
+    G = [0.0, *accumulate(g)]
 
     # Over-long tokens: a unit wider than the measure may be broken inside, reported.
     forced: set[int] = set()
     if measure_em is not None:
-        i = 0
-        while i < n:
-            j = i + 1
-            while j < n and kinds[j] == BREAK_NEVER and cls[j] != SPACE:
-                j += 1
-            if j - i > 1 and sum(w[i:j]) > measure_em + _EPS:
-                forced.update(range(i + 1, j))
-            i = j
+        for m in re.finditer(b"\x02+", kinds):
+            s, e = m.span()
+            if W[e] - W[s - 1] > measure_em + _EPS:
+                forced.update(i for i in range(s, e) if cs[i] != "S")
 
-    W = [0.0, *accumulate(w)]
-    Z = [0.0, *accumulate(z)]
-    F = [0.0, *accumulate(x - y for x, y in zip(w, z))]
-    G = [0.0, *accumulate(g)]
-
-    ew = [0.0] * (n + 1)
-    ez = [0.0] * (n + 1)
-    eg = [0.0] * (n + 1)
-    sw = [0.0] * (n + 1)
-    sz = [0.0] * (n + 1)
+    # Corrections at line edges are sparse (only next to marks and spaces): dicts, then applied
+    # to copies of the prefix sums so the breaker reads one list per quantity.
+    ew: dict[int, float] = {}
+    ez: dict[int, float] = {}
+    eg: dict[int, float] = {}
+    sw: dict[int, float] = {}
+    sz: dict[int, float] = {}
     if edges:
         end_mode, start_mode = opts.line_end_half, opts.line_start_half
-        for b in range(1, n):
-            e = b
-            while e > 0 and cls[e - 1] == SPACE:
-                e -= 1
-            if e < b:  # trailing spaces are dropped at the break
+        for i in adjustable:
+            b = i + 1
+            if b >= n:
+                continue
+            if cs[i] == "S":
+                if cs[b] == "S":
+                    continue
+                e = i
+                while e > 0 and cs[e - 1] == "S":
+                    e -= 1
+                # Trailing spaces are dropped at the break.
                 ew[b] = -(W[b] - W[e])
                 ez[b] = -(Z[b] - Z[e])
                 eg[b] = -(G[b] - G[e])
                 continue
-            last = b - 1
-            r_full = rb[last]
+            r_full = rb[i]
             if r_full <= 0.0:
                 continue
-            shrinkable = cls[last] != STOP or shrink_stop
-            ew[b] = rem_r[last]  # the blank lent to the next mark comes back at line end
-            ez[b] = rem_r[last] if shrinkable else 0.0
+            shrinkable = cs[i] != "T" or shrink_stop
+            w_b = rem_r[i]  # the blank lent to the next mark comes back at line end
+            z_b = rem_r[i] if shrinkable else 0.0
             if end_mode == "always":
-                ew[b] -= r_full
-                ez[b] -= r_full if shrinkable else 0.0
+                w_b -= r_full
+                z_b -= r_full if shrinkable else 0.0
             elif end_mode == "auto":
-                ez[b] += 0.0 if shrinkable else r_full
+                z_b += 0.0 if shrinkable else r_full
             elif shrinkable:  # "never"
-                ez[b] -= r_full
-        for a in range(n):
-            sw[a] = rem_l[a] - hl[a]
-            sz[a] = rem_l[a] - max(0.0, hl[a] - _HL_MIN_EM)
-            if lb[a] > 0.0 and cls[a] == OPEN:
+                z_b -= r_full
+            ew[b], ez[b] = w_b, z_b
+        for a in adjustable:
+            w_a = rem_l[a] - hl[a]
+            z_a = rem_l[a] - max(0.0, hl[a] - _HL_MIN_EM)
+            if lb[a] > 0.0 and cs[a] == "O":
                 if start_mode == "always":
-                    sw[a] -= lb[a]
-                    sz[a] -= lb[a]
+                    w_a -= lb[a]
+                    z_a -= lb[a]
                 elif start_mode == "never":
-                    sz[a] -= lb[a]
-    ew_max = max(ew) if ew else 0.0
-    fslack = max([0.0] + [(z_ - w_) for w_, z_ in zip(ew, ez)])
-    return _Prep(text, cls, adv, lb, rb, rem_l, rem_r, hl, kinds, frozenset(forced), gap_ok,
-                 W, Z, F, G, ew, ez, eg, sw, sz, ew_max, fslack)
+                    z_a -= lb[a]
+            if w_a or z_a:
+                sw[a], sz[a] = w_a, z_a
+    WE, ZE, GE = W[:], Z[:], G[:]
+    for b, v in ew.items():
+        WE[b] += v
+    for b, v in ez.items():
+        ZE[b] += v
+    for b, v in eg.items():
+        GE[b] += v
+    WS, ZS, FS = W[:], Z[:], F[:]
+    for a, v in sw.items():
+        WS[a] -= v
+        FS[a] -= v
+    for a, v in sz.items():
+        ZS[a] -= v
+        FS[a] += v
+    ew_max = max(0.0, *ew.values()) if ew else 0.0
+    fslack = max([0.0] + [ez.get(b, 0.0) - ew.get(b, 0.0) for b in ew.keys() | ez.keys()])
+    return _Prep(text, cs, adv, lb, rb, rem_l, rem_r, hl, kinds, frozenset(forced), gok, adjustable,
+                 W, Z, G, WE, ZE, GE, WS, ZS, FS, F, ew_max, fslack)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,104 +322,88 @@ def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: floa
 # ---------------------------------------------------------------------------------------------
 def _orphan(p: _Prep, a: int) -> bool:
     """Last line [a, n) holds one Han character and otherwise only punctuation/spaces (孤字)."""
-    han = 0
-    for i in range(a, len(p.text)):
-        k = p.cls[i]
-        if k == HAN or k == cjk.OTHER:
-            han += 1
-            if han > 1:
-                return False
-        elif k == LATIN:
-            return False
-    return han == 1
+    rest = p.cs[a:]
+    return rest.count("H") + rest.count("Z") == 1 and "L" not in rest
 
 
-def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort: bool, opts: ComposeOptions) -> list[int] | None:
-    """Breaks [b1, …, n] of least total demerits, or None when no line set fits this tolerance."""
+def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort: bool,
+               opts: ComposeOptions) -> list[int] | None:
+    """Breaks [b1, …, n] of least total demerits, or None when no line set fits this tolerance.
+
+    Forward dynamic programme: from each reachable start a, only ends b between "fits with all
+    shrink" (bisect on the minimum-width prefix sums) and "needs more than `tol` expansion" are
+    tried, so the work per character is a small constant.
+    """
     n = len(p.text)
-    W, Z, F, G = p.W, p.Z, p.F, p.G
-    ew, ez, eg, sw, sz = p.ew, p.ez, p.eg, p.sw, p.sz
+    W, G, F = p.W, p.G, p.F
+    WE, ZE, GE, WS, ZS, FS = p.WE, p.ZE, p.GE, p.WS, p.ZS, p.FS
     kinds, forced = p.kinds, p.forced
     ew_max = p.ew_max
     fslack = p.fslack + _EPS
     exp_dem = opts.expansion_demerits
     orphans = opts.avoid_orphans and n > 1
     justify_last = opts.align_last == "justify"
+    solid = _LINE_DEMERIT * _LINE_DEMERIT
+    eps = _EPS
     cost = [_INF] * (n + 1)
     prev = [-1] * (n + 1)
     cost[0] = 0.0
+    first = measure - indent
     for a in range(n):
         ca = cost[a]
         if ca == _INF:
             continue
-        avail = measure - indent if a == 0 else measure
-        wa = W[a] - sw[a]
-        za = Z[a] - sz[a]
+        avail = measure if a else first
+        wa = WS[a]
+        za = ZS[a]
         ga = G[a + 1]
-        hi = bisect_right(F, F[a] - sw[a] + sz[a] + avail + fslack, a + 1)
-        b = n if hi > n else hi
-        while b > a:
-            nat = W[b] + ew[b] - wa
-            diff = avail - nat
-            if b == n:
-                if diff < -_EPS:
-                    shrink = Z[b] - za
-                    if shrink + diff < -_EPS:
-                        b -= 1
-                        continue
-                    bad = 100.0 * (-diff / shrink) ** 3
-                    d = (_LINE_DEMERIT + bad) ** 2
-                elif justify_last and diff > _EPS:
-                    st = G[b] - ga
-                    r = diff / st if st > 0.0 else _INF
-                    d = (_LINE_DEMERIT + 100.0 * r**3) ** 2 + exp_dem if r <= tol else _INF
-                    if d == _INF and not last_resort:
-                        b -= 1
-                        continue
-                    if d == _INF:
-                        d = _PROHIBITED_DEMERIT
-                else:
-                    d = _LINE_DEMERIT**2
-                if orphans and a > 0 and _orphan(p, a):
-                    if not last_resort:
-                        b -= 1
-                        continue
-                    d += _ORPHAN_DEMERIT
+        hi = bisect_right(F, FS[a] + avail + fslack, a + 1)
+        if hi >= n:
+            hi = n - 1
+            # The paragraph's last line: ragged, shrunk only if it must be.
+            diff = avail - (W[n] - wa)
+            d = solid
+            if diff < -eps:
+                shrink = p.Z[n] - za
+                d = _INF if shrink + diff < -eps else (_LINE_DEMERIT + 100.0 * (-diff / shrink) ** 3) ** 2
+            elif justify_last and diff > eps:
+                st = G[n] - ga
+                r = diff / st if st > 0.0 else _INF
+                d = (_LINE_DEMERIT + 100.0 * r**3) ** 2 + exp_dem if r <= tol else (_PROHIBITED_DEMERIT if last_resort else _INF)
+            if d != _INF and orphans and a > 0 and _orphan(p, a):
+                d = d + _ORPHAN_DEMERIT if last_resort else _INF
+            c = ca + d
+            if c < cost[n]:
+                cost[n] = c
+                prev[n] = a
+        for b in range(hi, a, -1):
+            k = kinds[b]
+            if k and not (last_resort and (k == BREAK_PROHIBITED or b in forced)):
+                continue
+            diff = avail - (WE[b] - wa)
+            if diff > eps:
+                st = GE[b] - ga
+                if diff > tol * st + eps:
+                    # Shorter lines only get worse: stop once even the loosest bound fails.
+                    if avail - (W[b] - wa + ew_max) > tol * (G[b] - ga) + eps:
+                        break
+                    continue
+                r = diff / st
+                d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2 + exp_dem
+            elif diff < -eps:
+                shrink = ZE[b] - za
+                if shrink + diff < -eps:
+                    continue
+                r = -diff / shrink
+                d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2
             else:
-                k = kinds[b]
-                if diff > _EPS:
-                    st = G[b] + eg[b] - ga
-                    if diff > tol * st + _EPS:
-                        # Shorter lines only get worse: stop once even the loosest bound fails.
-                        if avail - (W[b] - wa + ew_max) > tol * (G[b] - ga) + _EPS:
-                            break
-                        b -= 1
-                        continue
-                    if k != BREAK_OK and not (last_resort and (k == BREAK_PROHIBITED or b in forced)):
-                        b -= 1
-                        continue
-                    r = diff / st
-                    d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2 + exp_dem
-                else:
-                    if k != BREAK_OK and not (last_resort and (k == BREAK_PROHIBITED or b in forced)):
-                        b -= 1
-                        continue
-                    if diff < -_EPS:
-                        shrink = Z[b] + ez[b] - za
-                        if shrink + diff < -_EPS:
-                            b -= 1
-                            continue
-                        r = -diff / shrink
-                        d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2
-                    else:
-                        d = _LINE_DEMERIT * _LINE_DEMERIT
-                if k != BREAK_OK:
-                    d += _PROHIBITED_DEMERIT
+                d = solid
+            if k:
+                d += _PROHIBITED_DEMERIT
             c = ca + d
             if c < cost[b]:
                 cost[b] = c
                 prev[b] = a
-            b -= 1
     if cost[n] == _INF:
         return None
     breaks = []
@@ -383,28 +419,25 @@ def _first_fit(p: _Prep, measure: float, indent: float) -> list[int]:
     """Greedy fallback: the longest line that fits, preferring ordinary breaks, then 避头尾
     violations, then any break (inside a token); at least one character per line."""
     n = len(p.text)
-    W, Z = p.W, p.Z
     breaks: list[int] = []
     a = 0
     while a < n:
         avail = measure - indent if a == 0 else measure
-        za = Z[a] - p.sz[a]
-        wa = W[a] - p.sw[a]
-        hi = min(n, bisect_right(p.F, p.F[a] - p.sw[a] + p.sz[a] + avail + p.fslack + _EPS, a + 1))
+        hi = min(n, bisect_right(p.F, p.FS[a] + avail + p.fslack + _EPS, a + 1))
         fits = [b for b in range(a + 1, hi + 1)
-                if (W[b] + (p.ew[b] if b < n else 0.0) - wa) - (Z[b] + (p.ez[b] if b < n else 0.0) - za) <= avail + _EPS]
+                if (p.WE[b] if b < n else p.W[n]) - p.WS[a] - ((p.ZE[b] if b < n else p.Z[n]) - p.ZS[a]) <= avail + _EPS]
         chosen = None
         if fits and fits[-1] == n:
             chosen = n
         else:
             for allowed in ((BREAK_OK,), (BREAK_OK, BREAK_PROHIBITED), (BREAK_OK, BREAK_PROHIBITED, BREAK_NEVER)):
-                cands = [b for b in fits if p.kinds[b] in allowed and not (b < n and p.cls[b] == SPACE)]
+                cands = [b for b in fits if p.kinds[b] in allowed and not (b < n and p.cs[b] == "S")]
                 if cands:
                     chosen = cands[-1]
                     break
         if chosen is None:
             chosen = a + 1
-            while chosen < n and p.cls[chosen] == SPACE:
+            while chosen < n and p.cs[chosen] == "S":
                 chosen += 1
         breaks.append(chosen)
         a = chosen
@@ -414,35 +447,49 @@ def _first_fit(p: _Prep, measure: float, indent: float) -> list[int]:
 # ---------------------------------------------------------------------------------------------
 # 4. Setting one line
 # ---------------------------------------------------------------------------------------------
+# [clreq] #procedures_for_inter-character_spacing_reduction, steps 2–7 by class letter
+# (step 1, the line-end mark, and step 6, Han–Latin gaps, are positional).
+_REDUCTION_STEP = {"S": 2, "M": 3, "O": 4, "C": 4, "P": 5, "T": 7}
+
+
 def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: float, opts: ComposeOptions,
          is_last_line: bool, edges: bool, tracking: float = 0.0) -> tuple[Line, bool]:
     """Place [a, b) (trailing spaces dropped at a break) and adjust it to `target` em (None: natural).
     Returns the Line and whether it fell short of the target (no place to put the expansion)."""
-    text, cls, adv = p.text, p.cls, p.adv
+    text, cs, adv = p.text, p.cs, p.adv
     n = len(text)
     e = b
     if b < n:
-        while e > a and cls[e - 1] == SPACE:
+        while e > a and cs[e - 1] == "S":
             e -= 1
     m = e - a
-    left = [p.rem_l[i] for i in range(a, e)]
-    right = [p.rem_r[i] for i in range(a, e)]
-    gaps = [p.hl[i] if i > a else 0.0 for i in range(a, e)]  # gap before each glyph
-    lcap = [p.lb[i] - p.rem_l[i] for i in range(a, e)]
-    rcap = [p.rb[i] - p.rem_r[i] for i in range(a, e)]
-    shrink_stop = opts.shrink_stops
-    if m and edges:
-        if left[0] > 0.0:  # the blank lent to the previous line's mark comes back
-            lcap[0] += left[0]
+    if m == 0:
+        return Line((), a, b, indent * size, is_last_line), False
+    left = p.rem_l[a:e]
+    right = p.rem_r[a:e]
+    gap_after = p.hl[a + 1 : e]
+    gap_after.append(0.0)
+    extra = [tracking] * m
+    extra[-1] = 0.0
+    lo = bisect_right(p.adjustable, a - 1)
+    hi = bisect_right(p.adjustable, e - 1)
+    spots = [i - a for i in p.adjustable[lo:hi]]  # offsets within the line
+    lcap = {i: p.lb[a + i] - left[i] for i in spots}
+    rcap = {i: p.rb[a + i] - right[i] for i in spots}
+    end_mark = -1
+    if edges:
+        if spots and spots[0] == 0:
+            lcap[0] += left[0]  # the blank lent to the previous line's mark comes back
             left[0] = 0.0
-        if cls[a] == OPEN and p.lb[a] > 0.0:
-            if opts.line_start_half == "always":
-                left[0] += lcap[0]
-                lcap[0] = 0.0
-            elif opts.line_start_half == "never":
-                lcap[0] = 0.0
+            if cs[a] == "O" and p.lb[a] > 0.0:
+                if opts.line_start_half == "always":
+                    left[0] += lcap[0]
+                    lcap[0] = 0.0
+                elif opts.line_start_half == "never":
+                    lcap[0] = 0.0
         j = m - 1
         if e == b and b < n and p.rb[e - 1] > 0.0:
+            end_mark = j
             rcap[j] += right[j]
             right[j] = 0.0
             if opts.line_end_half == "always":
@@ -450,110 +497,97 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
                 rcap[j] = 0.0
             elif opts.line_end_half == "never":
                 rcap[j] = 0.0
-    end_mark = m - 1 if (m and e == b and b < n and edges) else -1
-
-    width = sum(adv[a + i] - left[i] - right[i] + gaps[i] for i in range(m)) + indent + tracking * max(0, m - 1)
-    extra_after = [tracking] * m
-    if m:
-        extra_after[-1] = 0.0
+    width = indent + sum(adv[a:e]) - sum(left) - sum(right) + sum(gap_after) + tracking * (m - 1)
     short = False
-    if target is not None and m:
+    space_shrink = {}
+    if target is not None:
         diff = target - width
         if diff < -_EPS:
             need = -diff
-            # [clreq] #procedures_for_inter-character_spacing_reduction, steps 1–7 in order.
             wmin = opts.word_space_min_em
-            for step in range(1, 8):
-                items: list[tuple[str, int, float]] = []
-                for i in range(m):
-                    k = cls[a + i]
-                    if step == 1 and i == end_mark and rcap[i] > 0.0:
-                        items.append(("r", i, rcap[i]))
-                    elif step == 2 and k == SPACE and adv[a + i] - left[i] > wmin:
-                        items.append(("s", i, adv[a + i] - left[i] - wmin))
-                    elif step == 3 and k == MIDDLE:
-                        if lcap[i] > 0.0:
-                            items.append(("l", i, lcap[i]))
-                        if rcap[i] > 0.0:
-                            items.append(("r", i, rcap[i]))
-                    elif step == 4 and k == OPEN and lcap[i] > 0.0:
-                        items.append(("l", i, lcap[i]))
-                    elif step == 4 and k == CLOSE and rcap[i] > 0.0 and i != end_mark:
-                        items.append(("r", i, rcap[i]))
-                    elif step == 5 and k == PAUSE and rcap[i] > 0.0 and i != end_mark:
-                        items.append(("r", i, rcap[i]))
-                    elif step == 6 and gaps[i] > _HL_MIN_EM:
-                        items.append(("g", i, gaps[i] - _HL_MIN_EM))
-                    elif step == 7 and k == STOP and rcap[i] > 0.0 and i != end_mark and shrink_stop:
-                        items.append(("r", i, rcap[i]))
+            steps: dict[int, list[tuple[str, int, float]]] = {}
+            for i in spots:
+                c = cs[a + i]
+                if i == end_mark and rcap[i] > 0.0:
+                    steps.setdefault(1, []).append(("r", i, rcap[i]))
+                elif c == "S":
+                    if adv[a + i] > wmin:
+                        steps.setdefault(2, []).append(("s", i, adv[a + i] - wmin))
+                elif c in _REDUCTION_STEP and (c != "T" or opts.shrink_stops):
+                    st = _REDUCTION_STEP[c]
+                    if lcap[i] > 0.0:
+                        steps.setdefault(st, []).append(("l", i, lcap[i]))
+                    if rcap[i] > 0.0:
+                        steps.setdefault(st, []).append(("r", i, rcap[i]))
+                if i > 0 and gap_after[i - 1] > _HL_MIN_EM:
+                    steps.setdefault(6, []).append(("g", i - 1, gap_after[i - 1] - _HL_MIN_EM))
+            for st in sorted(steps):
+                items = steps[st]
                 cap = sum(c for _, _, c in items)
-                if cap <= 0.0:
-                    continue
                 frac = min(1.0, need / cap)
                 for what, i, c in items:
                     amount = c * frac
                     if what == "r":
                         right[i] += amount
-                        rcap[i] -= amount
                     elif what == "l":
                         left[i] += amount
-                        lcap[i] -= amount
                     elif what == "s":
-                        left[i] += amount  # a space shrinks from its advance; no placement change below
+                        space_shrink[i] = amount
+                        right[i] += amount  # a space gives up its advance; it has no ink to place
                     else:
-                        gaps[i] -= amount
+                        gap_after[i] -= amount
                 need -= cap * frac
                 if need <= _EPS:
                     break
             if need > _EPS and m > 1:
-                # Nothing left to reduce (headline set tighter than its marks allow): condense evenly.
+                # Nothing left to reduce (a headline set tighter than its marks allow): condense evenly.
                 each = need / (m - 1)
                 for i in range(m - 1):
-                    extra_after[i] -= each
+                    extra[i] -= each
         elif diff > _EPS:
             remaining = diff
             # [clreq] expansion step 1: word spaces up to the maximum, equally.
-            spaces = [i for i in range(m) if cls[a + i] == SPACE and adv[a + i] < opts.word_space_max_em]
+            wmax = opts.word_space_max_em
+            spaces = [i for i in spots if cs[a + i] == "S" and adv[a + i] < wmax]
             if spaces:
-                cap = sum(opts.word_space_max_em - adv[a + i] for i in spaces)
+                cap = sum(wmax - adv[a + i] for i in spaces)
                 frac = min(1.0, remaining / cap)
                 for i in spaces:
-                    extra_after[i] += (opts.word_space_max_em - adv[a + i]) * frac
+                    extra[i] += (wmax - adv[a + i]) * frac
                 remaining -= cap * frac
             # Step 2: Han–Latin gaps up to ⅓ em.
-            hls = [i for i in range(1, m) if gaps[i] > 0.0 and gaps[i] < _HL_MAX_EM]
+            hls = [i for i in range(m - 1) if 0.0 < gap_after[i] < _HL_MAX_EM]
             if remaining > _EPS and hls:
-                cap = sum(_HL_MAX_EM - gaps[i] for i in hls)
+                cap = sum(_HL_MAX_EM - gap_after[i] for i in hls)
                 frac = min(1.0, remaining / cap)
                 for i in hls:
-                    gaps[i] += (_HL_MAX_EM - gaps[i]) * frac
+                    gap_after[i] += (_HL_MAX_EM - gap_after[i]) * frac
                 remaining -= cap * frac
             # Step 3: equal inter-character spacing over the gaps that may take it.
             if remaining > _EPS:
-                open_gaps = [i for i in range(1, m) if p.gap_ok[a + i]] or list(range(1, m))
-                if open_gaps:
-                    each = remaining / len(open_gaps)
-                    for i in open_gaps:
-                        extra_after[i - 1] += each
+                if m > 1:
+                    go = p.gok[a + 1 : e]
+                    count = sum(go)
+                    if count:
+                        each = remaining / count
+                        for i, ok in enumerate(go):
+                            if ok:
+                                extra[i] += each
+                    else:  # only unbreakable units on the line: spread over every gap (均排)
+                        each = remaining / (m - 1)
+                        for i in range(m - 1):
+                            extra[i] += each
                 else:
                     short = True
-    # Placement: a removed left blank moves the glyph origin left; everything after a glyph
-    # (its advance, the Han–Latin gap and expansion that follow it) is the width it occupies.
-    x = indent
-    glyphs = []
-    for i in range(m):
-        ch = text[a + i]
-        if cls[a + i] == SPACE:
-            a_em = adv[a + i] - left[i] + extra_after[i]
-            place = 0.0
-        else:
-            a_em = adv[a + i] - left[i] - right[i] + extra_after[i]
-            place = -left[i]
-        if i + 1 < m:
-            a_em += gaps[i + 1]
-        glyphs.append(PlacedGlyph(ch, (x + place) * size, a_em * size))
-        x += a_em
-    return Line(tuple(glyphs), a, b, x * size, is_last_line), short
+    # A removed left blank moves the glyph origin left; everything after a glyph (the Han–Latin
+    # gap and the expansion that follow it) is part of the width it occupies.
+    occupied = [w_ - l_ - r_ + x_ + g_ for w_, l_, r_, x_, g_ in zip(adv[a:e], left, right, extra, gap_after)]
+    pens = list(accumulate(occupied, initial=indent))
+    xs = [(s_ - l_) * size for s_, l_ in zip(pens, left)]
+    for i in space_shrink:
+        xs[i] = pens[i] * size
+    glyphs = tuple(map(PlacedGlyph, text[a:e], xs, [o * size for o in occupied]))
+    return Line(glyphs, a, b, pens[-1] * size, is_last_line), short
 
 
 # ---------------------------------------------------------------------------------------------
