@@ -106,7 +106,8 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
         lead_min_rows=t.lead_photo_min_rows)
 
     # 4. Copyfit.
-    arrangement, why = arrange.copyfit(problem, exact=settings.copyfit)
+    fitting = settings.copyfit and bool(dict(article.options).get("copyfit", True))
+    arrangement, why = arrange.copyfit(problem, exact=fitting)
     if arrangement is None:
         if not settings.draft:
             raise InputError(f"copyfit: {why}", article.source_file or "article",
@@ -123,7 +124,7 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
     if f.overflow_lines:
         findings.append(Finding("error", "overflow", f"{f.overflow_lines} lines of body text do not fit", "body"))
     if f.unused_rows:
-        findings.append(Finding("warning" if not settings.copyfit else "error", "underfull",
+        findings.append(Finding("error" if fitting else "warning", "underfull",
                                 f"{f.unused_rows} grid lines of the body columns stay empty", "body"))
     for key in lonely:
         findings.append(Finding("warning", "lonely-char", "a single character alone on the last line (孤字)", key))
@@ -191,19 +192,19 @@ def _fixed_cells(article: Article, t: Template, body: Columns, specs: dict, top_
     if article.sidebar and article.sidebar.place:
         placed.append(("sidebar", "sidebar", article.sidebar.place, "sidebar.place"))
     for block, kind, pl, where in placed:
-        col, span = pl.col or 0, pl.span or 1
+        col, span = (pl.col or 1) - 1, pl.span or 1  # the desk counts from 1
         if pl.grid == "basic":
             if not k or col % k or span % k:
                 raise InputError(f"col {col} span {span} on the basic grid does not fall on the {body.count} body "
                                  f"columns", where, f"use grid: body, or basic columns in multiples of {k or '?'}")
             col, span = col // k, span // k
         if col < 0 or col + span > body.count:
-            raise InputError(f"col {col} + span {span} is outside the {body.count} body columns", where,
-                             "columns count from 0")
-        row = top_row if pl.row is None else pl.row
+            raise InputError(f"col {col + 1} + span {span} runs past the {body.count} body columns", where,
+                             f"columns count from 1 to {body.count}")
+        row = top_row if pl.row is None else pl.row - 1
         if row < top_row:
-            raise InputError(f"row {row} is inside the headline band (rows 0–{top_row - 1})", where,
-                             f"use row ≥ {top_row}")
+            raise InputError(f"row {row + 1} is inside the headline band (rows 1–{top_row})", where,
+                             f"use row ≥ {top_row + 1}")
         if kind == "photo":
             spec = specs[block]
             w = body.width_pt(span)

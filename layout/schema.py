@@ -464,7 +464,8 @@ PLACEMENT = Field(
         Field("span", "int", "number of columns wide", nullable=True, min=1, max=24),
         Field("row", "int", "first baseline row, counted from 1 at the top of the type area",
               nullable=True, min=1, max=400),
-        Field("rows", "int", "number of rows high", nullable=True, min=1, max=400),
+        Field("rows", "int", "rows high: for a photo the image frame (its caption and the white line below "
+              "come on top); for the sidebar the box", nullable=True, min=1, max=400),
         Field("grid", "enum", "which grid the cells count on: the template's basic grid or the body-text grid",
               default="basic", choices=("basic", "body")),
     ),
@@ -541,6 +542,8 @@ ARTICLE = Field(
                   "do not)", default=False),
             Field("ppi", "int", "resolution photos are resampled to, pixels per inch", default=200,
                   min=72, max=1200),
+            Field("copyfit", "bool", "fit the body text exactly to the page by adjusting photo heights within "
+                  "the template's crop bounds; off: natural heights, empty rows are reported", default=True),
             Field("strictness", "enum", "避头尾 level (clreq): basic, gb (GB-style, recommended in "
                   "typography.md §1.2) or strict (also —— and …… not at line start)", default="gb",
                   choices=("strict", "gb", "basic")),

@@ -1,0 +1,161 @@
+"""Page composition on fake metrics: geometry without rendering, text conservation, copyfit, goldens."""
+
+import dataclasses
+import os
+
+import pytest
+
+from layout.article import load_article
+from layout.compose import Settings, compose
+from layout.errors import InputError
+from layout.grid import rows as grid_rows
+from layout.images import probe_image
+from layout.page import Image, dump
+from layout.template import load_template
+from layout.text.cjk import prohibited_at_end, prohibited_at_start
+from layout.text.fake import FakeMetrics
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar", "folio")
+FACES = {r: FakeMetrics() for r in ROLES}
+
+
+def _sizes(article):
+    return {p.id: probe_image(os.path.join(article.base_dir, p.file)) for p in article.photos}
+
+
+@pytest.fixture(scope="module")
+def page():
+    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
+    t = load_template(article.template)
+    return article, t, compose(article, t, FACES, _sizes(article))
+
+
+def _cells_overlap(a, b):
+    return (a.x_pt < b.x_pt + b.width_pt - 0.01 and b.x_pt < a.x_pt + a.width_pt - 0.01
+            and a.y_pt < b.y_pt + b.height_pt - 0.01 and b.y_pt < a.y_pt + a.height_pt - 0.01)
+
+
+def test_no_two_blocks_overlap(page):
+    _, _, lay = page
+    frames = [f for f in lay.frames]
+    for i, a in enumerate(frames):
+        for b in frames[i + 1:]:
+            assert not _cells_overlap(a, b), (a.block, b.block)
+
+
+def test_blocks_on_cell_boundaries_inside_the_type_area(page):
+    _, t, lay = page
+    g = grid_rows(t)
+    left, right = t.type_left_pt, t.type_left_pt + t.type_width_pt
+    for f in lay.frames:
+        assert left - 0.01 <= f.x_pt and f.x_pt + f.width_pt <= right + 0.01, f.block
+        assert f.y_pt >= g.bottom_y(0, t.rows) - 0.01, f.block
+        top = f.y_pt + f.height_pt
+        row = round((g.top_y_pt - top) / g.pitch_pt)
+        assert abs(g.top_y(row) - top) < 0.01, f"{f.block} top off the row grid"
+        assert abs(f.height_pt - g.height_pt(round((f.height_pt + g.gap_pt) / g.pitch_pt))) < 0.01, f.block
+
+
+def test_body_baselines_on_the_grid_and_level_across_columns(page):
+    _, t, lay = page
+    g = grid_rows(t)
+    body = lay.runs("body")
+    assert body
+    for r in body:
+        assert abs(r.y_pt - g.baseline_y(r.row)) < 1e-6
+    rows_by_col = {}
+    for r in body:
+        rows_by_col.setdefault(round(r.x_pt), set()).add(r.y_pt)
+    ys = set().union(*rows_by_col.values())
+    assert all(abs(((g.baseline_y(0) - y) / g.pitch_pt) % 1) < 1e-6 or
+               abs(((g.baseline_y(0) - y) / g.pitch_pt) % 1 - 1) < 1e-6 for y in ys)
+
+
+def test_body_text_conserved_in_reading_order(page):
+    article, _, lay = page
+    expected = "".join(t.text for t in article.lead)
+    expected += "".join(p.text for s in article.sections for p in s.paragraphs)
+    got = "".join(r.chars for r in lay.runs("body"))
+    assert got == expected.replace(" ", "")
+
+
+def test_page_is_full_with_no_stranded_subhead(page):
+    _, _, lay = page
+    fig = lay.figures
+    assert fig["empty_rows"] == 0 and fig["overflow_lines"] == 0 and fig["overlaps"] == 0
+    assert fig["stranded_subheads"] == 0
+
+
+def test_every_subhead_has_two_lines_under_it_in_its_column(page):
+    _, t, lay = page
+    g = grid_rows(t)
+    body = lay.runs("body")
+    for sub in {r.block for r in lay.runs("subhead")}:
+        runs = [r for r in lay.runs("subhead") if r.block == sub]
+        x = min(r.x_pt + r.xs_pt[0] for r in runs)
+        y = min(r.y_pt for r in runs)
+        below = [r for r in body if r.y_pt < y and abs(r.x_pt - runs[0].x_pt) < 200 and r.x_pt <= x]
+        assert len([r for r in below if y - r.y_pt < 3.5 * g.pitch_pt]) >= 2, sub
+
+
+def test_no_prohibited_line_edges(page):
+    _, _, lay = page
+    for r in lay.runs("body"):
+        assert not prohibited_at_start(r.chars[0]), r.chars
+        assert not prohibited_at_end(r.chars[-1]), r.chars
+
+
+def test_every_photo_placed_with_its_caption(page):
+    article, _, lay = page
+    images = [i for i in lay.items if isinstance(i, Image)]
+    assert [i.block for i in images] and {i.block for i in images} == {p.id for p in article.photos}
+    captions = "".join(r.chars for r in lay.runs("caption"))
+    for p in article.photos:
+        assert p.caption.text in captions
+
+
+def test_copyfit_error_names_the_difference(tmp_path):
+    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
+    longer = dataclasses.replace(article, sections=article.sections * 3)
+    with pytest.raises(InputError) as e:
+        compose(longer, load_template("broadsheet"), FACES, _sizes(article))
+    assert "lines over" in str(e.value) and "copyfit" in str(e.value)
+
+
+def test_draft_renders_overflow_anyway():
+    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
+    longer = dataclasses.replace(article, sections=article.sections * 3)
+    lay = compose(longer, load_template("broadsheet"), FACES, _sizes(article), Settings(draft=True))
+    assert any(f.code == "overflow" for f in lay.findings)
+    assert any(getattr(i, "kind", "") == "overflow" for i in lay.items)
+
+
+def test_tabloid_fits_a_shorter_article():
+    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
+    short = dataclasses.replace(article, template="tabloid", sections=article.sections[:2],
+                                photos=tuple(p for p in article.photos if p.id in
+                                             {"songjiang", "xingfuqu", "fengdian", "yitong", "changda", "dingdangniu"}))
+    lay = compose(short, load_template("tabloid"), FACES, _sizes(article))
+    assert lay.figures["empty_rows"] == 0 and lay.figures["overflow_lines"] == 0
+    assert abs(lay.width_pt - 765.35) < 0.1
+
+
+def test_same_input_same_layout(page):
+    article, t, lay = page
+    assert dump(compose(article, t, FACES, _sizes(article))) == dump(lay)
+
+
+@pytest.mark.parametrize("name", ["mini-text", "mini-sidebar", "mini-photo"])
+def test_golden_dump(name):
+    path = os.path.join(ROOT, "tests", "data", f"{name}.yaml")
+    article, _ = load_article(path)
+    t = load_template(article.template, article.base_dir)
+    got = dump(compose(article, t, FACES, _sizes(article)))
+    golden = os.path.join(GOLDEN, f"{name}.txt")
+    if os.environ.get("UPDATE_GOLDEN"):
+        with open(golden, "w", encoding="utf-8") as f:
+            f.write(got)
+    with open(golden, encoding="utf-8") as f:
+        assert got == f.read(), f"layout of {name} changed; review and regenerate with UPDATE_GOLDEN=1"

@@ -1,0 +1,55 @@
+"""Text threading through column regions: exact fill, overflow, 背题 avoidance, widows."""
+
+from hypothesis import given, strategies as st
+
+from layout.flow import Para, Region, Subhead, flow, stream_rows
+
+
+def regions(*sizes):
+    return tuple(Region(i, 0, n) for i, n in enumerate(sizes))
+
+
+def test_exact_fill_splits_paragraphs_across_regions():
+    f = flow((Para(5, "a"), Para(7, "b")), regions(6, 6))
+    assert f.exact
+    assert [(s.item, s.region, s.first, s.count) for s in f.slots] == [(0, 0, 0, 5), (1, 0, 0, 1), (1, 1, 1, 6)]
+    assert f.orphans == 1  # paragraph b's first line alone at the foot of region 0
+
+
+def test_overflow_and_unused_are_counted():
+    assert flow((Para(10, "a"),), regions(4, 4)).overflow_lines == 2
+    f = flow((Para(3, "a"),), regions(4, 4))
+    assert f.unused_rows == 5 and not f.exact
+
+
+def test_subhead_moves_to_next_region_rather_than_stand_at_the_foot():
+    # 4 rows left in region 0: a 3-row subhead + 2 kept lines need 5 → it moves, leaving 1 blank row.
+    f = flow((Para(2, "a"), Subhead(3, "h"), Para(4, "b")), regions(6, 9))
+    sub = [s for s in f.slots if s.item == 1][0]
+    assert sub.region == 1 and sub.row == 0
+    assert f.blank_rows == 4 and not f.exact
+
+
+def test_subhead_at_region_top_is_fine():
+    f = flow((Para(6, "a"), Subhead(3, "h"), Para(4, "b")), regions(6, 7))
+    assert f.exact and not f.stranded
+
+
+def test_widow_counted_when_last_line_tops_a_region():
+    f = flow((Para(7, "a"), Para(3, "b")), regions(6, 4))
+    assert f.widows == 1
+
+
+@given(st.lists(st.tuples(st.booleans(), st.integers(1, 12)), min_size=1, max_size=12),
+       st.lists(st.integers(1, 30), min_size=1, max_size=6))
+def test_every_row_accounted_for(pieces, sizes):
+    stream = tuple(Subhead(n % 4 + 1, "h") if sub else Para(n, "p") for sub, n in pieces)
+    regs = regions(*sizes)
+    f = flow(stream, regs)
+    placed = sum(s.count for s in f.slots)
+    # what went in + what did not fit + what a moved/stranded subhead lost = the stream
+    assert placed + f.overflow_lines >= stream_rows(stream) - sum(p.rows for p in stream if isinstance(p, Subhead))
+    assert placed + f.blank_rows + f.unused_rows <= sum(sizes)
+    for s in f.slots:  # never outside its region
+        r = regs[s.region]
+        assert r.row <= s.row and s.row + s.count <= r.row + r.rows
