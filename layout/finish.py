@@ -1,0 +1,459 @@
+"""PDF finishing: the press file (PDF/X-1a-like), the PDF/A-2b archive copy, manifest, filing.
+
+The renderer hands over the bytes reportlab wrote (invariant=1, CMYK only, fonts embedded,
+CMYK JPEGs). This module adds what reportlab cannot: page boxes, the output intent with the
+embedded newsprint profile, document metadata (Info + XMP), pinned dates and IDs so the same
+page always gives the same bytes, and the checks that the result is what it claims to be.
+
+Where the "made-from" record lives: the PDF/A validator we rely on (pikepdf.pdfa, veraPDF
+rules) admits only the standard XMP namespaces, and a custom namespace would need a PDF/A
+extension schema it does not accept. So the full record (every source path + sha256, tool
+versions, output hashes) goes into a JSON manifest filed beside the PDFs, and the XMP carries
+the same source list as plain `dc:relation` entries ("source <path> sha256:<hex>"), which any
+XMP reader shows and the validator accepts.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Dictionary, Name, String
+
+from layout.errors import InputError
+
+TIMEZONE = "+08:00"  # editions are dated in Beijing time
+OUTPUT_CONDITION_ID = "IFRA26"
+OUTPUT_CONDITION = "Coldset offset on newsprint, ISO 12647-3:2004, 26% TVI"
+REGISTRY = "http://www.color.org"
+PDFX_VERSION = "PDF/X-1a:2003"
+MANIFEST_SCHEMA = "zhpaper-manifest/1"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab", "/ICCBased", "/DeviceN", "/Indexed"}
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    title: str  # the headline
+    creators: tuple[tuple[str, str], ...]  # (role, name): ("文", "张星"), ("图", "..."), ("版式", "...")
+    date: str  # edition date, YYYY-MM-DD
+    page: int
+    paper: str
+    page_name: str  # 版名
+    keywords: tuple[str, ...]
+    subject: str
+    producer: str  # tool name and version
+    sources: tuple[tuple[str, str], ...]  # made-from list: (path, sha256)
+
+
+class FinishError(RuntimeError):
+    """The finished PDF does not meet what it claims (a bug upstream, not a desk input problem)."""
+
+
+# ---------------------------------------------------------------- metadata helpers
+
+def _check_meta(meta: DocMeta) -> _dt.date:
+    """The edition date as a date; InputError for a malformed date or page number."""
+    day = None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date or ""):
+        try:
+            day = _dt.date.fromisoformat(meta.date)
+        except ValueError:
+            pass
+    if day is None:
+        raise InputError(f"edition date must be a real date YYYY-MM-DD, got {meta.date!r}", where="edition.date")
+    if isinstance(meta.page, bool) or not isinstance(meta.page, int) or meta.page < 1:
+        raise InputError(f"page number must be a positive integer, got {meta.page!r}", where="edition.page")
+    for path, sha in meta.sources:
+        if not re.fullmatch(r"[0-9a-f]{64}", sha):
+            raise ValueError(f"source {path}: sha256 must be 64 lowercase hex digits")
+    return day
+
+
+def _xmp_date(day: _dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00{TIMEZONE}"
+
+
+def _pdf_date(day: _dt.date) -> str:
+    hh, mm = TIMEZONE[1:].split(":")
+    return f"D:{day:%Y%m%d}000000{TIMEZONE[0]}{hh}'{mm}'"
+
+
+def _credits(meta: DocMeta) -> list[str]:
+    return [f"{role}/{name}" for role, name in meta.creators]
+
+
+def _description(meta: DocMeta) -> str:
+    text = f"{meta.paper} {meta.date} 第{meta.page}版 {meta.page_name}".strip()
+    return f"{text}：{meta.subject}" if meta.subject else text
+
+
+def _relations(meta: DocMeta) -> list[str]:
+    return [f"source {path} sha256:{sha}" for path, sha in meta.sources] + [f"producer {meta.producer}"]
+
+
+def _set_docinfo(pdf: pikepdf.Pdf, meta: DocMeta, day: _dt.date) -> None:
+    info = pdf.docinfo
+    for key in list(info.keys()):
+        del info[key]
+    info[Name.Title] = String(meta.title)
+    info[Name.Author] = String("; ".join(_credits(meta)))
+    info[Name.Subject] = String(_description(meta))
+    info[Name.Keywords] = String(", ".join(meta.keywords))
+    info[Name.Creator] = String(meta.producer)
+    info[Name.Producer] = String(meta.producer)
+    info[Name.CreationDate] = String(_pdf_date(day))
+    info[Name.ModDate] = String(_pdf_date(day))
+
+
+def _set_xmp(pdf: pikepdf.Pdf, meta: DocMeta, day: _dt.date, update_docinfo: bool) -> None:
+    stamp = _xmp_date(day)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=update_docinfo) as xmp:
+        xmp["dc:title"] = meta.title
+        xmp["dc:creator"] = _credits(meta)  # a Seq: the order of the byline
+        xmp["dc:date"] = [meta.date]
+        xmp["dc:description"] = _description(meta)
+        xmp["dc:publisher"] = [meta.paper]
+        xmp["dc:subject"] = list(meta.keywords)
+        xmp["dc:relation"] = _relations(meta)
+        xmp["dc:format"] = "application/pdf"
+        xmp["photoshop:Headline"] = meta.title
+        xmp["photoshop:Credit"] = "; ".join(_credits(meta))
+        xmp["photoshop:Source"] = meta.paper
+        xmp["photoshop:DateCreated"] = meta.date
+        xmp["photoshop:TransmissionReference"] = f"{meta.date} p{meta.page:02d} {meta.page_name}".strip()
+        xmp["pdf:Keywords"] = ", ".join(meta.keywords)
+        xmp["pdf:Producer"] = meta.producer
+        xmp["xmp:CreatorTool"] = meta.producer
+        xmp["xmp:CreateDate"] = stamp
+        xmp["xmp:ModifyDate"] = stamp
+        xmp["xmp:MetadataDate"] = stamp  # pdfa.prepare stamps "now"; pinned for identical bytes
+
+
+def _open(pdf: bytes) -> pikepdf.Pdf:
+    try:
+        return pikepdf.open(io.BytesIO(pdf))
+    except pikepdf.PdfError as exc:
+        raise FinishError(f"renderer output is not a readable PDF ({exc})") from None
+
+
+def _drop_trans(pdf: pikepdf.Pdf) -> None:
+    # reportlab writes an empty /Trans on every page; PDF/A validators reject the unknown key
+    # and a press RIP has no use for a page transition.
+    for page in pdf.pages:
+        if Name.Trans in page.obj:
+            del page.obj[Name.Trans]
+
+
+def _icc_bytes(icc_path: str) -> bytes:
+    try:
+        with open(icc_path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"cannot read output ICC profile ({exc.strerror})", where=icc_path) from None
+    if len(data) < 132 or data[36:40] != b"acsp" or data[16:20] != b"CMYK":
+        raise InputError("output profile is not a CMYK ICC profile", where=icc_path,
+                         hint="give the press's CMYK profile, e.g. ISOnewspaper26v4.icc")
+    return data
+
+
+def _save(pdf: pikepdf.Pdf, **kw) -> bytes:
+    buf = io.BytesIO()
+    pdf.save(buf, deterministic_id=True, **kw)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- press
+
+def _box(name: str, box: tuple, media: list[float]) -> list[float]:
+    if len(box) != 4:
+        raise ValueError(f"{name} needs 4 numbers (x0, y0, x1, y1)")
+    x0, y0, x1, y1 = (float(v) for v in box)
+    eps = 0.01
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"{name} {box} is empty")
+    if x0 < media[0] - eps or y0 < media[1] - eps or x1 > media[2] + eps or y1 > media[3] + eps:
+        raise ValueError(f"{name} {box} lies outside the MediaBox {media}")
+    return [round(v, 4) for v in (x0, y0, x1, y1)]
+
+
+def finish_press(pdf: bytes, meta: DocMeta, icc_path: str, trim_box_pt: tuple[float, float, float, float],
+                 bleed_box_pt: tuple[float, float, float, float] | None = None) -> bytes:
+    """The press PDF: PDF/X-1a-like (CMYK only, no transparency, fonts embedded, PDF 1.4),
+    IFRA26 output intent with the profile embedded, TrimBox (BleedBox only when asked),
+    /Trapped /False, Info + XMP; identical bytes for identical input. Raises FinishError if
+    the result breaks any of that."""
+    day = _check_meta(meta)
+    icc = _icc_bytes(icc_path)
+    doc = _open(pdf)
+    _drop_trans(doc)
+    for page in doc.pages:
+        media = [float(v) for v in page.obj.MediaBox]
+        page.obj[Name.TrimBox] = pikepdf.Array(_box("TrimBox", trim_box_pt, media))
+        if bleed_box_pt is not None:
+            bleed = _box("BleedBox", bleed_box_pt, media)
+            trim = _box("TrimBox", trim_box_pt, media)
+            if not (bleed[0] <= trim[0] and bleed[1] <= trim[1] and bleed[2] >= trim[2] and bleed[3] >= trim[3]):
+                raise ValueError(f"BleedBox {bleed_box_pt} does not contain the TrimBox {trim_box_pt}")
+            page.obj[Name.BleedBox] = pikepdf.Array(bleed)
+        elif Name.BleedBox in page.obj:
+            del page.obj[Name.BleedBox]
+        for key in (Name.ArtBox, Name.CropBox):  # X-1a forbids ArtBox with TrimBox; CropBox = MediaBox
+            if key in page.obj:
+                del page.obj[key]
+    profile = doc.make_stream(icc)
+    profile[Name.N] = 4
+    intent = Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFX,
+                        OutputConditionIdentifier=String(OUTPUT_CONDITION_ID),
+                        OutputCondition=String(OUTPUT_CONDITION), RegistryName=String(REGISTRY),
+                        Info=String(OUTPUT_CONDITION), DestOutputProfile=profile)
+    doc.Root[Name.OutputIntents] = pikepdf.Array([doc.make_indirect(intent)])
+    _set_docinfo(doc, meta, day)
+    doc.docinfo[Name.Trapped] = Name("/False")
+    doc.docinfo[Name.GTS_PDFXVersion] = String(PDFX_VERSION)
+    _set_xmp(doc, meta, day, update_docinfo=False)
+    # PDF/X-1a:2003 is PDF 1.4: no object streams, no cross-reference streams.
+    out = _save(doc, force_version="1.4", object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                compress_streams=True)
+    problems = press_problems(out)
+    if problems:
+        raise FinishError("press PDF check failed: " + "; ".join(problems[:5]))
+    return out
+
+
+def _colour_space_names(obj) -> list[str]:
+    """Every colour-space family name mentioned by a /ColorSpace value (name or array)."""
+    if isinstance(obj, pikepdf.Name):
+        return [str(obj)]
+    if isinstance(obj, pikepdf.Array) and len(obj):
+        names = [str(obj[0])] if isinstance(obj[0], pikepdf.Name) else []
+        for item in list(obj)[1:]:
+            if isinstance(item, (pikepdf.Name, pikepdf.Array)):
+                names += _colour_space_names(item)
+        return names
+    return []
+
+
+def _check_resources(res, where: str, problems: list[str], seen: set) -> None:
+    if res is None:
+        return
+    for cs_name, cs in (res.get(Name.ColorSpace) or {}).items():
+        bad = set(_colour_space_names(cs)) & _RGB_SPACES
+        if bad:
+            problems.append(f"{where}: colour space {cs_name} uses {', '.join(sorted(bad))}")
+    for gs_name, gs in (res.get(Name.ExtGState) or {}).items():
+        if Name.SMask in gs and gs.SMask != Name("/None"):
+            problems.append(f"{where}: ExtGState {gs_name} has a soft mask (transparency)")
+        for key in (Name.CA, Name.ca):
+            if key in gs and float(gs[key]) < 1:
+                problems.append(f"{where}: ExtGState {gs_name} has {key} {float(gs[key])} (transparency)")
+        if Name.BM in gs and str(gs.BM) not in ("/Normal", "/Compatible"):
+            problems.append(f"{where}: ExtGState {gs_name} blend mode {gs.BM} (transparency)")
+    for font_name, font in (res.get(Name.Font) or {}).items():
+        if font.get(Name.Subtype) == Name.Type3:
+            continue
+        fonts = [font] + list(font.get(Name.DescendantFonts) or [])
+        embedded = any(
+            any(k in (f.get(Name.FontDescriptor) or {}) for k in (Name.FontFile, Name.FontFile2, Name.FontFile3))
+            for f in fonts)
+        if not embedded:
+            problems.append(f"{where}: font {font_name} ({font.get(Name.BaseFont)}) is not embedded")
+    for x_name, xobj in (res.get(Name.XObject) or {}).items():
+        key = xobj.objgen
+        if key in seen and key != (0, 0):
+            continue
+        seen.add(key)
+        if xobj.get(Name.Subtype) == Name.Image:
+            cs = xobj.get(Name.ColorSpace)
+            bad = set(_colour_space_names(cs)) & _RGB_SPACES if cs is not None else set()
+            if bad:
+                problems.append(f"{where}: image {x_name} is {', '.join(sorted(bad))}")
+            if Name.SMask in xobj:
+                problems.append(f"{where}: image {x_name} has a soft mask (transparency)")
+        elif xobj.get(Name.Subtype) == Name.Form:
+            if Name.Group in xobj:
+                problems.append(f"{where}: form {x_name} has a transparency group")
+            _check_content(xobj, f"{where} form {x_name}", problems)
+            _check_resources(xobj.get(Name.Resources), f"{where} form {x_name}", problems, seen)
+
+
+def _check_content(stream_owner, where: str, problems: list[str]) -> None:
+    for operands, op in pikepdf.parse_content_stream(stream_owner):
+        opname = str(op)
+        if opname in ("rg", "RG"):
+            problems.append(f"{where}: RGB colour operator {opname}")
+        elif opname in ("cs", "CS") and operands and str(operands[0]) in _RGB_SPACES:
+            problems.append(f"{where}: colour space {operands[0]} set in content")
+        elif opname == "BI":
+            problems.append(f"{where}: inline image (not checked for colour space)")
+
+
+def press_problems(pdf: bytes) -> list[str]:
+    """What keeps `pdf` from being a PDF/X-1a-like CMYK press file; [] if nothing.
+
+    Checks: PDF ≤ 1.4; one GTS_PDFX output intent with an embedded profile or registry name;
+    /Trapped True or False; TrimBox on every page; no RGB/ICC/Lab colour in content, resources
+    or images; no transparency; every font embedded. Not a certified PDF/X preflight."""
+    problems: list[str] = []
+    try:
+        doc = pikepdf.open(io.BytesIO(pdf))
+    except pikepdf.PdfError as exc:
+        return [f"not a readable PDF ({exc})"]
+    with doc:
+        if doc.pdf_version > "1.4":
+            problems.append(f"PDF version {doc.pdf_version} (PDF/X-1a needs ≤ 1.4)")
+        intents = [i for i in (doc.Root.get(Name.OutputIntents) or []) if i.get(Name.S) == Name.GTS_PDFX]
+        if len(intents) != 1:
+            problems.append(f"{len(intents)} GTS_PDFX output intents (need exactly 1)")
+        elif Name.DestOutputProfile not in intents[0] and Name.RegistryName not in intents[0]:
+            problems.append("output intent has neither a profile nor a registry name")
+        if doc.trailer.get(Name.Info) is None or str(doc.docinfo.get(Name.Trapped)) not in ("/True", "/False"):
+            problems.append("/Trapped is not /True or /False")
+        for n, page in enumerate(doc.pages, start=1):
+            where = f"page {n}"
+            if Name.TrimBox not in page.obj and Name.ArtBox not in page.obj:
+                problems.append(f"{where}: no TrimBox")
+            if Name.Group in page.obj:
+                problems.append(f"{where}: page transparency group")
+            _check_content(page, where, problems)
+            _check_resources(page.obj.get(Name.Resources), where, problems, set())
+    return problems
+
+
+# ---------------------------------------------------------------- archive
+
+def finish_archive(pdf: bytes, meta: DocMeta, icc_path: str) -> bytes:
+    """The PDF/A-2b archive copy (CMYK output intent IFRA26, profile embedded), with the byline
+    roles, edition and made-from list in XMP. Validated as written; raises FinishError if not a pass."""
+    import pikepdf.pdfa as pdfa
+
+    day = _check_meta(meta)
+    icc = _icc_bytes(icc_path)
+    doc = _open(pdf)
+    _drop_trans(doc)
+    _set_docinfo(doc, meta, day)
+    pdfa.prepare(doc, "2b", output_intent=icc, output_condition_identifier=OUTPUT_CONDITION_ID)
+    # update_docinfo keeps Info consistent with XMP, which PDF/A requires (6.6.2.3.1).
+    _set_xmp(doc, meta, day, update_docinfo=True)
+    # The Info dates must match the XMP dates exactly; pikepdf rewrites them from XMP.
+    buf = io.BytesIO()
+    try:
+        pdfa.save(doc, buf, "2b", repair=False, deterministic_id=True)
+    except pdfa.PdfaError as exc:
+        raise FinishError(f"archive copy is not PDF/A-2b: {exc.report.summary(limit=5)}") from exc
+    return buf.getvalue()
+
+
+def validate_archive(pdf: bytes) -> tuple[bool, list[str]]:
+    """pikepdf.pdfa's PDF/A-2b verdict on `pdf`: (passed, one line per finding)."""
+    import pikepdf.pdfa as pdfa
+
+    report = pdfa.validate_written(io.BytesIO(pdf), "2b")
+    return report.passed, [f"{f.rule} {f.where}: {f.message} ({f.kind})" for f in report.findings]
+
+
+# ---------------------------------------------------------------- files
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write `data` to `path` so readers see the old file or the whole new one, never a part."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _tool_versions() -> dict[str, str]:
+    import fontTools
+    import PIL
+    import reportlab
+
+    return {"python": ".".join(map(str, sys.version_info[:3])), "reportlab": reportlab.Version,
+            "pikepdf": pikepdf.__version__, "qpdf": pikepdf.__libqpdf_version__,
+            "Pillow": PIL.__version__, "fontTools": fontTools.version}
+
+
+def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
+    """The made-from manifest: edition, byline, sources (path + sha256), tool versions and the
+    sha256 of every output. JSON with sorted keys and no timestamps, so it is reproducible."""
+    _check_meta(meta)
+    record = {
+        "schema": MANIFEST_SCHEMA,
+        "title": meta.title,
+        "subject": meta.subject,
+        "paper": meta.paper,
+        "date": meta.date,
+        "page": meta.page,
+        "page_name": meta.page_name,
+        "creators": [{"role": r, "name": n} for r, n in meta.creators],
+        "keywords": list(meta.keywords),
+        "producer": meta.producer,
+        "sources": [{"path": p, "sha256": s} for p, s in meta.sources],
+        "tools": _tool_versions(),
+        "outputs": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                    for name, data in sorted(outputs.items())},
+    }
+    return (json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_manifest(path: str, meta: DocMeta, outputs: Mapping[str, bytes]) -> None:
+    atomic_write(path, manifest_bytes(meta, outputs))
+
+
+ARCHIVE_SUFFIXES = {"press": ".pdf", "archive": ".archive.pdf", "manifest": ".manifest.json",
+                    "proof": ".proof.png"}
+
+
+def archive_names(meta: DocMeta, slug: str) -> dict[str, str]:
+    """kind → file name, e.g. 'archive' → '2021-01-18_p08_yancheng.archive.pdf'."""
+    _check_meta(meta)
+    if not _SLUG.match(slug):
+        raise InputError(f"slug must be lowercase letters, digits and '-', got {slug!r}", where="slug")
+    stem = f"{meta.date}_p{meta.page:02d}_{slug}"
+    return {kind: stem + suffix for kind, suffix in ARCHIVE_SUFFIXES.items()}
+
+
+def file_to_archive(archive_dir: str, files: Mapping[str, bytes], meta: DocMeta, slug: str,
+                    force: bool = False) -> list[str]:
+    """File the outputs (`files` keyed by kind: press, archive, proof) plus a manifest under
+    `archive_dir`; returns the paths written. Refuses to replace any archived file unless
+    `force`, and checks every name before writing any, so a refusal leaves nothing half-filed."""
+    names = archive_names(meta, slug)
+    unknown = set(files) - set(names)
+    if unknown:
+        raise ValueError(f"unknown output kinds {sorted(unknown)}; known: {sorted(names)}")
+    payload = dict(files)
+    if "manifest" not in payload:
+        payload["manifest"] = manifest_bytes(meta, {names[k]: v for k, v in files.items()})
+    os.makedirs(archive_dir, exist_ok=True)
+    targets = {kind: os.path.join(archive_dir, names[kind]) for kind in sorted(payload)}
+    if not force:
+        taken = [p for p in targets.values() if os.path.exists(p)]
+        if taken:
+            raise InputError(f"already archived: {', '.join(os.path.basename(p) for p in taken)}",
+                             where=archive_dir, hint="use --force to replace the archived page")
+    written = []
+    for kind in ("press", "archive", "proof", "manifest"):  # manifest last: it vouches for the others
+        if kind in targets:
+            atomic_write(targets[kind], payload[kind])
+            written.append(targets[kind])
+    return written

@@ -1,0 +1,293 @@
+"""layout.finish: press PDF, PDF/A-2b archive, manifest, atomic writes, filing."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+
+import numpy as np
+import pikepdf
+import pytest
+from PIL import Image
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from layout import finish
+from layout.colour import DEFAULT_PROFILE
+from layout.errors import InputError
+from layout.finish import DocMeta, file_to_archive, finish_archive, finish_press, validate_archive
+from layout.images import prepare_image
+
+KAI = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+W, H = 400.0, 300.0
+TRIM = (8.5, 8.5, W - 8.5, H - 8.5)
+META = DocMeta(title="郾城区：产业集聚展新颜", creators=(("文", "张星"), ("图", "焦海洋"), ("版式", "李明")),
+               date="2021-01-18", page=8, paper="漯河日报", page_name="专版", keywords=("郾城", "产业集聚区"),
+               subject="郾城区经济发展", producer="zhpaper 0.1.0 (test)",
+               sources=(("article.yaml", "a" * 64), ("assets/photos/01-songjiang.jpg", "b" * 64)))
+
+
+@pytest.fixture(scope="module")
+def cmyk_jpeg(tmp_path_factory) -> str:
+    d = tmp_path_factory.mktemp("img")
+    arr = np.zeros((300, 450, 3), np.uint8)
+    arr[:, :150] = (200, 30, 30)
+    arr[:, 150:300] = (250, 250, 250)
+    arr[:, 300:] = (10, 60, 180)
+    src = str(d / "src.png")
+    Image.fromarray(arr, "RGB").save(src)
+    return prepare_image(src, 150.0, 100.0, ppi=150, cache_dir=str(d / "cache")).path
+
+
+def _reportlab_pdf(jpeg: str | None, *, font: bool = True, rgb: bool = False) -> bytes:
+    """A page as the renderer writes it: invariant, CMYK, TTF font, CMYK JPEG passed by path."""
+    rl_config.useA85 = 0
+    if "Kai" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Kai", KAI))
+    buf = io.BytesIO()
+    kw = {"initialFontName": "Kai"} if font else {}
+    c = canvas.Canvas(buf, pagesize=(W, H), invariant=1, enforceColorSpace=None if rgb else "cmyk", **kw)
+    if rgb:
+        c.setFillColorRGB(0.8, 0.1, 0.1)
+    else:
+        c.setFillColorCMYK(0, 0, 0, 1)
+    c.setFont("Kai" if font else "Helvetica", 14)
+    c.drawString(20, H - 40, "郾城区：产业集聚展新颜 2021")
+    c.setStrokeColorCMYK(0, 0, 0, 1)
+    c.line(20, H - 50, W - 20, H - 50)
+    if jpeg:
+        c.drawImage(jpeg, 20, 20, 150, 100)
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def raw(cmyk_jpeg) -> bytes:
+    return _reportlab_pdf(cmyk_jpeg)
+
+
+@pytest.fixture(scope="module")
+def press(raw) -> bytes:
+    return finish_press(raw, META, DEFAULT_PROFILE, TRIM)
+
+
+@pytest.fixture(scope="module")
+def archive(raw) -> bytes:
+    return finish_archive(raw, META, DEFAULT_PROFILE)
+
+
+def _write(tmp_path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def _content_bytes(pdf: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return b"\n".join(page.obj.Contents.read_bytes() if isinstance(page.obj.Contents, pikepdf.Stream)
+                          else b"".join(s.read_bytes() for s in page.obj.Contents) for page in doc.pages)
+
+
+def _pdfinfo_boxes(path: str) -> dict[str, list[float]]:
+    out = subprocess.run(["pdfinfo", "-box", path], capture_output=True, text=True, check=True).stdout
+    return {m[1]: [float(v) for v in m[2].split()] for m in re.finditer(r"^(\w+Box):\s+([\d. ]+)$", out, re.M)}
+
+
+# ---------------------------------------------------------------- press
+
+def test_press_has_no_rgb_anywhere(press):
+    content = _content_bytes(press)
+    assert b" k" in content  # the CMYK black really is there
+    assert not re.search(rb"\b(rg|RG)\b", content)
+    with pikepdf.open(io.BytesIO(press)) as doc:  # images, resources, every object
+        names = {str(v) for obj in doc.objects for v in (obj.values() if isinstance(obj, pikepdf.Dictionary)
+                                                          else obj.stream_dict.values() if isinstance(obj, pikepdf.Stream)
+                                                          else ()) if isinstance(v, pikepdf.Name)}
+    assert "/DeviceCMYK" in names and not names & {"/DeviceRGB", "/ICCBased", "/CalRGB", "/Lab"}
+    assert finish.press_problems(press) == []
+
+
+def test_press_passes_qpdf_and_has_the_boxes(press, tmp_path):
+    path = _write(tmp_path, "press.pdf", press)
+    subprocess.run(["qpdf", "--check", path], check=True, capture_output=True)
+    boxes = _pdfinfo_boxes(path)
+    assert boxes["TrimBox"] == pytest.approx(list(TRIM), abs=0.01)
+    assert boxes["MediaBox"] == pytest.approx([0, 0, W, H])
+    with pikepdf.open(io.BytesIO(press)) as doc:
+        page = doc.pages[0].obj
+        assert pikepdf.Name.BleedBox not in page  # only when asked
+        assert pikepdf.Name.Trans not in page
+        assert doc.pdf_version == "1.4"
+
+
+def test_press_bleed_box_when_asked(raw):
+    bleed = (0.0, 0.0, W, H)
+    out = finish_press(raw, META, DEFAULT_PROFILE, TRIM, bleed_box_pt=bleed)
+    with pikepdf.open(io.BytesIO(out)) as doc:
+        assert [float(v) for v in doc.pages[0].obj.BleedBox] == list(bleed)
+    with pytest.raises(ValueError, match="does not contain"):
+        finish_press(raw, META, DEFAULT_PROFILE, TRIM, bleed_box_pt=(10, 10, W, H))
+    with pytest.raises(ValueError, match="outside the MediaBox"):
+        finish_press(raw, META, DEFAULT_PROFILE, (0, 0, W + 20, H))
+
+
+def test_press_output_intent_and_metadata(press):
+    icc = open(DEFAULT_PROFILE, "rb").read()
+    with pikepdf.open(io.BytesIO(press)) as doc:
+        intents = doc.Root.OutputIntents
+        assert len(intents) == 1
+        oi = intents[0]
+        assert oi.S == pikepdf.Name.GTS_PDFX
+        assert str(oi.OutputConditionIdentifier) == "IFRA26"
+        assert str(oi.RegistryName) == "http://www.color.org"
+        assert oi.DestOutputProfile.read_bytes() == icc and int(oi.DestOutputProfile.N) == 4
+        info = doc.docinfo
+        assert info.Trapped == pikepdf.Name("/False")
+        assert str(info.Title) == META.title
+        assert str(info.Author) == "文/张星; 图/焦海洋; 版式/李明"
+        assert str(info.CreationDate).startswith("D:20210118000000+08")
+        meta = doc.open_metadata()
+        assert meta["dc:creator"] == ["文/张星", "图/焦海洋", "版式/李明"]
+        assert meta["xmp:MetadataDate"] == "2021-01-18T00:00:00+08:00"
+
+
+def test_press_is_byte_identical_across_runs(raw, press):
+    assert finish_press(raw, META, DEFAULT_PROFILE, TRIM) == press
+
+
+def test_press_rejects_rgb_content(cmyk_jpeg):
+    rgb = _reportlab_pdf(cmyk_jpeg, rgb=True)
+    problems = finish.press_problems(rgb)
+    assert any("RGB colour operator" in p for p in problems)
+    with pytest.raises(finish.FinishError, match="RGB"):
+        finish_press(rgb, META, DEFAULT_PROFILE, TRIM)
+
+
+def test_press_problems_sees_rgb_images_and_transparency(tmp_path):
+    rl_config.useA85 = 0
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(W, H), invariant=1)
+    rgb_png = str(tmp_path / "rgba.png")
+    Image.new("RGBA", (20, 20), (255, 0, 0, 128)).save(rgb_png)
+    c.drawImage(rgb_png, 10, 10, 50, 50, mask="auto")
+    c.setFillAlpha(0.5)
+    c.rect(100, 100, 20, 20, fill=1)
+    c.save()
+    problems = " | ".join(finish.press_problems(buf.getvalue()))
+    assert "DeviceRGB" in problems
+    assert "transparency" in problems
+    assert "not embedded" in problems  # reportlab's default Helvetica
+
+
+def test_bad_meta_is_an_input_error(raw):
+    bad = DocMeta(**{**META.__dict__, "date": "2021-02-30"})
+    with pytest.raises(InputError, match="edition.date"):
+        finish_press(raw, bad, DEFAULT_PROFILE, TRIM)
+    with pytest.raises(InputError, match="not a CMYK ICC profile"):
+        finish_press(raw, META, "/usr/share/color/argyll/ref/sRGB.icm", TRIM)
+
+
+# ---------------------------------------------------------------- archive
+
+def test_archive_passes_pdfa_2b_and_qpdf(archive, tmp_path):
+    ok, findings = validate_archive(archive)
+    assert ok, findings
+    subprocess.run(["qpdf", "--check", _write(tmp_path, "a.pdf", archive)], check=True, capture_output=True)
+
+
+def test_archive_xmp_carries_byline_edition_and_sources(archive):
+    with pikepdf.open(io.BytesIO(archive)) as doc:
+        xmp = doc.open_metadata()
+        assert xmp["dc:title"] == META.title
+        assert xmp["dc:creator"] == ["文/张星", "图/焦海洋", "版式/李明"]
+        assert xmp["dc:date"] == ["2021-01-18"]
+        assert "第8版" in xmp["dc:description"] and "漯河日报" in xmp["dc:description"]
+        assert xmp["dc:subject"] == {"郾城", "产业集聚区"}
+        relations = xmp["dc:relation"]
+        for path, sha in META.sources:
+            assert f"source {path} sha256:{sha}" in relations
+        assert xmp["pdfaid:part"] == "2" and xmp["pdfaid:conformance"] == "B"
+        oi = doc.Root.OutputIntents[0]
+        assert oi.S == pikepdf.Name.GTS_PDFA1 and str(oi.OutputConditionIdentifier) == "IFRA26"
+
+
+def test_archive_is_byte_identical_across_runs(raw, archive):
+    assert finish_archive(raw, META, DEFAULT_PROFILE) == archive
+
+
+def test_archive_refuses_unembedded_font(cmyk_jpeg):
+    bad = _reportlab_pdf(cmyk_jpeg, font=False)  # Helvetica, not embedded
+    with pytest.raises(finish.FinishError, match="PDF/A-2b"):
+        finish_archive(bad, META, DEFAULT_PROFILE)
+
+
+def test_press_file_is_not_a_pdfa(press):
+    ok, findings = validate_archive(press)
+    assert not ok and findings
+
+
+# ---------------------------------------------------------------- files
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    path = str(tmp_path / "out.pdf")
+    finish.atomic_write(path, b"first")
+    finish.atomic_write(path, b"second version")
+    assert open(path, "rb").read() == b"second version"
+    assert os.listdir(tmp_path) == ["out.pdf"]
+
+
+def test_atomic_write_failure_leaves_no_partial_file(tmp_path, monkeypatch):
+    path = str(tmp_path / "out.pdf")
+    finish.atomic_write(path, b"old complete file")
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(finish.os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        finish.atomic_write(path, b"new" * 1000)
+    assert open(path, "rb").read() == b"old complete file"
+    assert os.listdir(tmp_path) == ["out.pdf"]  # the temp file is gone too
+    with pytest.raises(OSError):
+        finish.atomic_write(str(tmp_path / "fresh.pdf"), b"x")
+    assert not os.path.exists(tmp_path / "fresh.pdf")
+
+
+def test_manifest_is_sorted_deterministic_and_complete(press):
+    a = finish.manifest_bytes(META, {"p.pdf": press})
+    assert a == finish.manifest_bytes(META, {"p.pdf": press})
+    record = json.loads(a)
+    assert list(record) == sorted(record)
+    assert record["outputs"]["p.pdf"]["bytes"] == len(press)
+    assert [s["path"] for s in record["sources"]] == ["article.yaml", "assets/photos/01-songjiang.jpg"]
+    assert record["creators"][0] == {"role": "文", "name": "张星"}
+    assert {"reportlab", "pikepdf", "Pillow"} <= set(record["tools"])
+
+
+def test_file_to_archive_names_and_refuses_overwrite(tmp_path, press, archive):
+    files = {"press": press, "archive": archive}
+    written = file_to_archive(str(tmp_path), files, META, "yancheng", force=False)
+    names = sorted(os.path.basename(p) for p in written)
+    assert names == ["2021-01-18_p08_yancheng.archive.pdf", "2021-01-18_p08_yancheng.manifest.json",
+                     "2021-01-18_p08_yancheng.pdf"]
+    manifest = json.loads((tmp_path / "2021-01-18_p08_yancheng.manifest.json").read_text("utf-8"))
+    assert manifest["outputs"]["2021-01-18_p08_yancheng.pdf"]["bytes"] == len(press)
+
+    before = {n: (tmp_path / n).read_bytes() for n in names}
+    with pytest.raises(InputError, match="already archived") as err:
+        file_to_archive(str(tmp_path), {"press": b"%PDF-changed"}, META, "yancheng", force=False)
+    assert "--force" in str(err.value)
+    assert {n: (tmp_path / n).read_bytes() for n in names} == before
+
+    file_to_archive(str(tmp_path), {"press": b"%PDF-changed"}, META, "yancheng", force=True)
+    assert (tmp_path / "2021-01-18_p08_yancheng.pdf").read_bytes() == b"%PDF-changed"
+
+
+def test_file_to_archive_rejects_bad_slug(tmp_path, press):
+    with pytest.raises(InputError, match="slug"):
+        file_to_archive(str(tmp_path), {"press": press}, META, "../etc", force=False)
