@@ -214,10 +214,12 @@ _NOT_END_RE = {
 }
 # [GB] §5.1.5: —— and …… (also ⋯⋯) are one two-em unit; match the second half of each pair.
 _LONE_DASH_RE = re.compile("(?<!—)—(?!—)")
+_ANY_DASH_RE = re.compile("—")
 _LONG_PAIR_RE = re.compile("(?<=—)—|(?<=…)…|(?<=⋯)⋯|(?<=⸺)⸺|(?<=⸻)⸻")
 # [clreq] #prohibition_rules_for_unbreakable_marks: 29.8, 1,000 — separators between digits.
 _NUMBER_SEP_RE = re.compile(r"(?<=[0-9])[.,](?=[0-9])")
-_LATIN_RUN_RE = re.compile("L{2,}")  # words and digit runs: 5G, 2020
+_LATIN_RUN_RE = re.compile("L{2,}")
+_SPACE_RUN_RE = re.compile(" +")  # words and digit runs: 5G, 2020
 _PREFIX_NUM_RE = re.compile("(?<=F)L")  # ￥100
 _NUM_POSTFIX_RE = re.compile("(?<=L)X")  # 100%
 
@@ -241,7 +243,7 @@ def break_kinds(text: str, strictness: str = "strict", classes: str | None = Non
     for m in _NOT_END_RE[strictness].finditer(text):
         if m.end() < n:
             kinds[m.end()] = BREAK_PROHIBITED
-    rx_dash = re.compile("—") if strictness == "strict" else _LONE_DASH_RE
+    rx_dash = _ANY_DASH_RE if strictness == "strict" else _LONE_DASH_RE
     for m in rx_dash.finditer(text):
         if m.start() > 0:
             kinds[m.start()] = BREAK_PROHIBITED
@@ -254,10 +256,15 @@ def break_kinds(text: str, strictness: str = "strict", classes: str | None = Non
             kinds[m.start()] = BREAK_NEVER
     for m in _NUMBER_SEP_RE.finditer(text):
         kinds[m.start()] = kinds[m.start() + 1] = BREAK_NEVER
-    i = text.find(" ", 1)
-    while i > 0:
-        kinds[i] = BREAK_NEVER
-        i = text.find(" ", i + 1)
+    not_end = NOT_AT_END_BASIC if strictness == "basic" else NOT_AT_END_BASIC | NOT_AT_END_GB_EXTRA
+    for m in _SPACE_RUN_RE.finditer(text):
+        s, e = m.span()
+        kinds[max(1, s) : e] = bytes((BREAK_NEVER,)) * (e - max(1, s))
+        if s == 0:  # leading spaces: a break right after them would leave an empty line
+            kinds[1 : e + 1] = bytes((BREAK_NEVER,)) * e
+        # A break after spaces leaves the mark before them at the line end.
+        elif e < n and kinds[e] == BREAK_OK and text[s - 1] in not_end:
+            kinds[e] = BREAK_PROHIBITED
     kinds[0] = kinds[n] = BREAK_OK
     return kinds
 

@@ -53,8 +53,8 @@ _INF = float("inf")
 _HL_MIN_EM = 0.125  # [clreq] reduction step 6: Han–Latin gap down to ⅛ em
 _HL_MAX_EM = 1.0 / 3.0  # [clreq] expansion step 2: "practically ≤ ⅓ em"
 _LINE_DEMERIT = 10.0  # Knuth–Plass line penalty: fewer lines when all else is equal
-_PROHIBITED_DEMERIT = 1e7  # a 避头尾 violation, only when nothing else fits
-_ORPHAN_DEMERIT = 1e6
+_PROHIBITED_DEMERIT = 1e10  # a 避头尾 violation, only when nothing else fits
+_ORPHAN_DEMERIT = 1e9  # above any line the last rung admits ((10 + 100·4³)² ≈ 4e7)
 
 
 class Metrics(Protocol):

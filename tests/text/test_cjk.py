@@ -1,0 +1,99 @@
+"""Character classes, 避头尾 tables, unbreakable units and adjacent-mark compression (layout.text.cjk)."""
+
+import pytest
+
+from layout.text import cjk
+from layout.text.cjk import BREAK_NEVER, BREAK_OK, BREAK_PROHIBITED, break_kinds, pair_compression
+
+LEVELS = ("basic", "gb", "strict")
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("ch", list("、，。；：？！”’）》」』】·％%"))
+def test_gb_marks_never_start_a_line(ch, level):
+    assert cjk.prohibited_at_start(ch, level)
+    assert not cjk.prohibited_at_end(ch, level)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("ch", list("“‘（《「『【￥$"))
+def test_opening_marks_never_end_a_line(ch, level):
+    assert cjk.prohibited_at_end(ch, level)
+    assert not cjk.prohibited_at_start(ch, level)
+
+
+def test_levels_differ_where_clreq_says():
+    # GB法 adds the solidus at line end; 严格处理 adds …… at line start.
+    assert not cjk.prohibited_at_end("／", "basic") and cjk.prohibited_at_end("／", "gb")
+    assert not cjk.prohibited_at_start("…", "gb") and cjk.prohibited_at_start("…", "strict")
+    with pytest.raises(ValueError):
+        cjk.prohibited_at_start("，", "loose")
+
+
+def test_is_han():
+    assert all(cjk.is_han(c) for c in "郾城区〇々")
+    assert not any(cjk.is_han(c) for c in "，A5　あ")
+
+
+def kinds_of(text, level="strict"):
+    return list(break_kinds(text, level))
+
+
+def test_digit_runs_and_words_are_unbreakable_but_han_after_them_is_not():
+    text = "投资120亿元，5G覆盖29.8%"
+    k = kinds_of(text)
+    at = text.index
+    assert k[at("2")] == k[at("0")] == BREAK_NEVER  # inside 120
+    assert k[at("亿")] == BREAK_OK  # 120|亿
+    assert k[at("G")] == BREAK_NEVER  # 5G
+    for i in range(at("2", at("覆")) + 1, len(text)):  # 9 . 8 % all glued to 2
+        assert k[i] == BREAK_NEVER, (i, text[i])
+    assert k[at("，")] == BREAK_PROHIBITED
+
+
+@pytest.mark.parametrize("level, before", [("basic", BREAK_OK), ("gb", BREAK_OK), ("strict", BREAK_PROHIBITED)])
+def test_two_em_dash_is_one_unit_and_strict_keeps_it_off_the_line_start(level, before):
+    text = "他说——好"
+    k = kinds_of(text, level)
+    assert k[3] == BREAK_NEVER  # between the two halves
+    assert k[2] == before
+    assert k[4] == BREAK_OK
+
+
+def test_a_lone_dash_is_a_connector_at_every_level():
+    for level in LEVELS:
+        assert kinds_of("甲—乙", level)[1] == BREAK_PROHIBITED
+
+
+def test_spaces_break_only_after_and_remember_the_mark_before_them():
+    assert kinds_of("ab cd") == [BREAK_OK, BREAK_NEVER, BREAK_NEVER, BREAK_OK, BREAK_NEVER, BREAK_OK]
+    assert kinds_of("甲“ 乙")[3] == BREAK_PROHIBITED  # “ would end the line
+    assert kinds_of("  甲乙")[1:3] == [BREAK_NEVER, BREAK_NEVER]
+
+
+def compress(text):
+    full = [1.0 if cjk.char_class(c) in cjk.CJK_PUNCT_CLASSES else 0.0 for c in text]
+    left = [0.5 * f if cjk.char_class(c) == cjk.OPEN else 0.0 for c, f in zip(text, full)]
+    right = [0.5 * f if cjk.char_class(c) in (cjk.CLOSE, cjk.PAUSE, cjk.STOP) else 0.0 for c, f in zip(text, full)]
+    rem_l, rem_r, touched = pair_compression(text, left, right)
+    return rem_l, rem_r, touched
+
+
+@pytest.mark.parametrize("pair", ["。”", "）。", "，“", "”（", "、《"])
+def test_adjacent_marks_take_one_and_a_half_em(pair):
+    rem_l, rem_r, touched = compress("甲" + pair + "乙")
+    assert sum(rem_l) + sum(rem_r) == 0.5
+    assert rem_r[1] == 0.5 and touched == [1]  # the first mark gives up its trailing blank
+
+
+def test_two_openers_hug_the_text():
+    rem_l, rem_r, _ = compress("甲（“乙")
+    assert rem_l[2] == 0.5 and sum(rem_r) == 0.0
+
+
+@pytest.mark.parametrize("run, halved", [("？！", 2), ("？？", 2), ("！！！", 2), ("？？？？", 4)])
+def test_query_exclaim_runs_gb_5_1_2(run, halved):
+    # GB/T 15834 §5.1.2: two marks take one em, three take two.
+    _, rem_r, _ = compress("甲" + run)
+    assert sum(1 for r in rem_r if r == 0.5) == halved
+    assert len(run) - 0.5 * halved == {2: 1, 3: 2, 4: 2}[len(run)]
