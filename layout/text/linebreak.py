@@ -349,6 +349,10 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
     prev = [-1] * (n + 1)
     cost[0] = 0.0
     first = measure - indent
+    # [clreq] #hanging_punctuation_marks_at_line_end: 、，。 after a Han or Latin character may sit
+    # outside the measure; the line before it is then measured without it.
+    hang_at = _hang_offsets(p) if opts.hanging else frozenset()
+    hung = set()
     for a in range(n):
         ca = cost[a]
         if ca == _INF:
@@ -357,7 +361,7 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
         wa = WS[a]
         za = ZS[a]
         ga = G[a + 1]
-        hi = bisect_right(F, FS[a] + avail + fslack, a + 1)
+        hi = bisect_right(F, FS[a] + avail + fslack, a + 1) + (1 if hang_at else 0)
         if hi >= n:
             hi = n - 1
             # The paragraph's last line: ragged, shrunk only if it must be.
@@ -404,6 +408,33 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
             if c < cost[b]:
                 cost[b] = c
                 prev[b] = a
+                hung.discard(b)
+        if hang_at:
+            for b in range(min(hi + 1, n - 1), a + 1, -1):
+                if b not in hang_at or (kinds[b] and not last_resort):
+                    continue
+                diff = avail - (W[b - 1] - wa)
+                if diff > eps:
+                    st = G[b - 1] - ga
+                    if st <= 0.0 or diff > tol * st + eps:
+                        continue
+                    r = diff / st
+                    d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2 + exp_dem
+                elif diff < -eps:
+                    shrink = p.Z[b - 1] - za
+                    if shrink + diff < -eps:
+                        continue
+                    r = -diff / shrink
+                    d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2
+                else:
+                    d = solid
+                if kinds[b]:
+                    d += _PROHIBITED_DEMERIT
+                c = ca + d
+                if c < cost[b]:
+                    cost[b] = c
+                    prev[b] = a
+                    hung.add(b)
     if cost[n] == _INF:
         return None
     breaks = []
@@ -412,7 +443,13 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
         breaks.append(b)
         b = prev[b]
     breaks.reverse()
-    return breaks
+    return [-b if b in hung else b for b in breaks]
+
+
+def _hang_offsets(p: _Prep) -> frozenset[int]:
+    """Break offsets b where text[b-1] may hang: one of 、，。 right after a Han or Latin character."""
+    cs, n = p.cs, len(p.text)
+    return frozenset(m.end() for m in re.finditer("[、，。]", p.text) if 0 < m.start() and cs[m.start() - 1] in "HLZ" and m.end() < n)
 
 
 def _first_fit(p: _Prep, measure: float, indent: float) -> list[int]:
@@ -633,10 +670,19 @@ def compose_paragraph(text: str, metrics: Metrics, size_pt: float, measure_pt: f
     lines: list[Line] = []
     a = 0
     for b in breaks:
+        hang = b < 0
+        b = -b if hang else b
         last = b == n
         target = None if (last and options.align_last != "justify") else measure
         line_indent = indent if a == 0 else 0.0
-        line, short = _set(p, a, b, target, line_indent, size_pt, options, last, True)
+        if hang:
+            # The mark hangs outside the measure at half width; width_pt stays the measure.
+            body, short = _set(p, a, b - 1, target, line_indent, size_pt, options, last, True)
+            mark = text[b - 1]
+            g = PlacedGlyph(mark, body.width_pt, (p.adv[b - 1] - p.rb[b - 1]) * size_pt)
+            line = Line(body.glyphs + (g,), a, b, body.width_pt, last)
+        else:
+            line, short = _set(p, a, b, target, line_indent, size_pt, options, last, True)
         if target is None and line.width_pt > measure_pt + 0.005:
             # A last line that only fits by reduction is reduced like any other line.
             line, short = _set(p, a, b, measure, line_indent, size_pt, options, last, True)

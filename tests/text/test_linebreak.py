@@ -94,6 +94,18 @@ def test_proportional_quotes_are_not_compressed():
     assert set_line("“好”", metrics, SIZE).width_pt == pytest.approx(1.7 * SIZE)
 
 
+def test_hanging_punctuation_option():
+    text = "一二三四五，六七八九"
+    plain = compose_paragraph(text, M, SIZE, 5 * SIZE, ComposeOptions(indent_em=0))
+    assert texts(plain)[0] == "一二三四"  # 一二三四五， cannot shrink to 5 em: push-out
+    hung = compose_paragraph(text, M, SIZE, 5 * SIZE, ComposeOptions(indent_em=0, hanging=True))
+    line = hung.lines[0]
+    assert texts(hung)[0] == "一二三四五，"
+    assert line.width_pt == pytest.approx(5 * SIZE)  # the measure; the comma sits outside it
+    assert line.glyphs[-1].x_pt == pytest.approx(5 * SIZE) and em(line.glyphs[-1]) == 0.5
+    assert all(em(g) == 1.0 for g in line.glyphs[:-1])
+
+
 # --- mixed text -----------------------------------------------------------------------------
 def test_han_latin_space_option():
     plain = set_line("用5G网", M, SIZE)
@@ -159,6 +171,8 @@ OPTIONS = st.builds(
     strictness=st.sampled_from(["basic", "gb", "strict"]),
     line_end_half=st.sampled_from(["auto", "always", "never"]),
     line_start_half=st.sampled_from(["auto", "always", "never"]),
+    hanging=st.booleans(),
+    align_last=st.sampled_from(["start", "center", "justify"]),
 )
 
 
