@@ -607,9 +607,8 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
                     count = sum(go)
                     if count:
                         each = remaining / count
-                        for i, ok in enumerate(go):
-                            if ok:
-                                extra[i] += each
+                        extra = [x_ + each * ok for x_, ok in zip(extra, go)]
+                        extra.append(0.0)
                     else:  # only unbreakable units on the line: spread over every gap (均排)
                         each = remaining / (m - 1)
                         for i in range(m - 1):
