@@ -20,7 +20,7 @@ $(SYSTAMP): tools/setup_system.sh | $(STAMP)
 	touch $@
 
 pdf: setup
-	$(PY) make_pdf.py article.yaml -o out/article.pdf --proof out/article.png
+	$(PY) make_pdf.py article.yaml -o out/article.pdf --proof out/article.png --validate
 
 test: setup
 	$(PY) -m pytest -q tests

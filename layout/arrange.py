@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from layout.flow import Flow, Region, flow, stream_rows
 
 SPACER_ROWS = 1  # white line between a block and body text
+LEAD_WEIGHT = 4.0
 
 
 @dataclass(frozen=True)
@@ -137,19 +138,47 @@ def auto_cells(p: Problem, q: Params) -> tuple[Cell, ...]:
                               q.tier_rows, cap))
             col += s
         row += q.tier_rows + cap + SPACER_ROWS
-    # Foot tiers, filled from the bottom: full tiers of n, the remainder right-aligned above them.
-    m = len(p.end)
-    first = m % n
-    groups = ([list(range(0, first))] if first else []) + [list(range(i, i + n)) for i in range(first, m, n)]
-    bottom = p.rows
-    for tier in reversed(groups):
-        cap = max(p.end[i].caption_rows[1] for i in tier)
+    # Foot tiers: the end-group photos packed in seed order (see `foot_slots`), bottom-aligned.
+    slots, tiers = foot_slots(p)
+    if slots:
+        cap = max(s.caption_rows[1] for s in p.end)
         h = SPACER_ROWS + q.end_rows + cap
-        bottom -= h
-        for k, i in enumerate(tier):
-            cells.append(Cell(p.end[i].block, "photo", n - len(tier) + k, 1, bottom, h, q.end_rows, cap,
-                              spacer_top=True))
+        top = p.rows - tiers * h
+        for i, col, tier, tall in slots:
+            cells.append(Cell(p.end[i].block, "photo", col, 1, top + tier * h, h * tall,
+                              h * tall - SPACER_ROWS - cap, cap, spacer_top=True))
     return tuple(cells) + p.fixed
+
+
+PORTRAIT = 0.85  # an end photo narrower than this (w/h) takes two tiers in one column
+
+
+def foot_slots(p: Problem) -> tuple[list[tuple[int, int, int, int]], int]:
+    """Pack the end-group photos into tiers of `columns` cells, in seed order, reading order
+    left to right and top to bottom: a landscape takes one cell, a portrait one column of two
+    tiers (so it is not cropped to a strip). Empty cells go to the left of the top tier, where
+    the body text runs down into them. Returns ([(photo, col, tier, tiers_tall)], tiers)."""
+    n = p.columns
+    tall = [2 if s.aspect < PORTRAIT else 1 for s in p.end]
+    while True:
+        tiers = -(-sum(tall) // n) if p.end else 0
+        taken = [[False] * n for _ in range(tiers)]
+        for k in range(tiers * n - sum(tall)):
+            taken[0][k] = True
+        out, failed = [], None
+        for i, t in enumerate(tall):
+            cell = next(((r, c) for r in range(tiers) for c in range(n) if not taken[r][c]
+                         and (t == 1 or (r + 1 < tiers and not taken[r + 1][c]))), None)
+            if cell is None:
+                failed = i
+                break
+            r, c = cell
+            for dr in range(t):
+                taken[r + dr][c] = True
+            out.append((i, c, r, t))
+        if failed is None:
+            return out, tiers
+        tall[failed] = 1  # no two free cells for this portrait: it takes one cell, cropped
 
 
 def free_regions(p: Problem, cells: tuple[Cell, ...]) -> tuple[Region, ...]:
@@ -196,7 +225,8 @@ def _ranges(p: Problem) -> tuple[range, range, range]:
     tier_spans = []
     for tier in tiles(len(p.tier), photo_span):
         tier_spans += spans_for(len(tier), photo_span)
-    return lead, tier_range(p.tier, lambda i: tier_spans[i]), tier_range(p.end, lambda i: 1)
+    flat = tuple(s for s in p.end if s.aspect >= PORTRAIT)  # portraits take two tiers; they do not bound one
+    return lead, tier_range(p.tier, lambda i: tier_spans[i]), tier_range(flat or p.end, lambda i: 1)
 
 
 def _linear_area(p: Problem) -> tuple[int, int, int, int, int]:
@@ -218,10 +248,14 @@ def _crop_tables(p: Problem, lead_r: range, tier_r: range, end_r: range) -> tupl
     tier_spans = []
     for tier in tiles(len(p.tier), photo_span):
         tier_spans += spans_for(len(tier), photo_span)
-    lead = {r: crop_cost(p, p.lead.aspect, photo_span, r) if p.lead and r else 0.0 for r in lead_r}
+    # The lead photo carries the page (typography.md §4.5): cropping it costs four times as much.
+    lead = {r: LEAD_WEIGHT * crop_cost(p, p.lead.aspect, photo_span, r) if p.lead and r else 0.0 for r in lead_r}
     tier = {r: sum(crop_cost(p, s.aspect, sp, r) for s, sp in zip(p.tier, tier_spans)) if r else 0.0
             for r in tier_r}
-    end = {r: sum(crop_cost(p, s.aspect, 1, r) for s in p.end) if r else 0.0 for r in end_r}
+    slots, _ = foot_slots(p)
+    cap = max((s.caption_rows[1] for s in p.end), default=0)
+    end = {r: sum(crop_cost(p, p.end[i].aspect, 1, (SPACER_ROWS + r + cap) * t - SPACER_ROWS - cap)
+                  for i, _, _, t in slots) if r else 0.0 for r in end_r}
     return lead, tier, end
 
 

@@ -33,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--marks", action="store_true", help="crop marks (needs --bleed)")
     p.add_argument("--archive-to", metavar="DIR", help="file the PDFs and manifest into this archive folder")
     p.add_argument("--force", action="store_true", help="let --archive-to replace an archived file")
+    p.add_argument("--validate", action="store_true",
+                   help="validate the archive copy as PDF/A-2b (always done with --archive-to; adds ~1 s)")
     p.add_argument("--fonts", metavar="YAML", help="font catalog (default fonts/catalog.yaml)")
     p.add_argument("--icc", metavar="ICC", help="CMYK output profile (default assets/icc/IFRA26S.icc)")
     p.add_argument("--cache", metavar="DIR", help="cache folder (default $ZHPAPER_CACHE or ~/.cache/zhpaper)")
@@ -53,7 +55,7 @@ def _options(a: argparse.Namespace, out: str):
     if a.marks and not bleed:
         raise UsageError("--marks needs a bleed to draw in", "--marks", "add --bleed 3mm")
     return BuildOptions(out_pdf=out, proof=a.proof, proof_dpi=a.proof_dpi, grid=a.grid, draft=a.draft,
-                        bleed_pt=bleed, marks=a.marks, archive_to=a.archive_to, force=a.force, fonts=a.fonts,
+                        bleed_pt=bleed, marks=a.marks, archive_to=a.archive_to, force=a.force, validate=a.validate, fonts=a.fonts,
                         icc=a.icc, cache_dir=a.cache, jobs=a.jobs)
 
 

@@ -18,7 +18,6 @@ import hashlib
 import io
 import os
 
-import numpy as np
 from PIL import Image, ImageCms
 
 ASSETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
@@ -91,6 +90,7 @@ def grey_to_k_lut(dst_profile: bytes) -> np.ndarray:
     and the K that prints that L* is read off the profile's own K ramp. So dot gain is
     compensated by the profile, not by a guessed curve.
     """
+    import numpy as np
     ramp = np.zeros((1, 256, 4), np.uint8)
     ramp[0, :, 3] = np.arange(256, dtype=np.uint8)
     lab_t = ImageCms.buildTransform(open_profile(dst_profile), ImageCms.createProfile("LAB"),
@@ -111,6 +111,7 @@ def grey_to_k_lut(dst_profile: bytes) -> np.ndarray:
 
 def grey_to_k_only(im: Image.Image, dst_profile: bytes) -> Image.Image:
     """'L' image → CMYK with C=M=Y=0: a grey photo prints on the black plate alone."""
+    import numpy as np
     k = grey_to_k_lut(dst_profile)[np.asarray(im, dtype=np.uint8)]
     out = np.zeros(k.shape + (4,), np.uint8)
     out[..., 3] = k
@@ -123,11 +124,13 @@ def limit_ink(cmyk: np.ndarray, limit_pct: float) -> np.ndarray:
     `cmyk` is uint8 (..., 4). Flooring the scaled values guarantees the sum never exceeds the
     limit after rounding. If K alone exceeds the limit (limits below 100 %), K is cut too.
     """
+    import numpy as np
     return limit_ink_units(cmyk, int(np.floor(limit_pct * 255.0 / 100.0 + 1e-9)))
 
 
 def limit_ink_units(cmyk: np.ndarray, limit: int | np.ndarray) -> np.ndarray:
     """`limit_ink` with the limit in 1/255 units, either one number or one per pixel (shape (...))."""
+    import numpy as np
     limit = np.broadcast_to(np.asarray(limit, dtype=np.int32), cmyk.shape[:-1])
     total = cmyk.astype(np.int32).sum(axis=-1)
     over = total > limit
@@ -150,6 +153,7 @@ def block_overshoot(total_units: np.ndarray, limit: int, block: int = 8) -> np.n
     JPEG quantisation rings around edges, so a decoded image can exceed the limit its pixels
     were clamped to. Lowering the limit over the neighbourhood of each offending block, and
     re-encoding, pulls the decoded ink back under the limit without touching the rest."""
+    import numpy as np
     h, w = total_units.shape
     bh, bw = -(-h // block), -(-w // block)
     padded = np.zeros((bh * block, bw * block), np.int32)
@@ -162,6 +166,7 @@ def block_overshoot(total_units: np.ndarray, limit: int, block: int = 8) -> np.n
 
 def max_ink_pct(cmyk: np.ndarray) -> float:
     """Highest C+M+Y+K over all pixels, in percent (400 = all four solid)."""
+    import numpy as np
     if cmyk.size == 0:
         return 0.0
     return float(cmyk.astype(np.int32).sum(axis=-1).max()) * 100.0 / 255.0

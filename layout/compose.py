@@ -36,7 +36,8 @@ def body_pieces(article: Article) -> list[tuple[str, str, tuple[str, ...] | str]
     """The body stream in reading order: ("para", path, text) and ("subhead", path, phrases)."""
     out: list = [("para", f"lead[{i}]", t.text) for i, t in enumerate(article.lead)]
     for s, sec in enumerate(article.sections):
-        out.append(("subhead", f"sections[{s}].heading", tuple(h.text for h in sec.heading)))
+        if sec.heading:
+            out.append(("subhead", f"sections[{s}].heading", tuple(h.text for h in sec.heading)))
         out += [("para", f"sections[{s}].paragraphs[{p}]", t.text) for p, t in enumerate(sec.paragraphs)]
     return out
 

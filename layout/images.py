@@ -29,7 +29,6 @@ import math
 import os
 from dataclasses import asdict, dataclass
 
-import numpy as np
 import PIL
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -161,6 +160,7 @@ def _load_cached(jpg: str, meta_path: str, source_sha: str) -> PreparedImage | N
 
 def _to_working_mode(im: Image.Image, src: str) -> tuple[Image.Image, list[Finding]]:
     """Any supported mode → 'RGB', 'L' or 'CMYK' (8 bit, no alpha)."""
+    import numpy as np
     notes: list[Finding] = []
     mode = im.mode
     if mode == "P":
@@ -235,6 +235,7 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
 
 def _render(src: str, data: bytes, frame_w_pt: float, frame_h_pt: float, focus: tuple[float, float],
             ppi: float, profile_bytes: bytes, tac_limit_pct: float, quality: int) -> tuple[bytes, dict]:
+    import numpy as np
     findings: list[Finding] = []
     im = _open(src, data)
     orient = _orientation(im)
@@ -314,6 +315,7 @@ def _encode_within_limit(cmyk: np.ndarray, tac_limit_pct: float, quality: int, p
     """Clamp ink, encode as CMYK JPEG, and re-clamp locally wherever the *decoded* JPEG still
     exceeds the limit (quantisation ringing adds up to ~20 % at hard edges). Returns the JPEG
     and the max ink of what it decodes to: the figure that reaches the plate."""
+    import numpy as np
     limit = int(np.floor(tac_limit_pct * 255.0 / 100.0 + 1e-9))
     per_pixel = np.full(cmyk.shape[:2], limit, np.int32)
     arr = colour.limit_ink_units(cmyk, per_pixel)

@@ -41,6 +41,7 @@ class BuildOptions:
     marks: bool = False
     archive_to: str | None = None
     force: bool = False
+    validate: bool = False  # run the PDF/A validator on the archive copy (always when filing)
     fonts: str | None = None  # font catalog path
     icc: str | None = None  # output profile; default the bundled IFRA26S newsprint profile
     cache_dir: str | None = None
@@ -184,7 +185,7 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
     icc = opts.icc or DEFAULT_ICC
     meta = doc_meta(article, template, faces, prepared, article_path)
     press = finish_press(pdf, meta, icc, layout.trim)
-    archive = finish_archive(pdf, meta, icc)
+    archive = finish_archive(pdf, meta, icc, validate=opts.validate or bool(opts.archive_to))
     out = opts.out_pdf
     stem = out[:-4] if out.endswith(".pdf") else out
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)

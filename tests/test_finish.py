@@ -291,3 +291,15 @@ def test_file_to_archive_names_and_refuses_overwrite(tmp_path, press, archive):
 def test_file_to_archive_rejects_bad_slug(tmp_path, press):
     with pytest.raises(InputError, match="slug"):
         file_to_archive(str(tmp_path), {"press": press}, META, "../etc", force=False)
+
+
+def test_archive_save_settings_are_pikepdfs_pdfa_settings():
+    import pikepdf.pdfa as pdfa
+
+    assert finish.PDFA_SAVE_KWARGS == pdfa.resolve_save_kwargs("2b", deterministic_id=True)
+
+
+def test_unvalidated_archive_is_the_validated_bytes(raw):
+    fast = finish_archive(raw, META, DEFAULT_PROFILE, validate=False)
+    assert fast == finish_archive(raw, META, DEFAULT_PROFILE, validate=True)
+    assert validate_archive(fast)[0]
