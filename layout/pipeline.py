@@ -8,7 +8,6 @@ has succeeded, and then each file goes in atomically, so a failed build leaves n
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from layout import __version__
 from layout.article import load_article
 from layout.compose import Settings, compose
 from layout.errors import InputError
-from layout.fonts import coverage, load_catalog, prepare_faces, register_faces
+from layout.digest import sha256_cached, sha256_file
+from layout.fonts import cache_root, coverage, load_catalog, prepare_faces, register_faces
 from layout.images import prepare_image, probe_image
 from layout.model import Article, Finding
 from layout.page import Image, PageLayout
@@ -130,15 +130,8 @@ def prepare_images(layout: PageLayout, article: Article, opts: BuildOptions) -> 
     return dataclasses.replace(layout, items=tuple(items)), findings, prepared
 
 
-def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def doc_meta(article: Article, template: Template, faces: dict, prepared: list, article_path: str):
+def doc_meta(article: Article, template: Template, faces: dict, prepared: list, article_path: str,
+             cache_dir: str | None = None):
     from layout.finish import DocMeta
 
     h = article.headline
@@ -149,10 +142,12 @@ def doc_meta(article: Article, template: Template, faces: dict, prepared: list, 
                 sha256_file(article_path)),
                (os.path.relpath(template.path, ROOT), sha256_file(template.path))]
     seen = set()
+    cache = cache_dir or str(cache_root())
     for f in faces.values():
-        if f.source_path not in seen:
-            seen.add(f.source_path)
-            sources.append((f.source_path, sha256_file(f.source_path)))
+        for face in (f,) + tuple(f.fallbacks):
+            if face.source_path not in seen:
+                seen.add(face.source_path)
+                sources.append((face.source_path, sha256_cached(face.source_path, cache)))
     for ph, pi in prepared:
         sources.append((ph.file, pi.source_sha256))
     e = article.edition
@@ -183,7 +178,7 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
     register_faces(faces)
     pdf = render(layout, faces["body"].name, draw_grid=opts.grid)
     icc = opts.icc or DEFAULT_ICC
-    meta = doc_meta(article, template, faces, prepared, article_path)
+    meta = doc_meta(article, template, faces, prepared, article_path, opts.cache_dir)
     press = finish_press(pdf, meta, icc, layout.trim)
     archive = finish_archive(pdf, meta, icc, validate=opts.validate or bool(opts.archive_to))
     out = opts.out_pdf
