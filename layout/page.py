@@ -91,6 +91,7 @@ class PageLayout:
     grid_lines: tuple[Rule, ...] = ()  # the --grid overlay (drawn only when asked)
     findings: tuple = ()
     figures: dict = field(default_factory=dict, compare=False)
+    bleed: tuple[float, float, float, float] | None = None  # BleedBox, only when asked for
 
     def runs(self, kind: str | None = None) -> list[GlyphRun]:
         return [i for i in self.items if isinstance(i, GlyphRun) and (kind is None or i.kind == kind)]

@@ -19,6 +19,7 @@ from layout.errors import InputError
 from layout.digest import sha256_cached, sha256_file
 from layout.fonts import cache_root, coverage, load_catalog, prepare_faces, register_faces
 from layout.images import prepare_image, probe_image
+from layout.marks import with_bleed
 from layout.model import Article, Finding
 from layout.page import Image, PageLayout
 from layout.preflight import Report, preflight
@@ -169,6 +170,7 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
     sizes = {p.id: probe_image(os.path.join(article.base_dir, p.file)) for p in article.photos}
     layout = compose(article, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid))
     layout, image_findings, prepared = prepare_images(layout, article, opts)
+    layout = with_bleed(layout, opts.bleed_pt, opts.marks)
     report = preflight(article, template, layout, faces, prepared,
                        tuple(findings) + tuple(font_findings) + tuple(image_findings))
     if report.errors and not opts.draft:
@@ -179,7 +181,7 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
     pdf = render(layout, faces["body"].name, draw_grid=opts.grid)
     icc = opts.icc or DEFAULT_ICC
     meta = doc_meta(article, template, faces, prepared, article_path, opts.cache_dir)
-    press = finish_press(pdf, meta, icc, layout.trim)
+    press = finish_press(pdf, meta, icc, layout.trim, layout.bleed)
     archive = finish_archive(pdf, meta, icc, validate=opts.validate or bool(opts.archive_to))
     out = opts.out_pdf
     stem = out[:-4] if out.endswith(".pdf") else out
