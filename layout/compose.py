@@ -18,7 +18,9 @@ from layout.grid import Columns, Rows, basic_columns, body_columns, rows as grid
 from layout.model import Article, Finding
 from layout.page import BLACK, Frame, GlyphRun, Image, PageLayout, Rule
 from layout.template import Template
-from layout.text.cjk import is_han
+from layout.text.cjk import CJK_PUNCT_CLASSES, LONG, char_class
+
+PUNCTUATION = CJK_PUNCT_CLASSES | {LONG}
 from layout.text.linebreak import ComposeOptions, compose_paragraph
 
 GRID_CYAN = (1.0, 0.0, 0.0, 0.0)
@@ -63,7 +65,7 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
             settings_by_piece.append(ps.lines)
             stream.append(Para(len(ps.lines), path))
             ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - body.column_width_pt) > 0.05)
-            if len(ps.lines) > 1 and sum(1 for g in ps.lines[-1].glyphs if is_han(g.ch)) <= 1:
+            if len(ps.lines) > 1 and _lonely(ps.lines[-1]):
                 lonely.append(path)
         else:
             lines = blocks.subhead_lines(text, faces["subhead"], sub_style.size_pt, body.column_width_pt)
@@ -166,6 +168,12 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
     }
     return PageLayout(t.page_width_pt, t.page_height_pt, trim, tuple(items), tuple(frames), overlay,
                       tuple(findings), figures)
+
+
+def _lonely(line) -> bool:
+    """孤字: a paragraph's last line holding a single character, with or without punctuation
+    (typography.md §3.3)."""
+    return sum(1 for g in line.glyphs if char_class(g.ch) not in PUNCTUATION) <= 1
 
 
 def _compose_options(article: Article) -> ComposeOptions:

@@ -43,7 +43,7 @@ class Report:
                  f"  body: {fig.get('body_lines', 0)} lines in {fig.get('body_columns', 0)} columns of "
                  f"{fig.get('body_measure_chars', 0)} characters; bad line starts {fig.get('bad_line_starts', 0)}, "
                  f"bad line ends {fig.get('bad_line_ends', 0)}, ragged {fig.get('ragged_lines', 0)}, "
-                 f"孤字 {fig.get('lonely_last_chars', 0)}, 背题 {fig.get('stranded_subheads', 0)}, "
+                 f"孤字 {fig.get('lonely_last_chars', 0)}, 孤行 {fig.get('widows', 0)}, 背题 {fig.get('stranded_subheads', 0)}, "
                  f"off-grid {fig.get('off_grid_lines', 0)}, empty rows {fig.get('empty_rows', 0)}",
                  f"  photos: {fig.get('photos', 0)} placed, lowest {fig.get('min_ppi', 0):.0f} ppi, "
                  f"max ink {fig.get('max_ink_pct', 0):.0f} %"]
@@ -78,9 +78,6 @@ def preflight(article: Article, template: Template, layout: PageLayout, faces: d
         "max_ink_pct": max((pi.max_ink_pct for _, pi in prepared), default=0.0),
         "body_chars": sum(len(r.chars) for r in body),
     })
-    if article.edition.sample:
-        found.append(Finding("warning", "sample-edition", "paper name, date and page are sample values",
-                             "edition"))
     order = {"error": 0, "warning": 1, "info": 2}
     found.sort(key=lambda f: order.get(f.severity, 3))
     return Report(tuple(_dedupe(found)), figures)
