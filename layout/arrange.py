@@ -62,6 +62,7 @@ class Problem:
     col_width_pt: float
     gutter_pt: float
     pitch_pt: float
+    order: tuple[int, ...]  # the body columns in the order the text threads through them
     gap_pt: float
     max_aspect_change: float
     photo_min_rows: int
@@ -182,9 +183,10 @@ def foot_slots(p: Problem) -> tuple[list[tuple[int, int, int, int]], int]:
 
 
 def free_regions(p: Problem, cells: tuple[Cell, ...]) -> tuple[Region, ...]:
-    """The free runs of each body column under the headline, in reading order (column by column)."""
+    """The free runs of each body column under the headline, in threading order: column by column
+    (left to right unless the article gives another order), each top to bottom."""
     regions = []
-    for col in range(p.columns):
+    for col in p.order:
         taken = sorted((c.row, c.row + c.rows) for c in cells if c.col <= col < c.col + c.span)
         row = p.top_row
         for start, end in taken + [(p.rows, p.rows)]:
@@ -275,12 +277,11 @@ def copyfit(p: Problem, exact: bool = True, tries: int = 400) -> tuple[Arrangeme
     tables = _crop_tables(p, lead_r, tier_r, end_r)
     a0, a_l, a_t, a_e, a_p = _linear_area(p)
     free0 = p.columns * (p.rows - p.top_row) - sum(c.rows * c.span for c in p.fixed)
-    candidates, caps = [], []
+    candidates = []
     for lr in lead_r:
         for tr in tier_r:
             for er in end_r:
                 cap = free0 - (a0 + a_l * lr + a_t * tr + a_e * er)
-                caps.append(cap)
                 pad = (cap - need) // a_p if (p.sidebar_rows and a_p) else 0
                 if exact and (cap - pad * a_p != need or not 0 <= pad <= p.sidebar_max_pad):
                     continue
@@ -290,7 +291,7 @@ def copyfit(p: Problem, exact: bool = True, tries: int = 400) -> tuple[Arrangeme
     best = None
     for cost, q in candidates[:tries]:
         cells = auto_cells(p, q)
-        if overlaps(cells) or any(c.row < p.top_row or c.row + c.rows > p.rows for c in cells):
+        if not _fits(p, cells):
             continue
         regions = free_regions(p, cells)
         f = flow(p.stream, regions)
@@ -301,20 +302,37 @@ def copyfit(p: Problem, exact: bool = True, tries: int = 400) -> tuple[Arrangeme
             best = Arrangement(q, cells, regions, f, total)
     if best is not None or not exact:
         return best, ""
-    return None, _why(p, need, caps)
+    return None, _why(p, need)
 
 
-def _why(p: Problem, need: int, caps: list[int]) -> str:
-    hi = max(caps) + (p.sidebar_max_pad * 0)
-    lo = min(caps) - (p.sidebar_max_pad if p.sidebar_rows else 0)
+def _fits(p: Problem, cells: tuple[Cell, ...]) -> bool:
+    return not overlaps(cells) and all(p.top_row <= c.row and c.row + c.rows <= p.rows for c in cells)
+
+
+def _why(p: Problem, need: int) -> str:
+    """Why nothing fits, in the desk's terms: lines over or short, and which blocks could change."""
+    lead_r, tier_r, end_r = _ranges(p)
+    caps = []
+    for q in (Params(lr, tr, er, 0) for lr in lead_r for tr in tier_r for er in end_r):
+        cells = auto_cells(p, q)
+        if _fits(p, cells):
+            caps.append(sum(r.rows for r in free_regions(p, cells)))
+    photos = ", ".join(s.block for s in ((p.lead,) if p.lead else ()) + p.tier + p.end) or "none"
+    chars = round(p.col_width_pt / (p.pitch_pt - p.gap_pt))
+    if not caps:
+        return (f"the blocks do not fit on the page even at their smallest (photos: {photos}); "
+                f"place some by hand, drop one, or use more body columns")
+    hi, lo = max(caps), min(caps) - (p.sidebar_max_pad if p.sidebar_rows else 0)
     if need > hi:
-        return (f"the body text needs {need} lines but the page holds at most {hi}: {need - hi} lines over; "
-                f"photos could shrink no further within the crop bounds")
+        return (f"the body text needs {need} lines but the page holds at most {hi}: {need - hi} lines over "
+                f"(about {(need - hi) * chars} characters); the photos ({photos}) are at their smallest within "
+                f"the crop bound — cut text, drop or place a photo, or change body_columns")
     if need < lo:
-        return (f"the body text needs {need} lines but the page leaves at least {lo}: {lo - need} lines short; "
-                f"photos could grow no further within the crop bounds")
-    return (f"the body text needs {need} lines; no arrangement within the crop bounds fills the columns "
-            f"exactly without stranding a subhead (背题)")
+        return (f"the body text needs {need} lines but the page leaves at least {lo}: {lo - need} lines short "
+                f"(about {(lo - need) * chars} characters); the photos ({photos}) are at their largest within the "
+                f"crop bound and the sidebar may grow {p.sidebar_max_pad} lines — add text or a photo")
+    return (f"the body text needs {need} lines; no arrangement within the crop bounds fills the columns exactly "
+            f"without stranding a subhead (背题) — lengthen or shorten the text by a line or two, or place a photo")
 
 
 def closest(p: Problem) -> Arrangement:
@@ -327,7 +345,7 @@ def closest(p: Problem) -> Arrangement:
             for er in end_r:
                 q = Params(lr, tr, er, 0)
                 cells = auto_cells(p, q)
-                if overlaps(cells):
+                if not _fits(p, cells):
                     continue
                 regions = free_regions(p, cells)
                 miss = abs(sum(r.rows for r in regions) - need)

@@ -104,7 +104,7 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
         sidebar_max_pad=t.sidebar_max_padding_rows,
         lead=specs[lead_group[0].id] if lead_group else None,
         tier=tuple(specs[p.id] for p in lead_group[1:]), end=tuple(specs[p.id] for p in end_group),
-        fixed=fixed, col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt,
+        fixed=fixed, order=_flow_order(article, n), col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt,
         gap_pt=grid.gap_pt, max_aspect_change=t.max_aspect_change, photo_min_rows=t.photo_min_rows,
         lead_min_rows=t.lead_photo_min_rows)
 
@@ -168,6 +168,16 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
     }
     return PageLayout(t.page_width_pt, t.page_height_pt, trim, tuple(items), tuple(frames), overlay,
                       tuple(findings), figures)
+
+
+def _flow_order(article: Article, n: int) -> tuple[int, ...]:
+    order = tuple(dict(article.options).get("flow_order") or ())
+    if not order:
+        return tuple(range(n))
+    if sorted(order) != list(range(1, n + 1)):
+        raise InputError(f"flow_order {list(order)} is not an order of the {n} body columns",
+                         "options.flow_order", f"list each of 1–{n} once, e.g. {list(range(1, n + 1))}")
+    return tuple(c - 1 for c in order)
 
 
 def _lonely(line) -> bool:

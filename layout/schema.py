@@ -542,6 +542,9 @@ ARTICLE = Field(
                   "do not)", default=False),
             Field("ppi", "int", "resolution photos are resampled to, pixels per inch", default=200,
                   min=72, max=1200),
+            Field("flow_order", "list", "the order the body text threads through the body columns, counted "
+                  "from 1 at the left; empty = left to right", default=(),
+                  item=Field("column", "int", "a body column", min=1, max=24)),
             Field("copyfit", "bool", "fit the body text exactly to the page by adjusting photo heights within "
                   "the template's crop bounds; off: natural heights, empty rows are reported", default=True),
             Field("strictness", "enum", "避头尾 level (clreq): basic, gb (GB-style, recommended in "

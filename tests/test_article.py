@@ -154,7 +154,7 @@ def test_minimal_article_gets_defaults():
     assert article.sections[0].heading == ()
     assert article.sections[0].paragraphs[0].text == "正文第一段。"
     assert dict(article.options) == {"normalise": True, "han_latin_space_em": 0.0, "hanging": False,
-                                     "ppi": 200, "strictness": "gb", "copyfit": True}
+                                     "ppi": 200, "strictness": "gb", "copyfit": True, "flow_order": ()}
     assert article.base_dir == DATA
     assert findings == ()
 

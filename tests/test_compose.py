@@ -159,3 +159,24 @@ def test_golden_dump(name):
             f.write(got)
     with open(golden, encoding="utf-8") as f:
         assert got == f.read(), f"layout of {name} changed; review and regenerate with UPDATE_GOLDEN=1"
+
+
+def test_flow_order_threads_columns_in_the_given_order():
+    path = os.path.join(ROOT, "tests", "data", "mini-text.yaml")
+    article, _ = load_article(path)
+    t = load_template(article.template, article.base_dir)
+    ordered = dataclasses.replace(article, options=tuple(sorted({**dict(article.options), "flow_order": (2, 1)}.items())))
+    normal, swapped = compose(article, t, FACES, {}), compose(ordered, t, FACES, {})
+    first = lambda lay: lay.runs("body")[0]
+    assert first(swapped).x_pt > first(normal).x_pt  # the text now starts in the right-hand column
+    bad = dataclasses.replace(article, options=tuple(sorted({**dict(article.options), "flow_order": (1, 1)}.items())))
+    with pytest.raises(InputError, match="flow_order"):
+        compose(bad, t, FACES, {})
+
+
+@pytest.mark.parametrize("columns", [5, 6])
+def test_variable_columns_bianlan_fit_the_page(columns):
+    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
+    lay = compose(dataclasses.replace(article, body_columns=columns), load_template("broadsheet"), FACES, _sizes(article))
+    assert lay.figures["body_columns"] == columns
+    assert lay.figures["empty_rows"] == 0 and lay.figures["overflow_lines"] == 0 and lay.figures["overlaps"] == 0
