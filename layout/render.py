@@ -72,17 +72,19 @@ def _glyph_run(c: canvas.Canvas, run: GlyphRun) -> None:
     font = pdfmetrics.getFont(run.font)
     doc = c._doc
     size = run.size_pt
-    code = [f"BT 1 0 0 1 {_fmt(run.x_pt + run.xs_pt[0])} {_fmt(run.y_pt)} Tm"]
+    widths, default = font.face.charWidths, font.face.defaultWidth  # 1/1000 em, as TJ counts
+    chars, xs = run.chars, run.xs_pt
+    scale = 1000.0 / size
+    last = len(chars) - 1
+    code = [f"BT 1 0 0 1 {_fmt(run.x_pt + xs[0])} {_fmt(run.y_pt)} Tm"]
     i = 0
-    for subset, data in font.splitString(run.chars, doc):
+    for subset, data in font.splitString(chars, doc):
         code.append(f"{font.getSubsetInternalName(subset, doc)} {_fmt(size)} Tf")
         parts = []
         for b in data:
-            ch = run.chars[i]
             parts.append(f"({c._escape(bytes((b,)))})")
-            if i + 1 < len(run.chars):
-                natural = font.stringWidth(ch, size)
-                adjust = (natural - (run.xs_pt[i + 1] - run.xs_pt[i])) * 1000.0 / size
+            if i < last:
+                adjust = widths.get(ord(chars[i]), default) - (xs[i + 1] - xs[i]) * scale
                 if abs(adjust) > 0.0005:
                     parts.append(_fmt(adjust))
             i += 1
