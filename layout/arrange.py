@@ -23,6 +23,7 @@ from layout.flow import Flow, Region, flow, stream_rows
 
 SPACER_ROWS = 1  # white line between a block and body text
 LEAD_WEIGHT = 4.0
+WIDOW_COST = 1.0  # a paragraph's last line alone atop a column (孤行) reads as a mistake
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def copyfit(p: Problem, exact: bool = True, tries: int = 400) -> tuple[Arrangeme
         f = flow(p.stream, regions)
         if exact and not f.exact:
             continue
-        total = cost + 0.3 * (f.widows + f.orphans)
+        total = cost + WIDOW_COST * (f.widows + f.orphans)
         if best is None or total < best.cost:
             best = Arrangement(q, cells, regions, f, total)
     if best is not None or not exact:

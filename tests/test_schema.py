@@ -310,3 +310,5 @@ def test_generated_docs_are_up_to_date():
     with open(gen.TARGET, encoding="utf-8") as fh:
         on_disk = fh.read()
     assert on_disk == gen.render(), "docs/article-format.md is stale: run python tools/gen_docs.py"
+    with open(gen.TEMPLATE_TARGET, encoding="utf-8") as fh:
+        assert fh.read() == gen.render_template(), "docs/template-format.md is stale: run python tools/gen_docs.py"

@@ -1,7 +1,8 @@
-"""Write docs/article-format.md from the article schema table (layout.schema.ARTICLE).
+"""Write docs/article-format.md and docs/template-format.md from their schema tables
+(layout.schema.ARTICLE, layout.template.TEMPLATE_SCHEMA).
 
 Usage: python tools/gen_docs.py [--check]
-  --check  exit 1 if the file on disk differs from what the table gives (for CI).
+  --check  exit 1 if a file on disk differs from what its table gives (for CI).
 """
 
 from __future__ import annotations
@@ -13,8 +14,20 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from layout.normalize import RULES  # noqa: E402
 from layout.schema import ARTICLE, describe  # noqa: E402
+from layout.template import TEMPLATE_SCHEMA  # noqa: E402
 
-TARGET = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "article-format.md")
+DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
+TARGET = os.path.join(DOCS, "article-format.md")
+TEMPLATE_TARGET = os.path.join(DOCS, "template-format.md")
+
+TEMPLATE_INTRO = """
+A template (版式) is a YAML file: the built-ins are `layout/templates/broadsheet.yaml` (对开) and
+`layout/templates/tabloid.yaml` (四开); an article names one (`template: broadsheet`) or gives a
+path. Every key below is declared once in `layout/template.py`. Lengths are in the unit their
+name carries; the type area is centred on the trim, its width is
+`columns × column_chars + (columns − 1) × gutter_chars` body characters, its height
+`rows × line_pitch_pt − (line_pitch_pt − body_size_pt)`.
+"""
 
 INTRO = """
 `article.yaml` describes one article laid out as one page. The build reads it with
@@ -36,22 +49,28 @@ def render() -> str:
     return text + "\n" + "\n".join(rows) + "\n"
 
 
+def render_template() -> str:
+    return describe(TEMPLATE_SCHEMA, "Template (版式) reference", TEMPLATE_INTRO)
+
+
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        try:
-            with open(TARGET, encoding="utf-8") as fh:
-                same = fh.read() == text
-        except OSError:
-            same = False
-        if not same:
-            print(f"{TARGET} is out of date: run python tools/gen_docs.py", file=sys.stderr)
-        return 0 if same else 1
-    os.makedirs(os.path.dirname(TARGET), exist_ok=True)
-    with open(TARGET, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    print(f"wrote {TARGET}")
-    return 0
+    status = 0
+    for target, text in ((TARGET, render()), (TEMPLATE_TARGET, render_template())):
+        if "--check" in argv:
+            try:
+                with open(target, encoding="utf-8") as fh:
+                    same = fh.read() == text
+            except OSError:
+                same = False
+            if not same:
+                print(f"{target} is out of date: run python tools/gen_docs.py", file=sys.stderr)
+                status = 1
+            continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"wrote {target}")
+    return status
 
 
 if __name__ == "__main__":
