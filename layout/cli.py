@@ -40,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", metavar="DIR", help="cache folder (default $ZHPAPER_CACHE or ~/.cache/zhpaper)")
     p.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for font preparation and batches")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument("--watch", action="store_true",
+                   help="rebuild the PDF and proof whenever the article, its photos or the template change")
     return p
 
 
@@ -62,6 +64,8 @@ def _options(a: argparse.Namespace, out: str):
 def main(argv: list[str]) -> int:
     try:
         a = parser().parse_args(argv)
+        if a.watch and len(a.articles) > 1:
+            raise UsageError("--watch takes one article", "--watch", "watch one page at a time")
         if len(a.articles) > 1:
             from layout.batch import run_batch
 
@@ -69,6 +73,14 @@ def main(argv: list[str]) -> int:
         out = a.output or os.path.join("out", "article.pdf")
         if os.path.isdir(out):
             out = os.path.join(out, os.path.splitext(os.path.basename(a.articles[0]))[0] + ".pdf")
+        if a.watch:
+            from dataclasses import replace
+
+            from layout.watch import run_watch
+
+            opts = _options(a, out)  # the proof is the point of watching: next to the PDF unless named
+            return run_watch(a.articles[0], replace(opts, proof=opts.proof or os.path.splitext(out)[0] + ".png"),
+                             quiet=a.quiet)
         return build_one(a.articles[0], _options(a, out), quiet=a.quiet)
     except InputError as e:
         print(f"error: {e.line()}", file=sys.stderr)

@@ -1,0 +1,178 @@
+"""Batch builds: many articles in one invocation, on a process pool, one page's failure not stopping the rest.
+
+    python make_pdf.py pages/*.yaml -o out/ -j 2
+
+Each page writes `out/<stem>.pdf`, `<stem>.archive.pdf`, `<stem>.report.json`, `<stem>.manifest.json`
+(each file atomically, by the pipeline). Progress goes to stderr as one line per finished page, in
+the order they finish; the summary at the end lists the failures in input order with their one-line
+error. Exit 0 when every page was built, 1 when any failed, 130 on Ctrl-C.
+
+Warm state: the parent imports the pipeline and prepares (and registers) the first article's fonts
+before the pool forks, so the workers start with the modules loaded, the common font subsets in the
+cache and the reportlab faces registered; a worker then serves many pages. Doing the font preparation
+once up front also keeps a cold cache from being converted twice at the same time by two workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+
+from layout.errors import CONTENT, InputError, UsageError
+
+
+@dataclass(frozen=True)
+class PageResult:
+    path: str
+    ok: bool
+    seconds: float
+    error: str = ""  # the one-line error when not ok
+    exit_code: int = 0
+    outputs: tuple[str, ...] = ()
+
+
+def plan(a) -> list[tuple[str, object]]:
+    """(article path, BuildOptions) per page, or a UsageError for the whole batch before anything runs."""
+    from layout.cli import _options
+
+    if a.jobs < 1:
+        raise UsageError(f"-j {a.jobs}: need at least one worker", "-j", "use -j 1 or more")
+    out_dir = a.output or "out"
+    if out_dir.lower().endswith(".pdf") and not os.path.isdir(out_dir):
+        raise UsageError(f"-o {out_dir}: several articles need an output folder, not one PDF", "-o",
+                         "write e.g. -o out/")
+    if a.proof and not os.path.isdir(a.proof):
+        raise UsageError(f"--proof {a.proof}: with several articles give an existing folder for the proofs",
+                         "--proof", "e.g. --proof out/ writes out/<stem>.png per page")
+    stems: dict[str, str] = {}
+    pages = []
+    for path in a.articles:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem in stems:  # two pages would overwrite each other's files
+            raise UsageError(f"{stems[stem]} and {path} would both write {stem}.pdf", path,
+                             "rename one article file or build them separately")
+        stems[stem] = path
+        opts = _options(a, os.path.join(out_dir, stem + ".pdf"))
+        if a.proof:
+            opts = replace(opts, proof=os.path.join(a.proof, stem + ".png"))
+        pages.append((path, opts))
+    return pages
+
+
+def build_page(path: str, opts) -> PageResult:
+    """Build one page; never raises for a page's own failure (bad input or a bug)."""
+    from layout.pipeline import build
+
+    t0 = time.perf_counter()
+    try:
+        result = build(path, opts)
+    except InputError as e:
+        return PageResult(path, False, time.perf_counter() - t0, e.line(), e.exit_code)
+    except Exception as e:  # a bug: keep the other pages going, but say it is one and where
+        last = traceback.extract_tb(e.__traceback__)[-1]
+        where = f"{os.path.basename(last.filename)}:{last.lineno}"
+        msg = " ".join(f"internal error {type(e).__name__}: {e} (at {where}; please report)".split())
+        return PageResult(path, False, time.perf_counter() - t0, msg, CONTENT)
+    return PageResult(path, True, time.perf_counter() - t0, outputs=result.outputs)
+
+
+def _prime(path: str, opts) -> None:
+    """Prepare and register the first page's fonts in the parent, so forked workers inherit them."""
+    try:
+        from layout.fonts import register_faces
+        from layout.pipeline import load_inputs, prepare_fonts
+
+        article, _, _ = load_inputs(path, opts)
+        faces, _ = prepare_fonts(article, opts)
+        register_faces(faces)
+        import layout.finish  # noqa: F401  (loaded once here rather than in every worker)
+        import layout.render  # noqa: F401
+    except Exception:
+        pass  # that page's own build reports the problem; priming is only an optimisation
+
+
+def _progress(i: int, n: int, r: PageResult) -> str:
+    w = len(str(n))
+    line = f"[{i:>{w}}/{n}] {'ok  ' if r.ok else 'FAIL'} {r.path} {r.seconds:.2f} s"
+    return line if r.ok else f"{line}  {r.error}"
+
+
+def _pool_context():
+    # fork shares the parent's imported modules and registered fonts with the workers for free.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[PageResult]:
+    """Build every page; `on_done(k, n, result)` is called as the k-th page finishes. Results in input order."""
+    on_done = on_done or (lambda k, n, r: None)
+    n = len(pages)
+    results: dict[int, PageResult] = {}
+    if not pages:
+        return []
+    workers = min(jobs, n)
+    if workers > 1:
+        _prime(*pages[0])
+        # The pool is the parallelism now: font preparation inside a worker stays single-process.
+        pages = [(p, replace(o, jobs=1)) for p, o in pages]
+    if workers <= 1:
+        for i, (path, opts) in enumerate(pages):
+            results[i] = build_page(path, opts)
+            on_done(len(results), n, results[i])
+        return [results[i] for i in range(n)]
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    try:
+        pending = {pool.submit(build_page, path, opts): i for i, (path, opts) in enumerate(pages)}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                i = pending.pop(fut)
+                try:
+                    results[i] = fut.result()
+                except BrokenProcessPool:
+                    results[i] = PageResult(pages[i][0], False, 0.0, "the worker process died (out of memory?)",
+                                            CONTENT)
+                on_done(len(results), n, results[i])
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [results[i] for i in range(n)]
+
+
+def summary(results: list[PageResult], seconds: float, workers: int) -> list[str]:
+    failed = [r for r in results if not r.ok]
+    n = len(results)
+    rate = n / seconds if seconds > 0 else 0.0
+    lines = [f"batch: {n - len(failed)} ok, {len(failed)} failed of {n} page(s) in {seconds:.2f} s "
+             f"({rate:.2f} pages/s, {workers} worker(s))"]
+    lines += [f"  failed: {r.path}: {r.error}" for r in failed]
+    return lines
+
+
+def run_batch(a) -> int:
+    """The CLI entry for several articles: plan, build on the pool, print progress and the summary."""
+    pages = plan(a)
+    workers = min(a.jobs, len(pages))
+
+    def report(k: int, n: int, r: PageResult) -> None:
+        if not (a.quiet and r.ok):
+            print(_progress(k, n, r), file=sys.stderr, flush=True)
+
+    t0 = time.perf_counter()
+    try:
+        results = run_pages(pages, a.jobs, report)
+    except KeyboardInterrupt:
+        print("error: interrupted; pages already reported ok were written, the others not", file=sys.stderr)
+        return 130
+    lines = summary(results, time.perf_counter() - t0, workers)
+    failed = any(not r.ok for r in results)
+    for line in (lines if (failed or not a.quiet) else []):
+        print(line, file=sys.stderr)
+    return CONTENT if failed else 0
