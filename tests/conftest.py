@@ -1,0 +1,92 @@
+"""Session fixtures shared by the end-to-end, PDF-typography, CLI-error and fuzz tests.
+
+* `zhpaper_cache`: one ZHPAPER_CACHE folder under pytest's tmp dir for the whole session, so a
+  cold font cache is paid once (≈ 10–20 s) and every later build is warm.
+* `real_page`: the real page (article.yaml on the broadsheet) built ONCE per session with the
+  command line (`make_pdf.py`, a subprocess with ZHPAPER_CACHE set), into a fresh tmp folder.
+  It exposes the press PDF, archive PDF, report JSON, manifest, the loaded Article and how many
+  files the build added to the cache (so tests can tell a cold build from a warm one).
+* `run_cli`: run make_pdf.py as a subprocess with the session cache; returns CompletedProcess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MAKE_PDF = os.path.join(ROOT, "make_pdf.py")
+ARTICLE = os.path.join(ROOT, "article.yaml")
+DATA = os.path.join(ROOT, "tests", "data")
+BAD = os.path.join(DATA, "bad")
+
+
+def cli_env(cache: str) -> dict:
+    env = dict(os.environ)
+    env["ZHPAPER_CACHE"] = cache
+    env.pop("PYTHONPATH", None)  # make_pdf.py finds `layout` next to itself
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def run_make_pdf(args: list[str], cache: str, cwd: str = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, MAKE_PDF, *args], cwd=cwd, env=cli_env(cache), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def cache_files(cache: str) -> set[str]:
+    out = set()
+    for folder, _, files in os.walk(cache):
+        out.update(os.path.relpath(os.path.join(folder, f), cache) for f in files)
+    return out
+
+
+@dataclass(frozen=True)
+class RealPage:
+    out_dir: str
+    pdf: str  # press PDF
+    archive: str  # PDF/A-2b copy
+    report_json: str
+    manifest_json: str
+    article: object  # layout.model.Article
+    cache: str
+    cache_added: frozenset  # files the build added to the (then fresh) cache
+    stderr: str
+
+    @property
+    def report(self) -> dict:
+        with open(self.report_json, encoding="utf-8") as fh:
+            return json.load(fh)
+
+
+@pytest.fixture(scope="session")
+def zhpaper_cache(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("zhpaper-cache"))
+
+
+@pytest.fixture(scope="session")
+def real_page(tmp_path_factory, zhpaper_cache) -> RealPage:
+    from layout.article import load_article
+
+    out = tmp_path_factory.mktemp("real-page")
+    pdf = os.path.join(out, "article.pdf")
+    before = cache_files(zhpaper_cache)
+    r = run_make_pdf([ARTICLE, "-o", pdf], zhpaper_cache)
+    assert r.returncode == 0, f"the real page did not build:\n{r.stderr}"
+    article, _ = load_article(ARTICLE)
+    return RealPage(str(out), pdf, os.path.join(out, "article.archive.pdf"), os.path.join(out, "article.report.json"),
+                    os.path.join(out, "article.manifest.json"), article, zhpaper_cache,
+                    frozenset(cache_files(zhpaper_cache) - before), r.stderr)
+
+
+@pytest.fixture(scope="session")
+def run_cli(zhpaper_cache):
+    def run(args: list[str], cwd: str = ROOT) -> subprocess.CompletedProcess:
+        return run_make_pdf(args, zhpaper_cache, cwd=cwd)
+
+    return run
