@@ -405,6 +405,35 @@ def atomic_write(path: str, data: bytes) -> None:
         raise
 
 
+def atomic_write_all(files: Mapping[str, bytes]) -> None:
+    """Write several files so that either all are replaced or none is: every file goes to a
+    temporary file beside its target first; the renames happen only once all are written."""
+    staged: list[tuple[str, str]] = []
+    path = ""
+    try:
+        for path, data in files.items():
+            folder = os.path.dirname(os.path.abspath(path))
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        if isinstance(exc, OSError):  # name the file the desk asked for, not our temporary
+            raise OSError(exc.errno, exc.strerror, path) from None
+        raise
+
+
 def _tool_versions() -> dict[str, str]:
     import fontTools
     import PIL

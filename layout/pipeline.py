@@ -161,10 +161,35 @@ def doc_meta(article: Article, template: Template, faces: dict, prepared: list, 
         sources=tuple(sources))
 
 
+def output_paths(out_pdf: str) -> dict[str, str]:
+    stem = out_pdf[:-4] if out_pdf.lower().endswith(".pdf") else out_pdf
+    return {"press": out_pdf, "archive": f"{stem}.archive.pdf", "report": f"{stem}.report.json",
+            "manifest": f"{stem}.manifest.json"}
+
+
+def write_outputs(files: dict[str, bytes]) -> None:
+    """All files or none: each is written to a temporary file beside its target, and only when
+    every one is complete are they renamed into place. An unwritable path is a usage error."""
+    from layout.errors import UsageError
+    from layout.finish import atomic_write_all
+
+    try:
+        atomic_write_all(files)
+    except OSError as exc:
+        where = exc.filename or next(iter(files))
+        raise UsageError(f"cannot write output ({exc.strerror or exc})", str(where),
+                         "choose a writable -o path") from None
+
+
+def _report_bytes(report: Report) -> bytes:
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
+
+
 def build(article_path: str, opts: BuildOptions) -> BuildResult:
-    from layout.finish import atomic_write, file_to_archive, finish_archive, finish_press, write_manifest
+    from layout.finish import file_to_archive, finish_archive, finish_press, manifest_bytes
     from layout.render import render
 
+    paths = output_paths(opts.out_pdf)
     article, findings, template = load_inputs(article_path, opts)
     faces, font_findings = prepare_fonts(article, opts)
     sizes = {p.id: probe_image(os.path.join(article.base_dir, p.file)) for p in article.photos}
@@ -174,30 +199,27 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
     report = preflight(article, template, layout, faces, prepared,
                        tuple(findings) + tuple(font_findings) + tuple(image_findings))
     if report.errors and not opts.draft:
+        # The report is what the desk needs to fix the page: it is written, the PDFs are not.
+        write_outputs({paths["report"]: _report_bytes(report)})
         first = report.errors[0]
-        raise InputError(f"{first.message} ({len(report.errors)} preflight error(s); see the report)", first.where,
-                         "fix the input, or build with --draft to see the page anyway")
+        raise InputError(f"{first.message} ({len(report.errors)} preflight error(s); see {paths['report']})",
+                         first.where, "fix the input, or build with --draft to see the page anyway")
     register_faces(faces)
     pdf = render(layout, faces["body"].name, draw_grid=opts.grid)
     icc = opts.icc or DEFAULT_ICC
     meta = doc_meta(article, template, faces, prepared, article_path, opts.cache_dir)
     press = finish_press(pdf, meta, icc, layout.trim, layout.bleed)
     archive = finish_archive(pdf, meta, icc, validate=opts.validate or bool(opts.archive_to))
-    out = opts.out_pdf
-    stem = out[:-4] if out.endswith(".pdf") else out
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    files = {out: press, f"{stem}.archive.pdf": archive}
-    report_json = json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
-    for path, data in files.items():
-        atomic_write(path, data)
-    atomic_write(f"{stem}.report.json", report_json)
-    manifest = write_manifest(f"{stem}.manifest.json", meta, {os.path.basename(p): d for p, d in files.items()})
-    outputs = list(files) + [f"{stem}.report.json", f"{stem}.manifest.json"]
+    pdfs = {paths["press"]: press, paths["archive"]: archive}
+    files = dict(pdfs)
+    files[paths["report"]] = _report_bytes(report)
+    files[paths["manifest"]] = manifest_bytes(meta, {os.path.basename(p): d for p, d in pdfs.items()})
     if opts.proof:
-        from layout.proof import write_proof
+        from layout.proof import proof_png
 
-        write_proof(press, opts.proof, opts.proof_dpi)
-        outputs.append(opts.proof)
+        files[opts.proof] = proof_png(press, opts.proof_dpi)
+    write_outputs(files)
+    outputs = list(files)
     if opts.archive_to:
         outputs += file_to_archive(opts.archive_to, {"press": press, "archive": archive}, meta, article.slug,
                                    opts.force)

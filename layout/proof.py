@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
 
 from layout.errors import UsageError
 
 
-def write_proof(pdf: bytes, path: str, dpi: float = 50) -> None:
+def proof_png(pdf: bytes, dpi: float = 50) -> bytes:
+    """The first page of `pdf` as PNG bytes at `dpi`."""
     import pypdfium2 as pdfium
 
     if not 10 <= dpi <= 600:
@@ -20,7 +20,4 @@ def write_proof(pdf: bytes, path: str, dpi: float = 50) -> None:
         doc.close()
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False)
-    from layout.finish import atomic_write
-
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    atomic_write(path, buf.getvalue())
+    return buf.getvalue()

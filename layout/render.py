@@ -9,10 +9,12 @@ pure-black fills and strokes overprint (typography.md §5).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas
 
 from layout.page import BLACK, Box, GlyphRun, Image, PageLayout, Rule
@@ -49,10 +51,31 @@ def render(layout: PageLayout, initial_font: str, draw_grid: bool = False) -> by
             c.rect(item.x_pt, item.y_pt, item.width_pt, item.height_pt, stroke=int(item.stroke is not None),
                    fill=int(item.fill is not None))
         elif isinstance(item, Image):
-            c.drawImage(item.prepared, item.x_pt, item.y_pt, item.width_pt, item.height_pt)
+            _image(c, item)
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def _image(c: canvas.Canvas, item: Image) -> None:
+    """Place a prepared JPEG, passed through untouched (DCTDecode). reportlab's drawImage would
+    name the XObject after the file's full path — the cache folder would leak into the PDF
+    bytes — so the name here comes from the file name alone, which is its content key."""
+    name = "Img" + hashlib.sha256(os.path.basename(item.prepared).encode()).hexdigest()[:24]
+    doc = c._doc
+    reg = doc.getXObjectName(name)
+    if doc.idToObject.get(reg) is None:
+        xobj = pdfdoc.PDFImageXObject(name, item.prepared)
+        xobj.name = name
+        c._setXObjects(xobj)
+        doc.Reference(xobj, reg)
+        doc.addForm(name, xobj)
+    c._currentPageHasImages = 1
+    c.saveState()
+    c.translate(item.x_pt, item.y_pt)
+    c.scale(item.width_pt, item.height_pt)
+    c._code.append(f"/{reg} Do")
+    c.restoreState()
 
 
 def _colour(c: canvas.Canvas, cmyk, fill: bool, overprint):

@@ -256,6 +256,11 @@ class _Builder:
     def sequence(self, node: yaml.Node, spec: Field, path: str) -> tuple:
         assert spec.item is not None
         if isinstance(node, yaml.SequenceNode):
+            for i, n in enumerate(node.value):
+                # An empty item is never meant: "use the default" makes no sense inside a list.
+                if n.tag == _TAG + "null":
+                    raise self.fail(n, f"{path}[{i}]", "empty list item (null)",
+                                    f"write {_EXPECT_WORDS[spec.item.kind]} or delete the '- ' line")
             items = tuple(self.build(n, spec.item, f"{path}[{i}]") for i, n in enumerate(node.value))
         elif spec.scalar_ok and isinstance(node, yaml.ScalarNode):
             items = (self.build(node, spec.item, f"{path}[0]"),)

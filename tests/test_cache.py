@@ -209,8 +209,6 @@ def test_cached_build_is_byte_identical_to_uncached(cold_and_warm):
 
 
 @needs_fonts
-@pytest.mark.xfail(strict=True, reason="render.py draws photos by file path and reportlab names the image "
-                   "XObject after the md5 of that path, so the cache folder leaks into the PDF bytes")
 def test_build_does_not_depend_on_where_the_cache_is(cold_and_warm, tmp_path):
     _, catalog, article, cold, _, _ = cold_and_warm
     elsewhere = _build(article, tmp_path / "out", str(tmp_path / "other-cache"), catalog)

@@ -199,16 +199,12 @@ def test_absurd_sizes_and_places(desk, run_cli, replace, needles):
     assert_clean_error(r, CONTENT, desk.out, *needles)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: schema._Builder.build turns a null list item into defaults "
-                   "without its required keys; article._check_photo_file then raises TypeError (traceback)")
 def test_null_photo_item(desk, run_cli):
     r = run_cli([desk.write(**{"  - {id: field, file: img/landscape.jpg, caption: 幸福渠, group: lead}": "  - null"}),
                  "-o", desk.pdf])
     assert_clean_error(r, CONTENT, desk.out, "article.yaml:10:", "photos[0]")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a null list item passes the schema as None; focus: [null, 0.5] "
-                   "reaches images._check_args and raises TypeError (traceback)")
 def test_null_focus_fraction(desk, run_cli):
     r = run_cli([desk.write(**{"group: lead}": "group: lead, focus: [null, 0.5]}"}), "-o", desk.pdf])
     assert_clean_error(r, CONTENT, desk.out, "article.yaml:10:", "photos[0].focus[0]")
