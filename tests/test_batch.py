@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -21,7 +23,7 @@ FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
          "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
 pytestmark = pytest.mark.skipif(not all(os.path.exists(p) for p in FONTS), reason="Debian CJK fonts not installed")
 
-from test_cache import display_catalog  # noqa: E402  (one catalog text for the session)
+from test_cache import clean_reportlab_registry, display_catalog  # noqa: E402,F401  (shared with test_cache)
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +76,18 @@ def test_all_good_exits_zero_and_matches_single_builds(env, tmp_path, capsys):
     code = main([str(pages / "good1.yaml"), str(pages / "good2.yaml"), "-o", str(tmp_path / "b"), "-j", "2",
                  "--cache", cache, "--fonts", catalog])
     assert code == 0 and "batch: 2 ok, 0 failed" in capsys.readouterr().err
-    # A page built by a (forked, reused) worker is the page built alone: no state leaks between pages.
+    # A page built by a (forked, reused) worker is the page built alone, in a fresh process: no state
+    # leaks between pages (each page's headline is its own font subset under the same PostScript name).
     for stem in ("good1", "good2"):
-        assert main([str(pages / f"{stem}.yaml"), "-o", str(tmp_path / "s" / f"{stem}.pdf"), "-q",
-                     "--cache", cache, "--fonts", catalog]) == 0
+        subprocess.run([sys.executable, os.path.join(ROOT, "make_pdf.py"), str(pages / f"{stem}.yaml"),
+                        "-o", str(tmp_path / "s" / f"{stem}.pdf"), "-q", "--cache", cache, "--fonts", catalog],
+                       check=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
         assert (tmp_path / "b" / f"{stem}.pdf").read_bytes() == (tmp_path / "s" / f"{stem}.pdf").read_bytes()
+    import pdfplumber
+
+    with pdfplumber.open(tmp_path / "b" / "good2.pdf") as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "一张照片" in text and "幸福渠" in text and "\x00" not in text
 
 
 def test_a_bug_in_one_page_is_reported_and_the_rest_built(env, tmp_path, monkeypatch):

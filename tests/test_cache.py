@@ -37,6 +37,20 @@ DISPLAY_CATALOG = f"""roles:
 """
 
 
+@pytest.fixture(scope="module", autouse=True)
+def clean_reportlab_registry():
+    """reportlab's font registry is process-global; builds run in this process must not leave their faces
+    in it for later tests (a face registered under a PostScript name captures later fonts of that name)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    tables = (pdfmetrics._fonts, pdfmetrics._typefaces, pdfmetrics._dynFaceNames)
+    saved = [dict(t) for t in tables]
+    yield
+    for table, before in zip(tables, saved):
+        table.clear()
+        table.update(before)
+
+
 def display_catalog(tmp_path_factory) -> str:
     path = tmp_path_factory.getbasetemp() / "display-catalog.yaml"
     if not path.exists():

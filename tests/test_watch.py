@@ -98,10 +98,11 @@ FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
 needs_fonts = pytest.mark.skipif(not all(os.path.exists(p) for p in FONTS), reason="Debian CJK fonts not installed")
 
 
+from test_cache import clean_reportlab_registry, display_catalog  # noqa: E402,F401  (shared with test_cache)
+
+
 @pytest.fixture
 def page(tmp_path, tmp_path_factory):
-    from test_cache import display_catalog
-
     shutil.copyfile(os.path.join(DATA, "mini-template.yaml"), tmp_path / "mini-template.yaml")
     os.symlink(os.path.join(DATA, "img"), tmp_path / "img")
     shutil.copyfile(os.path.join(DATA, "mini-photo.yaml"), tmp_path / "page.yaml")
@@ -144,10 +145,15 @@ def test_watch_rebuilds_on_edits_survives_errors_and_ctrl_c_exits_zero(page, cap
         3: lambda: _write(yaml_path, good),
         4: lambda: _bump(folder / "mini-template.yaml"),
     }
-    polls = []
+    polls, headlines = [], []
 
     def sleep(_seconds):
         polls.append(1)
+        if len(polls) == 2:  # the rebuild after the headline edit is on disk: read it back
+            import pdfplumber
+
+            with pdfplumber.open(folder / "out" / "page.pdf") as pdf:
+                headlines.append(pdf.pages[0].extract_text())
         if len(polls) in script:
             script[len(polls)]()
         elif len(polls) > len(script):
@@ -162,6 +168,8 @@ def test_watch_rebuilds_on_edits_survives_errors_and_ctrl_c_exits_zero(page, cap
     assert len(errors) == 1 and "page.yaml" in errors[0]
     assert err.count("preflight:") == 4 and err.rstrip().endswith("stopped watching")
     assert (folder / "out" / "page.pdf").is_file() and (folder / "out" / "page.png").is_file()
+    # The rebuilt page shows the edit, drawn with the new headline subset (not .notdef from the old one).
+    assert "两张照片" in headlines[0] and "\x00" not in headlines[0]
 
 
 def test_watch_takes_one_article(capsys):

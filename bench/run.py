@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""The benchmark behind `make bench`: cold build, warm build, line composition, batch; table + JSON.
+
+    python bench/run.py [--json out/bench.json] [--runs 5] [--batch-pages 20] [--profile] [--skip-cold]
+
+(a) cold: the 郾城区 page into a fresh temporary ZHPAPER_CACHE (every font subset and photo prepared);
+(b) warm: the same page again from that cache, as a whole process
+    (`python make_pdf.py article.yaml -o <tmp>/article.pdf -q`), one warm-up, then the median of
+    --runs; wall time and peak RSS (os.wait4's rusage: the child and any worker it waited for);
+(c) line composition: bench/bench_linebreak.py's corpus and `run()`, best of 3 per measure;
+(d) batch: --batch-pages variants of article.yaml (other slug, date and page number; one paragraph's
+    sentences rotated, so the characters and hence the cached font subsets stay the same) built in
+    one invocation with -j 2; pages per second of wall time.
+
+Everything uses its own temporary cache: the figures do not depend on the user's cache. The builds'
+own caching of Python bytecode is left on (PYTHONDONTWRITEBYTECODE is dropped for the children), as on
+a desk machine; `--no-bytecode` measures without it. --profile also profiles one warm build in a child
+(pyinstrument when installed, else cProfile) and prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+ARTICLE = ROOT / "article.yaml"
+TARGETS = {  # issue 7, on the 2-core reference machine
+    "cold_wall_s": ("≤", 15.0),
+    "warm_wall_s": ("≤", 0.5),
+    "warm_peak_rss_mib": ("≤", 200.0),
+    "batch_pages_per_s": ("≥", 4.0),
+    "linebreak_chars_per_s": ("≥", 200_000.0),
+}
+
+
+def child_env(cache: str, bytecode: bool) -> dict[str, str]:
+    env = dict(os.environ, ZHPAPER_CACHE=cache, PYTHONPATH=str(ROOT))
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
+    """Run `cmd`; wall seconds, CPU seconds and peak RSS of the process tree it waited for."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if p.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({p.returncode}):\n{text}")
+    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mib": ru.ru_maxrss / 1024,
+            "output": text}
+
+
+def build_cmd(article: Path, out_pdf: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(ROOT / "make_pdf.py"), str(article), "-o", str(out_pdf), "-q", *extra]
+
+
+def bench_cold(tmp: Path, env: dict) -> dict:
+    r = timed(build_cmd(ARTICLE, tmp / "cold" / "article.pdf"), env, ROOT)
+    return {"wall_s": round(r["wall_s"], 3), "cpu_s": round(r["cpu_s"], 3), "peak_rss_mib": round(r["peak_rss_mib"], 1)}
+
+
+def bench_warm(tmp: Path, env: dict, runs: int) -> dict:
+    cmd = build_cmd(ARTICLE, tmp / "warm" / "article.pdf")
+    timed(cmd, env, ROOT)  # warm-up: fills the cache if (a) was skipped, and the OS file cache
+    rs = [timed(cmd, env, ROOT) for _ in range(runs)]
+    walls = [r["wall_s"] for r in rs]
+    return {"runs": runs, "wall_s": round(statistics.median(walls), 3), "wall_min_s": round(min(walls), 3),
+            "wall_max_s": round(max(walls), 3), "cpu_s": round(statistics.median(r["cpu_s"] for r in rs), 3),
+            "peak_rss_mib": round(max(r["peak_rss_mib"] for r in rs), 1)}
+
+
+def bench_linebreak() -> dict:
+    import bench_linebreak as bl
+
+    paras = bl.corpus()
+    out = {}
+    for measure in (27.0, 13.0):
+        runs = [bl.run(paras, measure) for _ in range(3)]
+        secs = min(r[0] for r in runs)
+        out[f"{measure:.0f}em"] = {"chars": runs[0][2], "seconds": round(secs, 4),
+                                   "chars_per_s": round(runs[0][2] / secs)}
+    out["chars_per_s"] = min(v["chars_per_s"] for v in out.values())  # the narrower measure is the slower
+    return out
+
+
+def write_variants(folder: Path, n: int) -> list[Path]:
+    """n variants of article.yaml in `folder`, with assets/ linked beside them (photo paths are relative)."""
+    import yaml
+
+    src = yaml.safe_load(ARTICLE.read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    os.symlink(ROOT / "assets", folder / "assets")
+    paths = []
+    for i in range(1, n + 1):
+        d = copy.deepcopy(src)
+        d["slug"] = f"{src['slug']}-v{i:02d}"
+        d["edition"]["date"] = src["edition"]["date"] + datetime.timedelta(days=i)
+        d["edition"]["page"] = 1 + (i - 1) % 24
+        paras = d["sections"][i % len(d["sections"])]["paragraphs"]
+        k = i % len(paras)
+        sentences = [s for s in paras[k].split("。") if s]
+        r = i % len(sentences)
+        paras[k] = "。".join(sentences[r:] + sentences[:r]) + "。"  # same characters, other order
+        path = folder / f"p{i:02d}.yaml"
+        path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def bench_batch(tmp: Path, env: dict, pages: int, runs: int) -> dict:
+    variants = write_variants(tmp / "variants", pages)
+    fonts_dir = Path(env["ZHPAPER_CACHE"]) / "fonts"
+    before = set(os.listdir(fonts_dir)) if fonts_dir.is_dir() else set()
+    rs = []
+    for i in range(runs):
+        cmd = [sys.executable, str(ROOT / "make_pdf.py"), *map(str, variants), "-o", str(tmp / f"batch{i}"),
+               "-j", "2", "-q"]
+        rs.append(timed(cmd, env, ROOT))
+    after = set(os.listdir(fonts_dir)) if fonts_dir.is_dir() else set()
+    wall = statistics.median(r["wall_s"] for r in rs)
+    cpu = statistics.median(r["cpu_s"] for r in rs)
+    # CPU seconds per page tell what an unshared machine would do (wall ≈ CPU / 2 with two busy workers);
+    # the wall figure is the one judged against the target.
+    return {"pages": pages, "workers": 2, "runs": runs, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+            "cpu_s_per_page": round(cpu / pages, 3), "pages_per_s": round(pages / wall, 2), "peak_rss_mib": round(max(r["peak_rss_mib"] for r in rs), 1),
+            "new_font_files": len(after - before)}
+
+
+def profile_warm(tmp: Path, env: dict, top: int = 25) -> str:
+    out_pdf = tmp / "profile" / "article.pdf"
+    try:
+        import pyinstrument  # noqa: F401
+        cmd = [sys.executable, "-m", "pyinstrument", "--show-all", "-r", "text", "--no-color",
+               str(ROOT / "make_pdf.py"), str(ARTICLE), "-o", str(out_pdf), "-q"]
+        r = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+        return r.stdout
+    except ImportError:
+        prof = tmp / "warm.prof"
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), *build_cmd(ARTICLE, out_pdf)[1:]],
+                       env=env, cwd=ROOT, check=True)
+        import io
+        import pstats
+
+        buf = io.StringIO()
+        pstats.Stats(str(prof), stream=buf).sort_stats("cumulative").print_stats(top)
+        return buf.getvalue()
+
+
+def verdicts(figures: dict) -> dict:
+    out = {}
+    for key, (op, target) in TARGETS.items():
+        value = figures.get(key)
+        if value is not None:
+            out[key] = {"value": value, "target": f"{op} {target:g}",
+                        "met": value <= target if op == "≤" else value >= target}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--runs", type=int, default=5, help="warm builds measured after the warm-up (median)")
+    ap.add_argument("--batch-pages", type=int, default=20)
+    ap.add_argument("--batch-runs", type=int, default=3, help="batch invocations measured (median)")
+    ap.add_argument("--skip-cold", action="store_true", help="no cold build (the warm-up fills the cache)")
+    ap.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE for the children")
+    ap.add_argument("--profile", action="store_true", help="also profile one warm build and print it")
+    args = ap.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="zhpaper-bench-"))
+    try:
+        cache = tmp / "cache"
+        env = child_env(str(cache), bytecode=not args.no_bytecode)
+        results: dict = {"python": platform.python_version(), "machine": platform.machine(),
+                         "cpus": os.cpu_count(), "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+                         "bytecode_cache": not args.no_bytecode and "PYTHONDONTWRITEBYTECODE" not in env,
+                         "when": datetime.datetime.now().isoformat(timespec="seconds")}
+        if not args.skip_cold:
+            print("cold build (empty cache) …", file=sys.stderr, flush=True)
+            results["cold"] = bench_cold(tmp, env)
+        print(f"warm builds (1 + {args.runs}) …", file=sys.stderr, flush=True)
+        results["warm"] = bench_warm(tmp, env, args.runs)
+        print("line composition …", file=sys.stderr, flush=True)
+        results["linebreak"] = bench_linebreak()
+        print(f"batch of {args.batch_pages} × {args.batch_runs} …", file=sys.stderr, flush=True)
+        results["batch"] = bench_batch(tmp, env, args.batch_pages, args.batch_runs)
+        figures = {"warm_wall_s": results["warm"]["wall_s"], "warm_peak_rss_mib": results["warm"]["peak_rss_mib"],
+                   "batch_pages_per_s": results["batch"]["pages_per_s"],
+                   "linebreak_chars_per_s": results["linebreak"]["chars_per_s"]}
+        if "cold" in results:
+            figures["cold_wall_s"] = results["cold"]["wall_s"]
+        results["targets"] = verdicts(figures)
+        results["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        if args.profile:
+            results["profile_text"] = profile_warm(tmp, env)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(table(results))
+    if args.profile:
+        print(results["profile_text"])
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+def table(r: dict) -> str:
+    rows = [("what", "figure", "detail", "target", "met")]
+    t = r["targets"]
+
+    def row(key, what, figure, detail):
+        v = t.get(key)
+        rows.append((what, figure, detail, v["target"] if v else "", ("yes" if v["met"] else "NO") if v else ""))
+
+    if "cold" in r:
+        c = r["cold"]
+        row("cold_wall_s", "cold build", f"{c['wall_s']:.2f} s", f"CPU {c['cpu_s']:.1f} s, peak {c['peak_rss_mib']:.0f} MiB")
+    wm = r["warm"]
+    row("warm_wall_s", "warm build (median)", f"{wm['wall_s']:.3f} s",
+        f"{wm['runs']} runs {wm['wall_min_s']:.3f}–{wm['wall_max_s']:.3f} s, CPU {wm['cpu_s']:.3f} s")
+    row("warm_peak_rss_mib", "warm build peak RSS", f"{wm['peak_rss_mib']:.0f} MiB", "")
+    lb = r["linebreak"]
+    row("linebreak_chars_per_s", "line composition", f"{lb['chars_per_s']:,} chars/s",
+        f"27 em {lb['27em']['chars_per_s']:,}, 13 em {lb['13em']['chars_per_s']:,}")
+    b = r["batch"]
+    row("batch_pages_per_s", f"batch {b['pages']} pages -j {b['workers']}", f"{b['pages_per_s']:.2f} pages/s",
+        f"{b['wall_s']:.2f} s, CPU {b['cpu_s_per_page']:.2f} s/page, peak {b['peak_rss_mib']:.0f} MiB, "
+        f"new font files {b['new_font_files']}")
+    widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
+    lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    head = (f"zhpaper bench — Python {r['python']}, {r['cpus']} CPUs, load average at start "
+            f"{r['load_avg_at_start'][0]}, at end {r['load_avg_at_end'][0]} (other work on the machine slows "
+            f"every wall figure), bytecode cache {'on' if r['bytecode_cache'] else 'off'}")
+    return head + "\n" + "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
