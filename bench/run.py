@@ -151,7 +151,7 @@ def profile_warm(tmp: Path, env: dict, top: int = 25) -> str:
     out_pdf = tmp / "profile" / "article.pdf"
     try:
         import pyinstrument  # noqa: F401
-        cmd = [sys.executable, "-m", "pyinstrument", "--show-all", "-r", "text", "--no-color",
+        cmd = [sys.executable, "-m", "pyinstrument", "-r", "text", "--no-color",
                str(ROOT / "make_pdf.py"), str(ARTICLE), "-o", str(out_pdf), "-q"]
         r = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
         return r.stdout
