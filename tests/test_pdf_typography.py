@@ -218,3 +218,17 @@ def test_other_sizes_and_faces_are_not_body(tmp_path, geometry):
     r = _check(_write(tmp_path / "other.pdf", geometry, _good_lines(), other=other))
     assert _nonzero(r) == {}
     assert r["figures"]["body_lines"] == len(_good_lines())
+
+
+def test_real_page_with_bleed_and_marks_measured_from_the_trimbox(real_page, tmp_path):
+    """With 3 mm bleed and crop marks the page sits inside a larger sheet; measured relative to the
+    TrimBox the body is the same and every count is still zero."""
+    from conftest import ARTICLE, run_make_pdf
+
+    out = tmp_path / "bleed.pdf"
+    r = run_make_pdf([ARTICLE, "-o", str(out), "--bleed", "3mm", "--marks", "-q"], real_page.cache)
+    assert r.returncode == 0, r.stderr
+    plain = pdfcheck.check(real_page.pdf)
+    bled = pdfcheck.check(str(out))
+    assert all(bled["counts"][k] == 0 for k in ZERO_COUNTS), bled["details"]
+    assert bled["figures"] == plain["figures"]
