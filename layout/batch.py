@@ -65,28 +65,10 @@ def plan(a) -> list[tuple[str, object]]:
     return pages
 
 
-def forget_face_aliases() -> None:
-    """Let the next page register its own prepared fonts, in a process that builds many pages.
-
-    reportlab's registerFont makes a new font name an alias of the first font registered with the
-    same PostScript name, and every subset prepared from one source face keeps the source's name: a
-    second page whose headline subset differs would be drawn with the first page's subset (.notdef
-    for the new characters). Dropping our entries from that alias table keeps every registered name
-    valid and stops the aliasing. Remove once layout.fonts gives each prepared file its own face name.
-    """
-    from reportlab.pdfbase import pdfmetrics
-
-    table = pdfmetrics._dynFaceNames
-    for face_name, font in list(table.items()):
-        if getattr(font, "fontName", "").startswith("zh-"):
-            del table[face_name]
-
-
 def build_page(path: str, opts) -> PageResult:
     """Build one page; never raises for a page's own failure (bad input or a bug)."""
     from layout.pipeline import build
 
-    forget_face_aliases()
     t0 = time.perf_counter()
     try:
         result = build(path, opts)

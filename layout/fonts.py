@@ -388,5 +388,12 @@ def register_faces(faces: Mapping[str, Face]) -> None:
         face = stack.pop()
         stack.extend(face.fallbacks)
         if face.name not in registered:
-            pdfmetrics.registerFont(TTFont(face.name, face.path))
+            font = TTFont(face.name, face.path)
+            # reportlab makes a font an alias of any earlier one with the same PostScript name
+            # (pdfmetrics.registerFont), and every subset keeps its source's name: a second page
+            # in one process would draw new characters from the first page's subset (.notdef).
+            # A suffix from the subset's own characters makes the name unique and reproducible.
+            tag = hashlib.sha256("".join(sorted(face.covered)).encode()).hexdigest()[:6].upper()
+            font.face.name = font.face.name + b"-" + tag.encode("ascii")  # reportlab keeps it as bytes
+            pdfmetrics.registerFont(font)
             registered.add(face.name)

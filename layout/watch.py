@@ -105,9 +105,6 @@ def run_watch(article_path: str, opts, quiet: bool = False, sleep: Callable[[flo
         print(text, file=sys.stderr, flush=True)
 
     def one() -> str:
-        from layout.batch import forget_face_aliases
-
-        forget_face_aliases()  # an edit may need new font subsets: see there
         t0 = time.perf_counter()
         result = build(article_path, opts)
         head = f"[{time.strftime('%H:%M:%S')}] built {opts.out_pdf} in {time.perf_counter() - t0:.2f} s"
