@@ -225,31 +225,6 @@ def _check_layout(lay: PageLayout, article) -> None:
         assert got == expected.replace(" ", "").replace("\u3000", ""), "body text lost or doubled"
 
 
-def _null_list_item(data: bytes) -> bool:
-    """True if the YAML holds a list with a null item (`photos: [null]`, `focus: [null, 0.5]`)."""
-    try:
-        doc = yaml.safe_load(data)
-    except Exception:
-        return False
-
-    def walk(v):
-        if isinstance(v, list):
-            return any(x is None for x in v) or any(walk(x) for x in v)
-        if isinstance(v, dict):
-            return any(walk(x) for x in v.values())
-        return False
-
-    return walk(doc)
-
-
-def _known_bug(exc: Exception, data: bytes) -> bool:
-    """KNOWN BUG, reported: layout/schema.py `_Builder.build` turns a null list item into the item's
-    default (None, or a map of defaults that skipped its required keys), so `photos: [null]` crashes
-    in article._check_photo_file and `focus: [null, 0.5]` in images._check_args (TypeError). The
-    strict-xfail tests in test_cli_errors.py pin it; when they pass, delete this function."""
-    return isinstance(exc, TypeError) and _null_list_item(data)
-
-
 def _compose(path: str):
     article, _ = load_article(path)
     t = load_template(article.template, article.base_dir)
@@ -269,10 +244,6 @@ def test_mutated_article_loads_and_composes_or_fails_cleanly(desk, data):
     except InputError as e:
         _clean_error(e)
         return
-    except TypeError as e:
-        if _known_bug(e, data):
-            return
-        raise
     _check_layout(lay, article)
 
 
@@ -320,10 +291,6 @@ def test_mutated_article_full_build(desk, zhpaper_cache, data):
             _clean_error(e)
             assert os.listdir(out) == [], f"a failed build left {os.listdir(out)}"
             return
-        except TypeError as e:
-            if _known_bug(e, data):
-                return
-            raise
         for f in result.outputs:
             assert os.path.getsize(f) > 0
         with open(os.path.join(out, "page.pdf"), "rb") as fh:
