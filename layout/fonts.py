@@ -17,7 +17,6 @@ import json
 import os
 import pathlib
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import yaml
@@ -148,7 +147,7 @@ def _parse_ref(value: object, base: pathlib.Path, where: str) -> tuple[str, int]
 def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
     origin = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise InputError(f"cannot read font catalog: {exc.strerror}", origin) from None
     except yaml.YAMLError as exc:
@@ -211,6 +210,19 @@ def cache_root() -> pathlib.Path:
 
 
 def _fonttools_version() -> str:
+    """fontTools' version, for cache keys, without importing fontTools or importlib.metadata
+    (either costs ~30 ms on every warm rebuild): read from the package's __init__.py."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec("fontTools")
+    try:
+        with open(spec.origin, encoding="utf-8") as fh:
+            found = re.search(r'__version__\s*=\s*"([^"]+)"', fh.read())
+    except (OSError, AttributeError, TypeError):
+        found = None
+    if found:
+        return found.group(1)
     from importlib.metadata import version
 
     return version("fonttools")
@@ -255,6 +267,8 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int) -> list[dict]:
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].chars))
     results: list[dict] = [{}] * len(jobs)
     if workers > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # only a cold build needs it
+
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
             for i, res in zip(order, pool.map(fontprep.build, [jobs[i] for i in order])):
                 results[i] = res
