@@ -214,8 +214,8 @@ def _fixed_cells(article: Article, t: Template, body: Columns, specs: dict, top_
         col, span = (pl.col or 1) - 1, pl.span or 1  # the desk counts from 1
         if pl.grid == "basic":
             if not k or col % k or span % k:
-                raise InputError(f"col {col} span {span} on the basic grid does not fall on the {body.count} body "
-                                 f"columns", where, f"use grid: body, or basic columns in multiples of {k or '?'}")
+                raise InputError(f"col {col + 1} span {span} on the basic grid does not fall on the {body.count} body "
+                                 f"columns", where, _basic_hint(k, t.columns))
             col, span = col // k, span // k
         if col < 0 or col + span > body.count:
             raise InputError(f"col {col + 1} + span {span} runs past the {body.count} body columns", where,
@@ -239,6 +239,13 @@ def _fixed_cells(article: Article, t: Template, body: Columns, specs: dict, top_
                              where, "reduce row or rows")
         out.append(cell)
     return tuple(out)
+
+
+def _basic_hint(k: int, columns: int) -> str:
+    if not k:
+        return "use grid: body (the body columns are not spans of basic columns)"
+    starts = ", ".join(str(c) for c in range(1, columns + 1, k))
+    return f"use grid: body, or start at basic column {starts} and span a multiple of {k}"
 
 
 def _cell_items(cell: Cell, article, photos, captions, side, faces, t, body, grid, frames) -> list:

@@ -145,7 +145,7 @@ def _cache_key(source_sha: str, profile_sha: str, params: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _load_cached(jpg: str, meta_path: str, source_sha: str) -> PreparedImage | None:
+def _load_cached(jpg: str, meta_path: str, source_sha: str, src: str) -> PreparedImage | None:
     try:
         with open(meta_path, encoding="utf-8") as fh:
             meta = json.load(fh)
@@ -155,7 +155,8 @@ def _load_cached(jpg: str, meta_path: str, source_sha: str) -> PreparedImage | N
         return None
     return PreparedImage(path=jpg, width_px=meta["width_px"], height_px=meta["height_px"], ppi=meta["ppi"],
                          max_ink_pct=meta["max_ink_pct"], source_sha256=source_sha,
-                         findings=tuple(Finding(**f) for f in meta["findings"]))
+                         # the same bytes may sit under another name now: findings name this one
+                         findings=tuple(Finding(**{**f, "where": src}) for f in meta["findings"]))
 
 
 def _to_working_mode(im: Image.Image, src: str) -> tuple[Image.Image, list[Finding]]:
@@ -214,7 +215,7 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
     key = _cache_key(source_sha, colour._sha(profile_bytes), params)
     folder = os.path.join(cache_dir or cache_root(), "images")
     jpg, meta_path = os.path.join(folder, key + ".jpg"), os.path.join(folder, key + ".json")
-    hit = _load_cached(jpg, meta_path, source_sha)
+    hit = _load_cached(jpg, meta_path, source_sha, src)
     if hit is not None:
         return hit
 

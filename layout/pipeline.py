@@ -157,7 +157,7 @@ def doc_meta(article: Article, template: Template, faces: dict, prepared: list, 
         paper=e.paper, page_name=e.page_name,
         keywords=tuple([e.page_name] + ([h.kicker.text] if h.kicker else []) +
                        ["".join(t.text for t in s.heading) for s in article.sections]),
-        subject=f"{e.paper} {e.date} 第{e.page}版 {e.page_name}", producer=f"zhpaper {__version__}",
+        subject=h.kicker.text if h.kicker else title, producer=f"zhpaper {__version__}",
         sources=tuple(sources))
 
 

@@ -70,6 +70,7 @@ def _image(c: canvas.Canvas, item: Image) -> None:
         c._setXObjects(xobj)
         doc.Reference(xobj, reg)
         doc.addForm(name, xobj)
+    c._formsinuse.append(name)  # lists the XObject in the page's resources
     c._currentPageHasImages = 1
     c.saveState()
     c.translate(item.x_pt, item.y_pt)

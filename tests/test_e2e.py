@@ -303,8 +303,6 @@ def test_same_bytes_cached_uncached_and_consecutive(real_page, tmp_path):
         assert data[1] == data[2], f"{'press' if kind == 0 else 'archive'}: two consecutive builds differ"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pipeline.doc_meta passes subject = '<paper> <date> 第N版 <name>' and "
-                   "finish._description prefixes the same words, so Info /Subject and dc:description repeat them")
 def test_subject_metadata_not_repeated(real_page):
     with pikepdf.open(real_page.pdf) as pdf:
         subject = str(pdf.docinfo.get("/Subject"))

@@ -60,7 +60,7 @@ def test_default_catalog_defines_every_role_with_existing_faces():
 def test_override_replaces_path_and_index_keeps_policy(tmp_path):
     specs = fonts.load_catalog(overrides={"caption": f"{SERIF}#2"})
     assert specs["caption"].path == os.path.realpath(SERIF) and specs["caption"].index == 2
-    assert specs["caption"].charset == "text"
+    assert specs["caption"].charset == fonts.load_catalog()["caption"].charset  # the policy stays the catalog's
 
 
 def test_desk_catalog_overlays_default(tmp_path):
