@@ -11,57 +11,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
-from dataclasses import dataclass
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MAKE_PDF = os.path.join(ROOT, "make_pdf.py")
-ARTICLE = os.path.join(ROOT, "article.yaml")
-DATA = os.path.join(ROOT, "tests", "data")
-BAD = os.path.join(DATA, "bad")
-
-
-def cli_env(cache: str) -> dict:
-    env = dict(os.environ)
-    env["ZHPAPER_CACHE"] = cache
-    env.pop("PYTHONPATH", None)  # make_pdf.py finds `layout` next to itself
-    env["PYTHONHASHSEED"] = "0"
-    return env
-
-
-def run_make_pdf(args: list[str], cache: str, cwd: str = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, MAKE_PDF, *args], cwd=cwd, env=cli_env(cache), capture_output=True,
-                          text=True, timeout=timeout)
-
-
-def cache_files(cache: str) -> set[str]:
-    out = set()
-    for folder, _, files in os.walk(cache):
-        out.update(os.path.relpath(os.path.join(folder, f), cache) for f in files)
-    return out
-
-
-@dataclass(frozen=True)
-class RealPage:
-    out_dir: str
-    pdf: str  # press PDF
-    archive: str  # PDF/A-2b copy
-    report_json: str
-    manifest_json: str
-    article: object  # layout.model.Article
-    cache: str
-    cache_added: frozenset  # files the build added to the (then fresh) cache
-    stderr: str
-
-    @property
-    def report(self) -> dict:
-        with open(self.report_json, encoding="utf-8") as fh:
-            return json.load(fh)
+from support import ARTICLE, ROOT, RealPage, cache_files, run_make_pdf
 
 
 @pytest.fixture(scope="session")

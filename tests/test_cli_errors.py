@@ -11,7 +11,7 @@ import os
 import shutil
 
 import pytest
-from conftest import BAD, DATA
+from support import BAD, DATA
 
 USAGE, CONTENT = 2, 1
 IMG = os.path.join(DATA, "img", "landscape.jpg")

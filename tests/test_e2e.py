@@ -13,7 +13,7 @@ from collections import Counter
 
 import pikepdf
 import pytest
-from conftest import ARTICLE, ROOT, cache_files, run_make_pdf
+from support import ARTICLE, ROOT, cache_files, run_make_pdf
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pdfcheck  # noqa: E402

@@ -23,7 +23,7 @@ import tempfile
 
 import pytest
 import yaml
-from conftest import DATA
+from support import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

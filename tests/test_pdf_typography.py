@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pdfcheck  # noqa: E402
@@ -223,7 +223,7 @@ def test_other_sizes_and_faces_are_not_body(tmp_path, geometry):
 def test_real_page_with_bleed_and_marks_measured_from_the_trimbox(real_page, tmp_path):
     """With 3 mm bleed and crop marks the page sits inside a larger sheet; measured relative to the
     TrimBox the body is the same and every count is still zero."""
-    from conftest import ARTICLE, run_make_pdf
+    from support import ARTICLE, run_make_pdf
 
     out = tmp_path / "bleed.pdf"
     r = run_make_pdf([ARTICLE, "-o", str(out), "--bleed", "3mm", "--marks", "-q"], real_page.cache)
