@@ -1,15 +1,16 @@
-"""sha256 of input files for the made-from manifest, remembered across builds.
+"""Facts about input files remembered across builds: sha256 digests, photo pixel sizes.
 
-The manifest names every font file a page was set with by its sha256, so the page can be rebuilt
-identically years later. Hashing the Noto collections (≈100 MB) on every rebuild would cost more
-than the rest of a warm build, so a digest is kept in the cache, keyed by the file's real path,
-size and modification time: a changed file has a new key and is hashed again.
+The manifest names every font file a page was set with by its sha256, and layout needs each
+photo's size; hashing ≈100 MB of fonts or opening eleven JPEGs on every rebuild would cost more
+than the rest of a warm build. A fact is kept in the cache, keyed by the file's real path, size
+and modification time and by the kind of fact: a changed file has a new key and is read again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 
 
 def sha256_file(path: str) -> str:
@@ -20,24 +21,29 @@ def sha256_file(path: str) -> str:
     return h.hexdigest()
 
 
-def sha256_cached(path: str, cache_dir: str) -> str:
+def remembered(path: str, cache_dir: str, kind: str, compute: Callable[[str], str]) -> str:
+    """`compute(path)`, or what it returned before for this very file (one line of text)."""
     st = os.stat(path)
-    ident = f"{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}"
-    slot = os.path.join(cache_dir, "digests", hashlib.sha256(ident.encode()).hexdigest()[:32])
+    ident = f"{kind}\0{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}"
+    slot = os.path.join(cache_dir, "facts", hashlib.sha256(ident.encode()).hexdigest()[:32])
     try:
-        with open(slot, encoding="ascii") as f:
-            digest = f.read().strip()
-        if len(digest) == 64:
-            return digest
+        with open(slot, encoding="utf-8") as f:
+            value = f.read()
+        if value:
+            return value
     except OSError:
         pass
-    digest = sha256_file(path)
+    value = compute(path)
     try:
         os.makedirs(os.path.dirname(slot), exist_ok=True)
         tmp = f"{slot}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="ascii") as f:
-            f.write(digest)
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(value)
         os.replace(tmp, slot)
     except OSError:
         pass  # a read-only cache only costs time
-    return digest
+    return value
+
+
+def sha256_cached(path: str, cache_dir: str) -> str:
+    return remembered(path, cache_dir, "sha256", sha256_file)

@@ -16,6 +16,7 @@ XMP reader shows and the validator accepts.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import io
 import json
@@ -23,6 +24,7 @@ import os
 import re
 import sys
 import tempfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -213,8 +215,7 @@ def finish_press(pdf: bytes, meta: DocMeta, icc_path: str, trim_box_pt: tuple[fl
         for key in (Name.ArtBox, Name.CropBox):  # X-1a forbids ArtBox with TrimBox; CropBox = MediaBox
             if key in page.obj:
                 del page.obj[key]
-    profile = doc.make_stream(icc)
-    profile[Name.N] = 4
+    profile = _profile_stream(doc, icc)
     intent = Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFX,
                         OutputConditionIdentifier=String(OUTPUT_CONDITION_ID),
                         OutputCondition=String(OUTPUT_CONDITION), RegistryName=String(REGISTRY),
@@ -226,7 +227,7 @@ def finish_press(pdf: bytes, meta: DocMeta, icc_path: str, trim_box_pt: tuple[fl
     _set_xmp(doc, meta, day, update_docinfo=False)
     # PDF/X-1a:2003 is PDF 1.4: no object streams, no cross-reference streams.
     out = _save(doc, force_version="1.4", object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                compress_streams=True)
+                compress_streams=False)  # all streams arrive compressed (see PDFA_SAVE_KWARGS)
     problems = press_problems(out)
     if problems:
         raise FinishError("press PDF check failed: " + "; ".join(problems[:5]))
@@ -342,10 +343,23 @@ PDFA_SAVE_KWARGS = dict(progress=None, compress_streams=True, recompress_flate=F
                         stream_decode_level=pikepdf.StreamDecodeLevel.generalized, fix_metadata_version=False)
 
 
+@functools.lru_cache(maxsize=4)
+def _deflated(icc: bytes) -> bytes:
+    return zlib.compress(icc, 9)
+
+
+def _profile_stream(pdf: pikepdf.Pdf, icc: bytes) -> pikepdf.Stream:
+    """The output profile as a Flate stream, compressed once per profile and process (both files
+    embed it; letting qpdf compress it at save costs more than the rest of the save)."""
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(_deflated(icc), filter=Name.FlateDecode)
+    stream[Name.N] = 4
+    return stream
+
+
 def _archive_intent(pdf: pikepdf.Pdf, icc: bytes) -> None:
     """The single GTS_PDFA1 output intent PDF/A requires (ISO 19005-2 6.2.3), newsprint CMYK."""
-    profile = pikepdf.Stream(pdf, icc)
-    profile[Name.N] = 4
+    profile = _profile_stream(pdf, icc)
     intent = Dictionary({"/Type": Name.OutputIntent, "/S": Name("/GTS_PDFA1"),
                          "/OutputConditionIdentifier": String(OUTPUT_CONDITION_ID),
                          "/Info": String(OUTPUT_CONDITION), "/RegistryName": String(REGISTRY),

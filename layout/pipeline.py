@@ -16,7 +16,7 @@ from layout import __version__
 from layout.article import load_article
 from layout.compose import Settings, compose
 from layout.errors import InputError
-from layout.digest import sha256_cached, sha256_file
+from layout.digest import remembered, sha256_cached, sha256_file
 from layout.fonts import cache_root, coverage, load_catalog, prepare_faces, register_faces
 from layout.images import prepare_image, probe_image
 from layout.marks import with_bleed
@@ -112,6 +112,20 @@ def _where_chars(article: Article, chars: list[str]) -> str:
     return article.source_file
 
 
+def photo_sizes(article: Article, opts: BuildOptions) -> dict[str, tuple[int, int]]:
+    """Each photo's displayed size in pixels (EXIF orientation applied), remembered per file."""
+    cache = opts.cache_dir or str(cache_root())
+
+    def probe(path: str) -> str:
+        return "%d %d" % probe_image(path)
+
+    out = {}
+    for p in article.photos:
+        w, h = remembered(os.path.join(article.base_dir, p.file), cache, "photo-size", probe).split()
+        out[p.id] = (int(w), int(h))
+    return out
+
+
 def prepare_images(layout: PageLayout, article: Article, opts: BuildOptions) -> tuple[PageLayout, list, list]:
     """Crop, resample and colour-convert each placed photo for its frame; returns the layout with
     the print-ready files filled in, the findings, and what each image became."""
@@ -192,7 +206,7 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
     paths = output_paths(opts.out_pdf)
     article, findings, template = load_inputs(article_path, opts)
     faces, font_findings = prepare_fonts(article, opts)
-    sizes = {p.id: probe_image(os.path.join(article.base_dir, p.file)) for p in article.photos}
+    sizes = photo_sizes(article, opts)
     layout = compose(article, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid))
     layout, image_findings, prepared = prepare_images(layout, article, opts)
     layout = with_bleed(layout, opts.bleed_pt, opts.marks)
