@@ -345,7 +345,7 @@ PDFA_SAVE_KWARGS = dict(progress=None, compress_streams=True, recompress_flate=F
 
 @functools.lru_cache(maxsize=4)
 def _deflated(icc: bytes) -> bytes:
-    return zlib.compress(icc, 9)
+    return zlib.compress(icc, 6)  # level 9 takes 3× as long for 1 % less
 
 
 def _profile_stream(pdf: pikepdf.Pdf, icc: bytes) -> pikepdf.Stream:
