@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layout.model import Finding
+from layout.text.cjk import is_han  # one definition of a Han character for the whole engine
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,6 @@ DASH = "——"
 # a space beside them is never wanted.
 _CURLY = frozenset("“”‘’…—")
 
-
-def is_han(ch: str) -> bool:
-    """A Han character (CJK unified ideographs, extensions, compatibility, 〇)."""
-    cp = ord(ch)
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x20000 <= cp <= 0x323AF
-        or cp == 0x3007
-    )
 
 
 def _is_cjk_letter(ch: str) -> bool:
