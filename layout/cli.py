@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from layout.errors import USAGE, InputError, UsageError
+from layout.errors import InputError, UsageError
 from layout.units import parse_length_pt
 
 

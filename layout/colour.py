@@ -13,6 +13,11 @@ visibly off-neutral, while relative + BPC gives a neutral C42 M28 Y27 K95 within
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is imported where it is used: a warm build never needs it
+    import numpy as np
+
 import functools
 import hashlib
 import io

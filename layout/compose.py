@@ -16,7 +16,7 @@ from layout.errors import InputError
 from layout.flow import Para, Subhead, stream_rows
 from layout.grid import Columns, Rows, basic_columns, body_columns, rows as grid_rows
 from layout.model import Article, Finding
-from layout.page import BLACK, Frame, GlyphRun, Image, PageLayout, Rule
+from layout.page import BLACK, Frame, Image, PageLayout, Rule
 from layout.template import Template
 from layout.text.cjk import CJK_PUNCT_CLASSES, LONG, char_class
 
@@ -44,80 +44,124 @@ def body_pieces(article: Article) -> list[tuple[str, str, tuple[str, ...] | str]
     return out
 
 
+@dataclass(frozen=True)
+class BodySetting:
+    """The body stream set at the column measure: lines per piece, the flow stream, what was found."""
+
+    lines: tuple  # per piece: tuple of Line
+    stream: tuple  # Para | Subhead
+    findings: tuple[Finding, ...]
+    ragged: int  # non-final lines not at the measure
+    lonely: tuple[str, ...]  # paragraphs ending in 孤字
+
+
+def set_body(article: Article, t: Template, faces: dict, measure_pt: float, grid: Rows) -> BodySetting:
+    """Every body paragraph and subhead set once: all body columns have the same width."""
+    opts = _compose_options(article)
+    sub = t.styles["subhead"]
+    lines, stream, findings, lonely = [], [], [], []
+    ragged = 0
+    for kind, path, text in body_pieces(article):
+        if kind == "subhead":
+            set_ = blocks.subhead_lines(text, faces["subhead"], sub.size_pt, measure_pt)
+            lines.append(set_)
+            stream.append(Subhead(blocks.subhead_rows(set_, sub.size_pt, sub.rows, grid), path))
+            continue
+        ps = compose_paragraph(text, faces["body"], t.body_size_pt, measure_pt, opts)
+        findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
+        lines.append(ps.lines)
+        stream.append(Para(len(ps.lines), path))
+        ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - measure_pt) > 0.05)
+        if len(ps.lines) > 1 and _lonely(ps.lines[-1]):
+            lonely.append(path)
+    return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely))
+
+
 def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, tuple[int, int]],
             settings: Settings = Settings()) -> PageLayout:
     n = article.body_columns or t.body_columns
-    body = body_columns(t, n)
-    basic = basic_columns(t)
-    grid = grid_rows(t)
-    opts = _compose_options(article)
-    findings: list[Finding] = []
+    body, basic, grid = body_columns(t, n), basic_columns(t), grid_rows(t)
+    text = set_body(article, t, faces, body.column_width_pt, grid)
+    band = _headline_band(article, t, faces, basic, grid)
+    side = _sidebar_set(article, t, faces, body, grid)
+    captions = {ph.id: {s: blocks.caption_lines(ph.caption.text, ph.credit.text if ph.credit else "",
+                                                faces["caption"], t.styles["caption"].size_pt, body.width_pt(s))
+                        for s in range(1, n + 1)}
+                for ph in article.photos}
+    problem = _problem(article, t, body, grid, text.stream, band.rows, side, captions, photo_sizes)
+    fitting = settings.copyfit and bool(dict(article.options).get("copyfit", True))
+    arrangement, found = _arrange(problem, article, fitting, settings.draft)
+    findings = list(text.findings) + found
+    findings += [Finding("warning", "lonely-char", "a single character alone on the last line (孤字)", key)
+                 for key in text.lonely]
 
-    # 1. Body text at the column measure, once: every body column has the same width.
-    pieces = body_pieces(article)
-    settings_by_piece, stream = [], []
-    ragged, lonely = 0, []
-    sub_style = t.styles["subhead"]
-    for kind, path, text in pieces:
-        if kind == "para":
-            ps = compose_paragraph(text, faces["body"], t.body_size_pt, body.column_width_pt, opts)
-            findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
-            settings_by_piece.append(ps.lines)
-            stream.append(Para(len(ps.lines), path))
-            ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - body.column_width_pt) > 0.05)
-            if len(ps.lines) > 1 and _lonely(ps.lines[-1]):
-                lonely.append(path)
-        else:
-            lines = blocks.subhead_lines(text, faces["subhead"], sub_style.size_pt, body.column_width_pt)
-            settings_by_piece.append(lines)
-            stream.append(Subhead(blocks.subhead_rows(lines, sub_style.size_pt, sub_style.rows, grid), path))
+    items, frames = _place(article, t, faces, basic, body, grid, band, side, captions, arrangement, text)
+    if arrangement.flow.overflow_lines and settings.draft:
+        items += _overflow_mark(body, grid, arrangement)
+    f = arrangement.flow
+    figures = {
+        "body_columns": n, "body_measure_chars": round(body.column_width_pt / t.body_size_pt, 2),
+        "body_lines": sum(p.lines for p in text.stream if isinstance(p, Para)),
+        "stream_rows": stream_rows(text.stream), "headline_rows": band.rows,
+        "copyfit": {"lead_rows": arrangement.params.lead_rows, "tier_rows": arrangement.params.tier_rows,
+                    "end_rows": arrangement.params.end_rows, "sidebar_padding_rows": arrangement.params.pad,
+                    "cost": round(arrangement.cost, 4)},
+        "widows": f.widows, "orphans": f.orphans, "ragged_lines": text.ragged, "lonely_last_chars": len(text.lonely),
+        "stranded_subheads": len(f.stranded), "overflow_lines": f.overflow_lines, "empty_rows": f.unused_rows,
+        "overlaps": len(arrange.overlaps(arrangement.cells)),
+    }
+    overlay = tuple(_grid_overlay(t, basic, grid, frames)) if settings.grid else ()
+    return PageLayout(t.page_width_pt, t.page_height_pt, (0.0, 0.0, t.page_width_pt, t.page_height_pt),
+                      tuple(items), tuple(frames), overlay, tuple(findings), figures)
 
-    # 2. Headline band across the type area.
+
+def _headline_band(article: Article, t: Template, faces: dict, basic: Columns, grid: Rows) -> blocks.Band:
     h = article.headline
     credits = tuple(f"{c.role}/{c.name.text}" for c in article.byline)
-    band = blocks.headline_band(h.kicker.text if h.kicker else "", tuple(x.text for x in h.title),
+    return blocks.headline_band(h.kicker.text if h.kicker else "", tuple(x.text for x in h.title),
                                 h.subtitle.text if h.subtitle else "", credits, faces, t.styles, grid,
                                 basic.x0_pt, t.type_width_pt)
 
-    # 3. Sidebar and photos measured in grid units.
-    side = None
-    if article.sidebar:
-        sb = article.sidebar
-        side = blocks.sidebar_set(sb.title.text, tuple(i.text for i in sb.items), faces["sidebar_title"],
-                                  faces["sidebar"], t.styles["sidebar_title"].size_pt, t.styles["sidebar"].size_pt,
-                                  body.width_pt(1), grid)
-    cap_size = t.styles["caption"].size_pt
-    captions = {}
-    for ph in article.photos:
-        captions[ph.id] = {s: blocks.caption_lines(ph.caption.text, ph.credit.text if ph.credit else "",
-                                                   faces["caption"], cap_size, body.width_pt(s))
-                           for s in range(1, n + 1)}
+
+def _sidebar_set(article: Article, t: Template, faces: dict, body: Columns, grid: Rows):
+    if not article.sidebar:
+        return None
+    sb = article.sidebar
+    return blocks.sidebar_set(sb.title.text, tuple(i.text for i in sb.items), faces["sidebar_title"],
+                              faces["sidebar"], t.styles["sidebar_title"].size_pt, t.styles["sidebar"].size_pt,
+                              body.width_pt(1), grid)
+
+
+def _problem(article: Article, t: Template, body: Columns, grid: Rows, stream: tuple, top_row: int, side,
+             captions: dict, photo_sizes: dict) -> Problem:
+    """The copyfit problem in grid units: what must fit, which blocks may change and how far."""
     specs = {ph.id: PhotoSpec(ph.id, _aspect(photo_sizes[ph.id]), {s: len(v) for s, v in captions[ph.id].items()})
              for ph in article.photos}
-    fixed = _fixed_cells(article, t, body, specs, band.rows)
     auto = [ph for ph in article.photos if ph.place is None]
     lead_group = [ph for ph in auto if ph.group == "lead"]
     end_group = [ph for ph in auto if ph.group == "end"]
-    problem = Problem(
-        columns=n, rows=t.rows, top_row=band.rows, stream=tuple(stream),
-        sidebar_rows=side.natural_rows if side and not (article.sidebar.place) else 0,
+    return Problem(
+        columns=body.count, rows=t.rows, top_row=top_row, stream=stream,
+        sidebar_rows=side.natural_rows if side and not article.sidebar.place else 0,
         sidebar_max_pad=t.sidebar_max_padding_rows,
         lead=specs[lead_group[0].id] if lead_group else None,
         tier=tuple(specs[p.id] for p in lead_group[1:]), end=tuple(specs[p.id] for p in end_group),
-        fixed=fixed, order=_flow_order(article, n), col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt,
-        gap_pt=grid.gap_pt, max_aspect_change=t.max_aspect_change, photo_min_rows=t.photo_min_rows,
+        fixed=_fixed_cells(article, t, body, specs, top_row), order=_flow_order(article, body.count),
+        col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt, gap_pt=grid.gap_pt,
+        max_aspect_change=t.max_aspect_change, photo_min_rows=t.photo_min_rows,
         lead_min_rows=t.lead_photo_min_rows)
 
-    # 4. Copyfit.
-    fitting = settings.copyfit and bool(dict(article.options).get("copyfit", True))
+
+def _arrange(problem: Problem, article: Article, fitting: bool, draft: bool) -> tuple[arrange.Arrangement, list]:
+    """Copyfit, or in --draft the nearest arrangement; the findings say what does not fit."""
+    findings = []
     arrangement, why = arrange.copyfit(problem, exact=fitting)
+    if arrangement is None and fitting and not draft:
+        raise InputError(f"copyfit: {why}", article.source_file or "article",
+                         "cut or add text, change body_columns, or build with --draft to see the overflow")
     if arrangement is None:
-        if not settings.draft:
-            raise InputError(f"copyfit: {why}", article.source_file or "article",
-                             "cut or add text, change body_columns, or build with --draft to see the overflow")
-        arrangement = arrange.closest(problem)
-        findings.append(Finding("error", "overflow", f"copyfit: {why}", "body"))
-    if arrangement is None:  # copyfit off and nothing arrangeable
+        if why:
+            findings.append(Finding("error", "overflow", f"copyfit: {why}", "body"))
         arrangement = arrange.closest(problem)
     bad = arrange.overlaps(arrangement.cells)
     if bad:
@@ -129,14 +173,15 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
     if f.unused_rows:
         findings.append(Finding("error" if fitting else "warning", "underfull",
                                 f"{f.unused_rows} grid lines of the body columns stay empty", "body"))
-    for key in lonely:
-        findings.append(Finding("warning", "lonely-char", "a single character alone on the last line (孤字)", key))
-    for key in f.stranded:
-        findings.append(Finding("warning", "stranded-subhead", "subhead kept with fewer than 2 lines (背题)", key))
+    findings += [Finding("warning", "stranded-subhead", "subhead kept with fewer than 2 lines (背题)", key)
+                 for key in f.stranded]
+    return arrangement, findings
 
-    # 5. Place everything.
-    items: list = list(blocks.folio(article.edition.paper, article.edition.date, article.edition.page,
-                                    article.edition.page_name, article.edition.editor, faces["folio"],
+
+def _place(article, t, faces, basic, body, grid, band, side, captions, arrangement, text) -> tuple[list, list]:
+    """Every primitive of the page in paint order, and the block frames."""
+    e = article.edition
+    items: list = list(blocks.folio(e.paper, e.date, e.page, e.page_name, e.editor, faces["folio"],
                                     t.styles["folio"].size_pt, basic.x0_pt, t.type_width_pt, grid.top_y(0),
                                     t.folio_baseline_above_pt, t.folio_rule_pt))
     items += band.items
@@ -145,29 +190,13 @@ def compose(article: Article, t: Template, faces: dict, photo_sizes: dict[str, t
     photos = {ph.id: ph for ph in article.photos}
     for cell in arrangement.cells:
         items += _cell_items(cell, article, photos, captions, side, faces, t, body, grid, frames)
-    body_items, text_cols = _body_items(arrangement, settings_by_piece, stream, faces, t, body, grid)
+    body_items, text_cols = _body_items(arrangement, text.lines, text.stream, faces, t, body, grid)
     items += body_items
     items += _column_rules(text_cols, body, grid, t.column_rule_pt)
-    if f.overflow_lines and settings.draft:
-        items += _overflow_mark(f.overflow_lines, body, grid, arrangement)
     for r in arrangement.regions:
         frames.append(Frame(f"text-{r.col}-{r.row}", "text", body.x_pt(r.col), grid.bottom_y(r.row, r.rows),
                             body.width_pt(1), grid.height_pt(r.rows), r.col, 1, r.row, r.rows, "body"))
-    trim = (0.0, 0.0, t.page_width_pt, t.page_height_pt)
-    overlay = tuple(_grid_overlay(t, basic, body, grid, frames)) if settings.grid else ()
-    figures = {
-        "body_columns": n, "body_measure_chars": round(body.column_width_pt / t.body_size_pt, 2),
-        "body_lines": sum(p.lines for p in stream if isinstance(p, Para)),
-        "stream_rows": stream_rows(tuple(stream)), "headline_rows": band.rows,
-        "copyfit": {"lead_rows": arrangement.params.lead_rows, "tier_rows": arrangement.params.tier_rows,
-                    "end_rows": arrangement.params.end_rows, "sidebar_padding_rows": arrangement.params.pad,
-                    "cost": round(arrangement.cost, 4)},
-        "widows": f.widows, "orphans": f.orphans, "ragged_lines": ragged, "lonely_last_chars": len(lonely),
-        "stranded_subheads": len(f.stranded), "overflow_lines": f.overflow_lines, "empty_rows": f.unused_rows,
-        "overlaps": len(arrange.overlaps(arrangement.cells)),
-    }
-    return PageLayout(t.page_width_pt, t.page_height_pt, trim, tuple(items), tuple(frames), overlay,
-                      tuple(findings), figures)
+    return items, frames
 
 
 def _flow_order(article: Article, n: int) -> tuple[int, ...]:
@@ -253,7 +282,6 @@ def _cell_items(cell: Cell, article, photos, captions, side, faces, t, body, gri
     frame_row = cell.row + (arrange.SPACER_ROWS if cell.spacer_top else 0)
     top, height = grid.top_y(frame_row), grid.height_pt(cell.frame_rows)
     if cell.kind == "sidebar":
-        sb = article.sidebar
         frames.append(Frame("sidebar", "sidebar", x, top - height, w, height, cell.col, cell.span, frame_row,
                             cell.frame_rows, "body"))
         return blocks.sidebar_items(side, faces["sidebar_title"], faces["sidebar"],
@@ -332,7 +360,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _overflow_mark(lines: int, body: Columns, grid: Rows, arr) -> list:
+def _overflow_mark(body: Columns, grid: Rows, arr) -> list:
     """--draft: a magenta bar over the last column's foot saying how much is left over."""
     from layout.page import Box
 
@@ -344,7 +372,7 @@ def _overflow_mark(lines: int, body: Columns, grid: Rows, arr) -> list:
     return [Box(x, y, body.column_width_pt, grid.pitch_pt * 2, fill=GRID_MAGENTA, kind="overflow")]
 
 
-def _grid_overlay(t: Template, basic: Columns, body: Columns, grid: Rows, frames: list) -> list:
+def _grid_overlay(t: Template, basic: Columns, grid: Rows, frames: list) -> list:
     out = []
     top, bottom = grid.top_y(0), grid.bottom_y(0, t.rows)
     for c in range(basic.count):

@@ -22,6 +22,11 @@ Decisions:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is imported where it is used: a warm build never needs it
+    import numpy as np
+
 import hashlib
 import io
 import json

@@ -28,25 +28,11 @@ import weakref
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import add, sub
+from operator import sub
 from typing import Protocol
 
 from layout.text import cjk
-from layout.text.cjk import (
-    BREAK_NEVER,
-    BREAK_OK,
-    BREAK_PROHIBITED,
-    CLOSE,
-    CONNECTOR,
-    HAN,
-    LATIN,
-    LONG,
-    MIDDLE,
-    OPEN,
-    PAUSE,
-    SPACE,
-    STOP,
-)
+from layout.text.cjk import BREAK_NEVER, BREAK_OK, BREAK_PROHIBITED, SPACE, STOP
 
 _EPS = 1e-9
 _INF = float("inf")
@@ -183,7 +169,6 @@ def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: floa
     n = len(text)
     cs = cjk.class_string(text)
     shrink_stop = opts.shrink_stops
-    wmin = opts.word_space_min_em
     adv_of, lb_of, rb_of, z_of = _char_tables(metrics, text, shrink_stop, opts.word_space_min_em)
     adv = list(map(adv_of.__getitem__, text))
     lb = list(map(lb_of.__getitem__, text))
