@@ -15,20 +15,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # numpy is imported where it is used: a warm build never needs it
+if TYPE_CHECKING:  # numpy and Pillow are imported where used: a warm build needs neither
     import numpy as np
+    from PIL import Image, ImageCms
 
 import functools
 import hashlib
 import io
 import os
 
-from PIL import Image, ImageCms
 
 ASSETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
 DEFAULT_PROFILE = os.path.join(ASSETS_DIR, "icc", "IFRA26S.icc")
-INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
-FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
+# Relative colorimetric + black point compensation (see the module docstring); as ImageCms
+# values: Intent.RELATIVE_COLORIMETRIC, Flags.BLACKPOINTCOMPENSATION (looked up where used, so
+# that importing this module does not load Pillow on a warm rebuild).
 
 
 def read_profile(path: str) -> bytes:
@@ -54,11 +55,13 @@ def _sha(data: bytes) -> str:
 
 def open_profile(data: bytes) -> ImageCms.ImageCmsProfile:
     """An ImageCms profile from bytes; raises ImageCms.PyCMSError (or OSError) if it is not ICC."""
+    from PIL import ImageCms
     return ImageCms.ImageCmsProfile(io.BytesIO(data))
 
 
 def check_output_profile(data: bytes) -> str | None:
     """None if `data` is a CMYK output profile, else a short reason."""
+    from PIL import ImageCms
     try:
         prof = open_profile(data).profile
     except (ImageCms.PyCMSError, OSError, ValueError) as exc:
@@ -72,13 +75,16 @@ def check_output_profile(data: bytes) -> str | None:
 
 @functools.lru_cache(maxsize=16)
 def _transform(src: bytes | None, dst: bytes, in_mode: str) -> ImageCms.ImageCmsTransform:
+    from PIL import ImageCms
     src_prof = open_profile(src) if src is not None else ImageCms.createProfile("sRGB")
     return ImageCms.buildTransform(src_prof, open_profile(dst), in_mode, "CMYK",
-                                   renderingIntent=INTENT, flags=FLAGS)
+                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                   flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
 def to_cmyk(im: Image.Image, src_profile: bytes | None, dst_profile: bytes) -> Image.Image:
     """RGB or CMYK image → CMYK in the output profile. `src_profile` None means sRGB for RGB input."""
+    from PIL import ImageCms
     if im.mode not in ("RGB", "CMYK"):
         raise ValueError(f"to_cmyk expects RGB or CMYK, got {im.mode}")
     if im.mode == "CMYK" and (src_profile is None or src_profile == dst_profile):
@@ -95,11 +101,12 @@ def grey_to_k_lut(dst_profile: bytes) -> np.ndarray:
     and the K that prints that L* is read off the profile's own K ramp. So dot gain is
     compensated by the profile, not by a guessed curve.
     """
+    from PIL import Image, ImageCms
     import numpy as np
     ramp = np.zeros((1, 256, 4), np.uint8)
     ramp[0, :, 3] = np.arange(256, dtype=np.uint8)
     lab_t = ImageCms.buildTransform(open_profile(dst_profile), ImageCms.createProfile("LAB"),
-                                    "CMYK", "LAB", renderingIntent=INTENT)
+                                    "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
     k_lstar = np.asarray(ImageCms.applyTransform(Image.fromarray(ramp, "CMYK"), lab_t))[0, :, 0]
     k_lstar = k_lstar.astype(np.float64) * (100.0 / 255.0)
     # np.interp needs increasing x: L* falls as K rises, so walk the ramp backwards, and force
@@ -116,6 +123,7 @@ def grey_to_k_lut(dst_profile: bytes) -> np.ndarray:
 
 def grey_to_k_only(im: Image.Image, dst_profile: bytes) -> Image.Image:
     """'L' image → CMYK with C=M=Y=0: a grey photo prints on the black plate alone."""
+    from PIL import Image
     import numpy as np
     k = grey_to_k_lut(dst_profile)[np.asarray(im, dtype=np.uint8)]
     out = np.zeros(k.shape + (4,), np.uint8)

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # numpy is imported where it is used: a warm build never needs it
+if TYPE_CHECKING:  # numpy and Pillow are imported where used: a warm build needs neither
     import numpy as np
+    from PIL import Image
 
 import hashlib
 import io
@@ -35,9 +36,9 @@ import os
 from dataclasses import asdict, dataclass
 
 import PIL
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from layout import colour
+from layout.digest import sha256_cached
 from layout.errors import InputError
 from layout.model import Finding
 
@@ -46,7 +47,13 @@ LOW_PPI_WARNING = 150.0
 EXIF_ORIENTATION = 0x0112
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 _SUPPORTED_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP", "BMP", "GIF", "MPO")
-_READ_ERRORS = (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError)
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What Pillow raises for a file it cannot read (Pillow is imported only when pixels are needed)."""
+    from PIL import Image, UnidentifiedImageError
+
+    return (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError)
 
 
 @dataclass(frozen=True)
@@ -69,11 +76,12 @@ def cache_root() -> str:
 
 
 def _open(path: str, data: bytes | None = None) -> Image.Image:
+    from PIL import Image
     try:
         im = Image.open(io.BytesIO(data) if data is not None else path)
     except FileNotFoundError:
         raise InputError("photo file not found", where=path, hint="check the path in article.yaml") from None
-    except _READ_ERRORS as exc:
+    except _read_errors() as exc:
         raise InputError(f"not a readable image ({exc})", where=path) from None
     if im.format not in _SUPPORTED_FORMATS:
         raise InputError(f"unsupported image format {im.format}", where=path,
@@ -83,6 +91,7 @@ def _open(path: str, data: bytes | None = None) -> Image.Image:
 
 def _looks_truncated(path: str, im: Image.Image) -> bool:
     """Cheap completeness check without decoding: JPEG must end in EOI, PNG chunks must verify."""
+    from PIL import Image
     if im.format in ("JPEG", "MPO"):
         with open(path, "rb") as fh:
             fh.seek(0, os.SEEK_END)
@@ -92,7 +101,7 @@ def _looks_truncated(path: str, im: Image.Image) -> bool:
     if im.format == "PNG":
         try:
             Image.open(path).verify()  # walks chunk CRCs up to IEND; no pixel decode
-        except _READ_ERRORS:
+        except _read_errors():
             return True
     return False
 
@@ -100,7 +109,7 @@ def _looks_truncated(path: str, im: Image.Image) -> bool:
 def _orientation(im: Image.Image) -> int:
     try:
         return int(im.getexif().get(EXIF_ORIENTATION, 1) or 1)
-    except _READ_ERRORS:
+    except _read_errors():
         return 1
 
 
@@ -166,6 +175,7 @@ def _load_cached(jpg: str, meta_path: str, source_sha: str, src: str) -> Prepare
 
 def _to_working_mode(im: Image.Image, src: str) -> tuple[Image.Image, list[Finding]]:
     """Any supported mode → 'RGB', 'L' or 'CMYK' (8 bit, no alpha)."""
+    from PIL import Image
     import numpy as np
     notes: list[Finding] = []
     mode = im.mode
@@ -202,9 +212,10 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
     """Crop `src` to the frame's aspect around `focus`, resample to `ppi` at placed size (never up),
     separate to CMYK in `profile` with total ink ≤ `tac_limit_pct`, and cache it as a JPEG."""
     _check_args(src, frame_w_pt, frame_h_pt, focus, ppi, tac_limit_pct, quality)
+    root = cache_dir or cache_root()
     try:
-        with open(src, "rb") as fh:
-            data = fh.read()
+        # The digest is remembered per (path, size, mtime): a warm rebuild reads no photo.
+        source_sha = sha256_cached(src, root)
     except FileNotFoundError:
         raise InputError("photo file not found", where=src, hint="check the path in article.yaml") from None
     except OSError as exc:
@@ -213,17 +224,27 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
         profile_bytes = colour.read_profile(profile)
     except OSError as exc:
         raise InputError(f"cannot read ICC profile ({exc.strerror})", where=profile) from None
-    source_sha = hashlib.sha256(data).hexdigest()
     params = {"frame_w_pt": round(frame_w_pt, 4), "frame_h_pt": round(frame_h_pt, 4),
               "focus": [round(focus[0], 6), round(focus[1], 6)], "ppi": round(ppi, 4),
               "tac": round(tac_limit_pct, 4), "quality": quality}
     key = _cache_key(source_sha, colour._sha(profile_bytes), params)
-    folder = os.path.join(cache_dir or cache_root(), "images")
+    folder = os.path.join(root, "images")
     jpg, meta_path = os.path.join(folder, key + ".jpg"), os.path.join(folder, key + ".json")
     hit = _load_cached(jpg, meta_path, source_sha, src)
     if hit is not None:
         return hit
 
+    try:
+        with open(src, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"cannot read photo ({exc.strerror})", where=src) from None
+    if hashlib.sha256(data).hexdigest() != source_sha:
+        # The file changed without a new size or mtime (the remembered digest is stale): key the
+        # result by what was actually read.
+        source_sha = hashlib.sha256(data).hexdigest()
+        key = _cache_key(source_sha, colour._sha(profile_bytes), params)
+        jpg, meta_path = os.path.join(folder, key + ".jpg"), os.path.join(folder, key + ".json")
     problem = colour.check_output_profile(profile_bytes)
     if problem:
         raise InputError(f"output profile unusable: {problem}", where=profile, hint="give a CMYK printer ICC profile")
@@ -241,6 +262,7 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
 
 def _render(src: str, data: bytes, frame_w_pt: float, frame_h_pt: float, focus: tuple[float, float],
             ppi: float, profile_bytes: bytes, tac_limit_pct: float, quality: int) -> tuple[bytes, dict]:
+    from PIL import Image, ImageCms, ImageOps
     import numpy as np
     findings: list[Finding] = []
     im = _open(src, data)
@@ -261,7 +283,7 @@ def _render(src: str, data: bytes, frame_w_pt: float, frame_h_pt: float, focus: 
     try:
         im.load()
         im = ImageOps.exif_transpose(im)
-    except _READ_ERRORS as exc:
+    except _read_errors() as exc:
         raise InputError(f"image cannot be decoded ({exc})", where=src, hint="the file is truncated or corrupt") from None
     im, notes = _to_working_mode(im, src)
     findings += notes
@@ -321,6 +343,7 @@ def _encode_within_limit(cmyk: np.ndarray, tac_limit_pct: float, quality: int, p
     """Clamp ink, encode as CMYK JPEG, and re-clamp locally wherever the *decoded* JPEG still
     exceeds the limit (quantisation ringing adds up to ~20 % at hard edges). Returns the JPEG
     and the max ink of what it decodes to: the figure that reaches the plate."""
+    from PIL import Image
     import numpy as np
     limit = int(np.floor(tac_limit_pct * 255.0 / 100.0 + 1e-9))
     per_pixel = np.full(cmyk.shape[:2], limit, np.int32)

@@ -205,7 +205,9 @@ def test_output_is_deterministic_and_cached(tmp_path, monkeypatch):
     def no_decode(*args, **kw):
         raise AssertionError("cache hit decoded the image")
 
-    monkeypatch.setattr(images.Image, "open", no_decode)
+    from PIL import Image
+
+    monkeypatch.setattr(Image, "open", no_decode)
     again = prepare_image(src, 200.0, 100.0, focus=(0.3, 0.6), cache_dir=str(tmp_path / "c1"))
     assert again == a
 
