@@ -158,7 +158,7 @@ def _arrange(problem: Problem, article: Article, fitting: bool, draft: bool) -> 
     arrangement, why = arrange.copyfit(problem, exact=fitting)
     if arrangement is None and fitting and not draft:
         raise InputError(f"copyfit: {why}", article.source_file or "article",
-                         "cut or add text, change body_columns, or build with --draft to see the overflow")
+                         "build with --draft to see the page with the overflow marked")
     if arrangement is None:
         if why:
             findings.append(Finding("error", "overflow", f"copyfit: {why}", "body"))

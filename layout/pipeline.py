@@ -121,7 +121,10 @@ def photo_sizes(article: Article, opts: BuildOptions) -> dict[str, tuple[int, in
 
     out = {}
     for p in article.photos:
-        w, h = remembered(os.path.join(article.base_dir, p.file), cache, "photo-size", probe).split()
+        try:
+            w, h = remembered(os.path.join(article.base_dir, p.file), cache, "photo-size", probe).split()
+        except InputError as e:  # name the YAML place as well as the file
+            raise InputError(f"{p.file}: {e.what}", f"{p.source}.file", e.hint) from None
         out[p.id] = (int(w), int(h))
     return out
 

@@ -140,6 +140,10 @@ def load_yaml_node(path: str) -> tuple[yaml.Node, str]:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            # e.g. an unclosed quote is only noticed at the end of the file: say where it opened
+            what += f" (it began at line {start.line + 1}, column {start.column + 1})"
         raise InputError(f"YAML syntax error: {what}", where=where, hint=_syntax_hint(what)) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", where=path, hint="check the file is YAML") from None
