@@ -159,6 +159,34 @@ def _drop_trans(pdf: pikepdf.Pdf) -> None:
             del page.obj[Name.Trans]
 
 
+def _unique_subset_tags(pdf: pikepdf.Pdf) -> None:
+    """Give every embedded subset its own six-letter tag (ISO 32000-1 9.6.4: different subsets in
+    one file shall have different tags). reportlab numbers the subsets of each font from AAAAAA,
+    so the first subset of every face shares one tag. The new tags are derived from the subset's
+    full name, so the same page keeps the same names."""
+    used: set[str] = set()
+    for page in pdf.pages:
+        fonts = page.obj.get(Name.Resources, Dictionary()).get(Name.Font, Dictionary())
+        for key in sorted(fonts.keys()):
+            font = fonts[key]
+            base = str(font.get(Name.BaseFont, ""))[1:]
+            if len(base) < 8 or base[6] != "+" or not base[:6].isupper():
+                continue
+            seed, n = base, 0
+            while True:
+                digest = hashlib.sha256(f"{seed}#{n}".encode()).digest()
+                tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+                if tag not in used:
+                    break
+                n += 1
+            used.add(tag)
+            name = Name("/" + tag + base[6:])
+            font[Name.BaseFont] = name
+            descriptor = font.get(Name.FontDescriptor)
+            if descriptor is not None:
+                descriptor[Name.FontName] = name
+
+
 def _icc_bytes(icc_path: str) -> bytes:
     try:
         with open(icc_path, "rb") as fh:
@@ -201,6 +229,7 @@ def finish_press(pdf: bytes, meta: DocMeta, icc_path: str, trim_box_pt: tuple[fl
     icc = _icc_bytes(icc_path)
     doc = _open(pdf)
     _drop_trans(doc)
+    _unique_subset_tags(doc)
     for page in doc.pages:
         media = [float(v) for v in page.obj.MediaBox]
         page.obj[Name.TrimBox] = pikepdf.Array(_box("TrimBox", trim_box_pt, media))
@@ -376,6 +405,7 @@ def finish_archive(pdf: bytes, meta: DocMeta, icc_path: str, validate: bool = Tr
     icc = _icc_bytes(icc_path)
     doc = _open(pdf)
     _drop_trans(doc)
+    _unique_subset_tags(doc)
     _set_docinfo(doc, meta, day)
     _archive_intent(doc, icc)
     # update_docinfo keeps Info consistent with XMP, which PDF/A requires (6.6.2.3.1).

@@ -308,3 +308,16 @@ def test_subject_metadata_not_repeated(real_page):
         subject = str(pdf.docinfo.get("/Subject"))
     e = real_page.article.edition
     assert subject.count(e.paper) == 1, subject
+
+
+def test_every_subset_has_its_own_tag(real_page):
+    """ISO 32000-1 9.6.4: different subsets in one file have different six-letter tags."""
+    for path in (real_page.pdf, real_page.archive):
+        with pikepdf.open(path) as pdf:
+            fonts = pdf.pages[0].obj.Resources.Font
+            names = [str(fonts[k].BaseFont)[1:] for k in fonts.keys()]
+            tags = [n.split("+")[0] for n in names]
+            assert all(len(t) == 6 and t.isupper() for t in tags), names
+            assert len(set(tags)) == len(tags), names
+            for k in fonts.keys():
+                assert fonts[k].FontDescriptor.FontName == fonts[k].BaseFont
