@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from layout.grid import EM_BOX_ASCENT, Rows
 from layout.page import BLACK, PAPER, Box, GlyphRun, Rule
-from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
+from layout.errors import InputError
+from layout.text.linebreak import ComposeOptions, Line, PlacedGlyph, compose_paragraph, set_line
 
 WEEKDAYS = "一二三四五六日"
 TITLE_FILL = 0.94  # a headline fills at most this share of the type width
@@ -47,8 +48,6 @@ def runs_for_line(line: Line, x_pt: float, y_pt: float, face, size_pt: float, ki
 def phrases_line(phrases: tuple[str, ...], metrics, size_pt: float, gap_em: float = 1.0) -> Line:
     """Two 对仗 phrases on one line with a 1-em space between them (typography.md §4.3); the
     space is a position, not a character, so the text stays exactly the desk's."""
-    from layout.text.linebreak import PlacedGlyph
-
     glyphs, x, start = [], 0.0, 0
     for i, ph in enumerate(phrases):
         if i:
@@ -78,8 +77,6 @@ def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: t
     size = min(styles["headline"].size_pt, TITLE_FILL * width_pt / max(natural, 1e-6))
     size = float(int(size * 2) / 2)  # half-point steps, like a type catalogue
     if size < styles["headline"].min_size_pt:
-        from layout.errors import InputError
-
         raise InputError(f"the headline needs {size:.1f} pt to fit the type width, below the template's "
                          f"{styles['headline'].min_size_pt:g} pt minimum", "headline.title",
                          "shorten the headline or split it into 引题 and 主题")
