@@ -198,6 +198,16 @@ def write_outputs(files: dict[str, bytes]) -> None:
                          "choose a writable -o path") from None
 
 
+def _refuse_archived(archive_dir: str, meta, slug: str) -> None:
+    from layout.finish import archive_names
+
+    names = archive_names(meta, slug)
+    taken = sorted(n for k, n in names.items() if k != "proof" and os.path.exists(os.path.join(archive_dir, n)))
+    if taken:
+        raise InputError(f"already archived: {', '.join(taken)}", archive_dir,
+                         "use --force to replace the archived page")
+
+
 def _report_bytes(report: Report) -> bytes:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
 
@@ -227,6 +237,8 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
     meta = doc_meta(article, template, faces, prepared, article_path, opts.cache_dir)
     press = finish_press(pdf, meta, icc, layout.trim, layout.bleed)
     archive = finish_archive(pdf, meta, icc, validate=opts.validate or bool(opts.archive_to))
+    if opts.archive_to and not opts.force:
+        _refuse_archived(opts.archive_to, meta, article.slug)  # before anything is written
     pdfs = {paths["press"]: press, paths["archive"]: archive}
     files = dict(pdfs)
     files[paths["report"]] = _report_bytes(report)
