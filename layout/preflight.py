@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from layout.grid import rows as grid_rows
 from layout.model import Article, Finding
 from layout.page import PageLayout
 from layout.template import Template
@@ -68,9 +69,9 @@ def preflight(article: Article, template: Template, layout: PageLayout, faces: d
         found.append(Finding("warning", "prohibited-start", f"line starts with {r.chars[0]!r}", f"{r.block} row {r.row}"))
     for r in ends:
         found.append(Finding("warning", "prohibited-end", f"line ends with {r.chars[-1]!r}", f"{r.block} row {r.row}"))
-    pitch, top = template.line_pitch_pt, layout.height_pt - template.type_top_pt
-    base0 = top - 0.88 * template.body_size_pt
-    off_grid = [r for r in body if abs(((base0 - r.y_pt) / pitch) - round((base0 - r.y_pt) / pitch)) > 1e-6]
+    # The grid is the trimmed page's: with --bleed the whole page sits higher on the sheet.
+    grid, lift = grid_rows(template), layout.trim[1]
+    off_grid = [r for r in body if r.row < 0 or abs(grid.baseline_y(r.row) + lift - r.y_pt) > 1e-6]
     figures.update({
         "bad_line_starts": len(starts), "bad_line_ends": len(ends), "off_grid_lines": len(off_grid),
         "photos": len(prepared),

@@ -1,0 +1,36 @@
+"""Preflight figures on a composed page: body lines on the grid, with and without bleed."""
+
+import dataclasses
+import os
+
+from layout.article import load_article
+from layout.compose import compose
+from layout.marks import with_bleed
+from layout.preflight import preflight
+from layout.template import load_template
+from layout.text.fake import FakeMetrics
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar", "folio")
+FACES = {r: FakeMetrics() for r in ROLES}
+
+
+def _page():
+    article, _ = load_article(os.path.join(ROOT, "tests", "data", "mini-text.yaml"))
+    t = load_template(article.template, article.base_dir)
+    return article, t, compose(article, t, FACES, {})
+
+
+def test_body_lines_on_the_grid_with_and_without_bleed():
+    article, t, layout = _page()
+    for lay in (layout, with_bleed(layout, 8.5, True)):
+        assert preflight(article, t, lay, FACES, [], ()).figures["off_grid_lines"] == 0
+
+
+def test_a_line_moved_off_its_row_is_counted():
+    article, t, layout = _page()
+    first = layout.runs("body")[0]
+    moved = dataclasses.replace(first, y_pt=first.y_pt - 1.0)
+    items = tuple(moved if i is first else i for i in layout.items)
+    lay = dataclasses.replace(layout, items=items)
+    assert preflight(article, t, lay, FACES, [], ()).figures["off_grid_lines"] == 1
