@@ -1,4 +1,4 @@
-"""Facts about input files remembered across builds: sha256 digests, photo pixel sizes.
+"""The cache folder, and facts about input files remembered there: sha256 digests, photo sizes.
 
 The manifest names every font file a page was set with by its sha256, and layout needs each
 photo's size; hashing ≈100 MB of fonts or opening eleven JPEGs on every rebuild would cost more
@@ -11,6 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+
+
+def cache_root() -> str:
+    """Where every cache lives: $ZHPAPER_CACHE, else $XDG_CACHE_HOME/zhpaper, else ~/.cache/zhpaper."""
+    if os.environ.get("ZHPAPER_CACHE"):
+        return os.environ["ZHPAPER_CACHE"]
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(xdg, "zhpaper")
 
 
 def sha256_file(path: str) -> str:

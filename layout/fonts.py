@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import yaml
 
-from layout import fontcharsets, fontprep
+from layout import digest, fontcharsets, fontprep
 from layout.errors import InputError
 
 ROLES = (
@@ -201,12 +201,8 @@ def load_catalog(path: str | None = None, overrides: Mapping[str, str] | None = 
 # ---------------------------------------------------------------- cache
 
 def cache_root() -> pathlib.Path:
-    """$ZHPAPER_CACHE, else $XDG_CACHE_HOME/zhpaper, else ~/.cache/zhpaper."""
-    env = os.environ.get("ZHPAPER_CACHE")
-    if env:
-        return pathlib.Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return pathlib.Path(xdg if xdg else pathlib.Path.home() / ".cache") / "zhpaper"
+    """The cache folder (layout.digest.cache_root) as a Path."""
+    return pathlib.Path(digest.cache_root())
 
 
 def _fonttools_version() -> str:

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass
 import PIL
 
 from layout import colour
-from layout.digest import sha256_cached
+from layout.digest import cache_root, sha256_cached
 from layout.errors import InputError
 from layout.model import Finding
 
@@ -65,14 +65,6 @@ class PreparedImage:
     max_ink_pct: float  # highest C+M+Y+K in the written JPEG, as decoded
     source_sha256: str
     findings: tuple[Finding, ...]
-
-
-def cache_root() -> str:
-    """$ZHPAPER_CACHE, else $XDG_CACHE_HOME/zhpaper, else ~/.cache/zhpaper."""
-    if os.environ.get("ZHPAPER_CACHE"):
-        return os.environ["ZHPAPER_CACHE"]
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(xdg, "zhpaper")
 
 
 def _open(path: str, data: bytes | None = None) -> Image.Image:

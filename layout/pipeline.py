@@ -16,8 +16,8 @@ from layout import __version__
 from layout.article import load_article
 from layout.compose import Settings, compose
 from layout.errors import InputError
-from layout.digest import remembered, sha256_cached, sha256_file
-from layout.fonts import cache_root, coverage, load_catalog, prepare_faces, register_faces
+from layout.digest import cache_root, remembered, sha256_cached, sha256_file
+from layout.fonts import coverage, load_catalog, prepare_faces, register_faces
 from layout.images import prepare_image, probe_image
 from layout.marks import with_bleed
 from layout.model import Article, Finding
@@ -114,7 +114,7 @@ def _where_chars(article: Article, chars: list[str]) -> str:
 
 def photo_sizes(article: Article, opts: BuildOptions) -> dict[str, tuple[int, int]]:
     """Each photo's displayed size in pixels (EXIF orientation applied), remembered per file."""
-    cache = opts.cache_dir or str(cache_root())
+    cache = opts.cache_dir or cache_root()
 
     def probe(path: str) -> str:
         return "%d %d" % probe_image(path)
@@ -160,7 +160,7 @@ def doc_meta(article: Article, template: Template, faces: dict, prepared: list, 
                 sha256_file(article_path)),
                (os.path.relpath(template.path, ROOT), sha256_file(template.path))]
     seen = set()
-    cache = cache_dir or str(cache_root())
+    cache = cache_dir or cache_root()
     for f in faces.values():
         for face in (f,) + tuple(f.fallbacks):
             if face.source_path not in seen:
