@@ -432,21 +432,7 @@ def validate_archive(pdf: bytes) -> tuple[bool, list[str]]:
 
 def atomic_write(path: str, data: bytes) -> None:
     """Write `data` to `path` so readers see the old file or the whole new one, never a part."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write_all({path: data})
 
 
 def atomic_write_all(files: Mapping[str, bytes]) -> None:
