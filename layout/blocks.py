@@ -112,11 +112,7 @@ def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: t
 def folio(paper: str, date_iso: str, page: int, page_name: str, editor: str, face, size_pt: float,
           x0_pt: float, width_pt: float, top_y_pt: float, baseline_above_pt: float, rule_pt: float) -> tuple:
     """报眉: paper and date on the left, page and 版名 on the right, over the 眉线."""
-    d = datetime.date.fromisoformat(date_iso)
-    left = f"{paper}　{d.year}年{d.month}月{d.day}日　星期{WEEKDAYS[d.weekday()]}"
-    if editor:
-        left += f"　责编：{editor}"
-    right = f"第{page}版　{page_name}"
+    left, right = folio_strings(paper, date_iso, page, page_name, editor)
     y = top_y_pt + baseline_above_pt
     items: list = []
     for text, align in ((left, "left"), (right, "right")):
@@ -128,9 +124,20 @@ def folio(paper: str, date_iso: str, page: int, page_name: str, editor: str, fac
     return tuple(items)
 
 
-def folio_text(paper: str, date_iso: str, page: int, page_name: str, editor: str) -> str:
+def folio_strings(paper: str, date_iso: str, page: int, page_name: str, editor: str) -> tuple[str, str]:
+    """The 报眉's left (paper, date, weekday, editor) and right (page, 版名) texts."""
     d = datetime.date.fromisoformat(date_iso)
-    return f"{paper}{d.year}年{d.month}月{d.day}日星期{WEEKDAYS[d.weekday()]}责编：{editor}第{page}版{page_name}0123456789"
+    left = f"{paper}　{d.year}年{d.month}月{d.day}日　星期{WEEKDAYS[d.weekday()]}"
+    if editor:
+        left += f"　责编：{editor}"
+    return left, f"第{page}版　{page_name}"
+
+
+def folio_text(paper: str, date_iso: str, page: int, page_name: str, editor: str) -> str:
+    """Every character the 报眉 may draw: its texts, plus the digits and 责编： so that a new date or
+    editor does not re-cut the folio face's subset."""
+    text = "".join(folio_strings(paper, date_iso, page, page_name, editor)) + "责编：0123456789"
+    return text.replace("　", "")  # spaces are positions, never drawn (runs_for_line)
 
 
 def subhead_lines(phrases: tuple[str, ...], face, size_pt: float, width_pt: float) -> tuple[Line, ...]:
