@@ -166,20 +166,31 @@ def subhead_items(lines: tuple[Line, ...], face, size_pt: float, x_pt: float, wi
     return items
 
 
-def caption_lines(text: str, credit: str, face, size_pt: float, width_pt: float) -> tuple[Line, ...]:
+@dataclass(frozen=True)
+class Caption:
+    """A caption set at one width: its own lines, then the credit's."""
+
+    text: tuple[Line, ...]
+    credit: tuple[Line, ...] = ()
+
+    @property
+    def rows(self) -> int:
+        return len(self.text) + len(self.credit)
+
+
+def caption_lines(text: str, credit: str, face, size_pt: float, width_pt: float) -> Caption:
     lines = compose_paragraph(text, face, size_pt, width_pt, CAPTION_OPTIONS).lines
-    if credit:
-        lines += compose_paragraph(credit, face, size_pt, width_pt, CAPTION_OPTIONS).lines
-    return lines
+    credit_lines = compose_paragraph(credit, face, size_pt, width_pt, CAPTION_OPTIONS).lines if credit else ()
+    return Caption(lines, credit_lines)
 
 
-def caption_items(lines: tuple[Line, ...], credit_lines: int, face, size_pt: float, x_pt: float, width_pt: float,
-                  grid: Rows, first_row: int, block: str) -> list:
+def caption_items(caption: Caption, face, size_pt: float, x_pt: float, width_pt: float, grid: Rows, first_row: int,
+                  block: str) -> list:
     """Caption lines on the baseline grid under the photo: one line centred, several justified;
     the credit set flush right."""
     items = []
-    n_text = len(lines) - credit_lines
-    for i, ln in enumerate(lines):
+    n_text = len(caption.text)
+    for i, ln in enumerate(caption.text + caption.credit):
         if i >= n_text:
             x = x_pt + width_pt - ln.width_pt
         elif n_text == 1:

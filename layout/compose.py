@@ -135,7 +135,7 @@ def _sidebar_set(article: Article, t: Template, faces: dict, body: Columns, grid
 def _problem(article: Article, t: Template, body: Columns, grid: Rows, stream: tuple, top_row: int, side,
              captions: dict, photo_sizes: dict) -> Problem:
     """The copyfit problem in grid units: what must fit, which blocks may change and how far."""
-    specs = {ph.id: PhotoSpec(ph.id, _aspect(photo_sizes[ph.id]), {s: len(v) for s, v in captions[ph.id].items()})
+    specs = {ph.id: PhotoSpec(ph.id, _aspect(photo_sizes[ph.id]), {s: c.rows for s, c in captions[ph.id].items()})
              for ph in article.photos}
     auto = [ph for ph in article.photos if ph.place is None]
     lead_group = [ph for ph in auto if ph.group == "lead"]
@@ -289,25 +289,10 @@ def _cell_items(cell: Cell, article, photos, captions, side, faces, t, body, gri
     ph = photos[cell.block]
     frames.append(Frame(ph.id, "photo", x, top - height, w, height, cell.col, cell.span, frame_row,
                         cell.frame_rows + cell.caption_rows, "body"))
-    lines = captions[ph.id][cell.span]
-    credit_n = _credit_lines(ph, lines)
     out: list = [Image(x, top - height, w, height, ph.file, "", ph.id)]
-    out += blocks.caption_items(lines, credit_n, faces["caption"], t.styles["caption"].size_pt, x, w, grid,
-                                frame_row + cell.frame_rows, ph.id)
+    out += blocks.caption_items(captions[ph.id][cell.span], faces["caption"], t.styles["caption"].size_pt, x, w,
+                                grid, frame_row + cell.frame_rows, ph.id)
     return out
-
-
-def _credit_lines(ph, lines) -> int:
-    if not ph.credit:
-        return 0
-    credit = ph.credit.text
-    n, acc = 0, ""
-    for ln in reversed(lines):
-        acc = "".join(g.ch for g in ln.glyphs) + acc
-        n += 1
-        if acc.replace(" ", "") == credit.replace(" ", ""):
-            return n
-    return 0
 
 
 def _body_items(arr, settings_by_piece, stream, faces, t, body, grid):

@@ -180,3 +180,19 @@ def test_variable_columns_bianlan_fit_the_page(columns):
     lay = compose(dataclasses.replace(article, body_columns=columns), load_template("broadsheet"), FACES, _sizes(article))
     assert lay.figures["body_columns"] == columns
     assert lay.figures["empty_rows"] == 0 and lay.figures["overflow_lines"] == 0 and lay.figures["overlaps"] == 0
+
+
+def test_photo_credit_set_flush_right_under_the_caption():
+    from layout.model import Text
+
+    path = os.path.join(ROOT, "tests", "data", "mini-photo.yaml")
+    article, _ = load_article(path)
+    photo = dataclasses.replace(article.photos[0], credit=Text("本报记者 焦海洋 摄"))
+    article = dataclasses.replace(article, photos=(photo,))
+    lay = compose(article, load_template(article.template, article.base_dir), FACES, _sizes(article))
+    frame = next(f for f in lay.frames if f.kind == "photo")
+    caption, credit = sorted(lay.runs("caption"), key=lambda r: -r.y_pt)
+    assert caption.chars == "幸福渠" and credit.chars == "本报记者焦海洋摄"
+    assert credit.row == caption.row + 1
+    right = credit.x_pt + credit.xs_pt[-1] + 9.0  # the last glyph is one 9 pt em wide
+    assert abs(right - (frame.x_pt + frame.width_pt)) < 0.01
