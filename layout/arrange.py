@@ -16,6 +16,7 @@ The arrangement a layout editor would draw for a 专版 (typography.md §4.5):
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -279,15 +280,13 @@ def copyfit(p: Problem, exact: bool = True, tries: int = 400) -> tuple[Arrangeme
     a0, a_l, a_t, a_e, a_p = _linear_area(p)
     free0 = p.columns * (p.rows - p.top_row) - sum(c.rows * c.span for c in p.fixed)
     candidates = []
-    for lr in lead_r:
-        for tr in tier_r:
-            for er in end_r:
-                cap = free0 - (a0 + a_l * lr + a_t * tr + a_e * er)
-                pad = (cap - need) // a_p if (p.sidebar_rows and a_p) else 0
-                if exact and (cap - pad * a_p != need or not 0 <= pad <= p.sidebar_max_pad):
-                    continue
-                q = Params(lr, tr, er, pad if exact else 0)
-                candidates.append((_cost(q, tables, bool(p.tier and p.end)), q))
+    for lr, tr, er in itertools.product(lead_r, tier_r, end_r):
+        cap = free0 - (a0 + a_l * lr + a_t * tr + a_e * er)
+        pad = (cap - need) // a_p if (p.sidebar_rows and a_p) else 0
+        if exact and (cap - pad * a_p != need or not 0 <= pad <= p.sidebar_max_pad):
+            continue
+        q = Params(lr, tr, er, pad if exact else 0)
+        candidates.append((_cost(q, tables, bool(p.tier and p.end)), q))
     candidates.sort(key=lambda c: (c[0], c[1].lead_rows, c[1].tier_rows, c[1].end_rows))
     best = None
     for cost, q in candidates[:tries]:
@@ -310,14 +309,18 @@ def _fits(p: Problem, cells: tuple[Cell, ...]) -> bool:
     return not overlaps(cells) and all(p.top_row <= c.row and c.row + c.rows <= p.rows for c in cells)
 
 
-def _why(p: Problem, need: int) -> str:
-    """Why nothing fits, in the desk's terms: lines over or short, and which blocks could change."""
-    lead_r, tier_r, end_r = _ranges(p)
-    caps = []
-    for q in (Params(lr, tr, er, 0) for lr in lead_r for tr in tier_r for er in end_r):
+def _fitting(p: Problem):
+    """Every unpadded choice of heights whose blocks stay on the page and apart: (params, cells, regions)."""
+    for lr, tr, er in itertools.product(*_ranges(p)):
+        q = Params(lr, tr, er, 0)
         cells = auto_cells(p, q)
         if _fits(p, cells):
-            caps.append(sum(r.rows for r in free_regions(p, cells)))
+            yield q, cells, free_regions(p, cells)
+
+
+def _why(p: Problem, need: int) -> str:
+    """Why nothing fits, in the desk's terms: lines over or short, and which blocks could change."""
+    caps = [sum(r.rows for r in regions) for _, _, regions in _fitting(p)]
     photos = ", ".join(s.block for s in ((p.lead,) if p.lead else ()) + p.tier + p.end) or "none"
     chars = round(p.col_width_pt / (p.pitch_pt - p.gap_pt))
     if not caps:
@@ -339,20 +342,13 @@ def _why(p: Problem, need: int) -> str:
 def closest(p: Problem) -> Arrangement:
     """For --draft: the arrangement nearest to fitting, flowed as it is."""
     need = stream_rows(p.stream)
-    lead_r, tier_r, end_r = _ranges(p)
     best = None
-    for lr in lead_r:
-        for tr in tier_r:
-            for er in end_r:
-                q = Params(lr, tr, er, 0)
-                cells = auto_cells(p, q)
-                if not _fits(p, cells):
-                    continue
-                regions = free_regions(p, cells)
-                miss = abs(sum(r.rows for r in regions) - need)
-                if best is None or miss < best[0]:
-                    best = (miss, q, cells, regions)
+    for q, cells, regions in _fitting(p):
+        miss = abs(sum(r.rows for r in regions) - need)
+        if best is None or miss < best[0]:
+            best = (miss, q, cells, regions)
     if best is None:
+        lead_r, tier_r, end_r = _ranges(p)
         q = Params(lead_r[0], tier_r[0], end_r[0], 0)
         cells = auto_cells(p, q)
         best = (0, q, cells, free_regions(p, cells))
