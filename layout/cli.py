@@ -11,6 +11,7 @@ import os
 import sys
 
 from layout.errors import InputError, UsageError
+from layout.proof import check_dpi
 from layout.units import parse_length_pt
 
 
@@ -54,8 +55,7 @@ def _options(a: argparse.Namespace, out: str):
         raise UsageError(f"--bleed {a.bleed!r} is not a length", "--bleed", "write e.g. 3mm or 8.5pt")
     if not 0 <= bleed <= 72:
         raise UsageError(f"--bleed {a.bleed} is out of range", "--bleed", "use 0–25mm")
-    if not 10 <= a.proof_dpi <= 600:
-        raise UsageError(f"--proof-dpi {a.proof_dpi:g} is out of range", "--proof-dpi", "use 10–600")
+    check_dpi(a.proof_dpi)  # before the build, not after it
     if a.marks and not bleed:
         raise UsageError("--marks needs a bleed to draw in", "--marks", "add --bleed 3mm")
     return BuildOptions(out_pdf=out, proof=a.proof, proof_dpi=a.proof_dpi, grid=a.grid, draft=a.draft,
