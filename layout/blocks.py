@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from layout.grid import EM_BOX_ASCENT, Rows
 from layout.page import BLACK, PAPER, Box, GlyphRun, Rule
 from layout.errors import InputError
-from layout.text.linebreak import ComposeOptions, Line, PlacedGlyph, compose_paragraph, set_line
+from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
 
 WEEKDAYS = "一二三四五六日"
 TITLE_FILL = 0.94  # a headline fills at most this share of the type width
@@ -29,17 +29,17 @@ def runs_for_line(line: Line, x_pt: float, y_pt: float, face, size_pt: float, ki
     chars: list[str] = []
     xs: list[float] = []
     name = None
-    for g in line.glyphs:
-        if g.ch == " " or g.ch == "\u3000":
+    for ch, x in zip(line.chars, line.xs_pt):
+        if ch == " " or ch == "\u3000":
             continue  # spaces are positions, not marks
-        f = face.face_for(g.ch) if hasattr(face, "face_for") else face
+        f = face.face_for(ch) if hasattr(face, "face_for") else face
         fname = getattr(f, "name", None) or getattr(face, "name", "")
         if name is not None and fname != name and chars:
             runs.append(GlyphRun(x_pt, y_pt, name, size_pt, "".join(chars), tuple(xs), color, block, kind, row))
             chars, xs = [], []
         name = fname
-        chars.append(g.ch)
-        xs.append(round(g.x_pt, 4))
+        chars.append(ch)
+        xs.append(round(x, 4))
     if chars:
         runs.append(GlyphRun(x_pt, y_pt, name or "", size_pt, "".join(chars), tuple(xs), color, block, kind, row))
     return runs
@@ -48,15 +48,18 @@ def runs_for_line(line: Line, x_pt: float, y_pt: float, face, size_pt: float, ki
 def phrases_line(phrases: tuple[str, ...], metrics, size_pt: float, gap_em: float = 1.0) -> Line:
     """Two 对仗 phrases on one line with a 1-em space between them (typography.md §4.3); the
     space is a position, not a character, so the text stays exactly the desk's."""
-    glyphs, x, start = [], 0.0, 0
+    xs: list[float] = []
+    advances: list[float] = []
+    x = 0.0
     for i, ph in enumerate(phrases):
         if i:
             x += gap_em * size_pt
         ln = set_line(ph, metrics, size_pt)
-        glyphs += [PlacedGlyph(g.ch, x + g.x_pt, g.advance_pt) for g in ln.glyphs]
+        xs += [x + gx for gx in ln.xs_pt]
+        advances += ln.advances_pt
         x += ln.width_pt
-        start += len(ph)
-    return Line(tuple(glyphs), 0, start, x, True)
+    chars = "".join(phrases)
+    return Line(chars, tuple(xs), tuple(advances), 0, len(chars), x, True)
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def _flow_order(article: Article, n: int) -> tuple[int, ...]:
 def _lonely(line) -> bool:
     """孤字: a paragraph's last line holding a single character, with or without punctuation
     (typography.md §3.3)."""
-    return sum(1 for g in line.glyphs if char_class(g.ch) not in PUNCTUATION) <= 1
+    return sum(1 for ch in line.chars if char_class(ch) not in PUNCTUATION) <= 1
 
 
 def _compose_options(article: Article) -> ComposeOptions:

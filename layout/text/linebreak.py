@@ -28,7 +28,7 @@ import weakref
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import sub
+from operator import add, sub
 from typing import Protocol
 
 from layout.text import cjk
@@ -76,11 +76,25 @@ class PlacedGlyph:
 
 @dataclass(frozen=True)
 class Line:
-    glyphs: tuple[PlacedGlyph, ...]
+    """A set line, stored by column (the renderer draws runs of characters at x positions, so
+    per-glyph objects would only be built to be taken apart again); `glyphs` gives the rows."""
+
+    chars: str  # the line's characters: input text, trailing spaces at a break dropped
+    xs_pt: tuple[float, ...]  # glyph origins from the line's left edge (placement adjustments applied)
+    advances_pt: tuple[float, ...]  # width each occupies in this line, including the expansion after it
     start: int  # [start, end) offsets into the paragraph text (dropped spaces included)
     end: int
     width_pt: float  # right edge of the set material from the left edge; == measure when justified
     last: bool  # paragraph's last line
+
+    @property
+    def glyphs(self) -> tuple[PlacedGlyph, ...]:
+        return tuple(map(PlacedGlyph, self.chars, self.xs_pt, self.advances_pt))
+
+    def shifted(self, dx_pt: float) -> "Line":
+        """The same line moved `dx_pt` to the right (its right edge too)."""
+        return Line(self.chars, tuple(x + dx_pt for x in self.xs_pt), self.advances_pt, self.start, self.end,
+                    self.width_pt + dx_pt, self.last)
 
 
 @dataclass(frozen=True)
@@ -477,7 +491,12 @@ _REDUCTION_STEP = {"S": 2, "M": 3, "O": 4, "C": 4, "P": 5, "T": 7}
 def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: float, opts: ComposeOptions,
          is_last_line: bool, edges: bool, tracking: float = 0.0) -> tuple[Line, bool]:
     """Place [a, b) (trailing spaces dropped at a break) and adjust it to `target` em (None: natural).
-    Returns the Line and whether it fell short of the target (no place to put the expansion)."""
+    Returns the Line and whether it fell short of the target (no place to put the expansion).
+
+    Adjustments are sparse: blanks and Han–Latin gaps exist only at the line's `spots` (marks,
+    spaces, gaps), so they are kept in dicts by offset within the line; the per-gap `extra`
+    (tracking, expansion, condensing) is a list only when a line has any.
+    """
     text, cs, adv = p.text, p.cs, p.adv
     n = len(text)
     e = b
@@ -486,18 +505,21 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
             e -= 1
     m = e - a
     if m == 0:
-        return Line((), a, b, indent * size, is_last_line), False
-    left = p.rem_l[a:e]
-    right = p.rem_r[a:e]
-    gap_after = p.hl[a + 1 : e]
-    gap_after.append(0.0)
-    extra = [tracking] * m
-    extra[-1] = 0.0
+        return Line("", (), (), a, b, indent * size, is_last_line), False
     lo = bisect_right(p.adjustable, a - 1)
     hi = bisect_right(p.adjustable, e - 1)
-    spots = [i - a for i in p.adjustable[lo:hi]]  # offsets within the line
+    spots = [i - a for i in p.adjustable[lo:hi]]  # offsets within the line, ascending
+    # Every mark with a removable blank is a spot, so these dicts hold all non-zero values, in
+    # offset order (sums over them equal sums over the dense rows).
+    left = {i: p.rem_l[a + i] for i in spots}  # blank removed before glyph i
+    right = {i: p.rem_r[a + i] for i in spots}  # blank removed after glyph i
+    gap_after = {i - 1: p.hl[a + i] for i in spots if i and p.hl[a + i]}  # Han–Latin gap after glyph i
     lcap = {i: p.lb[a + i] - left[i] for i in spots}
     rcap = {i: p.rb[a + i] - right[i] for i in spots}
+    extra: list[float] | None = None  # added after glyph i
+    if tracking:
+        extra = [tracking] * m
+        extra[-1] = 0.0
     end_mark = -1
     if edges:
         if spots and spots[0] == 0:
@@ -519,9 +541,9 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
                 rcap[j] = 0.0
             elif opts.line_end_half == "never":
                 rcap[j] = 0.0
-    width = indent + sum(adv[a:e]) - sum(left) - sum(right) + sum(gap_after) + tracking * (m - 1)
+    width = (indent + sum(adv[a:e]) - sum(left.values()) - sum(right.values()) + sum(gap_after.values())
+             + tracking * (m - 1))
     short = False
-    space_shrink = {}
     if target is not None:
         diff = target - width
         if diff < -_EPS:
@@ -541,7 +563,7 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
                         steps.setdefault(st, []).append(("l", i, lcap[i]))
                     if rcap[i] > 0.0:
                         steps.setdefault(st, []).append(("r", i, rcap[i]))
-                if i > 0 and gap_after[i - 1] > _HL_MIN_EM:
+                if gap_after.get(i - 1, 0.0) > _HL_MIN_EM:
                     steps.setdefault(6, []).append(("g", i - 1, gap_after[i - 1] - _HL_MIN_EM))
             for st in sorted(steps):
                 items = steps[st]
@@ -549,25 +571,26 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
                 frac = min(1.0, need / cap)
                 for what, i, c in items:
                     amount = c * frac
-                    if what == "r":
-                        right[i] += amount
-                    elif what == "l":
+                    if what == "l":
                         left[i] += amount
-                    elif what == "s":
-                        space_shrink[i] = amount
-                        right[i] += amount  # a space gives up its advance; it has no ink to place
-                    else:
+                    elif what == "g":
                         gap_after[i] -= amount
+                    else:  # a mark's blank, or a space giving up advance (it has no ink to place)
+                        right[i] += amount
                 need -= cap * frac
                 if need <= _EPS:
                     break
             if need > _EPS and m > 1:
                 # Nothing left to reduce (a headline set tighter than its marks allow): condense evenly.
                 each = need / (m - 1)
+                if extra is None:
+                    extra = [0.0] * m
                 for i in range(m - 1):
                     extra[i] -= each
         elif diff > _EPS:
             remaining = diff
+            if extra is None:
+                extra = [0.0] * m
             # [clreq] expansion step 1: word spaces up to the maximum, equally.
             wmax = opts.word_space_max_em
             spaces = [i for i in spots if cs[a + i] == "S" and adv[a + i] < wmax]
@@ -578,7 +601,7 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
                     extra[i] += (wmax - adv[a + i]) * frac
                 remaining -= cap * frac
             # Step 2: Han–Latin gaps up to ⅓ em.
-            hls = [i for i in range(m - 1) if 0.0 < gap_after[i] < _HL_MAX_EM]
+            hls = [i for i, g_ in gap_after.items() if 0.0 < g_ < _HL_MAX_EM]
             if remaining > _EPS and hls:
                 cap = sum(_HL_MAX_EM - gap_after[i] for i in hls)
                 frac = min(1.0, remaining / cap)
@@ -600,15 +623,22 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
                             extra[i] += each
                 else:
                     short = True
-    # A removed left blank moves the glyph origin left; everything after a glyph (the Han–Latin
-    # gap and the expansion that follow it) is part of the width it occupies.
-    occupied = [w_ - l_ - r_ + x_ + g_ for w_, l_, r_, x_, g_ in zip(adv[a:e], left, right, extra, gap_after)]
+    # What each glyph occupies: its advance less removed blanks, plus the expansion and the
+    # Han–Latin gap after it. Written out only where something is non-zero; the sum
+    # w − l − r + x + g equals w + x exactly when l, r and g are 0.
+    occupied = adv[a:e] if extra is None else list(map(add, adv[a:e], extra))
+    for i in left.keys() | right.keys() | gap_after.keys():
+        occupied[i] = (adv[a + i] - left.get(i, 0.0) - right.get(i, 0.0) + (0.0 if extra is None else extra[i])
+                       + gap_after.get(i, 0.0))
     pens = list(accumulate(occupied, initial=indent))
-    xs = [(s_ - l_) * size for s_, l_ in zip(pens, left)]
-    for i in space_shrink:
-        xs[i] = pens[i] * size
-    glyphs = tuple(map(PlacedGlyph, text[a:e], xs, [o * size for o in occupied]))
-    return Line(glyphs, a, b, pens[-1] * size, is_last_line), short
+    scale = float(size).__mul__  # float's own method: an int size would return NotImplemented
+    xs = list(map(scale, pens))
+    width_pt = xs.pop()
+    # A removed left blank moves the glyph origin left (spaces never have one).
+    for i, l_ in left.items():
+        if l_:
+            xs[i] = (pens[i] - l_) * size
+    return Line(text[a:e], tuple(xs), tuple(map(scale, occupied)), a, b, width_pt, is_last_line), short
 
 
 # ---------------------------------------------------------------------------------------------
@@ -662,18 +692,15 @@ def compose_paragraph(text: str, metrics: Metrics, size_pt: float, measure_pt: f
         if hang:
             # The mark hangs outside the measure at half width; width_pt stays the measure.
             body, short = _set(p, a, b - 1, target, line_indent, size_pt, options, last, True)
-            mark = text[b - 1]
-            g = PlacedGlyph(mark, body.width_pt, (p.adv[b - 1] - p.rb[b - 1]) * size_pt)
-            line = Line(body.glyphs + (g,), a, b, body.width_pt, last)
+            line = Line(body.chars + text[b - 1], body.xs_pt + (body.width_pt,),
+                        body.advances_pt + ((p.adv[b - 1] - p.rb[b - 1]) * size_pt,), a, b, body.width_pt, last)
         else:
             line, short = _set(p, a, b, target, line_indent, size_pt, options, last, True)
         if target is None and line.width_pt > measure_pt + 0.005:
             # A last line that only fits by reduction is reduced like any other line.
             line, short = _set(p, a, b, measure, line_indent, size_pt, options, last, True)
         if last and options.align_last == "center" and line.width_pt < measure_pt - 0.005:
-            shift = (measure_pt - line.width_pt) / 2.0
-            line = Line(tuple(PlacedGlyph(g.ch, g.x_pt + shift, g.advance_pt) for g in line.glyphs),
-                        line.start, line.end, line.width_pt + shift, True)
+            line = line.shifted((measure_pt - line.width_pt) / 2.0)
         if short:
             findings.append(TextFinding("underfull", a, f"line at {a} cannot be spread to the measure"))
         lines.append(line)
@@ -710,14 +737,13 @@ def set_line(text: str, metrics: Metrics, size_pt: float, width_pt: float | None
         raise ValueError("size_pt must be positive")
     opts = ComposeOptions(indent_em=0.0)
     if not text:
-        return Line((), 0, 0, 0.0, True)
+        return Line("", (), (), 0, 0, 0.0, True)
     p = _prepare(text, metrics, opts, None, edges=False)
     n = len(text)
     target = None if width_pt is None else width_pt / size_pt
     if target is not None and n == 1:
         # A single character spread to a width: centred in the cell it is given.
         adv_em = p.adv[0]
-        g = PlacedGlyph(text, (target - adv_em) / 2.0 * size_pt, target * size_pt)
-        return Line((g,), 0, 1, target * size_pt, True)
+        return Line(text, ((target - adv_em) / 2.0 * size_pt,), (target * size_pt,), 0, 1, target * size_pt, True)
     line, _ = _set(p, 0, n, target, 0.0, size_pt, opts, True, False, tracking_em)
     return line
