@@ -15,6 +15,7 @@ Sources (tags as in docs/typography.md):
 from __future__ import annotations
 
 import re
+from operator import or_
 
 # ---------------------------------------------------------------------------------------------
 # Character classes. Small ints so per-character arrays stay cheap in the line breaker.
@@ -198,33 +199,60 @@ def class_string(text: str) -> str:
     return text.translate(_LETTERS)
 
 
-def _char_set_re(chars: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+# Each character's line-start/line-end prohibitions as one ASCII letter ("@" + bit flags), so
+# break_kinds turns a paragraph's letters into prohibited offsets with bytes.translate (C speed)
+# instead of a Python step per punctuation mark. Bits name the tables above.
+_START_BASIC, _START_STRICT, _END_BASIC, _END_GB = 1, 2, 4, 8
 
 
-_NOT_START_RE = {
-    "basic": _char_set_re(NOT_AT_START_BASIC),
-    "gb": _char_set_re(NOT_AT_START_BASIC),
-    "strict": _char_set_re(NOT_AT_START_BASIC | NOT_AT_START_STRICT_EXTRA),
-}
-_NOT_END_RE = {
-    "basic": _char_set_re(NOT_AT_END_BASIC),
-    "gb": _char_set_re(NOT_AT_END_BASIC | NOT_AT_END_GB_EXTRA),
-    "strict": _char_set_re(NOT_AT_END_BASIC | NOT_AT_END_GB_EXTRA),
-}
+def rule_letter(ch: str) -> str:
+    """The prohibition letter of one character (see rule_string)."""
+    bits = ((_START_BASIC if ch in NOT_AT_START_BASIC else 0) | (_START_STRICT if ch in NOT_AT_START_STRICT_EXTRA else 0)
+            | (_END_BASIC if ch in NOT_AT_END_BASIC else 0) | (_END_GB if ch in NOT_AT_END_GB_EXTRA else 0))
+    return chr(64 + bits)
+
+
+class _RuleTable(dict):
+    """str.translate table: code point → prohibition letter, filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        letter = self[code] = rule_letter(chr(code))
+        return letter
+
+
+_RULES = _RuleTable()
+
+
+def rule_string(text: str) -> str:
+    """The prohibition letter of every character of `text` (same length)."""
+    return text.translate(_RULES)
+
+
+def _flag_row(mask: int) -> bytes:
+    """bytes.translate table: a prohibition letter → BREAK_PROHIBITED if it has any bit of `mask`,
+    else BREAK_OK (so two rows OR together into break kinds)."""
+    return bytes(BREAK_PROHIBITED if 64 <= i < 128 and (i - 64) & mask else BREAK_OK for i in range(256))
+
+
+_NOT_START_ROW = {"basic": _flag_row(_START_BASIC), "gb": _flag_row(_START_BASIC),
+                  "strict": _flag_row(_START_BASIC | _START_STRICT)}
+_NOT_END_ROW = {"basic": _flag_row(_END_BASIC), "gb": _flag_row(_END_BASIC | _END_GB),
+                "strict": _flag_row(_END_BASIC | _END_GB)}
 # [GB] §5.1.5: —— and …… (also ⋯⋯) are one two-em unit; match the second half of each pair.
 _LONE_DASH_RE = re.compile("(?<!—)—(?!—)")
 _ANY_DASH_RE = re.compile("—")
-_LONG_PAIR_RE = re.compile("(?<=—)—|(?<=…)…|(?<=⋯)⋯|(?<=⸺)⸺|(?<=⸻)⸻")
+_LONG_PAIR_RE = re.compile("([—…⋯⸺⸻])(?=\\1)")  # first halves; the break after each is inside the unit
 # [clreq] #prohibition_rules_for_unbreakable_marks: 29.8, 1,000 — separators between digits.
-_NUMBER_SEP_RE = re.compile(r"(?<=[0-9])[.,](?=[0-9])")
+_NUMBER_SEP_RE = re.compile(r"[0-9][.,](?=[0-9])")  # the separator is at match start + 1
 _LATIN_RUN_RE = re.compile("L{2,}")
 _SPACE_RUN_RE = re.compile(" +")  # words and digit runs: 5G, 2020
-_PREFIX_NUM_RE = re.compile("(?<=F)L")  # ￥100
-_NUM_POSTFIX_RE = re.compile("(?<=L)X")  # 100%
+_PREFIX_NUM_RE = re.compile("FL")  # ￥100
+_NUM_POSTFIX_RE = re.compile("LX")  # 100%
+# (Patterns lead with a literal or a set rather than a look-behind so the regex engine can scan.)
 
 
-def break_kinds(text: str, strictness: str = "strict", classes: str | None = None) -> bytearray:
+def break_kinds(text: str, strictness: str = "strict", classes: str | None = None,
+                rules: str | None = None) -> bytearray:
     """Break kind at every offset 0..len(text): kinds[i] is about a break between text[i-1] and text[i].
 
     kinds[0] and kinds[len] are BREAK_OK (paragraph edges). Line-start/end prohibitions follow
@@ -232,17 +260,15 @@ def break_kinds(text: str, strictness: str = "strict", classes: str | None = Non
     #prohibition_rules_for_unbreakable_marks and [jlreq] #unbreakable_character_sequences:
     ——/…… pairs, Latin words and digit runs (with . and , between digits), prefix+number,
     number+postfix; 120亿 and 16万 may break before the Han character. A space is breakable only
-    after it (it is dropped at the break). `classes` is `class_string(text)` if already computed.
+    after it (it is dropped at the break). `classes` and `rules` are `class_string(text)` and
+    `rule_string(text)` if already computed.
     """
     _check_level(strictness)
     n = len(text)
-    kinds = bytearray(n + 1)
-    for m in _NOT_START_RE[strictness].finditer(text):
-        if m.start() > 0:
-            kinds[m.start()] = BREAK_PROHIBITED
-    for m in _NOT_END_RE[strictness].finditer(text):
-        if m.end() < n:
-            kinds[m.end()] = BREAK_PROHIBITED
+    letters = (rule_string(text) if rules is None else rules).encode("ascii")
+    # A break at i is prohibited when text[i] may not start a line or text[i-1] may not end one.
+    kinds = bytearray(map(or_, letters.translate(_NOT_START_ROW[strictness]) + b"\0",
+                          b"\0" + letters.translate(_NOT_END_ROW[strictness])))
     rx_dash = _ANY_DASH_RE if strictness == "strict" else _LONE_DASH_RE
     for m in rx_dash.finditer(text):
         if m.start() > 0:
@@ -253,9 +279,9 @@ def break_kinds(text: str, strictness: str = "strict", classes: str | None = Non
         kinds[s + 1 : e] = bytes((BREAK_NEVER,)) * (e - s - 1)
     for rx, src in ((_PREFIX_NUM_RE, cs), (_NUM_POSTFIX_RE, cs), (_LONG_PAIR_RE, text)):
         for m in rx.finditer(src):
-            kinds[m.start()] = BREAK_NEVER
+            kinds[m.start() + 1] = BREAK_NEVER
     for m in _NUMBER_SEP_RE.finditer(text):
-        kinds[m.start()] = kinds[m.start() + 1] = BREAK_NEVER
+        kinds[m.start() + 1] = kinds[m.start() + 2] = BREAK_NEVER
     not_end = NOT_AT_END_BASIC if strictness == "basic" else NOT_AT_END_BASIC | NOT_AT_END_GB_EXTRA
     for m in _SPACE_RUN_RE.finditer(text):
         s, e = m.span()

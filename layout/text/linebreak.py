@@ -119,9 +119,9 @@ class _Prep:
 
     text: str
     cs: str  # class letters (cjk.class_string)
-    adv: list[float]
-    lb: list[float]  # removable left blank (full-width marks only)
-    rb: list[float]  # removable right blank
+    adv: tuple[float, ...]
+    lb: tuple[float, ...]  # removable left blank (full-width marks only)
+    rb: tuple[float, ...]  # removable right blank
     rem_l: list[float]  # left blank removed by adjacent-mark compression
     rem_r: list[float]
     hl: list[float]  # Han–Latin gap before char i
@@ -144,34 +144,43 @@ class _Prep:
 
 
 _CHAR_CACHE: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_Row = tuple[float, float, float, float, str, str]
 
 
-def _char_tables(metrics: Metrics, text: str, shrink_stop: bool, wmin: float) -> tuple[dict, dict, dict, dict]:
-    """Per-character advance, removable blanks and in-line shrink for the characters of `text`.
+def _char_row(metrics: Metrics, c: str, shrink_stop: bool, wmin: float) -> _Row:
+    """(advance, removable left blank, removable right blank, in-line shrink, class letter,
+    prohibition letter) of one character, in em."""
+    k = cjk.char_class(c)
+    a = float(metrics.advance_em(c))
+    lb_c = rb_c = 0.0
+    if k in cjk.CJK_PUNCT_CLASSES and a >= 0.75:  # only full-width forms have a blank half to give up
+        halt = metrics.halt_em(c)
+        xp, xa = halt if halt is not None else cjk.HALT_FALLBACK_EM[k]
+        lb_c, rb_c = max(0.0, -xp), max(0.0, xp - xa)
+    z = lb_c + (rb_c if (k != STOP or shrink_stop) else 0.0) + (a - wmin if k == SPACE and a > wmin else 0.0)
+    return a, lb_c, rb_c, z, cjk.CLASS_LETTERS[k], cjk.rule_letter(c)
 
-    Memoised per metrics object (a face's metrics do not change while it is alive), because asking
-    the font about the same hundred characters for every paragraph was most of the set-up cost.
+
+def _char_rows(metrics: Metrics, text: str, shrink_stop: bool, wmin: float) -> list[_Row]:
+    """The _char_row of every character of `text`.
+
+    Memoised per metrics object (a face's metrics do not change while it is alive): asking the
+    font about the same hundred characters for every paragraph was most of the set-up cost, and
+    one lookup per character that brings all six values is cheaper than one per value.
     """
     try:
         per_metrics = _CHAR_CACHE.setdefault(metrics, {})
     except TypeError:  # not weak-referenceable or unhashable: no memo
         per_metrics = {}
-    tables = per_metrics.get((shrink_stop, wmin))
-    if tables is None:
-        tables = per_metrics[(shrink_stop, wmin)] = ({}, {}, {}, {})
-    adv_of, lb_of, rb_of, z_of = tables
-    for c in set(text).difference(adv_of):
-        k = cjk.char_class(c)
-        a = float(metrics.advance_em(c))
-        lb_c = rb_c = 0.0
-        if k in cjk.CJK_PUNCT_CLASSES and a >= 0.75:  # only full-width forms have a blank half to give up
-            halt = metrics.halt_em(c)
-            xp, xa = halt if halt is not None else cjk.HALT_FALLBACK_EM[k]
-            lb_c, rb_c = max(0.0, -xp), max(0.0, xp - xa)
-        z_of[c] = lb_c + (rb_c if (k != STOP or shrink_stop) else 0.0) + (a - wmin if k == SPACE and a > wmin else 0.0)
-        lb_of[c], rb_of[c] = lb_c, rb_c
-        adv_of[c] = a  # last: a character is in adv_of only once all four tables have it
-    return adv_of, lb_of, rb_of, z_of
+    table = per_metrics.get((shrink_stop, wmin))
+    if table is None:
+        table = per_metrics[(shrink_stop, wmin)] = {}
+    try:
+        return list(map(table.__getitem__, text))
+    except KeyError:
+        for c in set(text).difference(table):
+            table[c] = _char_row(metrics, c, shrink_stop, wmin)
+        return list(map(table.__getitem__, text))
 
 
 _PUNCT_PAIR_RE = re.compile("(?<=[OCPTM])[OCPTM]")
@@ -181,17 +190,14 @@ _HL_RE = re.compile("(?=HL|LH)")
 def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: float | None,
              edges: bool = True) -> _Prep:
     n = len(text)
-    cs = cjk.class_string(text)
     shrink_stop = opts.shrink_stops
-    adv_of, lb_of, rb_of, z_of = _char_tables(metrics, text, shrink_stop, opts.word_space_min_em)
-    adv = list(map(adv_of.__getitem__, text))
-    lb = list(map(lb_of.__getitem__, text))
-    rb = list(map(rb_of.__getitem__, text))
+    adv, lb, rb, z0, letters, rules = zip(*_char_rows(metrics, text, shrink_stop, opts.word_space_min_em))
+    cs = "".join(letters)
     rem_l, rem_r, touched = cjk.pair_compression(text, lb, rb, cs)
-    kinds = cjk.break_kinds(text, opts.strictness, cs)
+    kinds = cjk.break_kinds(text, opts.strictness, cs, "".join(rules))
 
-    w = adv[:]
-    z = list(map(z_of.__getitem__, text))
+    w = list(adv)
+    z = list(z0)
     for i in touched:
         w[i] -= rem_l[i] + rem_r[i]
         z[i] -= rem_l[i] + (rem_r[i] if (cs[i] != "T" or shrink_stop) else 0.0)
@@ -226,13 +232,15 @@ def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: floa
     if opts.han_latin_space_em > 0.0:
         adjustable_set.update(i for i in range(n) if hl[i])
     adjustable = sorted(adjustable_set)
-    for i in adjustable:
-        if not gok[i] or i == 0:
-            continue
-        if cs[i] == "S":
+    # Word spaces and Han–Latin gaps stretch further than the inter-character unit.
+    for m in re.finditer("S", cs):
+        i = m.start()
+        if gok[i] and i:
             g[i] += max(0.0, opts.word_space_max_em - adv[i])
-        if hl[i] > 0.0:
-            g[i] += max(0.0, _HL_MAX_EM - hl[i])
+    if opts.han_latin_space_em > 0.0:
+        for i in adjustable:
+            if gok[i] and i and hl[i] > 0.0:
+                g[i] += max(0.0, _HL_MAX_EM - hl[i])
 
     W = [0.0, *accumulate(w)]
     Z = [0.0, *accumulate(z)]
@@ -247,55 +255,63 @@ def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: floa
             if W[e] - W[s - 1] > measure_em + _EPS:
                 forced.update(i for i in range(s, e) if cs[i] != "S")
 
-    # Corrections at line edges are sparse (only next to marks and spaces): dicts, then applied
-    # to copies of the prefix sums so the breaker reads one list per quantity.
+    if edges:
+        WE, ZE, GE, WS, ZS, FS, ew_max, fslack = _edge_rows(cs, lb, rb, rem_l, rem_r, hl, touched, adjustable,
+                                                                  W, Z, F, G, opts)
+    else:  # a single unbroken line: no edge corrections
+        WE, ZE, GE, WS, ZS, FS, ew_max, fslack = W, Z, G, W, Z, F, 0.0, 0.0
+    return _Prep(text, cs, adv, lb, rb, rem_l, rem_r, hl, kinds, frozenset(forced), gok, adjustable,
+                 W, Z, G, WE, ZE, GE, WS, ZS, FS, F, ew_max, fslack)
+
+
+def _edge_rows(cs: str, lb, rb, rem_l, rem_r, hl, touched: list[int], adjustable: list[int],
+               W, Z, F, G, opts: ComposeOptions):
+    """Prefix sums corrected for a line that ends at b (WE, ZE, GE) or starts at a (WS, ZS, FS),
+    with the largest end correction to width (ew_max) and to minimum width (fslack).
+
+    At a line end after mark i the blank it lent to the next mark comes back and its own right
+    blank is kept, given up or made shrinkable per `line_end_half`; trailing spaces drop. At a
+    line start an opener's left blank follows `line_start_half`, and a Han–Latin gap drops.
+    Corrections are sparse: with the default settings only the marks that lent a blank
+    (`touched`) have one, so only they are visited.
+    """
+    n = len(cs)
+    end_mode, start_mode, shrink_stop = opts.line_end_half, opts.line_start_half, opts.shrink_stops
     ew: dict[int, float] = {}
     ez: dict[int, float] = {}
     eg: dict[int, float] = {}
+    for i in touched if (end_mode == "auto" and shrink_stop) else adjustable:
+        r_full = rb[i]
+        if i + 1 >= n or r_full <= 0.0:
+            continue
+        shrinkable = cs[i] != "T" or shrink_stop
+        w_b = rem_r[i]  # the blank lent to the next mark comes back at line end
+        z_b = rem_r[i] if shrinkable else 0.0
+        if end_mode == "always":
+            w_b -= r_full
+            z_b -= r_full if shrinkable else 0.0
+        elif end_mode == "auto":
+            z_b += 0.0 if shrinkable else r_full
+        elif shrinkable:  # "never"
+            z_b -= r_full
+        ew[i + 1], ez[i + 1] = w_b, z_b
+    for m in re.finditer("S+", cs):
+        s, b = m.span()
+        if b < n:  # trailing spaces are dropped at the break
+            ew[b], ez[b], eg[b] = -(W[b] - W[s]), -(Z[b] - Z[s]), -(G[b] - G[s])
     sw: dict[int, float] = {}
     sz: dict[int, float] = {}
-    if edges:
-        end_mode, start_mode = opts.line_end_half, opts.line_start_half
-        for i in adjustable:
-            b = i + 1
-            if b >= n:
-                continue
-            if cs[i] == "S":
-                if cs[b] == "S":
-                    continue
-                e = i
-                while e > 0 and cs[e - 1] == "S":
-                    e -= 1
-                # Trailing spaces are dropped at the break.
-                ew[b] = -(W[b] - W[e])
-                ez[b] = -(Z[b] - Z[e])
-                eg[b] = -(G[b] - G[e])
-                continue
-            r_full = rb[i]
-            if r_full <= 0.0:
-                continue
-            shrinkable = cs[i] != "T" or shrink_stop
-            w_b = rem_r[i]  # the blank lent to the next mark comes back at line end
-            z_b = rem_r[i] if shrinkable else 0.0
-            if end_mode == "always":
-                w_b -= r_full
-                z_b -= r_full if shrinkable else 0.0
-            elif end_mode == "auto":
-                z_b += 0.0 if shrinkable else r_full
-            elif shrinkable:  # "never"
-                z_b -= r_full
-            ew[b], ez[b] = w_b, z_b
-        for a in adjustable:
-            w_a = rem_l[a] - hl[a]
-            z_a = rem_l[a] - max(0.0, hl[a] - _HL_MIN_EM)
-            if lb[a] > 0.0 and cs[a] == "O":
-                if start_mode == "always":
-                    w_a -= lb[a]
-                    z_a -= lb[a]
-                elif start_mode == "never":
-                    z_a -= lb[a]
-            if w_a or z_a:
-                sw[a], sz[a] = w_a, z_a
+    for a in touched if (start_mode == "auto" and opts.han_latin_space_em <= 0.0) else adjustable:
+        w_a = rem_l[a] - hl[a]
+        z_a = rem_l[a] - max(0.0, hl[a] - _HL_MIN_EM)
+        if lb[a] > 0.0 and cs[a] == "O":
+            if start_mode == "always":
+                w_a -= lb[a]
+                z_a -= lb[a]
+            elif start_mode == "never":
+                z_a -= lb[a]
+        if w_a or z_a:
+            sw[a], sz[a] = w_a, z_a
     WE, ZE, GE = W[:], Z[:], G[:]
     for b, v in ew.items():
         WE[b] += v
@@ -312,8 +328,7 @@ def _prepare(text: str, metrics: Metrics, opts: ComposeOptions, measure_em: floa
         FS[a] += v
     ew_max = max(0.0, *ew.values()) if ew else 0.0
     fslack = max([0.0] + [ez.get(b, 0.0) - ew.get(b, 0.0) for b in ew.keys() | ez.keys()])
-    return _Prep(text, cs, adv, lb, rb, rem_l, rem_r, hl, kinds, frozenset(forced), gok, adjustable,
-                 W, Z, G, WE, ZE, GE, WS, ZS, FS, F, ew_max, fslack)
+    return WE, ZE, GE, WS, ZS, FS, ew_max, fslack
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,7 +358,7 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
     orphans = opts.avoid_orphans and n > 1
     justify_last = opts.align_last == "justify"
     solid = _LINE_DEMERIT * _LINE_DEMERIT
-    eps = _EPS
+    eps, line_dem, prohibited_dem, inf = _EPS, _LINE_DEMERIT, _PROHIBITED_DEMERIT, _INF  # locals: the loop is hot
     cost = [_INF] * (n + 1)
     prev = [-1] * (n + 1)
     cost[0] = 0.0
@@ -354,7 +369,7 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
     hung = set()
     for a in range(n):
         ca = cost[a]
-        if ca == _INF:
+        if ca == inf:
             continue
         avail = measure if a else first
         wa = WS[a]
@@ -392,22 +407,23 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
                         break
                     continue
                 r = diff / st
-                d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2 + exp_dem
+                d = (line_dem + 100.0 * r * r * r) ** 2 + exp_dem
             elif diff < -eps:
                 shrink = ZE[b] - za
                 if shrink + diff < -eps:
                     continue
                 r = -diff / shrink
-                d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2
+                d = (line_dem + 100.0 * r * r * r) ** 2
             else:
                 d = solid
             if k:
-                d += _PROHIBITED_DEMERIT
+                d += prohibited_dem
             c = ca + d
             if c < cost[b]:
                 cost[b] = c
                 prev[b] = a
-                hung.discard(b)
+                if hang_at:
+                    hung.discard(b)
         if hang_at:
             for b in range(min(hi + 1, n - 1), a + 1, -1):
                 if b not in hang_at or (kinds[b] and not last_resort):
@@ -626,7 +642,7 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
     # What each glyph occupies: its advance less removed blanks, plus the expansion and the
     # Han–Latin gap after it. Written out only where something is non-zero; the sum
     # w − l − r + x + g equals w + x exactly when l, r and g are 0.
-    occupied = adv[a:e] if extra is None else list(map(add, adv[a:e], extra))
+    occupied = list(adv[a:e]) if extra is None else list(map(add, adv[a:e], extra))
     for i in left.keys() | right.keys() | gap_after.keys():
         occupied[i] = (adv[a + i] - left.get(i, 0.0) - right.get(i, 0.0) + (0.0 if extra is None else extra[i])
                        + gap_after.get(i, 0.0))
