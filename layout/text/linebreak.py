@@ -527,11 +527,19 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
     spots = [i - a for i in p.adjustable[lo:hi]]  # offsets within the line, ascending
     # Every mark with a removable blank is a spot, so these dicts hold all non-zero values, in
     # offset order (sums over them equal sums over the dense rows).
-    left = {i: p.rem_l[a + i] for i in spots}  # blank removed before glyph i
-    right = {i: p.rem_r[a + i] for i in spots}  # blank removed after glyph i
-    gap_after = {i - 1: p.hl[a + i] for i in spots if i and p.hl[a + i]}  # Han–Latin gap after glyph i
-    lcap = {i: p.lb[a + i] - left[i] for i in spots}
-    rcap = {i: p.rb[a + i] - right[i] for i in spots}
+    left: dict[int, float] = {}  # blank removed before glyph i
+    right: dict[int, float] = {}  # blank removed after glyph i
+    rem_l, rem_r = p.rem_l, p.rem_r
+    for i in spots:
+        left[i] = rem_l[a + i]
+        right[i] = rem_r[a + i]
+    gap_after: dict[int, float] = {}  # Han–Latin gap after glyph i
+    if opts.han_latin_space_em > 0.0:
+        gap_after = {i - 1: p.hl[a + i] for i in spots if i and p.hl[a + i]}
+    # What the line's edge marks may still give up (the rest of the spots' capacities are only
+    # needed when the line must shrink, and are worked out there).
+    edge_lcap: dict[int, float] = {}
+    edge_rcap: dict[int, float] = {}
     extra: list[float] | None = None  # added after glyph i
     if tracking:
         extra = [tracking] * m
@@ -539,24 +547,26 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
     end_mark = -1
     if edges:
         if spots and spots[0] == 0:
-            lcap[0] += left[0]  # the blank lent to the previous line's mark comes back
+            cap = (p.lb[a] - left[0]) + left[0]  # the blank lent to the previous line's mark comes back
             left[0] = 0.0
             if cs[a] == "O" and p.lb[a] > 0.0:
                 if opts.line_start_half == "always":
-                    left[0] += lcap[0]
-                    lcap[0] = 0.0
+                    left[0] += cap
+                    cap = 0.0
                 elif opts.line_start_half == "never":
-                    lcap[0] = 0.0
+                    cap = 0.0
+            edge_lcap[0] = cap
         j = m - 1
         if e == b and b < n and p.rb[e - 1] > 0.0:
             end_mark = j
-            rcap[j] += right[j]
+            cap = (p.rb[e - 1] - right[j]) + right[j]
             right[j] = 0.0
             if opts.line_end_half == "always":
-                right[j] += rcap[j]
-                rcap[j] = 0.0
+                right[j] += cap
+                cap = 0.0
             elif opts.line_end_half == "never":
-                rcap[j] = 0.0
+                cap = 0.0
+            edge_rcap[j] = cap
     width = (indent + sum(adv[a:e]) - sum(left.values()) - sum(right.values()) + sum(gap_after.values())
              + tracking * (m - 1))
     short = False
@@ -565,6 +575,8 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
         if diff < -_EPS:
             need = -diff
             wmin = opts.word_space_min_em
+            lcap = {i: edge_lcap[i] if i in edge_lcap else p.lb[a + i] - left[i] for i in spots}
+            rcap = {i: edge_rcap[i] if i in edge_rcap else p.rb[a + i] - right[i] for i in spots}
             steps: dict[int, list[tuple[str, int, float]]] = {}
             for i in spots:
                 c = cs[a + i]
@@ -643,9 +655,10 @@ def _set(p: _Prep, a: int, b: int, target: float | None, indent: float, size: fl
     # Han–Latin gap after it. Written out only where something is non-zero; the sum
     # w − l − r + x + g equals w + x exactly when l, r and g are 0.
     occupied = list(adv[a:e]) if extra is None else list(map(add, adv[a:e], extra))
-    for i in left.keys() | right.keys() | gap_after.keys():
-        occupied[i] = (adv[a + i] - left.get(i, 0.0) - right.get(i, 0.0) + (0.0 if extra is None else extra[i])
-                       + gap_after.get(i, 0.0))
+    for i in (left.keys() | gap_after.keys()) if gap_after else left:  # right has left's keys
+        l_, r_, g_ = left.get(i, 0.0), right.get(i, 0.0), gap_after.get(i, 0.0)
+        if l_ or r_ or g_:
+            occupied[i] = adv[a + i] - l_ - r_ + (0.0 if extra is None else extra[i]) + g_
     pens = list(accumulate(occupied, initial=indent))
     scale = float(size).__mul__  # float's own method: an int size would return NotImplemented
     xs = list(map(scale, pens))
