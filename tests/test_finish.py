@@ -168,6 +168,23 @@ def test_press_rejects_rgb_content(cmyk_jpeg):
         finish_press(rgb, META, DEFAULT_PROFILE, TRIM)
 
 
+def test_press_problems_sees_colour_spaces_and_inline_images_in_content(raw):
+    # The content check only asks qpdf for the colour and inline-image operators: each must still
+    # be seen, and text operators around them must not hide them.
+    with pikepdf.open(io.BytesIO(raw)) as doc:
+        page = doc.pages[0]
+        extra = (b"q /DeviceRGB cs 0.1 0.2 0.3 sc Q BT /F1 9 Tf (rg) Tj ET "
+                 b"q BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q 0 0 1 RG")
+        page.obj.Contents = doc.make_stream(page.obj.Contents.read_bytes() + b"\n" + extra)
+        out = io.BytesIO()
+        doc.save(out)
+    problems = finish.press_problems(out.getvalue())
+    assert sum("colour space /DeviceRGB set in content" in p for p in problems) == 1
+    assert sum("inline image" in p for p in problems) == 1
+    assert sum("RGB colour operator RG" in p for p in problems) == 1
+    assert not any("operator rg" in p for p in problems)  # "(rg)" is a string operand, not an operator
+
+
 def test_press_problems_sees_rgb_images_and_transparency(tmp_path):
     rl_config.useA85 = 0
     buf = io.BytesIO()
