@@ -29,6 +29,8 @@ WIDOW_COST = 1.0  # a paragraph's last line alone atop a column (孤行) reads a
 
 @dataclass(frozen=True)
 class Cell:
+    """A block placed on the body grid: columns [col, col + span), rows [row, row + rows)."""
+
     block: str
     kind: str  # photo | sidebar
     col: int  # body columns
@@ -42,6 +44,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class PhotoSpec:
+    """What arranging needs of a photo: its aspect and its caption's height at each span."""
+
     block: str
     aspect: float  # width / height of the (oriented) source
     caption_rows: dict  # span → caption lines at that width
@@ -73,6 +77,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Params:
+    """The free heights of one arrangement, in rows."""
+
     lead_rows: int  # frame rows of the lead photo
     tier_rows: int  # frame rows of the tier under it
     end_rows: int  # frame rows of the foot tiers
@@ -81,6 +87,8 @@ class Params:
 
 @dataclass(frozen=True)
 class Arrangement:
+    """A candidate page: parameters, placed cells, the text regions left and how the text flows in them."""
+
     params: Params
     cells: tuple[Cell, ...]
     regions: tuple[Region, ...]

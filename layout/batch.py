@@ -29,6 +29,8 @@ from layout.errors import CONTENT, InputError, UsageError
 
 @dataclass(frozen=True)
 class PageResult:
+    """How one page of a batch went."""
+
     path: str
     ok: bool
     seconds: float

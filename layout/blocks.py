@@ -207,6 +207,8 @@ def caption_items(caption: Caption, face, size_pt: float, x_pt: float, width_pt:
 
 @dataclass(frozen=True)
 class SidebarSet:
+    """The sidebar's title and items set at the box's measure, and the rows they need."""
+
     title: Line
     items: tuple[tuple[Line, ...], ...]
     natural_rows: int

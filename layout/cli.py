@@ -11,6 +11,7 @@ import os
 import sys
 
 from layout.errors import InputError, UsageError
+from layout.forked import PressProcess
 from layout.proof import check_dpi
 from layout.units import parse_length_pt
 
@@ -83,7 +84,13 @@ def main(argv: list[str]) -> int:
             opts = _options(a, out)  # the proof is the point of watching: next to the PDF unless named
             return run_watch(a.articles[0], replace(opts, proof=opts.proof or os.path.splitext(out)[0] + ".png"),
                              quiet=a.quiet)
-        return build_one(a.articles[0], _options(a, out), quiet=a.quiet)
+        # Forked before _options imports the pipeline, so its imports overlap ours (layout.forked).
+        press = PressProcess.start()
+        try:
+            return build_one(a.articles[0], _options(a, out), quiet=a.quiet, press=press)
+        finally:
+            if press is not None:
+                press.close()
     except InputError as e:
         print(f"error: {e.line()}", file=sys.stderr)
         return e.exit_code
@@ -92,13 +99,13 @@ def main(argv: list[str]) -> int:
         return 130
 
 
-def build_one(path: str, opts, quiet: bool = False) -> int:
+def build_one(path: str, opts, quiet: bool = False, press: PressProcess | None = None) -> int:
     import time
 
     from layout.pipeline import build
 
     t0 = time.perf_counter()
-    result = build(path, opts)
+    result = build(path, opts, press)
     if not quiet:
         print(result.report.summary(), file=sys.stderr)
         print(f"wrote {', '.join(result.outputs)} in {time.perf_counter() - t0:.2f} s", file=sys.stderr)

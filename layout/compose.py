@@ -29,6 +29,8 @@ GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
 
 @dataclass(frozen=True)
 class Settings:
+    """How compose lays out the page (from the command line, not the article)."""
+
     draft: bool = False  # lay out even when the text does not fit, marking the overflow
     copyfit: bool = True  # fit the text exactly; off: natural photo heights, report the difference
     grid: bool = False  # collect the grid overlay

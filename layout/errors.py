@@ -20,6 +20,9 @@ class InputError(Exception):
         self.exit_code = exit_code
         super().__init__(self.line())
 
+    def __reduce__(self):  # pickled whole (the press process sends errors back): where and hint kept
+        return _restore, (type(self), self.__dict__.copy())
+
     def line(self) -> str:
         text = f"{self.where}: {self.what}" if self.where else self.what
         if self.hint:
@@ -30,3 +33,10 @@ class InputError(Exception):
 class UsageError(InputError):
     def __init__(self, what: str, where: str = "", hint: str = ""):
         super().__init__(what, where, hint, exit_code=USAGE)
+
+
+def _restore(cls: type, state: dict) -> InputError:
+    err = cls.__new__(cls)
+    err.__dict__.update(state)
+    Exception.__init__(err, err.line())
+    return err

@@ -21,16 +21,15 @@ import hashlib
 import io
 import json
 import os
-import re
 import sys
-import tempfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Dictionary, Name, String
 
+from layout.atomic import atomic_write
+from layout.docmeta import DocMeta, archive_names, check_meta
 from layout.errors import InputError
 
 TIMEZONE = "+08:00"  # editions are dated in Beijing time
@@ -39,22 +38,7 @@ OUTPUT_CONDITION = "Coldset offset on newsprint, ISO 12647-3:2004, 26% TVI"
 REGISTRY = "http://www.color.org"
 PDFX_VERSION = "PDF/X-1a:2003"
 MANIFEST_SCHEMA = "zhpaper-manifest/1"
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab", "/ICCBased", "/DeviceN", "/Indexed"}
-
-
-@dataclass(frozen=True)
-class DocMeta:
-    title: str  # the headline
-    creators: tuple[tuple[str, str], ...]  # (role, name): ("文", "张星"), ("图", "..."), ("版式", "...")
-    date: str  # edition date, YYYY-MM-DD
-    page: int
-    paper: str
-    page_name: str  # 版名
-    keywords: tuple[str, ...]
-    subject: str
-    producer: str  # tool name and version
-    sources: tuple[tuple[str, str], ...]  # made-from list: (path, sha256)
 
 
 class FinishError(RuntimeError):
@@ -62,24 +46,6 @@ class FinishError(RuntimeError):
 
 
 # ---------------------------------------------------------------- metadata helpers
-
-def _check_meta(meta: DocMeta) -> _dt.date:
-    """The edition date as a date; InputError for a malformed date or page number."""
-    day = None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date or ""):
-        try:
-            day = _dt.date.fromisoformat(meta.date)
-        except ValueError:
-            pass
-    if day is None:
-        raise InputError(f"edition date must be a real date YYYY-MM-DD, got {meta.date!r}", where="edition.date")
-    if isinstance(meta.page, bool) or not isinstance(meta.page, int) or meta.page < 1:
-        raise InputError(f"page number must be a positive integer, got {meta.page!r}", where="edition.page")
-    for path, sha in meta.sources:
-        if not re.fullmatch(r"[0-9a-f]{64}", sha):
-            raise ValueError(f"source {path}: sha256 must be 64 lowercase hex digits")
-    return day
-
 
 def _xmp_date(day: _dt.date) -> str:
     return f"{day.isoformat()}T00:00:00{TIMEZONE}"
@@ -225,7 +191,7 @@ def finish_press(pdf: bytes, meta: DocMeta, icc_path: str, trim_box_pt: tuple[fl
     IFRA26 output intent with the profile embedded, TrimBox (BleedBox only when asked),
     /Trapped /False, Info + XMP; identical bytes for identical input. Raises FinishError if
     the result breaks any of that."""
-    day = _check_meta(meta)
+    day = check_meta(meta)
     icc = _icc_bytes(icc_path)
     doc = _open(pdf)
     _drop_trans(doc)
@@ -375,6 +341,11 @@ PDFA_SAVE_KWARGS = dict(progress=None, compress_streams=True, recompress_flate=F
                         stream_decode_level=pikepdf.StreamDecodeLevel.generalized, fix_metadata_version=False)
 
 
+def prime(icc_path: str) -> None:
+    """Ready what does not depend on the page: the output profile, read and compressed."""
+    _deflated(_icc_bytes(icc_path))
+
+
 @functools.lru_cache(maxsize=4)
 def _deflated(icc: bytes) -> bytes:
     return zlib.compress(icc, 6)  # level 9 takes 3× as long for 1 % less
@@ -404,7 +375,7 @@ def finish_archive(pdf: bytes, meta: DocMeta, icc_path: str, validate: bool = Tr
     roles, edition and made-from list in XMP and the PDF/A-2b declaration. With `validate` the
     written bytes go through pikepdf's PDF/A validator and FinishError is raised unless they pass;
     the bytes are the same either way (the tests validate every build's archive copy)."""
-    day = _check_meta(meta)
+    day = check_meta(meta)
     icc = _icc_bytes(icc_path)
     doc = _open(pdf)
     _drop_trans(doc)
@@ -433,40 +404,6 @@ def validate_archive(pdf: bytes) -> tuple[bool, list[str]]:
 
 # ---------------------------------------------------------------- files
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Write `data` to `path` so readers see the old file or the whole new one, never a part."""
-    atomic_write_all({path: data})
-
-
-def atomic_write_all(files: Mapping[str, bytes]) -> None:
-    """Write several files so that either all are replaced or none is: every file goes to a
-    temporary file beside its target first; the renames happen only once all are written."""
-    staged: list[tuple[str, str]] = []
-    path = ""
-    try:
-        for path, data in files.items():
-            folder = os.path.dirname(os.path.abspath(path))
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    except BaseException as exc:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-        if isinstance(exc, OSError):  # name the file the desk asked for, not our temporary
-            raise OSError(exc.errno, exc.strerror, path) from None
-        raise
-
-
 def _tool_versions() -> dict[str, str]:
     import fontTools
     import PIL
@@ -480,7 +417,7 @@ def _tool_versions() -> dict[str, str]:
 def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
     """The made-from manifest: edition, byline, sources (path + sha256), tool versions and the
     sha256 of every output. JSON with sorted keys and no timestamps, so it is reproducible."""
-    _check_meta(meta)
+    check_meta(meta)
     record = {
         "schema": MANIFEST_SCHEMA,
         "title": meta.title,
@@ -502,19 +439,6 @@ def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
 
 def write_manifest(path: str, meta: DocMeta, outputs: Mapping[str, bytes]) -> None:
     atomic_write(path, manifest_bytes(meta, outputs))
-
-
-ARCHIVE_SUFFIXES = {"press": ".pdf", "archive": ".archive.pdf", "manifest": ".manifest.json",
-                    "proof": ".proof.png"}
-
-
-def archive_names(meta: DocMeta, slug: str) -> dict[str, str]:
-    """kind → file name, e.g. 'archive' → '2021-01-18_p08_yancheng.archive.pdf'."""
-    _check_meta(meta)
-    if not _SLUG.match(slug):
-        raise InputError(f"slug must be lowercase letters, digits and '-', got {slug!r}", where="slug")
-    stem = f"{meta.date}_p{meta.page:02d}_{slug}"
-    return {kind: stem + suffix for kind, suffix in ARCHIVE_SUFFIXES.items()}
 
 
 def file_to_archive(archive_dir: str, files: Mapping[str, bytes], meta: DocMeta, slug: str,

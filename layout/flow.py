@@ -14,12 +14,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Para:
+    """A paragraph in the text stream, as a number of lines."""
+
     lines: int
     key: str  # field path of the paragraph, for findings
 
 
 @dataclass(frozen=True)
 class Subhead:
+    """A subhead in the text stream: its rows and the lines that must follow it in the same column."""
+
     rows: int
     key: str
     keep_lines: int = 2
@@ -47,6 +51,8 @@ class Slot:
 
 @dataclass(frozen=True)
 class Flow:
+    """The text stream poured into the regions, and what went wrong (overflow, gaps, widows)."""
+
     slots: tuple[Slot, ...]
     overflow_lines: int  # stream lines (subhead rows included) that did not fit
     blank_rows: int  # rows left empty inside the chain (a subhead moved to avoid 背题)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
+
+from layout.atomic import atomic_write
 
 # Part of the cache key: bump when the output of `build` changes for the same input.
 CONVERTER_VERSION = "zhpaper-fontprep-6"
@@ -32,6 +33,8 @@ _DASH_GAP_LIMIT = 0.01
 
 @dataclass(frozen=True)
 class PrepJob:
+    """One font to prepare: source face, character set and where the TTF and its metrics go."""
+
     source_path: str
     source_index: int
     chars: str  # sorted, unique
@@ -246,20 +249,6 @@ def _glyf_subset(font, glyph_for: dict[int, str], stretch: dict[str, tuple[float
     return fb.font
 
 
-def _atomic_write(path: str, data: bytes) -> None:
-    folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared cache must be readable
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def build(job: PrepJob) -> dict:
     """Subset + convert + write the TTF and its metrics JSON. Returns the metrics dict."""
     from io import BytesIO
@@ -335,7 +324,7 @@ def build(job: PrepJob) -> dict:
         "converted_from_cff": has_cff,
     }
     os.makedirs(os.path.dirname(job.out_ttf), exist_ok=True)
-    _atomic_write(job.out_ttf, buf.getvalue())
+    atomic_write(job.out_ttf, buf.getvalue(), sync=False)  # a cache entry: a crash only costs a rebuild
     # The JSON is written last: its presence marks a complete cache entry.
-    _atomic_write(job.out_json, json.dumps(metrics, ensure_ascii=False, sort_keys=True).encode())
+    atomic_write(job.out_json, json.dumps(metrics, ensure_ascii=False, sort_keys=True).encode(), sync=False)
     return metrics

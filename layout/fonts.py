@@ -19,8 +19,6 @@ import pathlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-import yaml
-
 from layout import digest, fontcharsets, fontprep
 from layout.errors import InputError
 
@@ -145,6 +143,8 @@ def _parse_ref(value: object, base: pathlib.Path, where: str) -> tuple[str, int]
 
 
 def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
+    import yaml  # here, not at the top: the press process unpickles Faces and never reads a catalog
+
     origin = str(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -242,6 +242,8 @@ Source = tuple[str, int]  # (real path, face index)
 
 @dataclass(frozen=True)
 class _Prepared:
+    """A prepared font file and its metrics, as read from the cache or just built."""
+
     source: Source
     key: str
     name: str

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass
 import PIL
 
 from layout import colour
+from layout.atomic import atomic_write
 from layout.digest import cache_root, sha256_cached
 from layout.errors import InputError
 from layout.model import Finding
@@ -58,6 +59,8 @@ def _read_errors() -> tuple[type[BaseException], ...]:
 
 @dataclass(frozen=True)
 class PreparedImage:
+    """A photo made print-ready for its frame: the cached CMYK JPEG and its figures."""
+
     path: str  # the CMYK JPEG in the cache
     width_px: int
     height_px: int
@@ -242,11 +245,9 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
         raise InputError(f"output profile unusable: {problem}", where=profile, hint="give a CMYK printer ICC profile")
     out_bytes, figures = _render(src, data, frame_w_pt, frame_h_pt, focus, ppi, profile_bytes, tac_limit_pct, quality)
 
-    from layout.finish import atomic_write  # cold path only: keeps pikepdf out of warm runs
-
     os.makedirs(folder, exist_ok=True)
-    atomic_write(jpg, out_bytes)
-    atomic_write(meta_path, json.dumps(figures, sort_keys=True, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write(jpg, out_bytes, sync=False)  # cache entries
+    atomic_write(meta_path, json.dumps(figures, sort_keys=True, ensure_ascii=False, indent=1).encode("utf-8"), sync=False)
     return PreparedImage(path=jpg, width_px=figures["width_px"], height_px=figures["height_px"], ppi=figures["ppi"],
                          max_ink_pct=figures["max_ink_pct"], source_sha256=source_sha,
                          findings=tuple(Finding(**f) for f in figures["findings"]))

@@ -48,6 +48,8 @@ class Edition:
 
 @dataclass(frozen=True)
 class Headline:
+    """引题 / 主题 / 副题."""
+
     kicker: Text | None  # 引题
     title: tuple[Text, ...]  # 主题: one or more phrases (对仗 halves), set on one line with a 1-em space
     subtitle: Text | None = None  # 副题
@@ -55,6 +57,8 @@ class Headline:
 
 @dataclass(frozen=True)
 class Credit:
+    """One byline entry: role and name."""
+
     role: str  # 文 / 图 / 版式 / 摄影 ...
     name: Text  # 张星, 本报记者 焦海洋
 
@@ -72,6 +76,8 @@ class Placement:
 
 @dataclass(frozen=True)
 class Photo:
+    """A captioned photo and where its subject is."""
+
     id: str
     file: str  # path, relative to the article file
     caption: Text
@@ -84,6 +90,8 @@ class Photo:
 
 @dataclass(frozen=True)
 class Sidebar:
+    """The boxed sidebar (资料框): title and items."""
+
     title: Text
     items: tuple[Text, ...]
     place: Placement | None = None
@@ -91,12 +99,16 @@ class Sidebar:
 
 @dataclass(frozen=True)
 class Section:
+    """A body section: its subhead and paragraphs."""
+
     heading: tuple[Text, ...]  # 小标题 phrases (对仗 halves)
     paragraphs: tuple[Text, ...]
 
 
 @dataclass(frozen=True)
 class Article:
+    """One page's content as the desk wrote it in article.yaml, validated and normalised."""
+
     template: str  # template name (broadsheet, tabloid) or path to a template YAML
     edition: Edition
     headline: Headline

@@ -32,6 +32,8 @@ class GlyphRun:
 
 @dataclass(frozen=True)
 class Rule:
+    """A stroked line."""
+
     x0_pt: float
     y0_pt: float
     x1_pt: float
@@ -43,6 +45,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Box:
+    """A rectangle, filled and/or stroked."""
+
     x_pt: float
     y_pt: float  # bottom
     width_pt: float
@@ -55,6 +59,8 @@ class Box:
 
 @dataclass(frozen=True)
 class Image:
+    """A photo placed in its frame; `prepared` is the print-ready file once images are prepared."""
+
     x_pt: float
     y_pt: float  # bottom
     width_pt: float
@@ -83,6 +89,8 @@ class Frame:
 
 @dataclass(frozen=True)
 class PageLayout:
+    """A composed page: everything to draw, in paint order, with positions in pt."""
+
     width_pt: float
     height_pt: float
     trim: tuple[float, float, float, float]

@@ -11,13 +11,15 @@ import dataclasses
 import json
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from layout import __version__
 from layout.article import load_article
+from layout.colour import DEFAULT_PROFILE
 from layout.compose import Settings, compose
 from layout.errors import InputError
 from layout.digest import cache_root, remembered, sha256_cached, sha256_file
-from layout.fonts import coverage, load_catalog, prepare_faces, register_faces
+from layout.fonts import coverage, load_catalog, prepare_faces
 from layout.images import prepare_image, probe_image
 from layout.marks import with_bleed
 from layout.model import Article, Finding
@@ -25,14 +27,18 @@ from layout.page import Image, PageLayout
 from layout.preflight import Report, preflight
 from layout.template import Template, load_template
 
+if TYPE_CHECKING:
+    from layout.forked import PressProcess
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_ICC = os.path.join(ROOT, "assets", "icc", "IFRA26S.icc")
 ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar",
          "folio")
 
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """How to build (from the command line): outputs, proof, overlays, bleed, archive, caches."""
+
     out_pdf: str = "out/article.pdf"
     proof: str | None = None
     proof_dpi: float = 50
@@ -51,6 +57,8 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build wrote, its preflight report and the composed page."""
+
     outputs: tuple[str, ...]
     report: Report
     layout: PageLayout
@@ -150,7 +158,7 @@ def prepare_images(layout: PageLayout, article: Article, opts: BuildOptions) -> 
 
 def doc_meta(article: Article, template: Template, faces: dict, prepared: list, article_path: str,
              cache_dir: str | None = None):
-    from layout.finish import DocMeta
+    from layout.docmeta import DocMeta
 
     h = article.headline
     title = "　".join(t.text for t in h.title)
@@ -188,7 +196,7 @@ def write_outputs(files: dict[str, bytes]) -> None:
     """All files or none: each is written to a temporary file beside its target, and only when
     every one is complete are they renamed into place. An unwritable path is a usage error."""
     from layout.errors import UsageError
-    from layout.finish import atomic_write_all
+    from layout.atomic import atomic_write_all
 
     try:
         atomic_write_all(files)
@@ -199,7 +207,7 @@ def write_outputs(files: dict[str, bytes]) -> None:
 
 
 def _refuse_archived(archive_dir: str, meta, slug: str) -> None:
-    from layout.finish import archive_names
+    from layout.docmeta import archive_names
 
     names = archive_names(meta, slug)
     taken = sorted(n for k, n in names.items() if k != "proof" and os.path.exists(os.path.join(archive_dir, n)))
@@ -212,13 +220,16 @@ def _report_bytes(report: Report) -> bytes:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
 
 
-def build(article_path: str, opts: BuildOptions) -> BuildResult:
-    from layout.finish import file_to_archive, finish_archive, finish_press, manifest_bytes
-    from layout.render import render
+def build(article_path: str, opts: BuildOptions, press: "PressProcess | None" = None) -> BuildResult:
+    """Build one page. The back half (layout.press: render → finish) runs here, or in `press`,
+    a process forked at start-up (layout.forked) that did its imports meanwhile."""
+    from layout.press import PressJob
 
     paths = output_paths(opts.out_pdf)
     article, findings, template = load_inputs(article_path, opts)
     faces, font_findings = prepare_fonts(article, opts)
+    if press is not None:
+        press.prepare(faces)
     sizes = photo_sizes(article, opts)
     layout = compose(article, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid))
     layout, image_findings, prepared = prepare_images(layout, article, opts)
@@ -231,25 +242,26 @@ def build(article_path: str, opts: BuildOptions) -> BuildResult:
         first = report.errors[0]
         raise InputError(f"{first.message} ({len(report.errors)} preflight error(s); see {paths['report']})",
                          first.where, "fix the input, or build with --draft to see the page anyway")
-    register_faces(faces)
-    pdf = render(layout, faces["body"].name, draw_grid=opts.grid)
-    icc = opts.icc or DEFAULT_ICC
     meta = doc_meta(article, template, faces, prepared, article_path, opts.cache_dir)
-    press = finish_press(pdf, meta, icc, layout.trim, layout.bleed)
-    archive = finish_archive(pdf, meta, icc, validate=opts.validate or bool(opts.archive_to))
     if opts.archive_to and not opts.force:
-        _refuse_archived(opts.archive_to, meta, article.slug)  # before anything is written
-    pdfs = {paths["press"]: press, paths["archive"]: archive}
-    files = dict(pdfs)
-    files[paths["report"]] = _report_bytes(report)
-    files[paths["manifest"]] = manifest_bytes(meta, {os.path.basename(p): d for p, d in pdfs.items()})
-    if opts.proof:
-        from layout.proof import proof_png
+        _refuse_archived(opts.archive_to, meta, article.slug)  # before anything is made or written
+    job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
+                   validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None)
+    if press is not None:
+        made = press.run(job)
+    else:
+        from layout.press import make_files
 
-        files[opts.proof] = proof_png(press, opts.proof_dpi)
+        made = make_files(job)
+    files = {paths["press"]: made["press"], paths["archive"]: made["archive"],
+             paths["report"]: _report_bytes(report), paths["manifest"]: made["manifest"]}
+    if opts.proof:
+        files[opts.proof] = made["proof"]
     write_outputs(files)
     outputs = list(files)
     if opts.archive_to:
-        outputs += file_to_archive(opts.archive_to, {"press": press, "archive": archive}, meta, article.slug,
-                                   opts.force)
+        from layout.finish import file_to_archive
+
+        outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"]}, meta,
+                                   article.slug, opts.force)
     return BuildResult(tuple(outputs), report, layout)

@@ -18,6 +18,8 @@ from layout.text.cjk import prohibited_at_end, prohibited_at_start
 
 @dataclass(frozen=True)
 class Report:
+    """Preflight's findings and figures for one page."""
+
     findings: tuple[Finding, ...]
     figures: dict = field(default_factory=dict)
 

@@ -78,6 +78,8 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
 
 @dataclass(frozen=True)
 class Style:
+    """A text role's size in the template, its rows, and how far it may shrink."""
+
     size_pt: float
     rows: int = 0
     min_size_pt: float = 0.0
@@ -85,6 +87,8 @@ class Style:
 
 @dataclass(frozen=True)
 class Template:
+    """A page design (版式): paper, margins, grid and styles, in pt."""
+
     name: str
     label: str
     path: str

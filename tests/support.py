@@ -23,9 +23,10 @@ def cli_env(cache: str) -> dict:
     return env
 
 
-def run_make_pdf(args: list[str], cache: str, cwd: str = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, MAKE_PDF, *args], cwd=cwd, env=cli_env(cache), capture_output=True,
-                          text=True, timeout=timeout)
+def run_make_pdf(args: list[str], cache: str, cwd: str = ROOT, timeout: float = 600,
+                 env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, MAKE_PDF, *args], cwd=cwd, env={**cli_env(cache), **(env or {})},
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def cache_files(cache: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""layout.finish: press PDF, PDF/A-2b archive, manifest, atomic writes, filing."""
+"""layout.finish: press PDF, PDF/A-2b archive, manifest, filing."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from reportlab.pdfgen import canvas
 from layout import finish
 from layout.colour import DEFAULT_PROFILE
 from layout.errors import InputError
-from layout.finish import DocMeta, file_to_archive, finish_archive, finish_press, validate_archive
+from layout.docmeta import DocMeta
+from layout.finish import file_to_archive, finish_archive, finish_press, validate_archive
 from layout.images import prepare_image
 
 KAI = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
@@ -249,31 +250,6 @@ def test_press_file_is_not_a_pdfa(press):
 
 
 # ---------------------------------------------------------------- files
-
-def test_atomic_write_replaces_whole_file(tmp_path):
-    path = str(tmp_path / "out.pdf")
-    finish.atomic_write(path, b"first")
-    finish.atomic_write(path, b"second version")
-    assert open(path, "rb").read() == b"second version"
-    assert os.listdir(tmp_path) == ["out.pdf"]
-
-
-def test_atomic_write_failure_leaves_no_partial_file(tmp_path, monkeypatch):
-    path = str(tmp_path / "out.pdf")
-    finish.atomic_write(path, b"old complete file")
-
-    def broken_fsync(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(finish.os, "fsync", broken_fsync)
-    with pytest.raises(OSError):
-        finish.atomic_write(path, b"new" * 1000)
-    assert open(path, "rb").read() == b"old complete file"
-    assert os.listdir(tmp_path) == ["out.pdf"]  # the temp file is gone too
-    with pytest.raises(OSError):
-        finish.atomic_write(str(tmp_path / "fresh.pdf"), b"x")
-    assert not os.path.exists(tmp_path / "fresh.pdf")
-
 
 def test_manifest_is_sorted_deterministic_and_complete(press):
     a = finish.manifest_bytes(META, {"p.pdf": press})

@@ -51,6 +51,8 @@ class Metrics(Protocol):
 
 @dataclass(frozen=True)
 class ComposeOptions:
+    """How paragraphs are set (clreq choices; every default is the newspaper's)."""
+
     indent_em: float = 2.0  # first-line indent, every paragraph ([clreq] #first_line_indents)
     han_latin_space_em: float = 0.0  # newspapers: none; 0.25 as an option ([clreq] mixed text)
     hanging: bool = False  # hang 、，。 outside the measure ([clreq] #hanging_punctuation…)
@@ -69,6 +71,8 @@ class ComposeOptions:
 
 @dataclass(frozen=True, slots=True)
 class PlacedGlyph:
+    """One character of a set line and where it stands."""
+
     ch: str  # exactly one input character
     x_pt: float  # glyph origin from the line's left edge (placement adjustments applied)
     advance_pt: float  # width it occupies in this line, including the expansion after it
@@ -99,6 +103,8 @@ class Line:
 
 @dataclass(frozen=True)
 class TextFinding:
+    """Something the desk should know about a paragraph's setting (a rule bent because nothing else fit)."""
+
     code: str  # "prohibited-start" | "prohibited-end" | "forced-break" | "orphan" | "overlong-token" | "underfull"
     offset: int  # char offset in the paragraph
     message: str
@@ -106,6 +112,8 @@ class TextFinding:
 
 @dataclass(frozen=True)
 class ParagraphSetting:
+    """A paragraph set as lines, with its findings."""
+
     lines: tuple[Line, ...]
     findings: tuple[TextFinding, ...]
 

@@ -1,0 +1,74 @@
+"""The back half of a build: register the faces → render → finish the press PDF and the archive
+copy → manifest → proof. One pure function of a `PressJob`.
+
+It imports only what it uses (reportlab, pikepdf, the renderer and the finisher; no YAML, no
+composition), so that `layout.forked` can run it in a process that was started — and did these
+imports — while the main process was still loading and composing the page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from layout.colour import DEFAULT_PROFILE
+from layout.docmeta import DocMeta
+from layout.fonts import Face, register_faces
+from layout.page import PageLayout
+
+
+@dataclass(frozen=True)
+class PressJob:
+    """A composed page and how to finish it."""
+
+    layout: PageLayout
+    faces: Mapping[str, Face]  # role → face; "body" names the page's default font
+    meta: DocMeta
+    icc_path: str  # the CMYK output profile both PDFs embed
+    press_path: str  # where the press PDF and the archive copy will be written (the manifest
+    archive_path: str  # lists them by file name)
+    grid: bool = False  # draw the grid overlay
+    validate: bool = False  # run the PDF/A validator on the archive copy
+    proof_dpi: float | None = None  # also a PNG proof at this resolution
+
+
+def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
+    """kind → bytes for "press", "archive", "manifest" and, when asked, "proof". `parallel`
+    finishes the archive copy in a forked process meanwhile (for a process with a core to spare)."""
+    from layout.finish import finish_archive, finish_press, manifest_bytes
+    from layout.render import render
+
+    register_faces(job.faces)
+    pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid)
+    archive_args = (pdf, job.meta, job.icc_path, job.validate)
+    if parallel and hasattr(os, "fork"):
+        from layout.forked import ForkedCall
+
+        pending = ForkedCall(finish_archive, *archive_args)
+        try:
+            press = finish_press(pdf, job.meta, job.icc_path, job.layout.trim, job.layout.bleed)
+        except BaseException:
+            pending.discard()
+            raise
+        archive = pending.result()
+    else:
+        press = finish_press(pdf, job.meta, job.icc_path, job.layout.trim, job.layout.bleed)
+        archive = finish_archive(*archive_args)
+    files = {"press": press, "archive": archive}
+    files["manifest"] = manifest_bytes(job.meta, {os.path.basename(job.press_path): press,
+                                                  os.path.basename(job.archive_path): archive})
+    if job.proof_dpi is not None:
+        from layout.proof import proof_png
+
+        files["proof"] = proof_png(press, job.proof_dpi)
+    return files
+
+
+def warm_up(icc_path: str = DEFAULT_PROFILE) -> None:
+    """What the press process does while it waits for its job: import make_files' modules and
+    prepare the output profile (the same for every page unless --icc names another)."""
+    from layout import finish
+    from layout import render  # noqa: F401  (imported for make_files)
+
+    finish.prime(icc_path)
