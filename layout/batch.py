@@ -87,14 +87,15 @@ def build_page(path: str, opts) -> PageResult:
 def _prime(path: str, opts) -> None:
     """Prepare and register the first page's fonts in the parent, so forked workers inherit them."""
     try:
+        from layout import press
+        from layout.colour import DEFAULT_PROFILE
         from layout.fonts import register_faces
         from layout.pipeline import load_inputs, prepare_fonts
 
         article, _, _ = load_inputs(path, opts)
         faces, _ = prepare_fonts(article, opts)
         register_faces(faces)
-        import layout.finish  # noqa: F401  (loaded once here rather than in every worker)
-        import layout.render  # noqa: F401
+        press.warm_up(opts.icc or DEFAULT_PROFILE)  # imports and the compressed profile, once for every worker
     except Exception:
         pass  # that page's own build reports the problem; priming is only an optimisation
 
