@@ -4,10 +4,10 @@
     python bench/run.py [--json out/bench.json] [--runs 5] [--batch-pages 20] [--profile] [--skip-cold]
 
 (a) cold: the 郾城区 page into a fresh temporary ZHPAPER_CACHE (every font subset and photo prepared);
-(b) warm: the same page again from that cache, as a whole process
+(b) warm: the same page again from that cache, as a whole process (its press process included)
     (`python make_pdf.py article.yaml -o <tmp>/article.pdf -q`), one warm-up, then the median of
     --runs; wall time and peak RSS (os.wait4's rusage: the child and any worker it waited for);
-(c) line composition: bench/bench_linebreak.py's corpus and `run()`, best of 3 per measure;
+(c) line composition: bench/bench_linebreak.py's corpus and `run()`, best of 5 per measure;
 (d) batch: --batch-pages variants of article.yaml (other slug, date and page number; one paragraph's
     sentences rotated, so the characters and hence the cached font subsets stay the same) built in
     one invocation with -j 2; pages per second of wall time.
@@ -96,7 +96,7 @@ def bench_linebreak() -> dict:
     paras = bl.corpus()
     out = {}
     for measure in (27.0, 13.0):
-        runs = [bl.run(paras, measure) for _ in range(3)]
+        runs = [bl.run(paras, measure) for _ in range(5)]
         secs = min(r[0] for r in runs)
         out[f"{measure:.0f}em"] = {"chars": runs[0][2], "seconds": round(secs, 4),
                                    "chars_per_s": round(runs[0][2] / secs)}
@@ -180,7 +180,7 @@ def verdicts(figures: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, help="write the figures here")
-    ap.add_argument("--runs", type=int, default=5, help="warm builds measured after the warm-up (median)")
+    ap.add_argument("--runs", type=int, default=9, help="warm builds measured after the warm-up (median)")
     ap.add_argument("--batch-pages", type=int, default=20)
     ap.add_argument("--batch-runs", type=int, default=3, help="batch invocations measured (median)")
     ap.add_argument("--skip-cold", action="store_true", help="no cold build (the warm-up fills the cache)")
