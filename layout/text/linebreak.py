@@ -7,8 +7,8 @@ Pipeline per paragraph, all in em until the last step:
      its two edges (a mark at a line edge gets its compressed blank back, trailing spaces drop);
   3. total-fit breaking (Knuth–Plass style forward dynamic programme) over a bounded window of
      candidate ends per start, with a tolerance ladder and a first-fit fallback;
-  4. per chosen line: reduction in clreq's order (push-in) or expansion (push-out), then
-     PlacedGlyphs in pt.
+  4. per chosen line: reduction in clreq's order (push-in) or expansion (push-out), then the
+     Line's columns (characters, x positions, advances) in pt.
 
 Decisions (see docs/typography.md §2–3):
 - Line-end closing mark (GB/T 15834 §5.1.10 "shall be half width"): default `line_end_half="auto"`
