@@ -23,7 +23,6 @@ import os
 import pickle
 import signal
 import sys
-import traceback
 from collections.abc import Mapping
 
 _PIPE_BYTES = 1 << 20  # room for a page's job, so the main process never waits to send it
@@ -203,6 +202,8 @@ def _serve(job_fd: int, result_fd: int) -> int:
 def _portable(exc: BaseException) -> BaseException:
     """`exc` as something pickle can carry to the main process, with this process's traceback
     as a note unless it is an input error (those are one line for the desk)."""
+    import traceback  # only on the error path: it costs start-up time every build would pay
+
     from layout.errors import InputError
 
     if not isinstance(exc, InputError):
