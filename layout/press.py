@@ -42,19 +42,18 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
     register_faces(job.faces)
     pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
+    pending = None
     if parallel and hasattr(os, "fork"):
         from layout.forked import ForkedCall
 
         pending = ForkedCall(finish_archive, *archive_args)
-        try:
-            press = finish_press(pdf, job.meta, job.icc_path, job.layout.trim, job.layout.bleed)
-        except BaseException:
-            pending.discard()
-            raise
-        archive = pending.result()
-    else:
+    try:
         press = finish_press(pdf, job.meta, job.icc_path, job.layout.trim, job.layout.bleed)
-        archive = finish_archive(*archive_args)
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
+    archive = pending.result() if pending is not None else finish_archive(*archive_args)
     files = {"press": press, "archive": archive}
     files["manifest"] = manifest_bytes(job.meta, {os.path.basename(job.press_path): press,
                                                   os.path.basename(job.archive_path): archive})
@@ -71,4 +70,7 @@ def warm_up(icc_path: str = DEFAULT_PROFILE) -> None:
     from layout import finish
     from layout import render  # noqa: F401  (imported for make_files)
 
-    finish.prime(icc_path)
+    try:
+        finish.prime(icc_path)
+    except Exception:
+        pass  # only a head start: the job reads its own profile and reports what is wrong with it
