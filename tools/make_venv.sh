@@ -4,6 +4,12 @@
 set -euo pipefail
 PY=${PYTHON:-python3}
 VENV=${1:-.venv}
+# A venv made from another interpreter (e.g. before the Makefile chose the distribution's) is remade.
+BASE=$("$PY" -c 'import os, sys; print(os.path.dirname(os.path.realpath(sys.executable)))')
+if [ -f "$VENV/pyvenv.cfg" ] && ! grep -qx "home = $BASE" "$VENV/pyvenv.cfg"; then
+  echo "setup: remaking $VENV for $BASE" >&2
+  rm -rf "$VENV"
+fi
 if [ ! -x "$VENV/bin/python" ]; then
   if ! "$PY" -m venv "$VENV" 2>/dev/null; then
     rm -rf "$VENV"
