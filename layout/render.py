@@ -2,8 +2,8 @@
 
 Each GlyphRun becomes one text object whose glyphs are placed by a TJ array: the array's
 numbers are the differences between where layout put each glyph and where the font's own
-advance would have left it, so the page shows exactly the composed positions while the text
-stays one extractable string per line. Colours are CMYK only (`enforceColorSpace='cmyk'`);
+advance would have left it (glyphs at their own advance share a string), so the page shows
+exactly the composed positions while the text stays one extractable string per line. Colours are CMYK only (`enforceColorSpace='cmyk'`);
 pure-black fills and strokes overprint (typography.md §5).
 """
 
@@ -104,14 +104,19 @@ def _glyph_run(c: canvas.Canvas, run: GlyphRun) -> None:
     i = 0
     for subset, data in font.splitString(chars, doc):
         code.append(f"{font.getSubsetInternalName(subset, doc)} {_fmt(size)} Tf")
+        # Glyphs that sit at the font's own advance share one string; a string ends where the
+        # composed position differs (punctuation compression, justification).
         parts = []
-        for b in data:
-            parts.append(f"({c._escape(bytes((b,)))})")
+        start = 0
+        for k in range(len(data)):
             if i < last:
                 adjust = widths.get(ord(chars[i]), default) - (xs[i + 1] - xs[i]) * scale
                 if abs(adjust) > 0.0005:
-                    parts.append(_fmt(adjust))
+                    parts.append(f"({c._escape(data[start:k + 1])}) {_fmt(adjust)}")
+                    start = k + 1
             i += 1
+        if start < len(data):
+            parts.append(f"({c._escape(data[start:])})")
         code.append(f"[{' '.join(parts)}] TJ")
     code.append("ET")
     c._code.append(" ".join(code))
