@@ -37,6 +37,17 @@ def _widen(fd: int) -> None:
         pass  # a narrow pipe only means the sender may wait for the reader
 
 
+def _fork() -> int | None:
+    """os.fork() with stdio flushed first (a child must not write the parent's buffered output
+    again); None when the system refuses a process (memory, process limits)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        return os.fork()
+    except OSError:
+        return None
+
+
 class PressProcess:
     """A forked process that runs layout.press.make_files for one job."""
 
@@ -55,9 +66,11 @@ class PressProcess:
         res_r, res_w = os.pipe()
         _widen(job_w)
         _widen(res_w)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        pid = _fork()
+        if pid is None:  # no second process today: the build runs in this one
+            for fd in (job_r, job_w, res_r, res_w):
+                os.close(fd)
+            return None
         if pid == 0:  # the press process: serve one job and leave without running any cleanup
             code = 1
             try:
@@ -91,8 +104,7 @@ class PressProcess:
             status, value = pickle.load(self._in)
         except EOFError:
             raise RuntimeError(f"the press process (pid {self.pid}) ended without an answer") from None
-        finally:
-            self._answered = True
+        self._answered = True  # (not on Ctrl-C while waiting: close() then stops it at once)
         if status == "error":
             raise value
         return value
@@ -122,9 +134,17 @@ class ForkedCall:
     def __init__(self, fn, *args):
         r, w = os.pipe()
         _widen(w)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        pid = _fork()
+        self.pid = pid
+        self._inline: tuple | None = None
+        if pid is None:  # no second process: compute it here, now
+            os.close(r)
+            os.close(w)
+            try:
+                self._inline = ("ok", fn(*args))
+            except Exception as exc:
+                self._inline = ("error", exc)
+            return
         if pid == 0:
             code = 1
             try:
@@ -139,10 +159,14 @@ class ForkedCall:
             finally:
                 os._exit(code)
         os.close(w)
-        self.pid = pid
         self._in = os.fdopen(r, "rb")
 
     def result(self):
+        if self._inline is not None:
+            status, value = self._inline
+            if status == "error":
+                raise value
+            return value
         try:
             status, value = pickle.load(self._in)
         except EOFError:
@@ -156,6 +180,8 @@ class ForkedCall:
 
     def discard(self) -> None:
         """Stop the call and reap its process (when its answer is no longer wanted)."""
+        if self._inline is not None:
+            return
         self._in.close()
         try:
             os.kill(self.pid, signal.SIGKILL)

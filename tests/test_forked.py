@@ -138,3 +138,18 @@ def test_pipe_widening_is_best_effort():
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_no_fork_today_means_one_process(monkeypatch, no_children):
+    def refuse():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.delenv("ZHPAPER_ONE_PROCESS", raising=False)
+    monkeypatch.setattr(forked.os, "fork", refuse)
+    before = len(os.listdir("/proc/self/fd"))
+    assert PressProcess.start() is None
+    assert ForkedCall(sum, [1, 2]).result() == 3
+    with pytest.raises(ZeroDivisionError):
+        ForkedCall(divmod, 1, 0).result()
+    ForkedCall(sum, []).discard()
+    assert len(os.listdir("/proc/self/fd")) == before  # every pipe closed again
