@@ -153,3 +153,15 @@ def test_no_fork_today_means_one_process(monkeypatch, no_children):
         ForkedCall(divmod, 1, 0).result()
     ForkedCall(sum, []).discard()
     assert len(os.listdir("/proc/self/fd")) == before  # every pipe closed again
+
+
+def test_the_main_process_front_half_leaves_the_pdf_libraries_to_the_press_process():
+    # The overlap is only worth having while the front half does not import them itself.
+    import subprocess
+    import sys
+
+    code = ("import sys, layout.cli, layout.pipeline, layout.press; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pikepdf', 'lxml', 'numpy', 'fontTools'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.stdout.strip() == "[]"
