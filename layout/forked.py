@@ -6,8 +6,12 @@ core while the main process reads the article and composes the page; it is sent 
 soon as they are known (and registers them), then the composed page, and answers with the
 finished files. The files are the same bytes either way: only where the work runs changes.
 
-    with PressProcess.start() as press:      # None when fork is unavailable or turned off
-        ... build(path, opts, press) ...
+    press = PressProcess.start()      # None when fork is unavailable or turned off
+    try:
+        build(path, opts, press)
+    finally:
+        if press is not None:
+            press.close()
 
 Messages are pickles on two pipes. An exception in the press process comes back and is raised in
 the main process (an InputError stays one line for the desk; a bug carries the press process's
@@ -95,14 +99,17 @@ class PressProcess:
 
     def prepare(self, faces: Mapping) -> None:
         """Hand over the faces early, so they are registered while the page is composed."""
-        self._send(("faces", dict(faces)))
+        try:
+            self._send(("faces", dict(faces)))
+        except BrokenPipeError:
+            pass  # the press process is gone; run() says so
 
     def run(self, job) -> dict[str, bytes]:
         """layout.press.make_files(job), done in the press process."""
-        self._send(("job", job))
         try:
+            self._send(("job", job))
             status, value = pickle.load(self._in)
-        except EOFError:
+        except (EOFError, BrokenPipeError):
             raise RuntimeError(f"the press process (pid {self.pid}) ended without an answer") from None
         self._answered = True  # (not on Ctrl-C while waiting: close() then stops it at once)
         if status == "error":

@@ -165,3 +165,13 @@ def test_the_main_process_front_half_leaves_the_pdf_libraries_to_the_press_proce
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert out.stdout.strip() == "[]"
+
+
+def test_a_press_process_gone_before_the_job_is_an_error(monkeypatch, no_children):
+    import signal
+
+    with _start(monkeypatch) as proc:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.prepare({"body": "x" * 2_000_000})  # more than the pipe holds: the write meets the closed end
+        with pytest.raises(RuntimeError, match="ended without an answer"):
+            proc.run(b"job")
