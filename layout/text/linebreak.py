@@ -442,17 +442,17 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
                     if st <= 0.0 or diff > tol * st + eps:
                         continue
                     r = diff / st
-                    d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2 + exp_dem
+                    d = (line_dem + 100.0 * r * r * r) ** 2 + exp_dem
                 elif diff < -eps:
                     shrink = p.Z[b - 1] - za
                     if shrink + diff < -eps:
                         continue
                     r = -diff / shrink
-                    d = (_LINE_DEMERIT + 100.0 * r * r * r) ** 2
+                    d = (line_dem + 100.0 * r * r * r) ** 2
                 else:
                     d = solid
                 if kinds[b]:
-                    d += _PROHIBITED_DEMERIT
+                    d += prohibited_dem
                 c = ca + d
                 if c < cost[b]:
                     cost[b] = c
