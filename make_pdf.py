@@ -8,7 +8,7 @@ Exit 0 on success; on bad input one line on stderr and exit 1 (content) or 2 (us
 
 import sys
 
-from layout.cli import main
+from layout.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

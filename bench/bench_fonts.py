@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from layout import fonts  # noqa: E402
+from layout.fonts import faces as fonts  # noqa: E402
 
 SEED = pathlib.Path("/work/shared/seed/000_88f5a99a4fbbcac4.txt")
 

@@ -1,6 +1,6 @@
 """What a finished page says about itself: the document metadata record and the archive's file
 names. Plain data, no PDF library, so the main process of a build can make them while another
-process (layout.forked) does the rendering and finishing."""
+process (layout.fork) does the rendering and finishing."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The article as the desk wrote it: frozen dataclasses, no behaviour.
 
-`layout.article` builds these from article.yaml (validated against the one schema table);
+`layout.source.article` builds these from article.yaml (validated against the one schema table);
 everything downstream reads them and never mutates them. Text fields hold the text *after*
-normalisation (see `layout.normalize`); `Source` remembers where each came from so that a
+normalisation (see `layout.source.normalize`); `Source` remembers where each came from so that a
 finding can point back at `article.yaml:LINE:COL` and the field path.
 """
 

@@ -14,21 +14,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from layout import __version__
-from layout.article import load_article
-from layout.colour import DEFAULT_PROFILE
-from layout.compose import Settings, compose
+from layout.source.article import load_article
+from layout.photo.colour import DEFAULT_PROFILE
+from layout.compose.story import Settings, compose
 from layout.errors import InputError
 from layout.digest import cache_root, remembered, sha256_cached, sha256_file
-from layout.fonts import coverage, load_catalog, prepare_faces
-from layout.images import prepare_image, probe_image
-from layout.marks import with_bleed
+from layout.fonts.faces import coverage, load_catalog, prepare_faces
+from layout.photo.images import prepare_image, probe_image
+from layout.output.marks import with_bleed
 from layout.model import Article, Finding
-from layout.page import Image, PageLayout
-from layout.preflight import Report, preflight
-from layout.template import Template, load_template
+from layout.primitives import Image, PageLayout
+from layout.preflight.report import Report, preflight
+from layout.source.template import Template, load_template
 
 if TYPE_CHECKING:
-    from layout.forked import PressProcess
+    from layout.app.pressproc import PressProcess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar",
@@ -89,7 +89,7 @@ def load_inputs(article_path: str, opts: BuildOptions) -> tuple[Article, tuple[F
 
 
 def prepare_fonts(article: Article, opts: BuildOptions) -> tuple[dict, list[Finding]]:
-    from layout.blocks import folio_text
+    from layout.compose.blocks import folio_text
 
     e = article.edition
     chars = chars_by_role(article, folio_text(e.paper, e.date, e.page, e.page_name, e.editor))
@@ -111,7 +111,7 @@ def prepare_fonts(article: Article, opts: BuildOptions) -> tuple[dict, list[Find
 
 
 def _where_chars(article: Article, chars: list[str]) -> str:
-    from layout.article import article_text_fields
+    from layout.source.article import article_text_fields
 
     for path, text in article_text_fields(article):
         for i, ch in enumerate(text):
@@ -221,9 +221,9 @@ def _report_bytes(report: Report) -> bytes:
 
 
 def build(article_path: str, opts: BuildOptions, press: "PressProcess | None" = None) -> BuildResult:
-    """Build one page. The back half (layout.press: render → finish) runs here, or in `press`,
-    a process forked at start-up (layout.forked) that did its imports meanwhile."""
-    from layout.press import PressJob
+    """Build one page. The back half (layout.output.press: render → finish) runs here, or in `press`,
+    a process forked at start-up (layout.app.pressproc) that did its imports meanwhile."""
+    from layout.output.press import PressJob
 
     paths = output_paths(opts.out_pdf)
     article, findings, template = load_inputs(article_path, opts)
@@ -250,7 +250,7 @@ def build(article_path: str, opts: BuildOptions, press: "PressProcess | None" = 
     if press is not None:
         made = press.run(job)
     else:
-        from layout.press import make_files
+        from layout.output.press import make_files
 
         made = make_files(job)
     files = {paths["press"]: made["press"], paths["archive"]: made["archive"],
@@ -260,7 +260,7 @@ def build(article_path: str, opts: BuildOptions, press: "PressProcess | None" = 
     write_outputs(files)
     outputs = list(files)
     if opts.archive_to:
-        from layout.finish import file_to_archive
+        from layout.output.finish import file_to_archive
 
         outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"]}, meta,
                                    article.slug, opts.force)

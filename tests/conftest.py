@@ -26,7 +26,7 @@ def zhpaper_cache(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def real_page(tmp_path_factory, zhpaper_cache) -> RealPage:
-    from layout.article import load_article
+    from layout.source.article import load_article
 
     out = tmp_path_factory.mktemp("real-page")
     pdf = os.path.join(out, "article.pdf")

@@ -1,4 +1,4 @@
-"""Loading article.yaml (layout.article): the real article against the seed, and located errors."""
+"""Loading article.yaml (layout.source.article): the real article against the seed, and located errors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from layout.article import article_text_fields, load_article
+from layout.source.article import article_text_fields, load_article
 from layout.errors import InputError, UsageError
 from layout.model import Article
 

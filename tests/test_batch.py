@@ -1,4 +1,4 @@
-"""Batch builds (layout.batch): a pool of workers, progress, one bad page not stopping the others.
+"""Batch builds (layout.app.batch): a pool of workers, progress, one bad page not stopping the others.
 
 Small pages from tests/data, fonts on a display-only catalog, one cache shared per session (see
 tests/test_cache.py for why).
@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from layout import batch
-from layout.cli import main, parser
+from layout.app import batch
+from layout.app.cli import main, parser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")

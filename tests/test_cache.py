@@ -13,8 +13,9 @@ import shutil
 
 import pytest
 
-from layout import fonts, images
-from layout.images import prepare_image
+from layout.fonts import faces as fonts
+from layout.photo import images
+from layout.photo.images import prepare_image
 from layout.pipeline import BuildOptions, build
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -160,7 +161,7 @@ def test_font_charset_policy_change_makes_a_new_entry(tmp_path):
                                   cache_dir=str(tmp_path), jobs=1)["caption"]
     assert len(display.covered) < 20
     # The `text` policy adds GB2312 level 1: another entry (slow to build, so only its key is checked here).
-    from layout import fontcharsets
+    from layout.fonts import charsets as fontcharsets
     text_chars = "".join(sorted(fontcharsets.charset_for("text", need["caption"])))
     assert fonts._cache_key(os.path.realpath(LXGW), 0, text_chars) != display.key
 

@@ -1,4 +1,4 @@
-"""layout.colour: the newsprint profile, ICC separation, K-only grey, ink limiting."""
+"""layout.photo.colour: the newsprint profile, ICC separation, K-only grey, ink limiting."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image, ImageCms
 
-from layout import colour
+from layout.photo import colour
 
 PROFILE = colour.read_profile(colour.DEFAULT_PROFILE)
 

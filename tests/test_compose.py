@@ -5,13 +5,13 @@ import os
 
 import pytest
 
-from layout.article import load_article
-from layout.compose import Settings, compose
+from layout.source.article import load_article
+from layout.compose.story import Settings, compose
 from layout.errors import InputError
-from layout.grid import rows as grid_rows
-from layout.images import probe_image
-from layout.page import Image, dump
-from layout.template import load_template
+from layout.compose.grid import rows as grid_rows
+from layout.photo.images import probe_image
+from layout.primitives import Image, dump
+from layout.source.template import load_template
 from layout.text.cjk import prohibited_at_end, prohibited_at_start
 from layout.text.fake import FakeMetrics
 

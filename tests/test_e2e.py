@@ -18,8 +18,8 @@ from support import ARTICLE, ROOT, cache_files, run_make_pdf
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pdfcheck  # noqa: E402
 
-from layout.article import article_text_fields  # noqa: E402
-from layout.finish import press_problems, validate_archive  # noqa: E402
+from layout.source.article import article_text_fields  # noqa: E402
+from layout.output.finish import press_problems, validate_archive  # noqa: E402
 
 MM = 72 / 25.4
 WEEKDAYS = "一二三四五六日"

@@ -1,4 +1,4 @@
-"""layout.finish: press PDF, PDF/A-2b archive, manifest, filing."""
+"""layout.output.finish: press PDF, PDF/A-2b archive, manifest, filing."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from layout import finish
-from layout.colour import DEFAULT_PROFILE
+from layout.output import finish
+from layout.photo.colour import DEFAULT_PROFILE
 from layout.errors import InputError
 from layout.docmeta import DocMeta
-from layout.finish import file_to_archive, finish_archive, finish_press, validate_archive
-from layout.images import prepare_image
+from layout.output.finish import file_to_archive, finish_archive, finish_press, validate_archive
+from layout.photo.images import prepare_image
 
 KAI = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 W, H = 400.0, 300.0

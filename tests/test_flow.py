@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from layout.flow import Para, Region, Subhead, flow, stream_rows
+from layout.compose.flow import Para, Region, Subhead, flow, stream_rows
 
 
 def regions(*sizes):

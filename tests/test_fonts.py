@@ -1,4 +1,4 @@
-"""Tests for layout.fonts / layout.fontprep: catalog, conversion, cmap remaps, metrics, cache, PDF.
+"""Tests for layout.fonts.faces / layout.fonts.prep: catalog, conversion, cmap remaps, metrics, cache, PDF.
 
 Real Debian fonts, small charsets (each conversion < ~1.5 s), a temporary cache per module.
 """
@@ -16,7 +16,7 @@ import pytest
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
-from layout import fontprep, fonts
+from layout.fonts import faces as fonts, prep as fontprep
 from layout.errors import InputError
 
 SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"

@@ -1,4 +1,4 @@
-"""layout.forked: the press process and forked calls — same files as one process, errors carried
+"""layout.app.pressproc and layout.fork: the press process and forked calls — same files as one process, errors carried
 back whole, no process left behind."""
 
 from __future__ import annotations
@@ -8,9 +8,13 @@ import pickle
 
 import pytest
 
-from layout import forked, press
+from layout import fork as forked
+from layout.app import pressproc
+from layout.fonts import faces as font_faces
+from layout.output import press
 from layout.errors import InputError
-from layout.forked import ForkedCall, PressProcess
+from layout.app.pressproc import PressProcess
+from layout.fork import ForkedCall
 from support import ARTICLE, run_make_pdf
 
 
@@ -42,7 +46,7 @@ def test_cli_files_are_the_same_bytes_with_and_without_the_press_process(tmp_pat
 
 
 def test_job_runs_in_another_process_after_the_faces(monkeypatch, no_children):
-    monkeypatch.setattr(press, "register_faces", lambda faces: None)
+    monkeypatch.setattr(font_faces, "register_faces", lambda faces: None)
     monkeypatch.setattr(press, "make_files", lambda job, parallel=False: {"pid": str(os.getpid()).encode(),
                                                                           "parallel": bytes([parallel]), "job": job})
     with _start(monkeypatch) as proc:
@@ -97,8 +101,8 @@ def test_a_failed_face_registration_shows_in_the_job(monkeypatch, no_children):
     def bad_faces(faces):
         raise OSError("font file vanished")
 
-    monkeypatch.setattr(press, "register_faces", bad_faces)
-    monkeypatch.setattr(press, "make_files", lambda job, parallel=False: press.register_faces(None))
+    monkeypatch.setattr(font_faces, "register_faces", bad_faces)
+    monkeypatch.setattr(press, "make_files", lambda job, parallel=False: font_faces.register_faces(None))
     with _start(monkeypatch) as proc:
         proc.prepare({})
         with pytest.raises(OSError, match="vanished"):
@@ -134,7 +138,7 @@ def test_input_errors_pickle_with_where_and_hint():
 def test_pipe_widening_is_best_effort():
     r, w = os.pipe()
     try:
-        forked._widen(w)  # may or may not be allowed; must not raise
+        forked.widen(w)  # may or may not be allowed; must not raise
     finally:
         os.close(r)
         os.close(w)
@@ -160,7 +164,7 @@ def test_the_main_process_front_half_leaves_the_pdf_libraries_to_the_press_proce
     import subprocess
     import sys
 
-    code = ("import sys, layout.cli, layout.pipeline, layout.press; "
+    code = ("import sys, layout.app.cli, layout.pipeline, layout.output.press; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pikepdf', 'lxml', 'numpy', 'fontTools'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

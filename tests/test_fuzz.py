@@ -27,12 +27,12 @@ from support import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.article import load_article
-from layout.compose import Settings, compose
+from layout.source.article import load_article
+from layout.compose.story import Settings, compose
 from layout.errors import InputError
-from layout.images import probe_image
-from layout.page import Box, GlyphRun, Image, PageLayout, Rule
-from layout.template import load_template
+from layout.photo.images import probe_image
+from layout.primitives import Box, GlyphRun, Image, PageLayout, Rule
+from layout.source.template import load_template
 from layout.text.fake import FakeMetrics
 
 ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar", "folio")

@@ -1,4 +1,4 @@
-"""layout.images (probe, orient, crop, resample, separate, cache) and the placeholder photos."""
+"""layout.photo.images (probe, orient, crop, resample, separate, cache) and the placeholder photos."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from layout import images
+from layout.photo import images
 from layout.errors import InputError
-from layout.images import prepare_image, probe_image
+from layout.photo.images import prepare_image, probe_image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PHOTOS = os.path.join(ROOT, "assets", "photos")

@@ -1,4 +1,4 @@
-"""Text normalisation (layout.normalize): examples per rule, Latin left alone, and properties."""
+"""Text normalisation (layout.source.normalize): examples per rule, Latin left alone, and properties."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.normalize import HALF_TO_FULL, RULES, is_han, normalise
+from layout.source.normalize import HALF_TO_FULL, RULES, is_han, normalise
 
 
 def norm(text: str, **kw) -> str:

@@ -3,11 +3,11 @@
 import dataclasses
 import os
 
-from layout.article import load_article
-from layout.compose import compose
-from layout.marks import with_bleed
-from layout.preflight import preflight
-from layout.template import load_template
+from layout.source.article import load_article
+from layout.compose.story import compose
+from layout.output.marks import with_bleed
+from layout.preflight.report import preflight
+from layout.source.template import load_template
 from layout.text.fake import FakeMetrics
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

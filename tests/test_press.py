@@ -1,8 +1,8 @@
-"""layout.press: the back half as one function."""
+"""layout.output.press: the back half as one function."""
 
 from __future__ import annotations
 
-from layout import finish, press
+from layout.output import finish, press
 from layout.errors import InputError
 
 

@@ -1,4 +1,4 @@
-"""The generic schema mechanism (layout.schema) on small tables, and the article table's docs."""
+"""The generic schema mechanism (layout.source.schema) on small tables, and the article table's docs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from layout.errors import InputError, UsageError
-from layout.schema import ARTICLE, Field, build, describe, load_yaml_node, validate
+from layout.source.schema import ARTICLE, Field, build, describe, load_yaml_node, validate
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 

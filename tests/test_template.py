@@ -3,8 +3,8 @@
 import pytest
 
 from layout.errors import InputError
-from layout.grid import body_columns, rows
-from layout.template import load_template
+from layout.compose.grid import body_columns, rows
+from layout.source.template import load_template
 from layout.units import pt_to_mm
 
 

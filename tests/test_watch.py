@@ -1,4 +1,4 @@
-"""Watch mode (layout.watch): the polling loop on a fake clock and fake files, then a real in-process watch
+"""Watch mode (layout.app.watch): the polling loop on a fake clock and fake files, then a real in-process watch
 of a small page where the "sleep" edits the files. Nothing here really sleeps."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from layout import watch as w
-from layout.cli import main
+from layout.app import watch as w
+from layout.app.cli import main
 from layout.errors import InputError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -134,7 +134,7 @@ def _write(path, text):
 
 @needs_fonts
 def test_watch_rebuilds_on_edits_survives_errors_and_ctrl_c_exits_zero(page, capsys):
-    from layout.cli import _options, parser
+    from layout.app.cli import _options, parser
 
     folder, cache, catalog = page
     yaml_path = folder / "page.yaml"

@@ -1,5 +1,5 @@
 """Write docs/article-format.md and docs/template-format.md from their schema tables
-(layout.schema.ARTICLE, layout.template.TEMPLATE_SCHEMA).
+(layout.source.schema.ARTICLE, layout.source.template.TEMPLATE_SCHEMA).
 
 Usage: python tools/gen_docs.py [--check]
   --check  exit 1 if a file on disk differs from what its table gives (for CI).
@@ -12,18 +12,18 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from layout.normalize import RULES  # noqa: E402
-from layout.schema import ARTICLE, describe  # noqa: E402
-from layout.template import TEMPLATE_SCHEMA  # noqa: E402
+from layout.source.normalize import RULES  # noqa: E402
+from layout.source.schema import ARTICLE, describe  # noqa: E402
+from layout.source.template import TEMPLATE_SCHEMA  # noqa: E402
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 TARGET = os.path.join(DOCS, "article-format.md")
 TEMPLATE_TARGET = os.path.join(DOCS, "template-format.md")
 
 TEMPLATE_INTRO = """
-A template (版式) is a YAML file: the built-ins are `layout/templates/broadsheet.yaml` (对开) and
-`layout/templates/tabloid.yaml` (四开); an article names one (`template: broadsheet`) or gives a
-path. Every key below is declared once in `layout/template.py`. Lengths are in the unit their
+A template (版式) is a YAML file: the built-ins are `layout/source/templates/broadsheet.yaml` (对开) and
+`layout/source/templates/tabloid.yaml` (四开); an article names one (`template: broadsheet`) or gives a
+path. Every key below is declared once in `layout/source/template.py`. Lengths are in the unit their
 name carries; the type area is centred on the trim, its width is
 `columns × column_chars + (columns − 1) × gutter_chars` body characters, its height
 `rows × line_pitch_pt − (line_pitch_pt − body_size_pt)`.
@@ -31,8 +31,8 @@ name carries; the type area is centred on the trim, its width is
 
 INTRO = """
 `article.yaml` describes one article laid out as one page. The build reads it with
-`layout.article.load_article`; every key below is declared once in
-`layout/schema.py`, which also produces the error messages. Unknown keys are errors (with a
+`layout.source.article.load_article`; every key below is declared once in
+`layout/source/schema.py`, which also produces the error messages. Unknown keys are errors (with a
 "did you mean" hint). A key left out, or written as `null`, takes its default, unless its
 type says "or null", where null means "none".
 

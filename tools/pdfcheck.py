@@ -8,7 +8,7 @@ Prints counts and exits 0 (a bad PDF path or an unreadable file: one `error:` li
 The counts are what issue 3 asks to be zero on the real page.
 
 How body text is found (documented choice, chosen to be robust without layout internals):
-  * geometry comes from the template (`layout/templates/<name>.yaml`): trim, type-area top, basic
+  * geometry comes from the template (`layout/source/templates/<name>.yaml`): trim, type-area top, basic
     grid, body columns (`--columns`, default the template's `body.columns`), body size and line
     pitch. Coordinates are taken relative to the PDF's TrimBox.
   * a body character is an upright character of the body size (9 pt) whose baseline lies inside
@@ -82,8 +82,8 @@ class Geometry:
     @classmethod
     def from_template(cls, name_or_path: str = "broadsheet", columns: int | None = None) -> Geometry:
         from layout.errors import InputError
-        from layout.grid import EM_BOX_ASCENT, body_columns, rows
-        from layout.template import load_template
+        from layout.compose.grid import EM_BOX_ASCENT, body_columns, rows
+        from layout.source.template import load_template
 
         try:
             t = load_template(name_or_path, ROOT)

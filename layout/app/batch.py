@@ -41,7 +41,7 @@ class PageResult:
 
 def plan(a) -> list[tuple[str, object]]:
     """(article path, BuildOptions) per page, or a UsageError for the whole batch before anything runs."""
-    from layout.cli import _options
+    from layout.app.cli import _options
 
     if a.jobs < 1:
         raise UsageError(f"-j {a.jobs}: need at least one worker", "-j", "use -j 1 or more")
@@ -87,9 +87,9 @@ def build_page(path: str, opts) -> PageResult:
 def _prime(path: str, opts) -> None:
     """Prepare and register the first page's fonts in the parent, so forked workers inherit them."""
     try:
-        from layout import press
-        from layout.colour import DEFAULT_PROFILE
-        from layout.fonts import register_faces
+        from layout.output import press
+        from layout.photo.colour import DEFAULT_PROFILE
+        from layout.fonts.faces import register_faces
         from layout.pipeline import load_inputs, prepare_fonts
 
         article, _, _ = load_inputs(path, opts)

@@ -1,6 +1,6 @@
 """Font preparation: subset a source face, turn CFF outlines into TrueType, extract metrics.
 
-This is the slow, fontTools-heavy step behind `layout.fonts.prepare_faces`, run once per
+This is the slow, fontTools-heavy step behind `layout.fonts.faces.prepare_faces`, run once per
 (source face, charset) and cached. ReportLab embeds only glyf-outline TrueType, and the Noto
 CJK faces are CFF, so the outlines go through cu2qu. While the full source is open we also read
 what a later run must not re-read: advances, GPOS `halt` values, the ideographic em box.

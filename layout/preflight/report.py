@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layout.grid import rows as grid_rows
+from layout.compose.grid import rows as grid_rows
 from layout.model import Article, Finding
-from layout.page import PageLayout
-from layout.template import Template
+from layout.primitives import PageLayout
+from layout.source.template import Template
 from layout.text.cjk import prohibited_at_end, prohibited_at_start
 
 

@@ -2,7 +2,7 @@
 copy → manifest → proof. One pure function of a `PressJob`.
 
 It imports only what it uses (reportlab, pikepdf, the renderer and the finisher; no YAML, no
-composition), so that `layout.forked` can run it in a process that was started — and did these
+composition), so that `layout.fork` can run it in a process that was started — and did these
 imports — while the main process was still loading and composing the page.
 """
 
@@ -12,10 +12,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from layout.colour import DEFAULT_PROFILE
+from layout.photo.colour import DEFAULT_PROFILE
 from layout.docmeta import DocMeta
-from layout.fonts import Face, register_faces
-from layout.page import PageLayout
+from layout.fonts.faces import Face, register_faces
+from layout.primitives import PageLayout
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,15 @@ class PressJob:
 def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
     """kind → bytes for "press", "archive", "manifest" and, when asked, "proof". `parallel`
     finishes the archive copy in a forked process meanwhile (for a process with a core to spare)."""
-    from layout.finish import finish_archive, finish_press, manifest_bytes
-    from layout.render import render
+    from layout.output.finish import finish_archive, finish_press, manifest_bytes
+    from layout.output.render import render
 
     register_faces(job.faces)
     pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
     pending = None
     if parallel and hasattr(os, "fork"):
-        from layout.forked import ForkedCall
+        from layout.fork import ForkedCall
 
         pending = ForkedCall(finish_archive, *archive_args)
     try:
@@ -58,7 +58,7 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
     files["manifest"] = manifest_bytes(job.meta, {os.path.basename(job.press_path): press,
                                                   os.path.basename(job.archive_path): archive})
     if job.proof_dpi is not None:
-        from layout.proof import proof_png
+        from layout.output.proof import proof_png
 
         files["proof"] = proof_png(press, job.proof_dpi)
     return files
@@ -67,8 +67,8 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
 def warm_up(icc_path: str = DEFAULT_PROFILE) -> None:
     """What the press process does while it waits for its job: import make_files' modules and
     prepare the output profile (the same for every page unless --icc names another)."""
-    from layout import finish
-    from layout import render  # noqa: F401  (imported for make_files)
+    from layout.output import finish
+    from layout.output import render  # noqa: F401  (imported for make_files)
 
     try:
         finish.prime(icc_path)

@@ -17,7 +17,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas
 
-from layout.page import BLACK, Box, GlyphRun, Image, PageLayout, Rule
+from layout.primitives import BLACK, Box, GlyphRun, Image, PageLayout, Rule
 
 
 def _fmt(x: float) -> str:

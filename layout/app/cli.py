@@ -11,8 +11,8 @@ import os
 import sys
 
 from layout.errors import InputError, UsageError
-from layout.forked import PressProcess
-from layout.proof import check_dpi
+from layout.app.pressproc import PressProcess
+from layout.output.proof import check_dpi
 from layout.units import parse_length_pt
 
 
@@ -70,7 +70,7 @@ def main(argv: list[str]) -> int:
         if a.watch and len(a.articles) > 1:
             raise UsageError("--watch takes one article", "--watch", "watch one page at a time")
         if len(a.articles) > 1:
-            from layout.batch import run_batch
+            from layout.app.batch import run_batch
 
             return run_batch(a)
         out = a.output or os.path.join("out", "article.pdf")
@@ -79,12 +79,12 @@ def main(argv: list[str]) -> int:
         if a.watch:
             from dataclasses import replace
 
-            from layout.watch import run_watch
+            from layout.app.watch import run_watch
 
             opts = _options(a, out)  # the proof is the point of watching: next to the PDF unless named
             return run_watch(a.articles[0], replace(opts, proof=opts.proof or os.path.splitext(out)[0] + ".png"),
                              quiet=a.quiet)
-        # Forked before _options imports the pipeline, so its imports overlap ours (layout.forked).
+        # Forked before _options imports the pipeline, so its imports overlap ours (layout.fork).
         press = PressProcess.start()
         try:
             return build_one(a.articles[0], _options(a, out), quiet=a.quiet, press=press)

@@ -1,6 +1,6 @@
 """Colour for print: ICC transforms to the output profile, K-only grey, total-ink limiting.
 
-Everything here works on Pillow images or numpy arrays already in memory; `layout.images`
+Everything here works on Pillow images or numpy arrays already in memory; `layout.photo.images`
 decides what to convert and when. The output side is always a CMYK printer profile
 (by default `assets/icc/IFRA26S.icc`, newsprint); conversion goes through LittleCMS via
 Pillow ImageCms, never `Image.convert('CMYK')`, which is a naive 255-minus formula with K=0.
@@ -25,7 +25,7 @@ import io
 import os
 
 
-ASSETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
+ASSETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "assets")
 DEFAULT_PROFILE = os.path.join(ASSETS_DIR, "icc", "IFRA26S.icc")
 # Relative colorimetric + black point compensation (see the module docstring); as ImageCms
 # values: Intent.RELATIVE_COLORIMETRIC, Flags.BLACKPOINTCOMPENSATION (looked up where used, so

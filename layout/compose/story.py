@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layout import arrange, blocks
-from layout.arrange import Cell, PhotoSpec, Problem
+from layout.compose import arrange, blocks
+from layout.compose.arrange import Cell, PhotoSpec, Problem
 from layout.errors import InputError
-from layout.flow import Para, Subhead, stream_rows
-from layout.grid import Columns, Rows, basic_columns, body_columns, rows as grid_rows
+from layout.compose.flow import Para, Subhead, stream_rows
+from layout.compose.grid import Columns, Rows, basic_columns, body_columns, rows as grid_rows
 from layout.model import Article, Finding
-from layout.page import BLACK, Frame, Image, PageLayout, Rule
-from layout.template import Template
+from layout.primitives import BLACK, Frame, Image, PageLayout, Rule
+from layout.source.template import Template
 from layout.text.cjk import CJK_PUNCT_CLASSES, LONG, char_class
 
 PUNCTUATION = CJK_PUNCT_CLASSES | {LONG}
@@ -349,7 +349,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _overflow_mark(body: Columns, grid: Rows, arr) -> list:
     """--draft: a magenta bar over the last column's foot saying how much is left over."""
-    from layout.page import Box
+    from layout.primitives import Box
 
     last = arr.regions[-1] if arr.regions else None
     if last is None:

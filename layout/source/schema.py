@@ -7,7 +7,7 @@ plus the `Source` of every value by field path. The first problem found, in docu
 raises `InputError` naming `file:line:col field.path`, what is wrong and a hint.
 `describe(schema)` renders the same table as Markdown for the docs.
 
-Generic on purpose: article.yaml (`layout.article`) and the 版式 template files reuse it.
+Generic on purpose: article.yaml (`layout.source.article`) and the 版式 template files reuse it.
 """
 
 from __future__ import annotations
@@ -552,7 +552,7 @@ ARTICLE = Field(
                 PLACEMENT,
             ))),
         Field("options", "map", "layout options", fields=(
-            Field("normalise", "bool", "tidy punctuation and whitespace (layout.normalize); every change "
+            Field("normalise", "bool", "tidy punctuation and whitespace (layout.source.normalize); every change "
                   "is reported", default=True),
             Field("han_latin_space_em", "float", "space between Han and Latin/digits, in em "
                   "(clreq: up to 1/4 em; 0 = none)", default=0.0, min=0.0, max=0.5),

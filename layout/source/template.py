@@ -1,6 +1,6 @@
 """The 版式 templates as data: trim, type area, basic grid, body columns, type styles, copyfit limits.
 
-Templates are YAML files (built-ins in `layout/templates/`, or any path) validated against
+Templates are YAML files (built-ins in `layout/source/templates/`, or any path) validated against
 `TEMPLATE_SCHEMA`, the one table that declares every key. `load_template` turns one into a
 frozen `Template` with lengths already in pt.
 """
@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 
 from layout.errors import InputError
-from layout.schema import Field, load
+from layout.source.schema import Field, load
 from layout.units import mm_to_pt
 
 BUILTIN_DIR = os.path.join(os.path.dirname(__file__), "templates")

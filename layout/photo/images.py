@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass
 
 import PIL
 
-from layout import colour
+from layout.photo import colour
 from layout.atomic import atomic_write
 from layout.digest import cache_root, sha256_cached
 from layout.errors import InputError

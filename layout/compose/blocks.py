@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from layout.grid import EM_BOX_ASCENT, Rows
-from layout.page import BLACK, PAPER, Box, GlyphRun, Rule
+from layout.compose.grid import EM_BOX_ASCENT, Rows
+from layout.primitives import BLACK, PAPER, Box, GlyphRun, Rule
 from layout.errors import InputError
 from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
 

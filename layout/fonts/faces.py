@@ -1,6 +1,6 @@
 """Fonts: the role catalog, prepared (cached) faces and their metrics, reportlab registration.
 
-The only module (with its helper `layout.fontprep`) that opens font files. The pipeline sees
+The only module (with its helper `layout.fonts.prep`) that opens font files. The pipeline sees
 `Face` objects: plain, picklable metrics answered by dict lookups, built from a small JSON
 written next to each prepared TTF, so that a warm run never parses a font with fontTools.
 
@@ -19,14 +19,15 @@ import pathlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from layout import digest, fontcharsets, fontprep
+from layout import digest
+from layout.fonts import charsets as fontcharsets, prep as fontprep
 from layout.errors import InputError
 
 ROLES = (
     "body", "headline", "kicker", "subtitle", "subhead", "sidebar_title",
     "sidebar", "folio", "caption", "byline",
 )
-DEFAULT_CATALOG = pathlib.Path(__file__).resolve().parent.parent / "fonts" / "catalog.yaml"
+DEFAULT_CATALOG = pathlib.Path(__file__).resolve().parents[2] / "fonts" / "catalog.yaml"
 MAX_ERR_UNITS = 1.0  # cu2qu tolerance: 1 unit = 0.009 pt at 9 pt, invisible
 
 # First bytes of the font formats reportlab/fontTools can read.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layout.template import Template
+from layout.source.template import Template
 
 # The ideographic em box of the CJK faces sits 0.88 em above and 0.12 em below the baseline
 # (Noto CJK BASE icft/icfb); with it the baseline of a body line is 0.88 em below the row top.

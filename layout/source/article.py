@@ -1,4 +1,4 @@
-"""article.yaml → `layout.model.Article`, validated against `layout.schema.ARTICLE`.
+"""article.yaml → `layout.model.Article`, validated against `layout.source.schema.ARTICLE`.
 
 Everything about the *shape* of the file lives in the schema table; this module turns the
 validated value into the frozen model: it normalises text (unless `options.normalise: false`),
@@ -25,8 +25,8 @@ from layout.model import (
     Source,
     Text,
 )
-from layout.normalize import normalise
-from layout.schema import ARTICLE, Built, build, load_yaml_node
+from layout.source.normalize import normalise
+from layout.source.schema import ARTICLE, Built, build, load_yaml_node
 
 # Display lines, where an ideographic space U+3000 may be deliberate (paths with indices as []).
 DISPLAY_FIELDS = frozenset({

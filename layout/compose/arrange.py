@@ -20,7 +20,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from layout.flow import Flow, Region, flow, stream_rows
+from layout.compose.flow import Flow, Region, flow, stream_rows
 
 SPACER_ROWS = 1  # white line between a block and body text
 LEAD_WEIGHT = 4.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from layout.page import Box, Frame, GlyphRun, Image, PageLayout, Rule
+from layout.primitives import Box, Frame, GlyphRun, Image, PageLayout, Rule
 from layout.units import mm_to_pt
 
 MARK_LENGTH_PT = mm_to_pt(5)

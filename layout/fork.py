@@ -1,0 +1,116 @@
+"""Forking primitives: a forked function call whose result or exception comes back by pipe.
+
+`ForkedCall(fn, *args)` computes `fn(*args)` in a forked process; `result()` waits for it and
+returns the value or raises the exception (an InputError stays one line for the desk; a bug
+carries the forked process's traceback as a note). Where the system refuses a process, the call
+is computed in place. `layout.output.press` finishes the archive copy in one while the press PDF
+is finished, and `layout.app.pressproc` builds the press process on the same pieces.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+
+PIPE_BYTES = 1 << 20  # room for a page's job, so the sender never waits for the reader
+
+
+def widen(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # a narrow pipe only means the sender may wait for the reader
+
+
+def fork() -> int | None:
+    """os.fork() with stdio flushed first (a child must not write the parent's buffered output
+    again); None when the system refuses a process (memory, process limits)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        return os.fork()
+    except OSError:
+        return None
+
+
+class ForkedCall:
+    """`fn(*args)` computed in a forked process; `result()` waits for it and returns or raises.
+    Call `result()` exactly once (it also reaps the process)."""
+
+    def __init__(self, fn, *args):
+        r, w = os.pipe()
+        widen(w)
+        pid = fork()
+        self.pid = pid
+        self._inline: tuple | None = None
+        if pid is None:  # no second process: compute it here, now
+            os.close(r)
+            os.close(w)
+            try:
+                self._inline = ("ok", fn(*args))
+            except Exception as exc:
+                self._inline = ("error", exc)
+            return
+        if pid == 0:
+            code = 1
+            try:
+                os.close(r)
+                with os.fdopen(w, "wb") as out:
+                    try:
+                        answer: tuple = ("ok", fn(*args))
+                    except BaseException as exc:
+                        answer = ("error", portable(exc))
+                    pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        self._in = os.fdopen(r, "rb")
+
+    def result(self):
+        if self._inline is not None:
+            status, value = self._inline
+            if status == "error":
+                raise value
+            return value
+        try:
+            status, value = pickle.load(self._in)
+        except EOFError:
+            raise RuntimeError(f"forked process {self.pid} ended without an answer") from None
+        finally:
+            self._in.close()
+            os.waitpid(self.pid, 0)
+        if status == "error":
+            raise value
+        return value
+
+    def discard(self) -> None:
+        """Stop the call and reap its process (when its answer is no longer wanted)."""
+        if self._inline is not None:
+            return
+        self._in.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def portable(exc: BaseException) -> BaseException:
+    """`exc` as something pickle can carry to the main process, with this process's traceback
+    as a note unless it is an input error (those are one line for the desk)."""
+    import traceback  # only on the error path: it costs start-up time every build would pay
+
+    from layout.errors import InputError
+
+    if not isinstance(exc, InputError):
+        exc.add_note(f"in forked process {os.getpid()}:\n" + "".join(traceback.format_exception(exc)).rstrip())
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError("".join(traceback.format_exception(exc)).rstrip())

@@ -1,0 +1,1 @@
+"""Photos: probing, orientation, focal crop, resampling, ICC conversion to newsprint CMYK, ink limit."""

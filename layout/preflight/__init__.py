@@ -1,0 +1,1 @@
+"""Preflight: what the desk must know about a composed page before it goes to press."""
