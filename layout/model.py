@@ -1,6 +1,6 @@
-"""The article as the desk wrote it: frozen dataclasses, no behaviour.
+"""The page as the desk wrote it: frozen dataclasses, no behaviour.
 
-`layout.source.article` builds these from article.yaml (validated against the one schema table);
+`layout.source.article` builds these from the page file (article.yaml) (validated against the one schema table);
 everything downstream reads them and never mutates them. Text fields hold the text *after*
 normalisation (see `layout.source.normalize`); `Source` remembers where each came from so that a
 finding can point back at `article.yaml:LINE:COL` and the field path.
@@ -106,22 +106,48 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Article:
-    """One page's content as the desk wrote it in article.yaml, validated and normalised."""
+class Story:
+    """One story as the desk wrote it: headline group, byline, sidebar, lead, sections, photos.
 
-    template: str  # template name (broadsheet, tabloid) or path to a template YAML
-    edition: Edition
+    A story knows nothing of the page: the composer sets it into the grid area it is given.
+    `id` prefixes the ids of its blocks, so they stay unique on a page of several stories;
+    `path` is its place in the page file ("" when the file is one story at the top level,
+    "stories[2]" otherwise) and prefixes the field paths of its findings.
+    """
+
+    id: str
     headline: Headline
     byline: tuple[Credit, ...]
     sidebar: Sidebar | None
     lead: tuple[Text, ...]  # lead paragraphs (导语), before the first section
     sections: tuple[Section, ...]
     photos: tuple[Photo, ...]
-    body_columns: int | None = None  # 变栏: number of body columns over the type area; None = template default
-    slug: str = "article"
-    base_dir: str = "."  # folder of the article file; photo paths are relative to it
+    body_columns: int | None = None  # 变栏: body columns across the story's area; None = the template's
+    path: str = ""
+    base_dir: str = "."  # folder of the file the story came from; its photo paths are relative to it
     source_file: str = ""
-    options: tuple[tuple[str, object], ...] = ()  # free-form layout options (name, value), validated by schema
+
+    def field(self, path: str) -> str:
+        """A field path of the story as the page file spells it: `sections[1]` → `stories[2].sections[1]`."""
+        return f"{self.path}.{path}" if self.path else path
+
+
+@dataclass(frozen=True)
+class Page:
+    """One newspaper page: the template, the 报眉 values, and the stories in order of importance.
+
+    article.yaml is a page with one story (its story keys at the top level)."""
+
+    template: str  # template name (broadsheet, tabloid) or path to a template YAML
+    edition: Edition
+    stories: tuple[Story, ...]
+    slug: str = "article"
+    base_dir: str = "."  # folder of the page file; the template path is relative to it
+    source_file: str = ""
+    options: tuple[tuple[str, object], ...] = ()  # layout options (name, value), validated by the schema
+
+    def option(self, name: str, default: object = None) -> object:
+        return dict(self.options).get(name, default)
 
 
 @dataclass(frozen=True)

@@ -11,28 +11,35 @@ import dataclasses
 import json
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 from layout import __version__
-from layout.source.article import load_article
-from layout.photo.colour import DEFAULT_PROFILE
-from layout.compose.story import Settings, compose
-from layout.errors import InputError
+from layout.compose.page import compose_page
+from layout.compose.story import Settings
 from layout.digest import cache_root, remembered, sha256_cached, sha256_file
-from layout.fonts.faces import coverage, load_catalog, prepare_faces
+from layout.errors import InputError
+from layout.fonts.faces import DEFAULT_CATALOG, check_coverage, load_catalog, prepare_faces
+from layout.model import Finding, Page, Photo, Story
+from layout.photo.colour import DEFAULT_PROFILE
 from layout.photo.images import prepare_image, probe_image
 from layout.output.marks import with_bleed
-from layout.model import Article, Finding
-from layout.primitives import Image, PageLayout
 from layout.preflight.report import Report, preflight
+from layout.primitives import Image, PageLayout
+from layout.source.load import load_page
 from layout.source.template import Template, load_template
+from layout.source.texts import chars_by_role, locate
 
-if TYPE_CHECKING:
-    from layout.app.pressproc import PressProcess
+
+class PressRunner(Protocol):
+    """Where the back half of a build can run instead of in this process (layout.app.pressproc)."""
+
+    def prepare(self, faces: Mapping) -> None: ...
+
+    def run(self, job) -> dict[str, bytes]: ...
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar",
-         "folio")
 
 
 @dataclass(frozen=True)
@@ -62,110 +69,80 @@ class BuildResult:
     outputs: tuple[str, ...]
     report: Report
     layout: PageLayout
+    inputs: tuple[str, ...] = ()  # every file the build read that the desk edits (watch follows these)
 
 
-def chars_by_role(article: Article, folio_text: str) -> dict[str, str]:
-    h = article.headline
-    body = "".join(t.text for t in article.lead)
-    body += "".join(p.text for s in article.sections for p in s.paragraphs)
-    return {
-        "body": body,
-        "headline": "".join(t.text for t in h.title),
-        "kicker": h.kicker.text if h.kicker else "",
-        "subtitle": h.subtitle.text if h.subtitle else "",
-        "byline": "".join(f"{c.role}/{c.name.text}" for c in article.byline),
-        "subhead": "".join(t.text for s in article.sections for t in s.heading),
-        "caption": "".join(p.caption.text + (p.credit.text if p.credit else "") for p in article.photos),
-        "sidebar_title": article.sidebar.title.text if article.sidebar else "",
-        "sidebar": "".join(t.text for t in article.sidebar.items) if article.sidebar else "",
-        "folio": folio_text,
-    }
+def load_inputs(page_path: str, opts: BuildOptions) -> tuple[Page, tuple[Finding, ...], Template]:
+    page, findings = load_page(page_path)
+    template = load_template(page.template, page.base_dir)
+    return page, findings, template
 
 
-def load_inputs(article_path: str, opts: BuildOptions) -> tuple[Article, tuple[Finding, ...], Template]:
-    article, findings = load_article(article_path)
-    template = load_template(article.template, article.base_dir)
-    return article, findings, template
+def prepare_fonts(page: Page, opts: BuildOptions) -> tuple[dict, list[Finding]]:
+    chars = chars_by_role(page)
+    faces = prepare_faces(load_catalog(opts.fonts), chars, cache_dir=opts.cache_dir, jobs=opts.jobs)
+    return faces, check_coverage(faces, chars, lambda missing: locate(page, missing))
 
 
-def prepare_fonts(article: Article, opts: BuildOptions) -> tuple[dict, list[Finding]]:
-    from layout.compose.blocks import folio_text
-
-    e = article.edition
-    chars = chars_by_role(article, folio_text(e.paper, e.date, e.page, e.page_name, e.editor))
-    specs = load_catalog(opts.fonts)
-    faces = prepare_faces(specs, chars, cache_dir=opts.cache_dir, jobs=opts.jobs)
-    findings, missing = [], {}
-    for role, ch, fallback in coverage(faces, chars):
-        if fallback is None:
-            missing.setdefault(role, []).append(ch)
-        else:
-            findings.append(Finding("warning", "fallback-glyph", f"{ch!r} (U+{ord(ch):04X}) is drawn by the fallback "
-                                    f"face {os.path.basename(fallback.source_path)}", role))
-    if missing:
-        role, chs = next(iter(missing.items()))
-        listing = " ".join(f"{c} U+{ord(c):04X}" for c in sorted(set(chs)))
-        raise InputError(f"no font of role {role!r} can draw: {listing}", _where_chars(article, chs),
-                         "replace the characters, or add a fallback face for the role in the font catalog")
-    return faces, findings
+def photo_file(story: Story, photo: Photo) -> str:
+    return os.path.join(story.base_dir, photo.file)
 
 
-def _where_chars(article: Article, chars: list[str]) -> str:
-    from layout.source.article import article_text_fields
-
-    for path, text in article_text_fields(article):
-        for i, ch in enumerate(text):
-            if ch in chars:
-                return f"{article.source_file} {path} char {i}"
-    return article.source_file
-
-
-def photo_sizes(article: Article, opts: BuildOptions) -> dict[str, tuple[int, int]]:
-    """Each photo's displayed size in pixels (EXIF orientation applied), remembered per file."""
+def photo_sizes(page: Page, opts: BuildOptions) -> dict[tuple[str, str], tuple[int, int]]:
+    """Each photo's displayed size in pixels (EXIF orientation applied) by (story id, photo id),
+    remembered per file."""
     cache = opts.cache_dir or cache_root()
 
     def probe(path: str) -> str:
         return "%d %d" % probe_image(path)
 
     out = {}
-    for p in article.photos:
-        try:
-            w, h = remembered(os.path.join(article.base_dir, p.file), cache, "photo-size", probe).split()
-        except InputError as e:  # name the YAML place as well as the file
-            raise InputError(f"{p.file}: {e.what}", f"{p.source}.file", e.hint) from None
-        out[p.id] = (int(w), int(h))
+    for s in page.stories:
+        for p in s.photos:
+            try:
+                w, h = remembered(photo_file(s, p), cache, "photo-size", probe).split()
+            except InputError as e:  # name the YAML place as well as the file
+                raise InputError(f"{p.file}: {e.what}", f"{p.source}.file", e.hint) from None
+            out[(s.id, p.id)] = (int(w), int(h))
     return out
 
 
-def prepare_images(layout: PageLayout, article: Article, opts: BuildOptions) -> tuple[PageLayout, list, list]:
+def prepare_images(layout: PageLayout, page: Page, opts: BuildOptions) -> tuple[PageLayout, list, list]:
     """Crop, resample and colour-convert each placed photo for its frame; returns the layout with
     the print-ready files filled in, the findings, and what each image became."""
-    photos = {p.id: p for p in article.photos}
-    ppi = float(dict(article.options).get("ppi", 200))
+    photos = {f"{s.id}/{p.id}": (s, p) for s in page.stories for p in s.photos}
+    ppi = float(page.option("ppi", 200))
     items, findings, prepared = [], [], []
     for it in layout.items:
         if isinstance(it, Image):
-            ph = photos[it.block]
+            story, ph = photos[it.block]
             kw = {"profile": opts.icc} if opts.icc else {}
-            pi = prepare_image(os.path.join(article.base_dir, ph.file), it.width_pt, it.height_pt, ph.focus, ppi,
+            pi = prepare_image(photo_file(story, ph), it.width_pt, it.height_pt, ph.focus, ppi,
                                cache_dir=opts.cache_dir, **kw)
-            findings += [dataclasses.replace(f, where=f.where or f"photos {ph.id}") for f in pi.findings]
+            findings += [dataclasses.replace(f, where=f.where or f"photos {it.block}") for f in pi.findings]
             prepared.append((ph, pi))
             it = dataclasses.replace(it, prepared=pi.path)
         items.append(it)
     return dataclasses.replace(layout, items=tuple(items)), findings, prepared
 
 
-def doc_meta(article: Article, template: Template, faces: dict, prepared: list, article_path: str,
-             cache_dir: str | None = None):
-    from layout.docmeta import DocMeta
+def inputs_read(page: Page, template: Template, opts: BuildOptions) -> tuple[str, ...]:
+    """The files a build of `page` reads that the desk edits: the page file, the template, the photos,
+    the font catalogs and the output profile."""
+    paths = [page.source_file, template.path, str(DEFAULT_CATALOG)]
+    paths += [photo_file(s, p) for s in page.stories for p in s.photos]
+    paths += [p for p in (opts.fonts, opts.icc) if p]
+    return tuple(dict.fromkeys(paths))
 
-    h = article.headline
-    title = "　".join(t.text for t in h.title)
-    if h.kicker:
-        title = f"{h.kicker.text}：{title}"
-    sources = [(os.path.relpath(article_path, ROOT) if article_path.startswith(ROOT) else article_path,
-                sha256_file(article_path)),
+
+def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_dir: str | None = None):
+    """The document record: the page's description, and every file it was made from with its sha256."""
+    from layout.docmeta import DocMeta
+    from layout.source.meta import describe
+
+    d = describe(page)
+    path = page.source_file
+    sources = [(os.path.relpath(path, ROOT) if path.startswith(ROOT) else path, sha256_file(path)),
                (os.path.relpath(template.path, ROOT), sha256_file(template.path))]
     seen = set()
     cache = cache_dir or cache_root()
@@ -176,14 +153,10 @@ def doc_meta(article: Article, template: Template, faces: dict, prepared: list, 
                 sources.append((face.source_path, sha256_cached(face.source_path, cache)))
     for ph, pi in prepared:
         sources.append((ph.file, pi.source_sha256))
-    e = article.edition
-    return DocMeta(
-        title=title, creators=tuple((c.role, c.name.text) for c in article.byline), date=e.date, page=e.page,
-        paper=e.paper, page_name=e.page_name,
-        keywords=tuple([e.page_name] + ([h.kicker.text] if h.kicker else []) +
-                       ["".join(t.text for t in s.heading) for s in article.sections]),
-        subject=h.kicker.text if h.kicker else title, producer=f"zhpaper {__version__}",
-        sources=tuple(sources))
+    e = page.edition
+    return DocMeta(title=d.title, creators=d.creators, date=e.date, page=e.page, paper=e.paper,
+                   page_name=e.page_name, keywords=d.keywords, subject=d.subject, producer=f"zhpaper {__version__}",
+                   sources=tuple(sources))
 
 
 def output_paths(out_pdf: str) -> dict[str, str]:
@@ -220,21 +193,21 @@ def _report_bytes(report: Report) -> bytes:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
 
 
-def build(article_path: str, opts: BuildOptions, press: "PressProcess | None" = None) -> BuildResult:
+def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) -> BuildResult:
     """Build one page. The back half (layout.output.press: render → finish) runs here, or in `press`,
     a process forked at start-up (layout.app.pressproc) that did its imports meanwhile."""
     from layout.output.press import PressJob
 
     paths = output_paths(opts.out_pdf)
-    article, findings, template = load_inputs(article_path, opts)
-    faces, font_findings = prepare_fonts(article, opts)
+    page, findings, template = load_inputs(page_path, opts)
+    faces, font_findings = prepare_fonts(page, opts)
     if press is not None:
         press.prepare(faces)
-    sizes = photo_sizes(article, opts)
-    layout = compose(article, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid))
-    layout, image_findings, prepared = prepare_images(layout, article, opts)
+    sizes = photo_sizes(page, opts)
+    layout = compose_page(page, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid))
+    layout, image_findings, prepared = prepare_images(layout, page, opts)
     layout = with_bleed(layout, opts.bleed_pt, opts.marks)
-    report = preflight(article, template, layout, faces, prepared,
+    report = preflight(page, template, layout, faces, prepared,
                        tuple(findings) + tuple(font_findings) + tuple(image_findings))
     if report.errors and not opts.draft:
         # The report is what the desk needs to fix the page: it is written, the PDFs are not.
@@ -242,9 +215,9 @@ def build(article_path: str, opts: BuildOptions, press: "PressProcess | None" = 
         first = report.errors[0]
         raise InputError(f"{first.message} ({len(report.errors)} preflight error(s); see {paths['report']})",
                          first.where, "fix the input, or build with --draft to see the page anyway")
-    meta = doc_meta(article, template, faces, prepared, article_path, opts.cache_dir)
+    meta = doc_meta(page, template, faces, prepared, opts.cache_dir)
     if opts.archive_to and not opts.force:
-        _refuse_archived(opts.archive_to, meta, article.slug)  # before anything is made or written
+        _refuse_archived(opts.archive_to, meta, page.slug)  # before anything is made or written
     job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
                    validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None)
     if press is not None:
@@ -263,5 +236,21 @@ def build(article_path: str, opts: BuildOptions, press: "PressProcess | None" = 
         from layout.output.finish import file_to_archive
 
         outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"]}, meta,
-                                   article.slug, opts.force)
-    return BuildResult(tuple(outputs), report, layout)
+                                   page.slug, opts.force)
+    return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts))
+
+
+def warm(page_path: str, opts: BuildOptions) -> None:
+    """Prepare and register the fonts of `page_path` and do the back half's imports, so that processes
+    forked afterwards (a batch's workers) start warm. Only a head start: any problem is left for the
+    page's own build to report."""
+    try:
+        from layout.fonts.faces import register_faces
+        from layout.output import press
+
+        page, _, _ = load_inputs(page_path, opts)
+        faces, _ = prepare_fonts(page, opts)
+        register_faces(faces)
+        press.warm_up(opts.icc or DEFAULT_PROFILE)
+    except Exception:
+        pass

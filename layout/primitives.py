@@ -7,6 +7,7 @@ Colours are CMYK tuples of fractions 0–1.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 CMYK = tuple[float, float, float, float]
@@ -127,3 +128,21 @@ def dump(layout: PageLayout) -> str:
         elif isinstance(it, Image):
             out.append(f"image {it.block} {_f(it.x_pt)} {_f(it.y_pt)} {_f(it.width_pt)} {_f(it.height_pt)}")
     return "\n".join(out) + "\n"
+
+
+def moved(item, dx_pt: float, dy_pt: float, drows: int = 0, dcols: int = 0):
+    """`item` translated by (dx_pt, dy_pt); grid rows and columns it records move by `drows`/`dcols`
+    (a story composed in its area's own coordinates is placed on the page this way)."""
+    if isinstance(item, Rule):
+        return dataclasses.replace(item, x0_pt=item.x0_pt + dx_pt, y0_pt=item.y0_pt + dy_pt,
+                                   x1_pt=item.x1_pt + dx_pt, y1_pt=item.y1_pt + dy_pt)
+    if isinstance(item, GlyphRun):
+        return dataclasses.replace(item, x_pt=item.x_pt + dx_pt, y_pt=item.y_pt + dy_pt,
+                                   row=item.row + drows if item.row >= 0 else item.row)
+    if isinstance(item, Frame):
+        return dataclasses.replace(item, x_pt=item.x_pt + dx_pt, y_pt=item.y_pt + dy_pt,
+                                   row=item.row + drows if item.row >= 0 else item.row,
+                                   col=item.col + dcols if item.col >= 0 and item.grid == "basic" else item.col)
+    if isinstance(item, (Box, Image)):
+        return dataclasses.replace(item, x_pt=item.x_pt + dx_pt, y_pt=item.y_pt + dy_pt)
+    raise TypeError(f"cannot move {type(item).__name__}")

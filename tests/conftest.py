@@ -26,16 +26,16 @@ def zhpaper_cache(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def real_page(tmp_path_factory, zhpaper_cache) -> RealPage:
-    from layout.source.article import load_article
+    from layout.source.load import load_page
 
     out = tmp_path_factory.mktemp("real-page")
     pdf = os.path.join(out, "article.pdf")
     before = cache_files(zhpaper_cache)
     r = run_make_pdf([ARTICLE, "-o", pdf], zhpaper_cache)
     assert r.returncode == 0, f"the real page did not build:\n{r.stderr}"
-    article, _ = load_article(ARTICLE)
+    page, _ = load_page(ARTICLE)
     return RealPage(str(out), pdf, os.path.join(out, "article.archive.pdf"), os.path.join(out, "article.report.json"),
-                    os.path.join(out, "article.manifest.json"), article, zhpaper_cache,
+                    os.path.join(out, "article.manifest.json"), page.stories[0], page, zhpaper_cache,
                     frozenset(cache_files(zhpaper_cache) - before), r.stderr)
 
 

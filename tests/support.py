@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import dataclasses
 from dataclasses import dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -43,7 +44,8 @@ class RealPage:
     archive: str  # PDF/A-2b copy
     report_json: str
     manifest_json: str
-    article: object  # layout.model.Article
+    article: object  # layout.model.Story: the page's one story
+    page: object  # layout.model.Page
     cache: str
     cache_added: frozenset  # files the build added to the (then fresh) cache
     stderr: str
@@ -52,3 +54,30 @@ class RealPage:
     def report(self) -> dict:
         with open(self.report_json, encoding="utf-8") as fh:
             return json.load(fh)
+
+
+ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar", "folio")
+
+
+def fake_faces() -> dict:
+    """Every font role set in the square test face (layout.text.fake): exact, fast line breaking."""
+    from layout.text.fake import FakeMetrics
+
+    return {r: FakeMetrics() for r in ROLES}
+
+
+def sizes_of(page) -> dict:
+    """Each photo's pixel size by (story id, photo id), as the pipeline hands them to compose."""
+    from layout.photo.images import probe_image
+
+    return {(s.id, p.id): probe_image(os.path.join(s.base_dir, p.file)) for s in page.stories for p in s.photos}
+
+
+def with_story(page, **changes):
+    """`page` with its first story changed."""
+    return dataclasses.replace(page, stories=(dataclasses.replace(page.stories[0], **changes),) + page.stories[1:])
+
+
+def with_options(page, **options):
+    """`page` with layout options changed."""
+    return dataclasses.replace(page, options=tuple(sorted({**dict(page.options), **options}.items())))

@@ -1,4 +1,4 @@
-"""Loading article.yaml (layout.source.article): the real article against the seed, and located errors."""
+"""Loading article.yaml (layout.source.load): the real article against the seed, and located errors."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from collections import Counter
 import pytest
 import yaml
 
-from layout.source.article import article_text_fields, load_article
+from layout.source.load import load_page
+from layout.source.texts import page_text_fields
 from layout.errors import InputError, UsageError
-from layout.model import Article
+from layout.model import Page
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir)
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -40,7 +41,7 @@ def write(tmp_path, text: str, name: str = "a.yaml") -> str:
 
 def load_error(path: str) -> InputError:
     with pytest.raises(InputError) as info:
-        load_article(path)
+        load_page(path)
     assert "\n" not in str(info.value)
     return info.value
 
@@ -55,9 +56,9 @@ headline:
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> tuple[Article, tuple]:
+def real(tmp_path_factory) -> tuple[Page, tuple]:
     tmp = tmp_path_factory.mktemp("real")
-    return load_article(with_photos(tmp, os.path.join(ROOT, "article.yaml")))
+    return load_page(with_photos(tmp, os.path.join(ROOT, "article.yaml")))
 
 
 def seed_text() -> str:
@@ -70,23 +71,25 @@ SEED_ARTEFACTS = {",": "，", ";": "；", "(": "（", ")": "）"}
 
 
 def test_article_text_is_the_seed_nothing_lost_nothing_invented(real):
-    article, _ = real
+    page, _ = real
+    article = page.stories[0]
     seed = seed_text()
     seed_chars = Counter()
     for line in seed.splitlines():
         line = re.sub(r"^- ", "", line)  # list bullets, not text
         seed_chars.update(SEED_ARTEFACTS.get(c, c) for c in line if not c.isspace())
     ours = Counter()
-    for _, text in article_text_fields(article):
+    for _, text in page_text_fields(page):
         ours.update(c for c in text if not c.isspace())
     assert ours - seed_chars == Counter(), "characters not in the seed"
     assert seed_chars - ours == Counter(), "seed characters missing"
     # The edition values are not in the seed; they must be flagged as samples.
-    assert article.edition.sample
+    assert page.edition.sample
 
 
 def test_real_article_structure(real):
-    article, _ = real
+    page, _ = real
+    article = page.stories[0]
     assert article.headline.kicker.text == "郾城区"
     assert [t.text for t in article.headline.title] == ["砥砺前行铸辉煌", "乘风破浪再起航"]
     assert [(c.role, c.name.text) for c in article.byline] == [("文", "张星"), ("图", "本报记者 焦海洋"),
@@ -102,7 +105,8 @@ def test_real_article_structure(real):
 
 
 def test_real_article_split_paragraphs_are_rejoined(real):
-    article, _ = real
+    page, _ = real
+    article = page.stories[0]
     paragraphs = [p.text for s in article.sections for p in s.paragraphs]
     assert any("紧盯企业关注的堵点" in p for p in paragraphs)
     assert any("“以克论净”保洁标准" in p for p in paragraphs)
@@ -111,9 +115,10 @@ def test_real_article_split_paragraphs_are_rejoined(real):
 
 
 def test_real_article_is_clean_so_normalisation_changes_nothing(real):
-    article, findings = real
+    page, findings = real
+    article = page.stories[0]
     assert [f for f in findings if f.code == "normalised"] == []
-    for _, text in article_text_fields(article):
+    for _, text in page_text_fields(page):
         assert not re.search(r"[\u4e00-\u9fff][,;()][\u4e00-\u9fff]", text)
 
 
@@ -125,8 +130,9 @@ def test_sample_edition_is_a_warning_pointing_at_the_yaml(real):
 
 
 def test_text_fields_are_in_reading_order_with_paths(real):
-    article, _ = real
-    paths = [p for p, _ in article_text_fields(article)]
+    page, _ = real
+    article = page.stories[0]
+    paths = [p for p, _ in page_text_fields(page)]
     assert paths[0] == "headline.kicker"
     order = [paths.index(p) for p in ("headline.title[0]", "byline[0].role", "sidebar.title", "lead[0]",
                                       "photos[0].caption", "sections[0].heading[0]",
@@ -136,7 +142,8 @@ def test_text_fields_are_in_reading_order_with_paths(real):
 
 
 def test_sources_point_at_yaml_lines(real):
-    article, _ = real
+    page, _ = real
+    article = page.stories[0]
     with open(os.path.join(ROOT, "article.yaml"), encoding="utf-8") as fh:
         lines = fh.read().splitlines()
     para = article.sections[2].paragraphs[1]
@@ -148,19 +155,21 @@ def test_sources_point_at_yaml_lines(real):
 
 
 def test_minimal_article_gets_defaults():
-    article, findings = load_article(os.path.join(DATA, "minimal.yaml"))
-    assert article.template == "broadsheet" and article.slug == "article"
+    page, findings = load_page(os.path.join(DATA, "minimal.yaml"))
+    article = page.stories[0]
+    assert page.template == "broadsheet" and page.slug == "article"
     assert article.body_columns is None and article.sidebar is None and article.photos == ()
     assert article.sections[0].heading == ()
     assert article.sections[0].paragraphs[0].text == "正文第一段。"
-    assert dict(article.options) == {"normalise": True, "han_latin_space_em": 0.0, "hanging": False,
+    assert dict(page.options) == {"normalise": True, "han_latin_space_em": 0.0, "hanging": False,
                                      "ppi": 200, "strictness": "gb", "copyfit": True, "flow_order": ()}
-    assert article.base_dir == DATA
+    assert page.base_dir == DATA and article.base_dir == DATA
     assert findings == ()
 
 
 def test_photos_with_place_focus_and_group(tmp_path):
-    article, _ = load_article(with_photos(tmp_path, os.path.join(DATA, "photos.yaml")))
+    page, _ = load_page(with_photos(tmp_path, os.path.join(DATA, "photos.yaml")))
+    article = page.stories[0]
     one, two = article.photos
     assert (one.focus, one.group, one.place) == ((0.5, 0.5), "lead", None)
     assert two.focus == (0.25, 1.0) and two.group == "end"
@@ -171,20 +180,23 @@ def test_photos_with_place_focus_and_group(tmp_path):
 
 def test_normalisation_changes_are_findings_and_can_be_turned_off(tmp_path):
     text = BASE + "lead: 去年以来,郾城区发展\n"
-    article, findings = load_article(write(tmp_path, text))
+    page, findings = load_page(write(tmp_path, text))
+    article = page.stories[0]
     assert article.lead[0].text == "去年以来，郾城区发展"
     assert article.lead[0].raw == "去年以来,郾城区发展"
     normalised = [f for f in findings if f.code == "normalised"]
     assert len(normalised) == 1
     assert normalised[0].where == f"{tmp_path / 'a.yaml'}:4:7 lead[0] char 4"
 
-    article, findings = load_article(write(tmp_path, text + "options: {normalise: false}\n"))
+    page, findings = load_page(write(tmp_path, text + "options: {normalise: false}\n"))
+    article = page.stories[0]
     assert article.lead[0].text == "去年以来,郾城区发展" and findings == ()
 
 
 def test_headline_keeps_a_deliberate_ideographic_space_but_paragraphs_do_not(tmp_path):
     text = BASE.replace("title: 标题", "title: 砥砺前行\u3000乘风破浪") + "lead: 正文\u3000继续。\n"
-    article, _ = load_article(write(tmp_path, text))
+    page, _ = load_page(write(tmp_path, text))
+    article = page.stories[0]
     assert article.headline.title[0].text == "砥砺前行\u3000乘风破浪"
     assert article.lead[0].text == "正文继续。"
 
@@ -282,7 +294,8 @@ def test_photo_that_is_a_folder_or_empty(tmp_path):
     (tmp_path / "img" / "a.jpg").write_bytes(b"")
     assert "photo file is empty" in load_error(path).what
     (tmp_path / "img" / "a.jpg").write_bytes(b"x")
-    article, _ = load_article(path)
+    page, _ = load_page(path)
+    article = page.stories[0]
     assert article.photos[0].file == "img/a.jpg"
 
 
@@ -300,10 +313,10 @@ def test_unreadable_photo(tmp_path):
 def test_unusable_article_paths_are_usage_errors(tmp_path):
     for path in (str(tmp_path / "missing.yaml"), str(tmp_path)):
         with pytest.raises(UsageError) as info:
-            load_article(path)
+            load_page(path)
         assert info.value.exit_code == 2
 
 
 def test_loading_is_deterministic(tmp_path):
     path = with_photos(tmp_path, os.path.join(DATA, "photos.yaml"))
-    assert load_article(path) == load_article(path)
+    assert load_page(path) == load_page(path)

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from layout.app import batch
-from layout.app.cli import main, parser
+from layout.app.cli import main, options, parser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")
@@ -101,7 +101,8 @@ def test_a_bug_in_one_page_is_reported_and_the_rest_built(env, tmp_path, monkeyp
         return real(path, opts)
 
     monkeypatch.setattr(layout.pipeline, "build", buggy)
-    results = batch.run_pages(batch.plan(parser().parse_args(_args(env, tmp_path / "out"))), 1)
+    a = parser().parse_args(_args(env, tmp_path / "out"))
+    results = batch.run_pages(batch.plan(a.articles, options(a, a.output), a.output, a.proof, a.jobs), 1)
     assert [r.ok for r in results] == [False, False, True]  # input order kept
     assert "internal error ZeroDivisionError" in results[0].error and "\n" not in results[0].error
 

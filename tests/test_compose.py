@@ -5,31 +5,35 @@ import os
 
 import pytest
 
-from layout.source.article import load_article
-from layout.compose.story import Settings, compose
-from layout.errors import InputError
+from support import fake_faces, sizes_of, with_options, with_story
+
 from layout.compose.grid import rows as grid_rows
-from layout.photo.images import probe_image
+from layout.compose.page import compose_page
+from layout.compose.story import Settings
+from layout.errors import InputError
 from layout.primitives import Image, dump
+from layout.source.load import load_page
 from layout.source.template import load_template
 from layout.text.cjk import prohibited_at_end, prohibited_at_start
-from layout.text.fake import FakeMetrics
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "tests", "golden")
-ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar", "folio")
-FACES = {r: FakeMetrics() for r in ROLES}
+FACES = fake_faces()
 
 
-def _sizes(article):
-    return {p.id: probe_image(os.path.join(article.base_dir, p.file)) for p in article.photos}
+def compose(page, t, settings=Settings()):
+    return compose_page(page, t, FACES, sizes_of(page), settings)
+
+
+def _load(path):
+    page, _ = load_page(path)
+    return page, load_template(page.template, page.base_dir)
 
 
 @pytest.fixture(scope="module")
 def page():
-    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
-    t = load_template(article.template)
-    return article, t, compose(article, t, FACES, _sizes(article))
+    p, t = _load(os.path.join(ROOT, "article.yaml"))
+    return p.stories[0], t, compose(p, t)
 
 
 def _cells_overlap(a, b):
@@ -110,49 +114,50 @@ def test_no_prohibited_line_edges(page):
 def test_every_photo_placed_with_its_caption(page):
     article, _, lay = page
     images = [i for i in lay.items if isinstance(i, Image)]
-    assert [i.block for i in images] and {i.block for i in images} == {p.id for p in article.photos}
+    assert [i.block for i in images] and {i.block for i in images} == {f"main/{p.id}" for p in article.photos}
     captions = "".join(r.chars for r in lay.runs("caption"))
     for p in article.photos:
         assert p.caption.text in captions
 
 
 def test_copyfit_error_names_the_difference(tmp_path):
-    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
-    longer = dataclasses.replace(article, sections=article.sections * 3)
+    p, t = _load(os.path.join(ROOT, "article.yaml"))
+    longer = with_story(p, sections=p.stories[0].sections * 3)
     with pytest.raises(InputError) as e:
-        compose(longer, load_template("broadsheet"), FACES, _sizes(article))
+        compose(longer, t)
     assert "lines over" in str(e.value) and "copyfit" in str(e.value)
 
 
 def test_draft_renders_overflow_anyway():
-    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
-    longer = dataclasses.replace(article, sections=article.sections * 3)
-    lay = compose(longer, load_template("broadsheet"), FACES, _sizes(article), Settings(draft=True))
+    p, t = _load(os.path.join(ROOT, "article.yaml"))
+    longer = with_story(p, sections=p.stories[0].sections * 3)
+    lay = compose(longer, t, Settings(draft=True))
     assert any(f.code == "overflow" for f in lay.findings)
     assert any(getattr(i, "kind", "") == "overflow" for i in lay.items)
 
 
 def test_tabloid_fits_a_shorter_article():
-    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
-    short = dataclasses.replace(article, template="tabloid", sections=article.sections[:2],
-                                photos=tuple(p for p in article.photos if p.id in
-                                             {"songjiang", "xingfuqu", "fengdian", "yitong", "changda", "dingdangniu"}))
-    lay = compose(short, load_template("tabloid"), FACES, _sizes(article))
+    p, _ = _load(os.path.join(ROOT, "article.yaml"))
+    story = p.stories[0]
+    short = with_story(dataclasses.replace(p, template="tabloid"), sections=story.sections[:2],
+                       photos=tuple(ph for ph in story.photos if ph.id in
+                                    {"songjiang", "xingfuqu", "fengdian", "yitong", "changda", "dingdangniu"}))
+    lay = compose(short, load_template("tabloid"))
     assert lay.figures["empty_rows"] == 0 and lay.figures["overflow_lines"] == 0
     assert abs(lay.width_pt - 765.35) < 0.1
 
 
 def test_same_input_same_layout(page):
-    article, t, lay = page
-    assert dump(compose(article, t, FACES, _sizes(article))) == dump(lay)
+    _, t, lay = page
+    p, _ = _load(os.path.join(ROOT, "article.yaml"))
+    assert dump(compose(p, t)) == dump(lay)
 
 
 @pytest.mark.parametrize("name", ["mini-text", "mini-sidebar", "mini-photo"])
 def test_golden_dump(name):
     path = os.path.join(ROOT, "tests", "data", f"{name}.yaml")
-    article, _ = load_article(path)
-    t = load_template(article.template, article.base_dir)
-    got = dump(compose(article, t, FACES, _sizes(article)))
+    p, t = _load(path)
+    got = dump(compose(p, t))
     golden = os.path.join(GOLDEN, f"{name}.txt")
     if os.environ.get("UPDATE_GOLDEN"):
         with open(golden, "w", encoding="utf-8") as f:
@@ -162,22 +167,18 @@ def test_golden_dump(name):
 
 
 def test_flow_order_threads_columns_in_the_given_order():
-    path = os.path.join(ROOT, "tests", "data", "mini-text.yaml")
-    article, _ = load_article(path)
-    t = load_template(article.template, article.base_dir)
-    ordered = dataclasses.replace(article, options=tuple(sorted({**dict(article.options), "flow_order": (2, 1)}.items())))
-    normal, swapped = compose(article, t, FACES, {}), compose(ordered, t, FACES, {})
+    p, t = _load(os.path.join(ROOT, "tests", "data", "mini-text.yaml"))
+    normal, swapped = compose(p, t), compose(with_options(p, flow_order=(2, 1)), t)
     first = lambda lay: lay.runs("body")[0]
     assert first(swapped).x_pt > first(normal).x_pt  # the text now starts in the right-hand column
-    bad = dataclasses.replace(article, options=tuple(sorted({**dict(article.options), "flow_order": (1, 1)}.items())))
     with pytest.raises(InputError, match="flow_order"):
-        compose(bad, t, FACES, {})
+        compose(with_options(p, flow_order=(1, 1)), t)
 
 
 @pytest.mark.parametrize("columns", [5, 6])
 def test_variable_columns_bianlan_fit_the_page(columns):
-    article, _ = load_article(os.path.join(ROOT, "article.yaml"))
-    lay = compose(dataclasses.replace(article, body_columns=columns), load_template("broadsheet"), FACES, _sizes(article))
+    p, t = _load(os.path.join(ROOT, "article.yaml"))
+    lay = compose(with_story(p, body_columns=columns), t)
     assert lay.figures["body_columns"] == columns
     assert lay.figures["empty_rows"] == 0 and lay.figures["overflow_lines"] == 0 and lay.figures["overlaps"] == 0
 
@@ -185,11 +186,9 @@ def test_variable_columns_bianlan_fit_the_page(columns):
 def test_photo_credit_set_flush_right_under_the_caption():
     from layout.model import Text
 
-    path = os.path.join(ROOT, "tests", "data", "mini-photo.yaml")
-    article, _ = load_article(path)
-    photo = dataclasses.replace(article.photos[0], credit=Text("本报记者 焦海洋 摄"))
-    article = dataclasses.replace(article, photos=(photo,))
-    lay = compose(article, load_template(article.template, article.base_dir), FACES, _sizes(article))
+    p, t = _load(os.path.join(ROOT, "tests", "data", "mini-photo.yaml"))
+    photo = dataclasses.replace(p.stories[0].photos[0], credit=Text("本报记者 焦海洋 摄"))
+    lay = compose(with_story(p, photos=(photo,)), t)
     frame = next(f for f in lay.frames if f.kind == "photo")
     caption, credit = sorted(lay.runs("caption"), key=lambda r: -r.y_pt)
     assert caption.chars == "幸福渠" and credit.chars == "本报记者焦海洋摄"

@@ -18,7 +18,7 @@ from support import ARTICLE, ROOT, cache_files, run_make_pdf
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pdfcheck  # noqa: E402
 
-from layout.source.article import article_text_fields  # noqa: E402
+from layout.source.texts import page_text_fields  # noqa: E402
 from layout.output.finish import press_problems, validate_archive  # noqa: E402
 
 MM = 72 / 25.4
@@ -41,9 +41,9 @@ def _pdf_chars(path: str) -> list[dict]:
         return list(pdf.pages[0].chars)
 
 
-def _folio_printed(article) -> str:
+def _folio_printed(page) -> str:
     """What the 报眉 prints (blocks.folio): paper, date, weekday, editor; page and 版名."""
-    e = article.edition
+    e = page.edition
     d = datetime.date.fromisoformat(e.date)
     left = f"{e.paper}{d.year}年{d.month}月{d.day}日星期{WEEKDAYS[d.weekday()]}"
     if e.editor:
@@ -59,9 +59,9 @@ def test_every_character_printed_once(real_page):
     byline's role/name slash: nothing lost, nothing doubled, nothing invented."""
     art = real_page.article
     expected = Counter()
-    for _, text in article_text_fields(art):
+    for _, text in page_text_fields(real_page.page):
         expected.update(ch for ch in text if ch not in INVISIBLE)
-    expected.update(ch for ch in _folio_printed(art) if ch not in INVISIBLE)
+    expected.update(ch for ch in _folio_printed(real_page.page) if ch not in INVISIBLE)
     expected["/"] += len(art.byline)
     got = Counter(c["text"] for c in _pdf_chars(real_page.pdf) if c["text"] not in INVISIBLE)
     lost, extra = expected - got, got - expected
@@ -306,7 +306,7 @@ def test_same_bytes_cached_uncached_and_consecutive(real_page, tmp_path):
 def test_subject_metadata_not_repeated(real_page):
     with pikepdf.open(real_page.pdf) as pdf:
         subject = str(pdf.docinfo.get("/Subject"))
-    e = real_page.article.edition
+    e = real_page.page.edition
     assert subject.count(e.paper) == 1, subject
 
 

@@ -27,8 +27,9 @@ from support import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.source.article import load_article
-from layout.compose.story import Settings, compose
+from layout.compose.page import compose_page
+from layout.compose.story import Settings
+from layout.source.load import load_page
 from layout.errors import InputError
 from layout.photo.images import probe_image
 from layout.primitives import Box, GlyphRun, Image, PageLayout, Rule
@@ -219,17 +220,17 @@ def _check_layout(lay: PageLayout, article) -> None:
         assert -0.01 <= fr.x_pt and fr.x_pt + fr.width_pt <= w + 0.01, fr
         assert -0.01 <= fr.y_pt and fr.y_pt + fr.height_pt <= h + 0.01, fr
     if not any(f.code == "overflow" for f in lay.findings):
-        expected = "".join(t.text for t in article.lead) + "".join(
-            p.text for s in article.sections for p in s.paragraphs)
+        expected = "".join("".join(t.text for t in st.lead) + "".join(p.text for s in st.sections for p in s.paragraphs)
+                           for st in article.stories)
         got = "".join(r.chars for r in lay.runs("body"))
         assert got == expected.replace(" ", "").replace("\u3000", ""), "body text lost or doubled"
 
 
 def _compose(path: str):
-    article, _ = load_article(path)
-    t = load_template(article.template, article.base_dir)
-    sizes = {p.id: probe_image(os.path.join(article.base_dir, p.file)) for p in article.photos}
-    return article, compose(article, t, FACES, sizes, Settings())
+    page, _ = load_page(path)
+    t = load_template(page.template, page.base_dir)
+    sizes = {(s.id, p.id): probe_image(os.path.join(s.base_dir, p.file)) for s in page.stories for p in s.photos}
+    return page, compose_page(page, t, FACES, sizes, Settings())
 
 
 @settings(max_examples=2000, deadline=None, derandomize=True, database=None,

@@ -3,22 +3,22 @@
 import dataclasses
 import os
 
-from layout.source.article import load_article
-from layout.compose.story import compose
+from support import fake_faces
+
+from layout.compose.page import compose_page
 from layout.output.marks import with_bleed
 from layout.preflight.report import preflight
+from layout.source.load import load_page
 from layout.source.template import load_template
-from layout.text.fake import FakeMetrics
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROLES = ("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption", "sidebar_title", "sidebar", "folio")
-FACES = {r: FakeMetrics() for r in ROLES}
+FACES = fake_faces()
 
 
 def _page():
-    article, _ = load_article(os.path.join(ROOT, "tests", "data", "mini-text.yaml"))
-    t = load_template(article.template, article.base_dir)
-    return article, t, compose(article, t, FACES, {})
+    page, _ = load_page(os.path.join(ROOT, "tests", "data", "mini-text.yaml"))
+    t = load_template(page.template, page.base_dir)
+    return page, t, compose_page(page, t, FACES, {})
 
 
 def test_body_lines_on_the_grid_with_and_without_bleed():

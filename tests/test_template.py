@@ -3,7 +3,8 @@
 import pytest
 
 from layout.errors import InputError
-from layout.compose.grid import body_columns, rows
+from layout.compose.grid import rows
+from layout.compose.story import Area, geometry
 from layout.source.template import load_template
 from layout.units import pt_to_mm
 
@@ -28,9 +29,10 @@ def test_tabloid_grid_is_the_sikai_standard():
 
 def test_body_columns_on_basic_columns_and_bianlan():
     t = load_template("broadsheet")
-    four = body_columns(t, 4)
+    whole = Area(0, t.columns, 0, t.rows)
+    four = geometry(t, whole, 4).body
     assert four.column_width_pt == 27 * 9 and four.gutter_pt == 9  # 2栏 = 27 characters
-    five = body_columns(t, 5)  # 变栏: 1.5-character gutters over the same type area
+    five = geometry(t, whole, 5).body  # 变栏: 1.5-character gutters over the same type area
     assert five.gutter_pt == 13.5 and abs(five.width_pt(5) - t.type_width_pt) < 1e-9
     assert abs(five.column_width_pt - 21 * 9) < 1e-9
 

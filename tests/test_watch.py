@@ -111,15 +111,17 @@ def page(tmp_path, tmp_path_factory):
     return tmp_path, str(cache), display_catalog(tmp_path_factory)
 
 
-def test_inputs_are_the_yaml_the_template_and_the_photos(page):
-    from layout.pipeline import BuildOptions
+@needs_fonts
+def test_a_build_lists_the_files_it_read(page):
+    """Watch follows exactly these: the YAML, the template, the photos, the font catalogs."""
+    from layout.pipeline import BuildOptions, build
 
-    folder, _, _ = page
-    paths = w.inputs_of(str(folder / "page.yaml"), BuildOptions())
-    assert sorted(os.path.basename(p) for p in paths) == ["landscape.jpg", "mini-template.yaml", "page.yaml"]
-    # While the YAML is broken, keep watching what was known.
-    (folder / "page.yaml").write_text("headline: [", encoding="utf-8")
-    assert w.inputs_of(str(folder / "page.yaml"), BuildOptions(), paths) == sorted(paths)
+    folder, cache, catalog = page
+    result = build(str(folder / "page.yaml"), BuildOptions(out_pdf=str(folder / "out" / "page.pdf"), cache_dir=cache,
+                                                           fonts=catalog))
+    names = sorted(os.path.basename(p) for p in result.inputs)
+    assert names == sorted(["catalog.yaml", os.path.basename(catalog), "landscape.jpg", "mini-template.yaml",
+                            "page.yaml"])
 
 
 def _bump(path):
@@ -134,7 +136,7 @@ def _write(path, text):
 
 @needs_fonts
 def test_watch_rebuilds_on_edits_survives_errors_and_ctrl_c_exits_zero(page, capsys):
-    from layout.app.cli import _options, parser
+    from layout.app.cli import options, parser
 
     folder, cache, catalog = page
     yaml_path = folder / "page.yaml"
@@ -161,7 +163,7 @@ def test_watch_rebuilds_on_edits_survives_errors_and_ctrl_c_exits_zero(page, cap
 
     a = parser().parse_args([str(yaml_path), "-o", str(folder / "out" / "page.pdf"), "--cache", cache,
                              "--fonts", catalog, "--watch", "--proof", str(folder / "out" / "page.png")])
-    assert w.run_watch(a.articles[0], _options(a, str(folder / "out" / "page.pdf")), sleep=sleep) == 0
+    assert w.run_watch(a.articles[0], options(a, str(folder / "out" / "page.pdf")), sleep=sleep) == 0
     err = capsys.readouterr().err
     assert err.count("] built ") == 4  # first build, the headline edit, the repair, the template touch
     errors = [ln for ln in err.splitlines() if ln.startswith("error:")]

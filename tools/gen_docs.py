@@ -30,15 +30,17 @@ name carries; the type area is centred on the trim, its width is
 """
 
 INTRO = """
-`article.yaml` describes one article laid out as one page. The build reads it with
-`layout.source.article.load_article`; every key below is declared once in
+A page file describes one newspaper page. `article.yaml` is a page of one story: the story's keys
+(`headline`, `byline`, `sidebar`, `lead`, `sections`, `photos`) stand at the top level. A page of
+several stories lists them under `stories:` instead, in order of importance. The build reads the
+file with `layout.source.load.load_page`; every key below is declared once in
 `layout/source/schema.py`, which also produces the error messages. Unknown keys are errors (with a
 "did you mean" hint). A key left out, or written as `null`, takes its default, unless its
 type says "or null", where null means "none".
 
 Text fields (type *text*) are normalised unless `options.normalise` is false; every change is
 reported as an info finding (`normalised`, located by field path and character offset).
-Paths (`template`, `photos[].file`) are relative to the article file.
+Paths (`template`, `photos[].file`) are relative to the page file.
 """
 
 

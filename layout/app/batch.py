@@ -39,30 +39,27 @@ class PageResult:
     outputs: tuple[str, ...] = ()
 
 
-def plan(a) -> list[tuple[str, object]]:
-    """(article path, BuildOptions) per page, or a UsageError for the whole batch before anything runs."""
-    from layout.app.cli import _options
-
-    if a.jobs < 1:
-        raise UsageError(f"-j {a.jobs}: need at least one worker", "-j", "use -j 1 or more")
-    out_dir = a.output or "out"
+def plan(paths: list[str], base, out_dir: str, proof_dir: str | None, jobs: int) -> list[tuple[str, object]]:
+    """(page path, BuildOptions) per page, each derived from the command line's one options record
+    `base`; or a UsageError for the whole batch before anything runs."""
+    if jobs < 1:
+        raise UsageError(f"-j {jobs}: need at least one worker", "-j", "use -j 1 or more")
     if out_dir.lower().endswith(".pdf") and not os.path.isdir(out_dir):
         raise UsageError(f"-o {out_dir}: several articles need an output folder, not one PDF", "-o",
                          "write e.g. -o out/")
-    if a.proof and not os.path.isdir(a.proof):
-        raise UsageError(f"--proof {a.proof}: with several articles give an existing folder for the proofs",
+    if proof_dir and not os.path.isdir(proof_dir):
+        raise UsageError(f"--proof {proof_dir}: with several articles give an existing folder for the proofs",
                          "--proof", "e.g. --proof out/ writes out/<stem>.png per page")
     stems: dict[str, str] = {}
     pages = []
-    for path in a.articles:
+    for path in paths:
         stem = os.path.splitext(os.path.basename(path))[0]
         if stem in stems:  # two pages would overwrite each other's files
             raise UsageError(f"{stems[stem]} and {path} would both write {stem}.pdf", path,
                              "rename one article file or build them separately")
         stems[stem] = path
-        opts = _options(a, os.path.join(out_dir, stem + ".pdf"))
-        if a.proof:
-            opts = replace(opts, proof=os.path.join(a.proof, stem + ".png"))
+        opts = replace(base, out_pdf=os.path.join(out_dir, stem + ".pdf"),
+                       proof=os.path.join(proof_dir, stem + ".png") if proof_dir else None)
         pages.append((path, opts))
     return pages
 
@@ -82,22 +79,6 @@ def build_page(path: str, opts) -> PageResult:
         msg = " ".join(f"internal error {type(e).__name__}: {e} (at {where}; please report)".split())
         return PageResult(path, False, time.perf_counter() - t0, msg, CONTENT)
     return PageResult(path, True, time.perf_counter() - t0, outputs=result.outputs)
-
-
-def _prime(path: str, opts) -> None:
-    """Prepare and register the first page's fonts in the parent, so forked workers inherit them."""
-    try:
-        from layout.output import press
-        from layout.photo.colour import DEFAULT_PROFILE
-        from layout.fonts.faces import register_faces
-        from layout.pipeline import load_inputs, prepare_fonts
-
-        article, _, _ = load_inputs(path, opts)
-        faces, _ = prepare_fonts(article, opts)
-        register_faces(faces)
-        press.warm_up(opts.icc or DEFAULT_PROFILE)  # imports and the compressed profile, once for every worker
-    except Exception:
-        pass  # that page's own build reports the problem; priming is only an optimisation
 
 
 def _progress(i: int, n: int, r: PageResult) -> str:
@@ -121,7 +102,9 @@ def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[
         return []
     workers = min(jobs, n)
     if workers > 1:
-        _prime(*pages[0])
+        from layout.pipeline import warm
+
+        warm(*pages[0])  # fonts registered and back-half imports done once, before the workers fork
         # The pool is the parallelism now: font preparation inside a worker stays single-process.
         pages = [(p, replace(o, jobs=1)) for p, o in pages]
     if workers <= 1:
@@ -159,23 +142,23 @@ def summary(results: list[PageResult], seconds: float, workers: int) -> list[str
     return lines
 
 
-def run_batch(a) -> int:
-    """The CLI entry for several articles: plan, build on the pool, print progress and the summary."""
-    pages = plan(a)
-    workers = min(a.jobs, len(pages))
+def run_batch(paths: list[str], base, out_dir: str, proof_dir: str | None, jobs: int, quiet: bool = False) -> int:
+    """The CLI entry for several pages: plan, build on the pool, print progress and the summary."""
+    pages = plan(paths, base, out_dir, proof_dir, jobs)
+    workers = min(jobs, len(pages))
 
     def report(k: int, n: int, r: PageResult) -> None:
-        if not (a.quiet and r.ok):
+        if not (quiet and r.ok):
             print(_progress(k, n, r), file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
     try:
-        results = run_pages(pages, a.jobs, report)
+        results = run_pages(pages, jobs, report)
     except KeyboardInterrupt:
         print("error: interrupted; pages already reported ok were written, the others not", file=sys.stderr)
         return 130
     lines = summary(results, time.perf_counter() - t0, workers)
     failed = any(not r.ok for r in results)
-    for line in (lines if (failed or not a.quiet) else []):
+    for line in (lines if (failed or not quiet) else []):
         print(line, file=sys.stderr)
     return CONTENT if failed else 0

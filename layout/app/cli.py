@@ -47,7 +47,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _options(a: argparse.Namespace, out: str):
+def options(a: argparse.Namespace, out: str):
+    """The one options record of this command line (a batch derives each page's from it)."""
     from layout.pipeline import BuildOptions
 
     try:
@@ -72,7 +73,7 @@ def main(argv: list[str]) -> int:
         if len(a.articles) > 1:
             from layout.app.batch import run_batch
 
-            return run_batch(a)
+            return run_batch(a.articles, options(a, a.output or "out"), a.output or "out", a.proof, a.jobs, a.quiet)
         out = a.output or os.path.join("out", "article.pdf")
         if os.path.isdir(out):
             out = os.path.join(out, os.path.splitext(os.path.basename(a.articles[0]))[0] + ".pdf")
@@ -81,13 +82,13 @@ def main(argv: list[str]) -> int:
 
             from layout.app.watch import run_watch
 
-            opts = _options(a, out)  # the proof is the point of watching: next to the PDF unless named
+            opts = options(a, out)  # the proof is the point of watching: next to the PDF unless named
             return run_watch(a.articles[0], replace(opts, proof=opts.proof or os.path.splitext(out)[0] + ".png"),
                              quiet=a.quiet)
         # Forked before _options imports the pipeline, so its imports overlap ours (layout.fork).
         press = PressProcess.start()
         try:
-            return build_one(a.articles[0], _options(a, out), quiet=a.quiet, press=press)
+            return build_one(a.articles[0], options(a, out), quiet=a.quiet, press=press)
         finally:
             if press is not None:
                 press.close()

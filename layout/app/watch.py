@@ -78,28 +78,12 @@ def guarded(build: Callable[[], str], out: Callable[[str], None]) -> Callable[[]
     return run
 
 
-def inputs_of(article_path: str, opts, previous: Iterable[str] = ()) -> list[str]:
-    """The files a build of `article_path` reads that the desk edits: the YAML, its template, its photos,
-    and the font catalog / ICC profile when given. While the YAML does not load, the last known list."""
-    from layout.pipeline import load_inputs
-
-    paths = {article_path, *previous}
-    try:
-        article, _, template = load_inputs(article_path, opts)
-    except InputError:
-        return sorted(paths)
-    paths = {article_path, template.path}
-    paths |= {os.path.join(article.base_dir, p.file) for p in article.photos}
-    paths |= {p for p in (opts.fonts, opts.icc) if p}
-    return sorted(paths)
-
-
 def run_watch(article_path: str, opts, quiet: bool = False, sleep: Callable[[float], None] = time.sleep,
               stop_after: int | None = None) -> int:
     """The CLI entry for --watch. Exit 0 on Ctrl-C."""
     from layout.pipeline import build
 
-    known: list[str] = []
+    known: list[str] = [article_path]  # the files the last successful build read (BuildResult.inputs)
 
     def out(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -107,11 +91,11 @@ def run_watch(article_path: str, opts, quiet: bool = False, sleep: Callable[[flo
     def one() -> str:
         t0 = time.perf_counter()
         result = build(article_path, opts)
+        known[:] = sorted({article_path, *result.inputs})
         head = f"[{time.strftime('%H:%M:%S')}] built {opts.out_pdf} in {time.perf_counter() - t0:.2f} s"
         return head if quiet else f"{head}\n{result.report.summary()}"
 
     def paths() -> list[str]:
-        known[:] = inputs_of(article_path, opts, known)
         return known
 
     out(f"watching {article_path} (Ctrl-C to stop)")

@@ -7,7 +7,6 @@ here picks a position on the grid — `compose` does that.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from layout.compose.grid import EM_BOX_ASCENT, Rows
@@ -15,7 +14,6 @@ from layout.primitives import BLACK, PAPER, Box, GlyphRun, Rule
 from layout.errors import InputError
 from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
 
-WEEKDAYS = "一二三四五六日"
 TITLE_FILL = 0.94  # a headline fills at most this share of the type width
 SIDEBAR_TINT = (0.0, 0.0, 0.0, 0.08)  # 8 % K behind the items: a light, registration-safe tint
 SIDEBAR_BAR = BLACK  # title bar, title knocked out to paper
@@ -71,7 +69,7 @@ class Band:
 
 
 def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: tuple[str, ...],
-                  faces: dict, styles: dict, grid: Rows, x0_pt: float, width_pt: float) -> Band:
+                  faces: dict, styles: dict, grid: Rows, x0_pt: float, width_pt: float, block: str) -> Band:
     """Kicker, 主题 and byline centred across the type area, stacked with optical spacing,
     in a whole number of rows plus a white line and a rule under it."""
     parts: list[tuple[Line, object, float, str]] = []  # line, face, size, kind
@@ -105,42 +103,34 @@ def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: t
     for (line, face, sz, kind), gap in zip(parts, gaps):
         y -= gap
         x = x0_pt + (width_pt - line.width_pt) / 2
-        items += runs_for_line(line, x, y - EM_BOX_ASCENT * sz, face, sz, kind, "headline")
+        items += runs_for_line(line, x, y - EM_BOX_ASCENT * sz, face, sz, kind, block)
         y -= sz
     rule_y = grid.top_y(rows) - grid.pitch_pt / 2 + grid.gap_pt / 2
     items.append(Rule(x0_pt, rule_y, x0_pt + width_pt, rule_y, 1.0, BLACK, "headline-rule"))
     return Band(rows + 1, tuple(items))
 
 
-def folio(paper: str, date_iso: str, page: int, page_name: str, editor: str, face, size_pt: float,
-          x0_pt: float, width_pt: float, top_y_pt: float, baseline_above_pt: float, rule_pt: float) -> tuple:
-    """报眉: paper and date on the left, page and 版名 on the right, over the 眉线."""
-    left, right = folio_strings(paper, date_iso, page, page_name, editor)
-    y = top_y_pt + baseline_above_pt
+@dataclass(frozen=True)
+class FolioStyle:
+    """How the template sets the 报眉: type size, baseline above the type area, 眉线 weight."""
+
+    size_pt: float
+    baseline_above_pt: float
+    rule_pt: float
+
+
+def folio(texts: tuple[str, str], face, style: FolioStyle, x0_pt: float, width_pt: float, top_y_pt: float) -> tuple:
+    """报眉: `texts` (paper and date; page and 版名) left and right over the 眉线, above the type area
+    whose top edge is `top_y_pt`."""
+    y = top_y_pt + style.baseline_above_pt
     items: list = []
-    for text, align in ((left, "left"), (right, "right")):
-        line = set_line(text, face, size_pt)
+    for text, align in zip(texts, ("left", "right")):
+        line = set_line(text, face, style.size_pt)
         x = x0_pt if align == "left" else x0_pt + width_pt - line.width_pt
-        items += runs_for_line(line, x, y, face, size_pt, "folio", "folio")
-    rule_y = top_y_pt + min(baseline_above_pt * 0.4, 8.0)
-    items.append(Rule(x0_pt, rule_y, x0_pt + width_pt, rule_y, rule_pt, BLACK, "folio-rule"))
+        items += runs_for_line(line, x, y, face, style.size_pt, "folio", "folio")
+    rule_y = top_y_pt + min(style.baseline_above_pt * 0.4, 8.0)
+    items.append(Rule(x0_pt, rule_y, x0_pt + width_pt, rule_y, style.rule_pt, BLACK, "folio-rule"))
     return tuple(items)
-
-
-def folio_strings(paper: str, date_iso: str, page: int, page_name: str, editor: str) -> tuple[str, str]:
-    """The 报眉's left (paper, date, weekday, editor) and right (page, 版名) texts."""
-    d = datetime.date.fromisoformat(date_iso)
-    left = f"{paper}　{d.year}年{d.month}月{d.day}日　星期{WEEKDAYS[d.weekday()]}"
-    if editor:
-        left += f"　责编：{editor}"
-    return left, f"第{page}版　{page_name}"
-
-
-def folio_text(paper: str, date_iso: str, page: int, page_name: str, editor: str) -> str:
-    """Every character the 报眉 may draw: its texts, plus the digits and 责编： so that a new date or
-    editor does not re-cut the folio face's subset."""
-    text = "".join(folio_strings(paper, date_iso, page, page_name, editor)) + "责编：0123456789"
-    return text.replace("　", "")  # spaces are positions, never drawn (runs_for_line)
 
 
 def subhead_lines(phrases: tuple[str, ...], face, size_pt: float, width_pt: float) -> tuple[Line, ...]:
@@ -237,7 +227,7 @@ def _item_pitch(size_pt: float, grid: Rows) -> float:
 
 
 def sidebar_items(s: SidebarSet, title_face, face, title_size: float, size_pt: float, x_pt: float,
-                  width_pt: float, top_y: float, height_pt: float) -> list:
+                  width_pt: float, top_y: float, height_pt: float, block: str) -> list:
     """A tinted box with a black title bar; items as a hanging list with square bullets, spread
     evenly when copyfit has given the box extra rows."""
     out: list = [Box(x_pt, top_y - height_pt, width_pt, height_pt, fill=SIDEBAR_TINT, kind="sidebar")]
@@ -246,7 +236,7 @@ def sidebar_items(s: SidebarSet, title_face, face, title_size: float, size_pt: f
     out.append(bar)
     ty = top_y - pitch_bar / 2 - (EM_BOX_ASCENT - 0.5) * title_size
     out += runs_for_line(s.title, x_pt + (width_pt - s.title.width_pt) / 2, ty, title_face, title_size,
-                         "sidebar-title", "sidebar", color=PAPER)
+                         "sidebar-title", block, color=PAPER)
     n = sum(len(x) for x in s.items)
     pad = SIDEBAR_PAD_EM * size_pt
     room = height_pt - pitch_bar - 2 * pad
@@ -258,6 +248,6 @@ def sidebar_items(s: SidebarSet, title_face, face, title_size: float, size_pt: f
         out.append(Box(x_pt + pad + 0.15 * size_pt, y + 0.5 * size_pt * EM_BOX_ASCENT - sq / 2 - 0.05 * size_pt,
                        sq, sq, fill=BLACK, kind="bullet"))
         for ln in lines:
-            out += runs_for_line(ln, x_text, y, face, size_pt, "sidebar", "sidebar")
+            out += runs_for_line(ln, x_text, y, face, size_pt, "sidebar", block)
             y -= pitch
     return out

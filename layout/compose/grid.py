@@ -72,16 +72,5 @@ def basic_columns(t: Template) -> Columns:
     return Columns("basic", t.type_left_pt, t.columns, t.column_width_pt, t.gutter_pt)
 
 
-def body_columns(t: Template, count: int) -> Columns:
-    """Body columns over the type area. When they fall on basic-column boundaries (8 → 4 or 2)
-    they are spans of the basic grid; otherwise (变栏) the template's wider gutter is used."""
-    if t.columns % count == 0:
-        k = t.columns // count
-        return Columns("body", t.type_left_pt, count, k * t.column_width_pt + (k - 1) * t.gutter_pt, t.gutter_pt)
-    gutter = t.body_gutter_chars * t.body_size_pt
-    width = (t.type_width_pt - (count - 1) * gutter) / count
-    return Columns("body", t.type_left_pt, count, width, gutter)
-
-
 def rows(t: Template) -> Rows:
     return Rows(t.page_height_pt - t.type_top_pt, t.rows, t.line_pitch_pt, t.body_size_pt)

@@ -16,12 +16,13 @@ import hashlib
 import json
 import os
 import pathlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from layout import digest
 from layout.fonts import charsets as fontcharsets, prep as fontprep
 from layout.errors import InputError
+from layout.model import Finding
 
 ROLES = (
     "body", "headline", "kicker", "subtitle", "subhead", "sidebar_title",
@@ -388,6 +389,25 @@ def coverage(faces: Mapping[str, Face], chars_by_role: Mapping[str, str]) -> lis
             if not face.covers(ch):
                 out.append((role, ch, face.face_for(ch)))
     return out
+
+
+def check_coverage(faces: Mapping[str, Face], chars_by_role: Mapping[str, str],
+                   locate: Callable[[list[str]], str]) -> list[Finding]:
+    """A warning for every character a fallback face draws; an InputError, located by `locate`
+    (characters → place in the page file), for characters no face of their role can draw."""
+    findings, missing = [], {}
+    for role, ch, fallback in coverage(faces, chars_by_role):
+        if fallback is None:
+            missing.setdefault(role, []).append(ch)
+        else:
+            findings.append(Finding("warning", "fallback-glyph", f"{ch!r} (U+{ord(ch):04X}) is drawn by the fallback "
+                                    f"face {os.path.basename(fallback.source_path)}", role))
+    if missing:
+        role, chs = next(iter(missing.items()))
+        listing = " ".join(f"{c} U+{ord(c):04X}" for c in sorted(set(chs)))
+        raise InputError(f"no font of role {role!r} can draw: {listing}", locate(chs),
+                         "replace the characters, or add a fallback face for the role in the font catalog")
+    return findings
 
 
 def register_faces(faces: Mapping[str, Face]) -> None:

@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from layout.primitives import Box, Frame, GlyphRun, Image, PageLayout, Rule
+from layout.primitives import PageLayout, Rule, moved
 from layout.units import mm_to_pt
 
 MARK_LENGTH_PT = mm_to_pt(5)
 MARK_WEIGHT_PT = 0.25
 REGISTRATION = (1.0, 1.0, 1.0, 1.0)  # marks print on every plate, so each plate can be trimmed
-
-
-def shifted(item, dx: float, dy: float):
-    if isinstance(item, Rule):
-        return dataclasses.replace(item, x0_pt=item.x0_pt + dx, y0_pt=item.y0_pt + dy,
-                                   x1_pt=item.x1_pt + dx, y1_pt=item.y1_pt + dy)
-    if isinstance(item, (GlyphRun, Box, Image, Frame)):
-        return dataclasses.replace(item, x_pt=item.x_pt + dx, y_pt=item.y_pt + dy)
-    raise TypeError(f"cannot move {type(item).__name__}")
 
 
 def with_bleed(layout: PageLayout, bleed_pt: float, marks: bool) -> PageLayout:
@@ -33,15 +24,15 @@ def with_bleed(layout: PageLayout, bleed_pt: float, marks: bool) -> PageLayout:
     margin = bleed_pt + (MARK_LENGTH_PT + mm_to_pt(1) if marks else 0.0)
     x0, y0, x1, y1 = layout.trim
     w, h = x1 - x0, y1 - y0
-    items = tuple(shifted(i, margin, margin) for i in layout.items)
+    items = tuple(moved(i, margin, margin) for i in layout.items)
     trim = (margin, margin, margin + w, margin + h)
     bleed = (margin - bleed_pt, margin - bleed_pt, margin + w + bleed_pt, margin + h + bleed_pt)
     if marks:
         items += _crop_marks(trim, bleed_pt)
     return dataclasses.replace(
         layout, width_pt=w + 2 * margin, height_pt=h + 2 * margin, trim=trim, bleed=bleed, items=items,
-        frames=tuple(shifted(f, margin, margin) for f in layout.frames),
-        grid_lines=tuple(shifted(g, margin, margin) for g in layout.grid_lines))
+        frames=tuple(moved(f, margin, margin) for f in layout.frames),
+        grid_lines=tuple(moved(g, margin, margin) for g in layout.grid_lines))
 
 
 def _crop_marks(trim: tuple[float, float, float, float], offset_pt: float) -> tuple[Rule, ...]:

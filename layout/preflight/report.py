@@ -1,6 +1,6 @@
 """Preflight: what the desk must know about a page before it goes to press.
 
-Pure: reads the Article, the PageLayout and what each stage found (validation, normalisation,
+Pure: reads the Page, the PageLayout and what each stage found (validation, normalisation,
 fonts, images, composition), checks the set body lines once more, and returns a `Report`
 — errors fail the build unless --draft; warnings and figures are printed and kept as JSON.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from layout.compose.grid import rows as grid_rows
-from layout.model import Article, Finding
+from layout.model import Finding, Page
 from layout.primitives import PageLayout
 from layout.source.template import Template
 from layout.text.cjk import prohibited_at_end, prohibited_at_start
@@ -59,11 +59,11 @@ def _f(f: Finding) -> dict:
     return {"code": f.code, "message": f.message, "where": f.where}
 
 
-def preflight(article: Article, template: Template, layout: PageLayout, faces: dict, prepared: list,
+def preflight(page: Page, template: Template, layout: PageLayout, faces: dict, prepared: list,
               findings: tuple[Finding, ...]) -> Report:
     found = list(findings) + list(layout.findings)
     figures = dict(layout.figures)
-    strict = str(dict(article.options).get("strictness", "strict"))
+    strict = str(page.option("strictness", "strict"))
     body = layout.runs("body")
     starts = [r for r in body if prohibited_at_start(r.chars[0], strict)]
     ends = [r for r in body if prohibited_at_end(r.chars[-1], strict)]

@@ -491,14 +491,72 @@ PLACEMENT = Field(
 
 _PHRASES = "one or more phrases (对仗 halves), set on one line with a 1-em space between them"
 
+# The keys of one story. A page of one story (article.yaml) gives them at the top level; a page of
+# several gives each story as an item of `stories:`.
+STORY_FIELDS = (
+    Field("headline", "map", "the 标题 group (required for every story)", fields=(
+        Field("kicker", "text", "引题 (the line above the main title)", nullable=True),
+        Field("title", "list", "主题: " + _PHRASES, required=True, scalar_ok=True, min_items=1,
+              item=Field("phrase", "text", "one title phrase")),
+        Field("subtitle", "text", "副题 (the line below the main title)", nullable=True),
+    )),
+    Field("byline", "list", "credits, in the order printed (文 / 图 / 版式 ...)", item=Field(
+        "credit", "map", "one credit", fields=(
+            Field("role", "str", "what the person did: 文, 图, 摄影, 版式 ...", required=True),
+            Field("name", "text", "the name as printed, e.g. 本报记者 焦海洋", required=True),
+        ))),
+    Field("sidebar", "map", "a boxed list beside the text (e.g. 郾城名片); null = none", nullable=True, fields=(
+        Field("title", "text", "the box title", required=True),
+        Field("items", "list", "the list entries, one line each (write no bullets)", required=True,
+              scalar_ok=True, min_items=1, item=Field("item", "text", "one entry")),
+        PLACEMENT,
+    )),
+    Field("lead", "list", "导语 paragraphs before the first section (a single text = one paragraph)",
+          scalar_ok=True, item=Field("paragraph", "text", "one paragraph")),
+    Field("sections", "list", "the body, in order: each a 小标题 and its paragraphs", item=Field(
+        "section", "map", "one section of the body", fields=(
+            Field("heading", "list", "小标题: " + _PHRASES + "; [] = none", scalar_ok=True,
+                  item=Field("phrase", "text", "one heading phrase")),
+            Field("paragraphs", "list", "the section's paragraphs (a single text = one paragraph)",
+                  required=True, scalar_ok=True, min_items=1, item=Field("paragraph", "text", "one paragraph")),
+        ))),
+    Field("photos", "list", "photos in reading order", unique="id", item=Field(
+        "photo", "map", "one photo", fields=(
+            Field("id", "str", "a unique name for the photo, used in reports", required=True,
+                  pattern=r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", pattern_hint="letters, digits, - and _"),
+            Field("file", "str", "image file, relative to the file that names it; must exist and be readable",
+                  required=True),
+            Field("caption", "text", "图说 (caption) as printed", required=True),
+            Field("credit", "text", "photo credit, e.g. 本报记者 焦海洋 摄; null = none", nullable=True),
+            Field("focus", "list", "focal point kept when cropping: [x, y] as fractions of width and height "
+                  "from the top-left corner", default=(0.5, 0.5), min_items=2, max_items=2,
+                  item=Field("fraction", "float", "a fraction of the image size", min=0.0, max=1.0)),
+            Field("group", "enum", "where the photo belongs: lead = after the lead, end = after the body",
+                  default="lead", choices=("lead", "end")),
+            PLACEMENT,
+        ))),
+)
+STORY_KEYS = frozenset(f.name for f in STORY_FIELDS)
+_BODY_COLUMNS_HELP = ("变栏: number of body-text columns across the story's area; null = the template's "
+                      "default")
+
+STORY = Field(
+    "story", "map", "one story of the page, in order of importance (the first is the 头条)",
+    fields=(
+        Field("id", "str", "a short name for the story, unique on the page; it prefixes the story's block ids "
+              "in reports", pattern=r"[a-z0-9][a-z0-9_-]{0,31}", pattern_hint="lower-case letters, digits, - and _"),
+        Field("body_columns", "int", _BODY_COLUMNS_HELP + " (default: the page's)", nullable=True, min=1, max=12),
+    ) + STORY_FIELDS,
+)
+
 ARTICLE = Field(
-    "article", "map", "one newspaper article laid out as one page",
+    "article", "map", "one newspaper page: a page file holding one story at the top level (article.yaml), "
+    "or several under `stories:`",
     required=True,
     fields=(
         Field("template", "str", "版式: a built-in template name (broadsheet 对开, tabloid 四开) or a path to "
-              "a template YAML file, relative to the article file", default="broadsheet"),
-        Field("body_columns", "int", "变栏: number of body-text columns across the type area; null = the "
-              "template's default", nullable=True, min=1, max=12),
+              "a template YAML file, relative to the page file", default="broadsheet"),
+        Field("body_columns", "int", _BODY_COLUMNS_HELP, nullable=True, min=1, max=12),
         Field("slug", "str", "short name used for output and archive file names", default="article",
               pattern=r"[a-z0-9][a-z0-9_-]{0,63}", pattern_hint="lower-case letters, digits, - and _"),
         Field("edition", "map", "values for the 报眉 (folio line)", required=True, fields=(
@@ -510,47 +568,10 @@ ARTICLE = Field(
             Field("sample", "bool", "true when these values are placeholders; reported as a warning so "
                   "they are replaced before press", default=False),
         )),
-        Field("headline", "map", "the 标题 group", required=True, fields=(
-            Field("kicker", "text", "引题 (the line above the main title)", nullable=True),
-            Field("title", "list", "主题: " + _PHRASES, required=True, scalar_ok=True, min_items=1,
-                  item=Field("phrase", "text", "one title phrase")),
-            Field("subtitle", "text", "副题 (the line below the main title)", nullable=True),
-        )),
-        Field("byline", "list", "credits, in the order printed (文 / 图 / 版式 ...)", item=Field(
-            "credit", "map", "one credit", fields=(
-                Field("role", "str", "what the person did: 文, 图, 摄影, 版式 ...", required=True),
-                Field("name", "text", "the name as printed, e.g. 本报记者 焦海洋", required=True),
-            ))),
-        Field("sidebar", "map", "a boxed list beside the text (e.g. 郾城名片); null = none", nullable=True, fields=(
-            Field("title", "text", "the box title", required=True),
-            Field("items", "list", "the list entries, one line each (write no bullets)", required=True,
-                  scalar_ok=True, min_items=1, item=Field("item", "text", "one entry")),
-            PLACEMENT,
-        )),
-        Field("lead", "list", "导语 paragraphs before the first section (a single text = one paragraph)",
-              scalar_ok=True, item=Field("paragraph", "text", "one paragraph")),
-        Field("sections", "list", "the body, in order: each a 小标题 and its paragraphs", item=Field(
-            "section", "map", "one section of the body", fields=(
-                Field("heading", "list", "小标题: " + _PHRASES + "; [] = none", scalar_ok=True,
-                      item=Field("phrase", "text", "one heading phrase")),
-                Field("paragraphs", "list", "the section's paragraphs (a single text = one paragraph)",
-                      required=True, scalar_ok=True, min_items=1, item=Field("paragraph", "text", "one paragraph")),
-            ))),
-        Field("photos", "list", "photos in reading order", unique="id", item=Field(
-            "photo", "map", "one photo", fields=(
-                Field("id", "str", "a unique name for the photo, used in reports", required=True,
-                      pattern=r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", pattern_hint="letters, digits, - and _"),
-                Field("file", "str", "image file, relative to the article file; must exist and be readable",
-                      required=True),
-                Field("caption", "text", "图说 (caption) as printed", required=True),
-                Field("credit", "text", "photo credit, e.g. 本报记者 焦海洋 摄; null = none", nullable=True),
-                Field("focus", "list", "focal point kept when cropping: [x, y] as fractions of width and height "
-                      "from the top-left corner", default=(0.5, 0.5), min_items=2, max_items=2,
-                      item=Field("fraction", "float", "a fraction of the image size", min=0.0, max=1.0)),
-                Field("group", "enum", "where the photo belongs: lead = after the lead, end = after the body",
-                      default="lead", choices=("lead", "end")),
-                PLACEMENT,
-            ))),
+    ) + STORY_FIELDS + (
+        Field("stories", "list", "the page's stories in order of importance, for a page of several; leave out "
+              "for a page of one story, whose keys (headline, byline, sidebar, lead, sections, photos) then "
+              "stand at the top level", unique="id", item=STORY),
         Field("options", "map", "layout options", fields=(
             Field("normalise", "bool", "tidy punctuation and whitespace (layout.source.normalize); every change "
                   "is reported", default=True),

@@ -1,4 +1,4 @@
-"""article.yaml → `layout.model.Article`, validated against `layout.source.schema.ARTICLE`.
+"""A page file (article.yaml) → `layout.model.Page` of `Story`s, validated against `layout.source.schema.ARTICLE`.
 
 Everything about the *shape* of the file lives in the schema table; this module turns the
 validated value into the frozen model: it normalises text (unless `options.normalise: false`),
@@ -13,20 +13,23 @@ import re
 
 from layout.errors import InputError
 from layout.model import (
-    Article,
     Credit,
     Edition,
     Finding,
     Headline,
+    Page,
     Photo,
     Placement,
     Section,
     Sidebar,
     Source,
+    Story,
     Text,
 )
 from layout.source.normalize import normalise
-from layout.source.schema import ARTICLE, Built, build, load_yaml_node
+from layout.source.schema import ARTICLE, STORY_FIELDS, STORY_KEYS, Built, build, load_yaml_node
+
+MAIN_STORY = "main"  # the id of the one story of a page that gives its story keys at the top level
 
 # Display lines, where an ideographic space U+3000 may be deliberate (paths with indices as []).
 DISPLAY_FIELDS = frozenset({
@@ -41,7 +44,8 @@ DISPLAY_FIELDS = frozenset({
 
 
 def _shape(path: str) -> str:
-    return re.sub(r"\[\d+\]", "[]", path)
+    """A field path as DISPLAY_FIELDS spells it: indices as [], a story of `stories:` as the top level."""
+    return re.sub(r"\[\d+\]", "[]", re.sub(r"^stories\[\d+\]\.", "", path))
 
 
 class _Reader:
@@ -94,8 +98,46 @@ def _check_photo_file(base_dir: str, file: str, src: Source) -> None:
         raise InputError(f"photo file is empty: {shown}", where=str(src), hint="export the image again")
 
 
-def load_article(path: str) -> tuple[Article, tuple[Finding, ...]]:
-    """Load, validate and normalise article.yaml. Bad input raises `InputError` (one line, located)."""
+def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, base_dir: str,
+           source_file: str) -> Story:
+    """One story from its validated value; `path` is its place in the file ("" at the top level)."""
+
+    def at(key: str) -> str:
+        return f"{path}.{key}" if path else key
+
+    hl = v["headline"]
+    headline = Headline(kicker=reader.optional_text(hl["kicker"], at("headline.kicker")),
+                        title=reader.texts(hl["title"], at("headline.title")),
+                        subtitle=reader.optional_text(hl["subtitle"], at("headline.subtitle")))
+    byline = tuple(Credit(role=c["role"], name=reader.text(c["name"], at(f"byline[{i}].name")))
+                   for i, c in enumerate(v["byline"]))
+    sb = v["sidebar"]
+    sidebar = None if sb is None else Sidebar(title=reader.text(sb["title"], at("sidebar.title")),
+                                              items=reader.texts(sb["items"], at("sidebar.items")),
+                                              place=_placement(sb["place"]))
+    lead = reader.texts(v["lead"], at("lead"))
+    sections = tuple(Section(heading=reader.texts(s["heading"], at(f"sections[{i}].heading")),
+                             paragraphs=reader.texts(s["paragraphs"], at(f"sections[{i}].paragraphs")))
+                     for i, s in enumerate(v["sections"]))
+    photos = []
+    for i, p in enumerate(v["photos"]):
+        _check_photo_file(base_dir, p["file"], built.source(at(f"photos[{i}].file")))
+        photos.append(Photo(id=p["id"], file=p["file"], caption=reader.text(p["caption"], at(f"photos[{i}].caption")),
+                            credit=reader.optional_text(p["credit"], at(f"photos[{i}].credit")),
+                            focus=(p["focus"][0], p["focus"][1]), group=p["group"], place=_placement(p["place"]),
+                            source=built.source(at(f"photos[{i}]"))))
+    return Story(id=story_id, headline=headline, byline=byline, sidebar=sidebar, lead=lead, sections=sections,
+                 photos=tuple(photos), body_columns=v.get("body_columns"), path=path, base_dir=base_dir,
+                 source_file=source_file)
+
+
+def _missing_headline(built: Built, path: str) -> InputError:
+    return InputError("missing required key 'headline'", str(built.source(path)),
+                      f"add 'headline:' ({STORY_FIELDS[0].help})")
+
+
+def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
+    """Load, validate and normalise a page file. Bad input raises `InputError` (one line, located)."""
     node, _ = load_yaml_node(path)
     built = build(node, ARTICLE, path)
     v = built.value
@@ -113,78 +155,29 @@ def load_article(path: str) -> tuple[Article, tuple[Finding, ...]]:
                                 f"page {edition.page}); replace them and set sample: false before press",
                                 str(built.source("edition.sample"))))
 
-    hl = v["headline"]
-    headline = Headline(kicker=reader.optional_text(hl["kicker"], "headline.kicker"),
-                        title=reader.texts(hl["title"], "headline.title"),
-                        subtitle=reader.optional_text(hl["subtitle"], "headline.subtitle"))
-    byline = tuple(Credit(role=c["role"], name=reader.text(c["name"], f"byline[{i}].name"))
-                   for i, c in enumerate(v["byline"]))
-    sb = v["sidebar"]
-    sidebar = None if sb is None else Sidebar(title=reader.text(sb["title"], "sidebar.title"),
-                                              items=reader.texts(sb["items"], "sidebar.items"),
-                                              place=_placement(sb["place"]))
-    lead = reader.texts(v["lead"], "lead")
-    sections = tuple(Section(heading=reader.texts(s["heading"], f"sections[{i}].heading"),
-                             paragraphs=reader.texts(s["paragraphs"], f"sections[{i}].paragraphs"))
-                     for i, s in enumerate(v["sections"]))
-    photos = []
-    for i, p in enumerate(v["photos"]):
-        _check_photo_file(base_dir, p["file"], built.source(f"photos[{i}].file"))
-        photos.append(Photo(id=p["id"], file=p["file"], caption=reader.text(p["caption"], f"photos[{i}].caption"),
-                            credit=reader.optional_text(p["credit"], f"photos[{i}].credit"),
-                            focus=(p["focus"][0], p["focus"][1]), group=p["group"], place=_placement(p["place"]),
-                            source=built.source(f"photos[{i}]")))
+    if v["stories"]:
+        given = sorted(k for k in STORY_KEYS if k in built.sources)
+        if given:
+            raise InputError(f"'{given[0]}' at the top level of a page that lists its stories",
+                             str(built.source(given[0])), "move it into one of the stories under 'stories:'")
+        stories = []
+        for i, sv in enumerate(v["stories"]):
+            if f"stories[{i}].headline" not in built.sources:
+                raise _missing_headline(built, f"stories[{i}].headline")
+            sv = dict(sv, body_columns=sv["body_columns"] if sv["body_columns"] is not None else v["body_columns"])
+            stories.append(_story(reader, built, sv, f"stories[{i}]", sv["id"] or f"s{i + 1}", base_dir, path))
+    else:
+        if "headline" not in built.sources:
+            raise _missing_headline(built, "headline")
+        stories = [_story(reader, built, v, "", MAIN_STORY, base_dir, path)]
 
-    article = Article(
+    page = Page(
         template=v["template"],
         edition=edition,
-        headline=headline,
-        byline=byline,
-        sidebar=sidebar,
-        lead=lead,
-        sections=sections,
-        photos=tuple(photos),
-        body_columns=v["body_columns"],
+        stories=tuple(stories),
         slug=v["slug"],
         base_dir=base_dir,
         source_file=path,
         options=tuple(sorted(v["options"].items())),
     )
-    return article, tuple(findings + reader.findings)
-
-
-def article_text_fields(article: Article) -> list[tuple[str, str]]:
-    """Every text printed from the article, as (field path, text), in reading order.
-
-    Order: headline, byline, sidebar, lead, the lead-group photo captions, sections, the
-    end-group photo captions. The 报眉 (edition) is left out: the template formats it.
-    """
-    out: list[tuple[str, str]] = []
-    hl = article.headline
-    if hl.kicker is not None:
-        out.append(("headline.kicker", hl.kicker.text))
-    out += [(f"headline.title[{i}]", t.text) for i, t in enumerate(hl.title)]
-    if hl.subtitle is not None:
-        out.append(("headline.subtitle", hl.subtitle.text))
-    for i, credit in enumerate(article.byline):
-        out += [(f"byline[{i}].role", credit.role), (f"byline[{i}].name", credit.name.text)]
-    if article.sidebar is not None:
-        out.append(("sidebar.title", article.sidebar.title.text))
-        out += [(f"sidebar.items[{i}]", t.text) for i, t in enumerate(article.sidebar.items)]
-    out += [(f"lead[{i}]", t.text) for i, t in enumerate(article.lead)]
-
-    def photos(group: str) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
-        for i, photo in enumerate(article.photos):
-            if photo.group == group:
-                rows.append((f"photos[{i}].caption", photo.caption.text))
-                if photo.credit is not None:
-                    rows.append((f"photos[{i}].credit", photo.credit.text))
-        return rows
-
-    out += photos("lead")
-    for i, section in enumerate(article.sections):
-        out += [(f"sections[{i}].heading[{j}]", t.text) for j, t in enumerate(section.heading)]
-        out += [(f"sections[{i}].paragraphs[{j}]", t.text) for j, t in enumerate(section.paragraphs)]
-    out += photos("end")
-    return out
+    return page, tuple(findings + reader.findings)

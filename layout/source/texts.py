@@ -1,0 +1,109 @@
+"""What a page prints, read off the model: every text field in reading order, the characters each
+font role must draw, the 报眉 strings, and where in the file a character stands.
+
+The font stage prepares subsets from `chars_by_role`; the pipeline uses `locate` to point an error
+about an undrawable character at its place in the page file.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from layout.model import Page, Story
+
+WEEKDAYS = "一二三四五六日"
+
+
+def folio_strings(paper: str, date_iso: str, page: int, page_name: str, editor: str) -> tuple[str, str]:
+    """The 报眉's left (paper, date, weekday, editor) and right (page, 版名) texts."""
+    d = datetime.date.fromisoformat(date_iso)
+    left = f"{paper}　{d.year}年{d.month}月{d.day}日　星期{WEEKDAYS[d.weekday()]}"
+    if editor:
+        left += f"　责编：{editor}"
+    return left, f"第{page}版　{page_name}"
+
+
+def folio_text(page: Page) -> str:
+    """Every character the 报眉 may draw: its texts, plus the digits and 责编： so that a new date or
+    editor does not re-cut the folio face's subset."""
+    e = page.edition
+    text = "".join(folio_strings(e.paper, e.date, e.page, e.page_name, e.editor)) + "责编：0123456789"
+    return text.replace("　", "")  # spaces are positions, never drawn
+
+
+def story_text_fields(story: Story) -> list[tuple[str, str]]:
+    """Every text printed from a story, as (field path in the page file, text), in reading order.
+
+    Order: headline, byline, sidebar, lead, the lead-group photo captions, sections, the
+    end-group photo captions.
+    """
+    at = story.field
+    out: list[tuple[str, str]] = []
+    hl = story.headline
+    if hl.kicker is not None:
+        out.append((at("headline.kicker"), hl.kicker.text))
+    out += [(at(f"headline.title[{i}]"), t.text) for i, t in enumerate(hl.title)]
+    if hl.subtitle is not None:
+        out.append((at("headline.subtitle"), hl.subtitle.text))
+    for i, credit in enumerate(story.byline):
+        out += [(at(f"byline[{i}].role"), credit.role), (at(f"byline[{i}].name"), credit.name.text)]
+    if story.sidebar is not None:
+        out.append((at("sidebar.title"), story.sidebar.title.text))
+        out += [(at(f"sidebar.items[{i}]"), t.text) for i, t in enumerate(story.sidebar.items)]
+    out += [(at(f"lead[{i}]"), t.text) for i, t in enumerate(story.lead)]
+
+    def photos(group: str) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for i, photo in enumerate(story.photos):
+            if photo.group == group:
+                rows.append((at(f"photos[{i}].caption"), photo.caption.text))
+                if photo.credit is not None:
+                    rows.append((at(f"photos[{i}].credit"), photo.credit.text))
+        return rows
+
+    out += photos("lead")
+    for i, section in enumerate(story.sections):
+        out += [(at(f"sections[{i}].heading[{j}]"), t.text) for j, t in enumerate(section.heading)]
+        out += [(at(f"sections[{i}].paragraphs[{j}]"), t.text) for j, t in enumerate(section.paragraphs)]
+    out += photos("end")
+    return out
+
+
+def page_text_fields(page: Page) -> list[tuple[str, str]]:
+    """Every text printed from the page's stories, story by story (the 报眉 is formatted, not written)."""
+    return [f for story in page.stories for f in story_text_fields(story)]
+
+
+def byline_text(story: Story) -> str:
+    """The credits as the byline prints them: 文/张星 图/本报记者 焦海洋 …"""
+    return "".join(f"{c.role}/{c.name.text}" for c in story.byline)
+
+
+def chars_by_role(page: Page) -> dict[str, str]:
+    """The text each font role draws on the page (the font stage cuts its subsets from these)."""
+    roles = dict.fromkeys(("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption",
+                           "sidebar_title", "sidebar"), "")
+    for s in page.stories:
+        h = s.headline
+        roles["body"] += "".join(t.text for t in s.lead) + "".join(p.text for sec in s.sections for p in sec.paragraphs)
+        roles["headline"] += "".join(t.text for t in h.title)
+        roles["kicker"] += h.kicker.text if h.kicker else ""
+        roles["subtitle"] += h.subtitle.text if h.subtitle else ""
+        roles["byline"] += byline_text(s)
+        roles["subhead"] += "".join(t.text for sec in s.sections for t in sec.heading)
+        roles["caption"] += "".join(p.caption.text + (p.credit.text if p.credit else "") for p in s.photos)
+        if s.sidebar:
+            roles["sidebar_title"] += s.sidebar.title.text
+            roles["sidebar"] += "".join(t.text for t in s.sidebar.items)
+    roles["folio"] = folio_text(page)
+    return roles
+
+
+def locate(page: Page, chars: set[str] | list[str]) -> str:
+    """`file field char N` of the first place in the page file that holds one of `chars`."""
+    wanted = set(chars)
+    for path, text in page_text_fields(page):
+        for i, ch in enumerate(text):
+            if ch in wanted:
+                return f"{page.source_file} {path} char {i}"
+    return page.source_file
