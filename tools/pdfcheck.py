@@ -82,7 +82,8 @@ class Geometry:
     @classmethod
     def from_template(cls, name_or_path: str = "broadsheet", columns: int | None = None) -> Geometry:
         from layout.errors import InputError
-        from layout.compose.grid import EM_BOX_ASCENT, body_columns, rows
+        from layout.compose.grid import EM_BOX_ASCENT, rows
+        from layout.compose.story import Area, geometry
         from layout.source.template import load_template
 
         try:
@@ -92,9 +93,10 @@ class Geometry:
         n = columns or t.body_columns
         if not 1 <= n <= t.columns * 4:
             raise CheckError(f"--columns {n} is out of range 1–{t.columns * 4}")
-        body = body_columns(t, n)
+        body = geometry(t, Area(0, t.columns, 0, t.rows), n).body
         grid = rows(t)
-        cols = tuple((body.x_pt(i), body.x_pt(i) + body.column_width_pt) for i in range(n))
+        cols = tuple((t.type_left_pt + body.x_pt(i), t.type_left_pt + body.x_pt(i) + body.column_width_pt)
+                     for i in range(n))
         top = grid.top_y(0)
         return cls(cols, t.body_size_pt, t.line_pitch_pt, top - EM_BOX_ASCENT * t.body_size_pt, top,
                    grid.bottom_y(0, t.rows), t.rows)
