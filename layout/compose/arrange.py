@@ -1,30 +1,47 @@
-"""Block arrangement on the grid and copyfit.
+"""The arrangement search: where a story's blocks go on its grid, and how tall, so that the body text
+fills the columns exactly.
 
-A `Cell` is a block's rectangle in whole grid units: body columns × rows. The automatic 专版
-arrangement (`auto_cells`) is a function of a few whole-row heights — lead photo, the photo
-tier under it, the photo tiers at the foot, the sidebar's padding. `copyfit` searches those
-heights within the template's crop bounds for the arrangement whose free column runs hold the
-body text exactly (no empty cell, no overflow, no 背题), preferring photos cropped least.
+Below the headline band a story's area is C body columns × H rows. The blocks are the photos (each
+with its caption under it) and the sidebar; the body text threads through the column runs that are
+left, column after column. A candidate page is a *plan* — the structure a layout editor sketches
+first — and its *heights*, which they then adjust until the text fits:
 
-The arrangement a layout editor would draw for a 专版 (typography.md §4.5):
-  row 0 ........ headline band across the page
-  col 0 ........ sidebar (名片) under the headline, then the body text starts beneath it
-  cols 1..n-1 .. the lead photo, then the other lead-group photos as a tier under it
-  text ......... body columns left to right, each from the blocks above to the blocks below
-  foot ......... the end-group photos in seed order: a partial tier (right-aligned) over full tiers
+- the sidebar: none, or at the top or the foot of the leftmost or rightmost one or two columns;
+- the top group (the lead-group photos, article order): the lead photo alone across `lead span`
+  columns at one edge of the columns the sidebar leaves, the other photos under it in tiers inside
+  its columns;
+- the foot group (the end-group photos): tiers standing on the area's foot, read top to bottom;
+- a tier is a row of photos of one frame height, each photo's span chosen for least crop (a
+  justified gallery), or two rows beside one tall photo (a portrait beside two rows of smaller
+  ones); the tier next to the text may leave columns to it, and its photos may each take their own
+  height (ragged), the text starting under each;
+- heights: each tier's frame rows (each ragged photo's), the sidebar's padding rows, and a white row
+  above as many subheads as needed.
+
+Blocks stack from the top and from the foot of each column without gaps, so a column holds at most
+one run of text: the body reads column after column and never jumps back, and a run shorter than
+`min_run` lines (碎栏) is not allowed. The crop bound (`max_aspect_change`) is hard.
+
+Text capacity is linear in the heights, so a plan's exact fills are found by a small search
+(`exact_heights`); candidates are then tried cheapest first (layout.compose.score) until one threads
+the text with no subhead stranded at a column foot (背题). Pure and cheap: no text is set here; the
+stream is line counts.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 
-from layout.compose.flow import Flow, Region, flow, stream_rows
+from layout.compose import score
+from layout.compose.flow import Flow, Region, Subhead, flow, stream_rows
 
-SPACER_ROWS = 1  # white line between a block and body text
-LEAD_WEIGHT = 4.0
-WIDOW_COST = 1.0  # a paragraph's last line alone atop a column (孤行) reads as a mistake
+SPACER_ROWS = 1  # white line between a block and the body text (and between stacked blocks)
+MAX_PER_ROW = 4  # a row of more photos reads as a contact sheet
+TALL_ASPECT = 1.2  # only a photo narrower than this stands through two rows of a tier
+TRIES = 300  # threadings tried per story after a page was found, looking for a better one
 
 
 @dataclass(frozen=True)
@@ -39,61 +56,145 @@ class Cell:
     rows: int  # including caption lines and the spacer row
     frame_rows: int = 0  # photo: the image frame; sidebar: the box
     caption_rows: int = 0
-    spacer_top: bool = False  # foot tiers keep their white line above the frame
+    spacer_top: bool = False  # foot blocks keep their white line above the frame
 
 
 @dataclass(frozen=True)
 class PhotoSpec:
-    """What arranging needs of a photo: its aspect and its caption's height at each span."""
+    """What arranging needs of a photo: its aspect, its caption's lines at each span, its group."""
 
     block: str
     aspect: float  # width / height of the (oriented) source
-    caption_rows: dict  # span → caption lines at that width
+    caption_rows: Mapping[int, int]  # span → caption lines at that width
+    group: str = "lead"  # lead: after the lead paragraph (top); end: after the body (foot)
+
+
+@dataclass(frozen=True)
+class SidebarSpec:
+    """The sidebar's box rows (padding 0) at each width in body columns it may take."""
+
+    rows: Mapping[int, int]
+    max_pad: int
+    wrapped: Mapping[int, int]  # width → item lines beyond one per item
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The template's bounds on the levers."""
+
+    max_aspect_change: float  # crop bound: a frame's aspect within this factor of the photo's
+    photo_min_rows: int
+    lead_min_rows: int
+    photo_min_width_pt: float
+    min_run: int = 3  # shortest run of text in a column (碎栏 below)
+    subhead_extra_rows: int = 1  # white rows a subhead may gain
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Everything copyfit needs, in grid units."""
+    """Everything arranging needs, in grid units."""
 
     columns: int
-    rows: int
+    rows: int  # rows of the area
     top_row: int  # first row under the headline band
-    stream: tuple  # flow pieces
-    sidebar_rows: int  # natural box rows; 0 = no sidebar
-    sidebar_max_pad: int
-    lead: PhotoSpec | None
-    tier: tuple[PhotoSpec, ...]  # other lead-group photos
-    end: tuple[PhotoSpec, ...]
+    stream: tuple  # flow pieces (Para, Subhead)
+    photos: tuple[PhotoSpec, ...]  # placed automatically, article order
+    sidebar: SidebarSpec | None  # placed automatically; None = none (or placed by hand)
     fixed: tuple[Cell, ...]  # blocks the desk placed by hand
+    order: tuple[int, ...]  # the body columns in the order the text threads through them
     col_width_pt: float
     gutter_pt: float
     pitch_pt: float
-    order: tuple[int, ...]  # the body columns in the order the text threads through them
     gap_pt: float
-    max_aspect_change: float
-    photo_min_rows: int
-    lead_min_rows: int
+    limits: Limits
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # tier and crop tables, by key
+
+    @property
+    def body_rows(self) -> int:
+        return self.rows - self.top_row
 
 
 @dataclass(frozen=True)
-class Params:
-    """The free heights of one arrangement, in rows."""
+class Side:
+    """Where the sidebar stands: edge, width in body columns, top or foot."""
 
-    lead_rows: int  # frame rows of the lead photo
-    tier_rows: int  # frame rows of the tier under it
-    end_rows: int  # frame rows of the foot tiers
-    pad: int  # sidebar padding rows
+    edge: str  # left | right
+    width: int
+    at: str  # top | foot
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Photos in one row, or in two rows beside one tall photo. Photo k stands at column `cols[k]`,
+    `spans[k]` columns wide, starting in row `starts[k]` (0 or 1); `tall[k]` marks the photo through
+    both rows, whose frame is 2h plus the upper row's caption lines and a white line. All frames of a
+    tier share one height h unless the tier is `ragged` (one row next to the text, each photo its
+    own height)."""
+
+    photos: tuple[int, ...]
+    cols: tuple[int, ...]
+    spans: tuple[int, ...]
+    starts: tuple[int, ...]
+    tall: tuple[bool, ...]
+    width: int  # columns the tier covers
+    height: int  # rows: 1 or 2
+    ragged: bool = False
+
+    @staticmethod
+    def row(photos: tuple[int, ...], spans: tuple[int, ...], col: int = 0, ragged: bool = False) -> "Tier":
+        cols = tuple(col + sum(spans[:k]) for k in range(len(spans)))
+        n = len(photos)
+        return Tier(photos, cols, spans, (0,) * n, (False,) * n, sum(spans), 1, ragged)
+
+    def moved(self, dcol: int) -> "Tier":
+        return replace(self, cols=tuple(c + dcol for c in self.cols))
+
+    @property
+    def levers(self) -> int:
+        """How many heights the tier has: one, or one per photo when ragged."""
+        return len(self.photos) if self.ragged else 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The discrete structure of a candidate page (see the module docstring). `top[0]` holds the lead
+    photo alone; the top tiers under it stay inside its columns; `foot` lists the foot tiers from the
+    top one down."""
+
+    side: Side | None
+    top: tuple[Tier, ...]
+    foot: tuple[Tier, ...]
+    moved: int = 0  # photos set outside their group (top ↔ foot)
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        return self.top + self.foot
+
+
+@dataclass(frozen=True)
+class Heights:
+    """The free heights of one candidate, in rows: each tier's frame rows (one per photo of a ragged
+    tier; top tiers, then foot tiers), the sidebar's padding, and the white rows added above subheads."""
+
+    tiers: tuple[tuple[int, ...], ...] = ()
+    pad: int = 0
+    flex: int = 0
 
 
 @dataclass(frozen=True)
 class Arrangement:
-    """A candidate page: parameters, placed cells, the text regions left and how the text flows in them."""
+    """A candidate page: plan, heights, placed cells, the text regions left and how the text flows."""
 
-    params: Params
+    plan: Plan | None
+    heights: Heights
     cells: tuple[Cell, ...]
     regions: tuple[Region, ...]
     flow: Flow
+    stream: tuple  # the stream as flowed (subheads with their white rows)
     cost: float
+
+
+# ---------------------------------------------------------------- photo geometry
 
 
 def width_pt(p: Problem, span: int) -> float:
@@ -104,100 +205,394 @@ def frame_height_pt(p: Problem, rows: int) -> float:
     return rows * p.pitch_pt - p.gap_pt
 
 
-def row_range(p: Problem, aspect: float, span: int, min_rows: int) -> tuple[int, int]:
-    """Frame rows whose aspect stays within the crop bound of the source aspect."""
-    w = width_pt(p, span)
-    lo = math.ceil((w / (aspect * p.max_aspect_change) + p.gap_pt) / p.pitch_pt - 1e-9)
-    hi = math.floor((w * p.max_aspect_change / aspect + p.gap_pt) / p.pitch_pt + 1e-9)
-    return max(lo, min_rows), hi
+def crop_range(p: Problem, aspect: float, span: int) -> tuple[int, int]:
+    """Frame rows whose aspect stays within the crop bound of the photo's aspect at `span` columns."""
+    w, k = width_pt(p, span), p.limits.max_aspect_change
+    lo = math.ceil((w / (aspect * k) + p.gap_pt) / p.pitch_pt - 1e-9)
+    hi = math.floor((w * k / aspect + p.gap_pt) / p.pitch_pt + 1e-9)
+    return lo, hi
 
 
 def crop_cost(p: Problem, aspect: float, span: int, rows: int) -> float:
     return abs(math.log(width_pt(p, span) / frame_height_pt(p, rows) / aspect))
 
 
-def tiles(count: int, slots: int) -> list[list[int]]:
-    """Split `count` photos into tiers of at most `slots`, seed order kept."""
-    return [list(range(i, min(i + slots, count))) for i in range(0, count, slots)]
+def min_span(p: Problem) -> int:
+    """The narrowest span a photo may take (never narrower than the template's smallest frame)."""
+    lo = 1
+    while lo < p.columns and width_pt(p, lo) < p.limits.photo_min_width_pt - 1e-6:
+        lo += 1
+    return lo
 
 
-def spans_for(n: int, slots: int) -> list[int]:
-    """Spread `slots` columns over `n` photos as evenly as possible, wider ones first."""
-    base, extra = divmod(slots, n)
-    return [base + (1 if i < extra else 0) for i in range(n)]
+def lead_min_rows(p: Problem) -> int:
+    """The lead photo's smallest frame: the template's, or a third of the area when that is less."""
+    return max(p.limits.photo_min_rows, min(p.limits.lead_min_rows, p.body_rows // 3))
 
 
-def auto_cells(p: Problem, q: Params) -> tuple[Cell, ...]:
-    n, cells = p.columns, []
-    photo_col = 1 if n >= 2 and p.sidebar_rows else 0
-    photo_span = n - photo_col
+# ---------------------------------------------------------------- tiers
+
+
+def caption_rows(p: Problem, tier: Tier) -> tuple[int, ...]:
+    """Caption lines under each row of a tier: the most any photo ending in that row needs (a row's
+    frames and captions align; a ragged tier's photos each keep their own, see `photo_caption`)."""
+    caps = [0] * tier.height
+    for i, s, r, t in zip(tier.photos, tier.spans, tier.starts, tier.tall):
+        end = tier.height - 1 if t else r
+        caps[end] = max(caps[end], p.photos[i].caption_rows[s])
+    return tuple(caps)
+
+
+def frame_rows(tier: Tier, caps: tuple[int, ...], k: int, h: int) -> int:
+    """Photo k's frame rows in an aligned `tier` at frame height h."""
+    return 2 * h + caps[0] + SPACER_ROWS if tier.tall[k] else h
+
+
+def crop_table(p: Problem, photo: int, span: int) -> tuple[int, int, dict[int, float]]:
+    """(lo, hi, rows → crop cost) of a photo at a span within the crop bound, worked out once."""
+    key = ("crop", photo, span)
+    got = p.memo.get(key)
+    if got is None:
+        aspect = p.photos[photo].aspect
+        lo, hi = crop_range(p, aspect, span)
+        got = p.memo[key] = (lo, hi, {r: crop_cost(p, aspect, span, r) for r in range(max(lo, 1), hi + 1)})
+    return got
+
+
+def photo_range(p: Problem, photo: int, span: int, lo: int, hi: int, weight: float = 1.0) -> dict[int, float] | None:
+    """Frame rows in [lo, hi] within the crop bound for one photo, each with its weighted crop cost."""
+    a, b, table = crop_table(p, photo, span)
+    lo, hi = max(lo, a), min(hi, b)
+    if lo > hi:
+        return None
+    return {r: weight * table[r] for r in range(lo, hi + 1)}
+
+
+def tier_ranges(p: Problem, tier: Tier, lead: bool) -> tuple[dict[int, float], ...] | None:
+    """The heights of a tier's levers, each value with its crop cost (one lever, or one per photo of
+    a ragged tier); None when no height frames every photo within the crop bound. Worked out once
+    per tier."""
+    key = ("tier", tier, lead)
+    if key not in p.memo:
+        p.memo[key] = _tier_ranges(p, tier, lead)
+    return p.memo[key]
+
+
+def _tier_ranges(p: Problem, tier: Tier, lead: bool) -> tuple[dict[int, float], ...] | None:
+    lim = p.limits
+    weight = score.LEAD_WEIGHT if lead else 1.0
+    lo = lead_min_rows(p) if lead else lim.photo_min_rows
+    if tier.ragged:
+        out = []
+        for i, s in zip(tier.photos, tier.spans):
+            cap = p.photos[i].caption_rows[s]
+            rg = photo_range(p, i, s, lo, p.body_rows - cap - SPACER_ROWS - lim.min_run, weight)
+            if rg is None:
+                return None
+            out.append(rg)
+        return tuple(out)
+    caps = caption_rows(p, tier)
+    hi = (p.body_rows - sum(caps) - SPACER_ROWS * tier.height - lim.min_run) // tier.height
+    tables = []
+    for k, (i, s) in enumerate(zip(tier.photos, tier.spans)):
+        a, b, table = crop_table(p, i, s)
+        tables.append(table)
+        if tier.tall[k]:
+            extra = caps[0] + SPACER_ROWS
+            a, b = -(-(a - extra) // 2), (b - extra) // 2
+        lo, hi = max(lo, a), min(hi, b)
+    if lo > hi:
+        return None
+    out = {}
+    for h in range(lo, hi + 1):
+        out[h] = weight * sum(table[frame_rows(tier, caps, k, h)] for k, table in enumerate(tables))
+    return (out,)
+
+
+def tier_area(p: Problem, tier: Tier, heights: tuple[int, ...]) -> int:
+    """Column-rows the tier takes at the given heights."""
+    if tier.ragged:
+        return sum(s * (h + p.photos[i].caption_rows[s] + SPACER_ROWS)
+                   for i, s, h in zip(tier.photos, tier.spans, heights))
+    return tier.width * sum(heights[0] + c + SPACER_ROWS for c in caption_rows(p, tier))
+
+
+# ---------------------------------------------------------------- plans
+
+
+@lru_cache(maxsize=4096)
+def compositions(total: int, parts: int, least: int) -> tuple[tuple[int, ...], ...]:
+    """Every way to write `total` as `parts` ordered spans of at least `least`."""
+    if parts == 1:
+        return ((total,),) if total >= least else ()
+    return tuple((first,) + rest for first in range(least, total - least * (parts - 1) + 1)
+                 for rest in compositions(total - first, parts - 1, least))
+
+
+def _tier_cost(p: Problem, tier: Tier, area_weight: float) -> float | None:
+    """The least crop of a tier at its best heights, plus `area_weight` per column-row it then
+    takes; None when it cannot frame its photos."""
+    ranges = tier_ranges(p, tier, False)
+    if ranges is None:
+        return None
+    best = 0.0
+    for k, rg in enumerate(ranges):
+        if tier.ragged:
+            i, s = tier.photos[k], tier.spans[k]
+            unit, const = s, s * (p.photos[i].caption_rows[s] + SPACER_ROWS)
+        else:
+            unit = tier.width * tier.height
+            const = tier.width * (sum(caption_rows(p, tier)) + SPACER_ROWS * tier.height)
+        best += min(c + area_weight * (unit * h + const) for h, c in rg.items())
+    return best
+
+
+def _cheapest_row(p: Problem, photos: tuple[int, ...], width: int, ragged: bool,
+                  area_weight: float) -> tuple[float, Tier] | None:
+    """The one-row tier of `photos` exactly `width` columns wide with the least crop (and area); a
+    ragged one pays for its uneven feet."""
+    best = None
+    for spans in compositions(width, len(photos), min_span(p)):
+        tier = Tier.row(photos, spans, ragged=ragged)
+        c = _tier_cost(p, tier, area_weight)
+        if c is not None:
+            c += score.RAGGED if ragged and len(photos) > 1 else 0.0
+            if best is None or c < best[0]:
+                best = (c, tier)
+    return best
+
+
+def _cheapest_pair(p: Problem, photos: tuple[int, ...], width: int, area_weight: float) -> tuple[float, Tier] | None:
+    """The two-row tier of `photos` across `width` columns with the least crop: one photo (narrower
+    than TALL_ASPECT) through both rows at the left or the right edge, the others in article order
+    in the upper row and then the lower one. Taking the tall photo out of its place in the reading
+    order costs score.REORDER per position it moves."""
+    least = min_span(p)
+    best = None
+    n = len(photos)
+    for k in range(n):
+        if p.photos[photos[k]].aspect >= TALL_ASPECT:
+            continue
+        rest = photos[:k] + photos[k + 1:]
+        for upper in range(1, n - 1):
+            top, low = rest[:upper], rest[upper:]
+            for tall_at in ("left", "right"):
+                # reading order: left-tall first, right-tall after the upper row
+                moved = abs(k - (0 if tall_at == "left" else upper))
+                for st in range(least, width - least + 1):
+                    side = width - st
+                    x, tall_col = (st, 0) if tall_at == "left" else (0, side)
+                    for a in compositions(side, len(top), least):
+                        for b in compositions(side, len(low), least):
+                            placed = {photos[k]: (tall_col, st, 0, True)}
+                            placed.update({ph: (x + sum(a[:j]), a[j], 0, False) for j, ph in enumerate(top)})
+                            placed.update({ph: (x + sum(b[:j]), b[j], 1, False) for j, ph in enumerate(low)})
+                            order = ((photos[k],) + top if tall_at == "left" else top + (photos[k],)) + low
+                            cols, spans, starts, tall = zip(*(placed[ph] for ph in order))
+                            tier = Tier(order, cols, spans, starts, tall, width, 2)
+                            c = _tier_cost(p, tier, area_weight)
+                            if c is not None:
+                                c += score.PAIR + score.REORDER * moved
+                                if best is None or c < best[0]:
+                                    best = (c, tier)
+    return best
+
+
+def partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str) -> list[tuple[Tier, ...]]:
+    """`_partitions`, worked out once per group of photos, width and edge."""
+    key = ("parts", photos, width, partial_at)
+    if key not in p.memo:
+        p.memo[key] = _partitions(p, photos, width, partial_at)
+    return p.memo[key]
+
+
+def _partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str) -> list[tuple[Tier, ...]]:
+    """Ways to set `photos` (article order) in tiers inside a strip `width` columns wide, like a
+    justified photo gallery, one per style of score.TIER_STYLES (a cost per tier and per column-row):
+    from many tall tiers (big photos) to few packed ones (small photos).
+
+    A tier may be narrower than the strip, leaving columns to the text, as long as every column
+    keeps one run of text: going away from the text, tiers only widen (foot group, `partial_at`
+    "first": from the top tier down; top group, "last": from the bottom tier up). The tier next to
+    the text may be ragged. Tiers start at column 0 of the strip, flush with its far edge once moved."""
+    m = len(photos)
+    if not m:
+        return [()]
+    least = min_span(p)
+    most = min(MAX_PER_ROW, width // least)
+    options: dict[tuple[int, int, int, float], tuple[float, Tier] | None] = {}
+
+    def option(i: int, j: int, w: int, area_weight: float) -> tuple[float, Tier] | None:
+        key = (i, j, w, area_weight)
+        if key not in options:
+            edge = (partial_at == "last" and j == m) or (partial_at == "first" and i == 0)
+            got = None
+            if j - i <= most and w >= least * (j - i):
+                for ragged in ((False, True) if edge and j - i > 1 else (False,)):
+                    row = _cheapest_row(p, photos[i:j], w, ragged, area_weight)
+                    if row is not None and (got is None or row[0] < got[0]):
+                        got = row
+            if 3 <= j - i <= 2 * most - 1 and w == width:
+                pair = _cheapest_pair(p, photos[i:j], width, area_weight)
+                if pair is not None and (got is None or pair[0] < got[0]):
+                    got = pair
+            if got is not None:
+                got = (got[0] + score.EMPTY_COLUMN * (width - w), got[1])
+            options[key] = got
+        return options[key]
+
+    # Tiers in reading order, top to bottom; `ok(prev, w)`: may a tier w wide follow one prev wide?
+    if partial_at == "first":
+        ok = lambda prev, w: w >= prev  # noqa: E731  (foot: widening downwards)
+        start = 0
+    else:
+        ok = lambda prev, w: w <= prev  # noqa: E731  (top: narrowing downwards)
+        start = width
+    out: list[tuple[Tier, ...]] = []
+    for penalty, area_weight in score.TIER_STYLES:
+        cost: list[dict[int, float]] = [{} for _ in range(m + 1)]  # cost[j][w]: photos[:j] set, last tier w wide
+        back: dict[tuple[int, int], tuple[int, int]] = {}
+        cost[0][start] = 0.0
+        for j in range(1, m + 1):
+            for i in range(max(0, j - 2 * most + 1), j):
+                for prev, c0 in cost[i].items():
+                    for w in range(least, width + 1):
+                        if not ok(prev, w):
+                            continue
+                        got = option(i, j, w, area_weight)
+                        if got is None:
+                            continue
+                        c = c0 + got[0] + penalty * got[1].height
+                        if c < cost[j].get(w, math.inf):
+                            cost[j][w], back[(j, w)] = c, (i, prev)
+        if not cost[m]:
+            continue
+        w = min(cost[m], key=cost[m].get)
+        tiers, j = [], m
+        while j:
+            i, prev = back[(j, w)]
+            tiers.append(option(i, j, w, area_weight)[1])
+            j, w = i, prev
+        found = tuple(reversed(tiers))
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def _sides(p: Problem) -> list[Side | None]:
+    if p.sidebar is None:
+        return [None]
+    return [Side(edge, width, at) for width in sorted(p.sidebar.rows) if width < p.columns or width == p.columns == 1
+            for at in ("top", "foot") for edge in ("left", "right")]
+
+
+def plans(p: Problem) -> Iterator[Plan]:
+    """Every plan worth a look: sidebar place × lead span and edge × top tiers × foot tiers.
+
+    The lead group stands at the top and the end group at the foot. When one group is empty the
+    other may be split between top and foot (article order kept); a photo moved out of its group
+    costs (score.MOVED)."""
+    n = len(p.photos)
+    lead_group = tuple(i for i, s in enumerate(p.photos) if s.group == "lead")
+    end_group = tuple(i for i, s in enumerate(p.photos) if s.group == "end")
+    splits = [(lead_group, end_group, 0)]
+    if not end_group and n > 1:  # everything after the lead: some may stand at the foot instead
+        row = min(MAX_PER_ROW, p.columns // min_span(p))
+        tops = sorted({1, 1 + row, 1 + 2 * row, (n + 1) // 2} - {n})
+        splits += [(tuple(range(k)), tuple(range(k, n)), n - k) for k in tops if k < n]
+    elif not lead_group and n:  # everything at the end: the first may lead
+        splits += [(tuple(range(k)), tuple(range(k, n)), k) for k in range(1, min(n, 3))]
+    least = min_span(p)
+    for side in _sides(p):
+        top_w = p.columns - (side.width if side and side.at == "top" else 0)
+        top_x = side.width if side and side.at == "top" and side.edge == "left" else 0
+        foot_w = p.columns - (side.width if side and side.at == "foot" else 0)
+        foot_x = side.width if side and side.at == "foot" and side.edge == "left" else 0
+        for top, foot, moved in splits:
+            if (top and top_w < least) or (foot and foot_w < least):
+                continue
+            feet = [tuple(t.moved(foot_x + foot_w - t.width) for t in part) for part in partitions(p, foot, foot_w, "first")]
+            for head in _heads(p, top, top_w, top_x):
+                for f in feet:
+                    yield Plan(side, head, f, moved)
+
+
+def _heads(p: Problem, top: tuple[int, ...], width: int, x0: int) -> Iterator[tuple[Tier, ...]]:
+    """The top group's tiers: the lead photo alone across `lead_span` columns at one edge of the strip,
+    the others in tiers inside its columns, flush with the same edge."""
+    if not top:
+        yield ()
+        return
+    lead, rest = top[0], top[1:]
+    for lead_span in range(min_span(p), width + 1):
+        for edge in ("left", "right") if lead_span < width else ("left",):
+            lead_col = x0 if edge == "left" else x0 + width - lead_span
+            head = Tier.row((lead,), (lead_span,), lead_col)
+            for part in partitions(p, rest, lead_span, "last"):
+                yield (head,) + tuple(t.moved(lead_col if edge == "left" else lead_col + lead_span - t.width)
+                                      for t in part)
+
+
+# ---------------------------------------------------------------- cells of a plan
+
+
+def cells(p: Problem, plan: Plan, h: Heights) -> tuple[Cell, ...]:
+    """The plan's blocks at heights `h`, on the story's body grid (rows from the area's top)."""
+    out: list[Cell] = []
+    side = plan.side
+    if side is not None:
+        box = p.sidebar.rows[side.width] + h.pad
+        col = 0 if side.edge == "left" else p.columns - side.width
+        if side.at == "top":
+            out.append(Cell("sidebar", "sidebar", col, side.width, p.top_row, box + SPACER_ROWS, box))
+        else:
+            out.append(Cell("sidebar", "sidebar", col, side.width, p.rows - box - SPACER_ROWS, box + SPACER_ROWS, box,
+                            spacer_top=True))
+    n_top = len(plan.top)
     row = p.top_row
-    if p.sidebar_rows:
-        box = p.sidebar_rows + q.pad
-        cells.append(Cell("sidebar", "sidebar", 0, 1, p.top_row, box + SPACER_ROWS, frame_rows=box))
-    if p.lead:
-        cap = p.lead.caption_rows[photo_span]
-        cells.append(Cell(p.lead.block, "photo", photo_col, photo_span, row, q.lead_rows + cap + SPACER_ROWS,
-                          q.lead_rows, cap))
-        row += q.lead_rows + cap + SPACER_ROWS
-    for tier in tiles(len(p.tier), photo_span):
-        spans = spans_for(len(tier), photo_span)
-        cap = max(p.tier[i].caption_rows[s] for i, s in zip(tier, spans))
-        col = photo_col
-        for i, s in zip(tier, spans):
-            cells.append(Cell(p.tier[i].block, "photo", col, s, row, q.tier_rows + cap + SPACER_ROWS,
-                              q.tier_rows, cap))
-            col += s
-        row += q.tier_rows + cap + SPACER_ROWS
-    # Foot tiers: the end-group photos packed in seed order (see `foot_slots`), bottom-aligned.
-    slots, tiers = foot_slots(p)
-    if slots:
-        cap = max(s.caption_rows[1] for s in p.end)
-        h = SPACER_ROWS + q.end_rows + cap
-        top = p.rows - tiers * h
-        for i, col, tier, tall in slots:
-            cells.append(Cell(p.end[i].block, "photo", col, 1, top + tier * h, h * tall,
-                              h * tall - SPACER_ROWS - cap, cap, spacer_top=True))
-    return tuple(cells) + p.fixed
+    for tier, hs in zip(plan.top, h.tiers[:n_top]):
+        out += _tier_cells(p, tier, row, hs, False)
+        row += tier_rows(p, tier, hs)
+    row = p.rows
+    for tier, hs in reversed(tuple(zip(plan.foot, h.tiers[n_top:]))):
+        out += _tier_cells(p, tier, row - tier_rows(p, tier, hs), hs, True, bottom=row)
+        row -= tier_rows(p, tier, hs)
+    return tuple(out) + p.fixed
 
 
-PORTRAIT = 0.85  # an end photo narrower than this (w/h) takes two tiers in one column
+def tier_rows(p: Problem, tier: Tier, hs: tuple[int, ...]) -> int:
+    """Rows a tier takes: each row its frames, captions and a white line (a ragged tier: its tallest
+    photo)."""
+    if tier.ragged:
+        return max(v + p.photos[i].caption_rows[s] + SPACER_ROWS for i, s, v in zip(tier.photos, tier.spans, hs))
+    return sum(hs[0] + c + SPACER_ROWS for c in caption_rows(p, tier))
 
 
-def foot_slots(p: Problem) -> tuple[list[tuple[int, int, int, int]], int]:
-    """Pack the end-group photos into tiers of `columns` cells, in seed order, reading order
-    left to right and top to bottom: a landscape takes one cell, a portrait one column of two
-    tiers (so it is not cropped to a strip). Empty cells go to the left of the top tier, where
-    the body text runs down into them. Returns ([(photo, col, tier, tiers_tall)], tiers)."""
-    n = p.columns
-    tall = [2 if s.aspect < PORTRAIT else 1 for s in p.end]
-    while True:
-        tiers = -(-sum(tall) // n) if p.end else 0
-        taken = [[False] * n for _ in range(tiers)]
-        for k in range(tiers * n - sum(tall)):
-            taken[0][k] = True
-        out, failed = [], None
-        for i, t in enumerate(tall):
-            cell = next(((r, c) for r in range(tiers) for c in range(n) if not taken[r][c]
-                         and (t == 1 or (r + 1 < tiers and not taken[r + 1][c]))), None)
-            if cell is None:
-                failed = i
-                break
-            r, c = cell
-            for dr in range(t):
-                taken[r + dr][c] = True
-            out.append((i, c, r, t))
-        if failed is None:
-            return out, tiers
-        tall[failed] = 1  # no two free cells for this portrait: it takes one cell, cropped
+def _tier_cells(p: Problem, tier: Tier, row: int, hs: tuple[int, ...], foot: bool, bottom: int = 0) -> list[Cell]:
+    out = []
+    if tier.ragged:  # top tiers hang from `row`; a foot tier's photos stand on `bottom`
+        for i, col, s, v in zip(tier.photos, tier.cols, tier.spans, hs):
+            cap = p.photos[i].caption_rows[s]
+            rows = v + cap + SPACER_ROWS
+            out.append(Cell(p.photos[i].block, "photo", col, s, bottom - rows if foot else row, rows, v, cap,
+                            spacer_top=foot))
+        return out
+    caps = caption_rows(p, tier)
+    tops = [row, row + hs[0] + caps[0] + SPACER_ROWS]
+    for k, (i, col, s, r) in enumerate(zip(tier.photos, tier.cols, tier.spans, tier.starts)):
+        end = tier.height - 1 if tier.tall[k] else r
+        frame = frame_rows(tier, caps, k, hs[0])
+        out.append(Cell(p.photos[i].block, "photo", col, s, tops[r], frame + caps[end] + SPACER_ROWS, frame, caps[end],
+                        spacer_top=foot))
+    return out
 
 
-def free_regions(p: Problem, cells: tuple[Cell, ...]) -> tuple[Region, ...]:
+def free_regions(p: Problem, placed: tuple[Cell, ...]) -> tuple[Region, ...]:
     """The free runs of each body column under the headline, in threading order: column by column
-    (left to right unless the article gives another order), each top to bottom."""
+    (left to right unless the page gives another order), each top to bottom."""
     regions = []
     for col in p.order:
-        taken = sorted((c.row, c.row + c.rows) for c in cells if c.col <= col < c.col + c.span)
+        taken = sorted((c.row, c.row + c.rows) for c in placed if c.col <= col < c.col + c.span)
         row = p.top_row
         for start, end in taken + [(p.rows, p.rows)]:
             if start > row:
@@ -206,159 +601,363 @@ def free_regions(p: Problem, cells: tuple[Cell, ...]) -> tuple[Region, ...]:
     return tuple(regions)
 
 
-def overlaps(cells: tuple[Cell, ...]) -> list[tuple[str, str]]:
+def overlaps(placed: tuple[Cell, ...]) -> list[tuple[str, str]]:
     out = []
-    for i, a in enumerate(cells):
-        for b in cells[i + 1:]:
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
             if a.col < b.col + b.span and b.col < a.col + a.span and a.row < b.row + b.rows and b.row < a.row + a.rows:
                 out.append((a.block, b.block))
     return out
 
 
-def _ranges(p: Problem) -> tuple[range, range, range]:
-    photo_span = p.columns - (1 if p.columns >= 2 and p.sidebar_rows else 0)
-
-    def tier_range(specs, span_of) -> range:
-        if not specs:
-            return range(0, 1)
-        lo, hi = p.photo_min_rows, 10**6
-        for i, s in enumerate(specs):
-            a, b = row_range(p, s.aspect, span_of(i), p.photo_min_rows)
-            lo, hi = max(lo, a), min(hi, b)
-        if lo > hi:  # the photos disagree: allow the whole hull, the cost sorts it out
-            lo = min(row_range(p, s.aspect, span_of(i), p.photo_min_rows)[0] for i, s in enumerate(specs))
-            hi = max(row_range(p, s.aspect, span_of(i), p.photo_min_rows)[1] for i, s in enumerate(specs))
-        return range(lo, hi + 1)
-
-    lead = range(0, 1)
-    if p.lead:
-        a, b = row_range(p, p.lead.aspect, photo_span, p.lead_min_rows)
-        lead = range(a, max(a, b) + 1)
-    tier_spans = []
-    for tier in tiles(len(p.tier), photo_span):
-        tier_spans += spans_for(len(tier), photo_span)
-    flat = tuple(s for s in p.end if s.aspect >= PORTRAIT)  # portraits take two tiers; they do not bound one
-    return lead, tier_range(p.tier, lambda i: tier_spans[i]), tier_range(flat or p.end, lambda i: 1)
+def fits(p: Problem, placed: tuple[Cell, ...], regions: tuple[Region, ...]) -> bool:
+    """Every block inside the area and apart, every run of text at least `min_run` lines."""
+    if any(c.row < p.top_row or c.row + c.rows > p.rows or c.col < 0 or c.col + c.span > p.columns for c in placed):
+        return False
+    if any(r.rows < p.limits.min_run for r in regions):
+        return False
+    return not overlaps(placed)
 
 
-def _linear_area(p: Problem) -> tuple[int, int, int, int, int]:
-    """Rows × columns the auto blocks take, as A0 + a_lead·lead + a_tier·tier + a_end·end + a_pad·pad.
-
-    Exact while the blocks stay inside the page and apart (checked on the chosen arrangement),
-    so copyfit can scan thousands of height combinations with arithmetic alone."""
-    def area(q: Params) -> int:
-        return sum(c.rows * c.span for c in auto_cells(p, q) if c not in p.fixed)
-
-    a0 = area(Params(0, 0, 0, 0))
-    return (a0, area(Params(1, 0, 0, 0)) - a0, area(Params(0, 1, 0, 0)) - a0, area(Params(0, 0, 1, 0)) - a0,
-            area(Params(0, 0, 0, 1)) - a0)
+# ---------------------------------------------------------------- heights
 
 
-def _crop_tables(p: Problem, lead_r: range, tier_r: range, end_r: range) -> tuple[dict, dict, dict]:
-    """Crop cost of each candidate height, summed over the photos that share it."""
-    photo_span = p.columns - (1 if p.columns >= 2 and p.sidebar_rows else 0)
-    tier_spans = []
-    for tier in tiles(len(p.tier), photo_span):
-        tier_spans += spans_for(len(tier), photo_span)
-    # The lead photo carries the page (typography.md §4.5): cropping it costs four times as much.
-    lead = {r: LEAD_WEIGHT * crop_cost(p, p.lead.aspect, photo_span, r) if p.lead and r else 0.0 for r in lead_r}
-    tier = {r: sum(crop_cost(p, s.aspect, sp, r) for s, sp in zip(p.tier, tier_spans)) if r else 0.0
-            for r in tier_r}
-    slots, _ = foot_slots(p)
-    cap = max((s.caption_rows[1] for s in p.end), default=0)
-    end = {r: sum(crop_cost(p, p.end[i].aspect, 1, (SPACER_ROWS + r + cap) * t - SPACER_ROWS - cap)
-                  for i, _, _, t in slots) if r else 0.0 for r in end_r}
-    return lead, tier, end
+@dataclass(frozen=True)
+class Lever:
+    """One height the search may set: each unit of it takes `coef` rows of text away; `values` maps
+    each allowed value to its cost. In each of the columns `cols` it stacks `unit_rows` rows per unit
+    on top of `const_rows` (captions, white lines, the sidebar's own rows)."""
+
+    coef: int
+    values: dict[int, float]
+    cols: tuple[int, ...] = ()
+    unit_rows: int = 0
+    const_rows: int = 0
+
+    @cached_property
+    def low(self) -> int:
+        return min(self.values)
+
+    @cached_property
+    def high(self) -> int:
+        return max(self.values)
+
+    @cached_property
+    def cheapest(self) -> float:
+        return min(self.values.values())
 
 
-def _cost(q: Params, tables: tuple[dict, dict, dict], both_tiers: bool) -> float:
-    lead, tier, end = tables
-    cost = lead[q.lead_rows] + tier[q.tier_rows] + end[q.end_rows]
-    cost += 0.08 * q.pad  # a stretched box reads as filler
-    if both_tiers:
-        cost += 0.02 * abs(q.tier_rows - q.end_rows)  # photo tiers of one height look designed
-    return cost
+@dataclass(frozen=True)
+class Levers:
+    """A plan's levers in solving order — the tiers' (top to foot), the sidebar padding, the subhead
+    white rows — and the text rows the plan leaves with every lever at 0."""
+
+    tiers: tuple[Lever, ...]
+    pad: Lever
+    flex: Lever
+    base: int
+    shape: tuple[int, ...]  # levers per tier, to turn a solution back into Heights
+
+    @property
+    def all(self) -> tuple[Lever, ...]:
+        return self.tiers + (self.pad, self.flex)
+
+    def heights(self, values: list[int]) -> Heights:
+        out, k = [], 0
+        for n in self.shape:
+            out.append(tuple(values[k:k + n]))
+            k += n
+        return Heights(tuple(out), values[k], values[k + 1])
 
 
-def copyfit(p: Problem, exact: bool = True, tries: int = 400) -> tuple[Arrangement | None, str]:
-    """The best exact arrangement, or (None, why) with the line counts the desk needs."""
+def tier_levers(p: Problem, tier: Tier, lead: bool) -> tuple[tuple[Lever, ...], int] | None:
+    """A tier's levers and the column-rows it takes at heights 0 (captions, white lines); None when
+    it cannot frame its photos. Worked out once per tier."""
+    key = ("levers", tier, lead)
+    if key in p.memo:
+        return p.memo[key]
+    ranges = tier_ranges(p, tier, lead)
+    got = None
+    if ranges is not None:
+        if tier.ragged:
+            out, area = [], 0
+            for i, col, s, rg in zip(tier.photos, tier.cols, tier.spans, ranges):
+                const = p.photos[i].caption_rows[s] + SPACER_ROWS
+                out.append(Lever(s, rg, tuple(range(col, col + s)), 1, const))
+                area += s * const
+            got = (tuple(out), area)
+        else:
+            cols = tuple(sorted({c for col, s in zip(tier.cols, tier.spans) for c in range(col, col + s)}))
+            const = sum(caption_rows(p, tier)) + SPACER_ROWS * tier.height
+            got = ((Lever(tier.width * tier.height, ranges[0], cols, tier.height, const),), tier.width * const)
+    p.memo[key] = got
+    return got
+
+
+def levers(p: Problem, plan: Plan) -> Levers | None:
+    """The plan's levers, or None when some tier cannot frame its photos within the crop bound.
+
+    Text capacity is linear: base − Σ lever.coef × value (a white row above a subhead adds a row to
+    the text instead)."""
+    tiers, shape = [], []
+    base = p.columns * p.body_rows - sum(c.rows * c.span for c in p.fixed)
+    for k, tier in enumerate(plan.tiers):
+        got = tier_levers(p, tier, lead=k == 0 and bool(plan.top))
+        if got is None:
+            return None
+        shape.append(len(got[0]))
+        tiers += got[0]
+        base -= got[1]
+    if plan.side is not None:
+        side = plan.side
+        box = p.sidebar.rows[side.width] + SPACER_ROWS
+        base -= side.width * box
+        first = 0 if side.edge == "left" else p.columns - side.width
+        pad = Lever(side.width, {k: score.pad_cost(k) for k in range(p.sidebar.max_pad + 1)},
+                    tuple(range(first, first + side.width)), 1, box)
+    else:
+        pad = Lever(1, {0: 0.0})
+    flex = Lever(1, {k: score.flex_cost(k) for k in range(subheads(p) * p.limits.subhead_extra_rows + 1)})
+    return Levers(tuple(tiers), pad, flex, base, tuple(shape))
+
+
+def subheads(p: Problem) -> int:
+    return sum(1 for piece in p.stream if isinstance(piece, Subhead))
+
+
+def capacity_span(lv: Levers) -> tuple[int, int]:
+    """The least and most rows (text plus subhead white rows) the plan can hold."""
+    most = lv.base - sum(x.coef * x.low for x in lv.tiers)
+    least = lv.base - sum(x.coef * x.high for x in lv.tiers) - lv.pad.coef * lv.pad.high
+    return least, most
+
+
+def _reach(lv: Levers, target: int) -> list[int]:
+    """suffix[k]: bit t set when the levers from k on can take exactly t rows (t ≤ target)."""
+    mask = (1 << (target + 1)) - 1
+    suffix = [0] * (len(lv.all) + 1)
+    suffix[-1] = 1
+    for k in range(len(lv.all) - 1, -1, -1):
+        x, bits = lv.all[k], 0
+        for v in x.values:
+            bits |= suffix[k + 1] << (x.coef * v)
+        suffix[k] = bits & mask
+    return suffix
+
+
+def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int = 3000) -> list[tuple[float, Heights]]:
+    """Heights that leave exactly `need` rows of text and stack no column past the area's foot,
+    cheapest first.
+
+    A depth-first search over the levers in order (the lead tier first), each lever's values
+    cheapest first. Two prunes keep it small: reachability bitsets say whether the levers still to
+    set can make up the rest of the total exactly (one shift), and each column's stack so far plus
+    the least the levers still to set add to it must stay within the area. Every value of the first
+    lever gets its own share of the node budget, so the solutions vary in the lead photo's height."""
+    target = lv.base - need
+    if target < 0:
+        return []
+    suffix = _reach(lv, target)
+    if not suffix[0] >> target & 1:
+        return []
+    levers_ = lv.all
+    n, height, run = len(levers_), p.body_rows, p.limits.min_run
+    stack0 = [0] * p.columns  # every column's constant rows: fixed blocks, captions, white lines
+    for c in p.fixed:
+        for col in range(c.col, c.col + c.span):
+            stack0[col] += c.rows
+    least = [[0] * p.columns for _ in range(n + 1)]  # least[k][c]: the least levers k… add to column c
+    for k in range(n - 1, -1, -1):
+        x = levers_[k]
+        least[k] = least[k + 1][:]
+        for c in x.cols:
+            stack0[c] += x.const_rows
+            least[k][c] += x.unit_rows * min(x.values)
+    order = [sorted(x.values, key=x.values.get) for x in levers_]
+    out: list[tuple[float, list[int]]] = []
+    nodes = [0, 0]  # nodes used, node cap of the current branch
+
+    def dfs(k: int, left: int, stack: list[int], chosen: list[int], cost: float) -> bool:
+        if k == n:
+            if all(s == height or s <= height - run for s in stack):
+                out.append((cost, chosen))
+                return True
+            return False
+        x = levers_[k]
+        for v in order[k]:
+            if nodes[0] >= nodes[1]:
+                return False
+            nodes[0] += 1
+            rem = left - x.coef * v
+            if rem < 0 or not suffix[k + 1] >> rem & 1:
+                continue
+            new = stack
+            if x.unit_rows:
+                new = stack[:]
+                for c in x.cols:
+                    new[c] += x.unit_rows * v
+                if any(new[c] + least[k + 1][c] > height for c in x.cols):
+                    continue
+            if dfs(k + 1, rem, new, chosen + [v], cost + x.values[v]):
+                return True  # the cheapest completion for this branch; the next value of lever 0 is another
+        return False
+
+    first = levers_[0]
+    share = max(150, budget // max(1, len(first.values)))
+    for v0 in order[0]:
+        if len(out) >= keep or nodes[0] >= budget:
+            break
+        rem = target - first.coef * v0
+        if rem < 0 or not suffix[1] >> rem & 1:
+            continue
+        stack = stack0[:]
+        for c in first.cols:
+            stack[c] += first.unit_rows * v0
+        if any(stack[c] + least[1][c] > height for c in range(p.columns)):
+            continue
+        nodes[1] = min(budget, nodes[0] + share)
+        dfs(1, rem, stack, [v0], first.values[v0])
+    found = sorted(out, key=lambda c: c[0])[:keep]
+    return [(c, lv.heights(ch)) for c, ch in found]
+
+
+# ---------------------------------------------------------------- the search
+
+
+def flexed(stream: tuple, flex: int, extra: int, pattern: int) -> tuple:
+    """The stream with `flex` white rows added to its subheads, at most `extra` to one: spread evenly
+    over the subheads (pattern 0), on the first ones (1) or on the last ones (2)."""
+    if not flex:
+        return stream
+    idx = [i for i, piece in enumerate(stream) if isinstance(piece, Subhead)]
+    k = min(len(idx), -(-flex // extra))
+    if pattern == 0:
+        chosen = [idx[int((j + 0.5) * len(idx) / k)] for j in range(k)]
+    elif pattern == 1:
+        chosen = idx[:k]
+    else:
+        chosen = idx[len(idx) - k:]
+    gain = {i: extra for i in chosen}
+    gain[chosen[-1]] -= k * extra - flex
+    return tuple(replace(piece, rows=piece.rows + gain[i]) if i in gain else piece for i, piece in enumerate(stream))
+
+
+def _candidates(p: Problem, plan: Plan, h: Heights) -> Iterator[Arrangement]:
+    placed = cells(p, plan, h)
+    regions = free_regions(p, placed)
+    if not fits(p, placed, regions):
+        return
+    extra = p.limits.subhead_extra_rows
+    for pattern in ((0, 1, 2) if h.flex else (0,)):
+        stream = flexed(p.stream, h.flex, extra, pattern)
+        yield Arrangement(plan, h, placed, regions, flow(stream, regions), stream, 0.0)
+
+
+Viable = list[tuple[Plan, Levers]]
+
+
+def survey(p: Problem) -> Viable:
+    """Every plan whose photos can all be framed within the crop bound, with its levers."""
+    out = []
+    for plan in plans(p):
+        lv = levers(p, plan)
+        if lv is not None:
+            out.append((plan, lv))
+    return out
+
+
+def search(p: Problem, viable: Viable) -> Arrangement | None:
+    """The cheapest exact arrangement, or None when there is none.
+
+    Plans whose capacity range holds the text are taken cheapest first by a lower bound of their
+    cost; within a plan, exact heights cheapest first; each is threaded until one leaves no subhead
+    stranded and no blank row. The search stops when no plan left can beat the best found."""
     need = stream_rows(p.stream)
-    lead_r, tier_r, end_r = _ranges(p)
-    tables = _crop_tables(p, lead_r, tier_r, end_r)
-    a0, a_l, a_t, a_e, a_p = _linear_area(p)
-    free0 = p.columns * (p.rows - p.top_row) - sum(c.rows * c.span for c in p.fixed)
-    candidates = []
-    for lr, tr, er in itertools.product(lead_r, tier_r, end_r):
-        cap = free0 - (a0 + a_l * lr + a_t * tr + a_e * er)
-        pad = (cap - need) // a_p if (p.sidebar_rows and a_p) else 0
-        if exact and (cap - pad * a_p != need or not 0 <= pad <= p.sidebar_max_pad):
-            continue
-        q = Params(lr, tr, er, pad if exact else 0)
-        candidates.append((_cost(q, tables, bool(p.tier and p.end)), q))
-    candidates.sort(key=lambda c: (c[0], c[1].lead_rows, c[1].tier_rows, c[1].end_rows))
+    queue = []
+    for k, (plan, lv) in enumerate(viable):
+        least, most = capacity_span(lv)
+        if least <= need + lv.flex.high and need <= most:
+            lower = score.plan_cost(p, plan) + sum(x.cheapest for x in lv.tiers)
+            queue.append((lower, k, plan, lv))
+    queue.sort(key=lambda q: (q[0], q[1]))
+    best: Arrangement | None = None
+    tries = 0
+    for lower, _, plan, lv in queue:
+        if best is not None and (lower >= best.cost or tries > TRIES):
+            break
+        base = score.plan_cost(p, plan)
+        for hcost, h in exact_heights(p, lv, need):
+            if best is not None and base + hcost >= best.cost:
+                break
+            for arr in _candidates(p, plan, h):
+                tries += 1
+                if not arr.flow.exact:
+                    continue
+                total = base + hcost + score.layout_cost(p, arr)
+                if best is None or total < best.cost:
+                    best = replace(arr, cost=total)
+                break
+    return best
+
+
+def _cheapest(lv: Levers) -> Heights:
+    return lv.heights([min(x.values, key=x.values.get) for x in lv.tiers] + [0, 0])
+
+
+def natural(p: Problem, viable: Viable) -> Arrangement | None:
+    """Without copyfit: the cheapest plan at the heights that crop least, flowed as it is."""
     best = None
-    for cost, q in candidates[:tries]:
-        cells = auto_cells(p, q)
-        if not _fits(p, cells):
-            continue
-        regions = free_regions(p, cells)
-        f = flow(p.stream, regions)
-        if exact and not f.exact:
-            continue
-        total = cost + WIDOW_COST * (f.widows + f.orphans)
-        if best is None or total < best.cost:
-            best = Arrangement(q, cells, regions, f, total)
-    if best is not None or not exact:
-        return best, ""
-    return None, _why(p, need)
+    for plan, lv in viable:
+        h = _cheapest(lv)
+        for arr in _candidates(p, plan, h):
+            c = score.plan_cost(p, plan) + sum(min(x.values.values()) for x in lv.tiers)
+            c += score.layout_cost(p, arr) + score.MISFIT * (arr.flow.overflow_lines + arr.flow.unused_rows)
+            if best is None or c < best.cost:
+                best = replace(arr, cost=c)
+            break
+    return best
 
 
-def _fits(p: Problem, cells: tuple[Cell, ...]) -> bool:
-    return not overlaps(cells) and all(p.top_row <= c.row and c.row + c.rows <= p.rows for c in cells)
+def closest(p: Problem, viable: Viable) -> Arrangement:
+    """For --draft (and when nothing else fits): the arrangement nearest to fitting, flowed as it is."""
+    need = stream_rows(p.stream)
+    best = None
+    for plan, lv in viable:
+        least, most = capacity_span(lv)
+        target = min(max(need, least), most)
+        options = [h for _, h in exact_heights(p, lv, target, keep=3)] or [_cheapest(lv)]
+        for h in options:
+            for arr in _candidates(p, plan, h):
+                miss = abs(sum(r.rows for r in arr.regions) - stream_rows(arr.stream))
+                c = miss * score.MISFIT + score.plan_cost(p, plan)
+                if best is None or c < best.cost:
+                    best = replace(arr, cost=c)
+                break
+    if best is None:  # nothing fits the area at all: the text alone, over the whole body area
+        regions = free_regions(p, p.fixed)
+        best = Arrangement(None, Heights(), p.fixed, regions, flow(p.stream, regions), p.stream, float("inf"))
+    return best
 
 
-def _fitting(p: Problem):
-    """Every unpadded choice of heights whose blocks stay on the page and apart: (params, cells, regions)."""
-    for lr, tr, er in itertools.product(*_ranges(p)):
-        q = Params(lr, tr, er, 0)
-        cells = auto_cells(p, q)
-        if _fits(p, cells):
-            yield q, cells, free_regions(p, cells)
-
-
-def _why(p: Problem, need: int) -> str:
-    """Why nothing fits, in the desk's terms: lines over or short, and which blocks could change."""
-    caps = [sum(r.rows for r in regions) for _, _, regions in _fitting(p)]
-    photos = ", ".join(s.block for s in ((p.lead,) if p.lead else ()) + p.tier + p.end) or "none"
+def why(p: Problem, viable: Viable) -> str:
+    """Why nothing fits, in the desk's terms: lines over or short, and the lever that ran out."""
+    need = stream_rows(p.stream)
     chars = round(p.col_width_pt / (p.pitch_pt - p.gap_pt))
-    if not caps:
-        return (f"the blocks do not fit on the page even at their smallest (photos: {photos}); "
-                f"place some by hand, drop one, or use more body columns")
-    hi, lo = max(caps), min(caps) - (p.sidebar_max_pad if p.sidebar_rows else 0)
+    if not viable:
+        return (f"the blocks do not fit the area even at their smallest ({len(p.photos)} photos"
+                f"{', a sidebar' if p.sidebar else ''}); place some by hand, drop one, or use more body columns")
+    spans = [capacity_span(lv) for _, lv in viable]
+    hi = max(most for _, most in spans)
+    lo = min(least for least, _ in spans)
+    flex = subheads(p) * p.limits.subhead_extra_rows
     if need > hi:
-        return (f"the body text needs {need} lines but the page holds at most {hi}: {need - hi} lines over "
-                f"(about {(need - hi) * chars} characters); the photos ({photos}) are at their smallest within "
-                f"the crop bound — cut text, drop or place a photo, or change body_columns")
-    if need < lo:
-        return (f"the body text needs {need} lines but the page leaves at least {lo}: {lo - need} lines short "
-                f"(about {(lo - need) * chars} characters); the photos ({photos}) are at their largest within the "
-                f"crop bound and the sidebar may grow {p.sidebar_max_pad} lines — add text or a photo")
+        return (f"the body text needs {need} lines but the area holds at most {hi}: {need - hi} lines over "
+                f"(about {(need - hi) * chars} characters); every photo is at its smallest span and height within "
+                f"the crop bound — cut text, drop a photo, or change body_columns")
+    if need + flex < lo:
+        return (f"the body text needs {need} lines but the area leaves at least {lo - flex}: {lo - flex - need} lines "
+                f"short (about {(lo - flex - need) * chars} characters); every photo is at its largest within the crop "
+                f"bound, the sidebar and the subheads at their most white space — add text or a photo")
     return (f"the body text needs {need} lines; no arrangement within the crop bounds fills the columns exactly "
-            f"without stranding a subhead (背题) — lengthen or shorten the text by a line or two, or place a photo")
-
-
-def closest(p: Problem) -> Arrangement:
-    """For --draft: the arrangement nearest to fitting, flowed as it is."""
-    need = stream_rows(p.stream)
-    best = None
-    for q, cells, regions in _fitting(p):
-        miss = abs(sum(r.rows for r in regions) - need)
-        if best is None or miss < best[0]:
-            best = (miss, q, cells, regions)
-    if best is None:
-        lead_r, tier_r, end_r = _ranges(p)
-        q = Params(lead_r[0], tier_r[0], end_r[0], 0)
-        cells = auto_cells(p, q)
-        best = (0, q, cells, free_regions(p, cells))
-    _, q, cells, regions = best
-    return Arrangement(q, cells, regions, flow(p.stream, regions), float(best[0]))
+            f"without stranding a subhead (背题) or leaving a column run under {p.limits.min_run} lines — lengthen or "
+            f"shorten the text by a line or two, or place a photo")

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from layout.compose import arrange, blocks
-from layout.compose.arrange import Cell, PhotoSpec, Problem
+from layout.compose.arrange import Cell, Limits, PhotoSpec, Problem, SidebarSpec
 from layout.compose.flow import Para, Subhead, stream_rows
 from layout.compose.grid import Columns, Rows
 from layout.errors import InputError
@@ -169,7 +169,7 @@ class _Set:
 
     geo: Geometry
     band: blocks.Band
-    side: blocks.SidebarSet | None
+    side: dict  # width in body columns → blocks.SidebarSet ({} when the story has no sidebar)
     captions: dict  # photo id → span → Caption
     text: BodySetting
 
@@ -201,9 +201,7 @@ def compose_story(story: Story, area: Area, kit: Kit) -> StoryBlock:
         "body_columns": n, "body_measure_chars": round(geo.body.column_width_pt / t.body_size_pt, 2),
         "body_lines": sum(p.lines for p in text.stream if isinstance(p, Para)),
         "stream_rows": stream_rows(text.stream), "headline_rows": band.rows,
-        "copyfit": {"lead_rows": arrangement.params.lead_rows, "tier_rows": arrangement.params.tier_rows,
-                    "end_rows": arrangement.params.end_rows, "sidebar_padding_rows": arrangement.params.pad,
-                    "cost": round(arrangement.cost, 4)},
+        "arrangement": _describe(arrangement),
         "widows": f.widows, "orphans": f.orphans, "ragged_lines": text.ragged, "lonely_last_chars": len(text.lonely),
         "stranded_subheads": len(f.stranded), "overflow_lines": f.overflow_lines, "empty_rows": f.unused_rows,
         "overlaps": len(arrange.overlaps(arrangement.cells)),
@@ -219,52 +217,56 @@ def _headline_band(story: Story, kit: Kit, geo: Geometry) -> blocks.Band:
                                 geo.rows, geo.basic.x0_pt, geo.basic.width_pt(geo.basic.count), f"{story.id}/headline")
 
 
-def _sidebar_set(story: Story, kit: Kit, geo: Geometry) -> blocks.SidebarSet | None:
+def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] = ()) -> dict:
+    """The sidebar set at each width it may take: one body column, or two when there are four or more
+    (its lines wrap less in a wide box); or at the `widths` asked for."""
     if not story.sidebar:
-        return None
+        return {}
     sb, st = story.sidebar, kit.template.styles
-    return blocks.sidebar_set(sb.title.text, tuple(i.text for i in sb.items), kit.faces["sidebar_title"],
-                              kit.faces["sidebar"], st["sidebar_title"].size_pt, st["sidebar"].size_pt,
-                              geo.body.width_pt(1), geo.rows)
+    widths = widths or ((1, 2) if geo.body.count >= 4 else (1,))
+    return {w: blocks.sidebar_set(sb.title.text, tuple(i.text for i in sb.items), kit.faces["sidebar_title"],
+                                  kit.faces["sidebar"], st["sidebar_title"].size_pt, st["sidebar"].size_pt,
+                                  geo.body.width_pt(w), geo.rows)
+            for w in widths}
 
 
 def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
     """The copyfit problem in grid units: what must fit, which blocks may change and how far."""
     t, body, grid = kit.template, made.geo.body, made.geo.rows
     specs = {ph.id: PhotoSpec(ph.id, _aspect(kit.photo_sizes[(story.id, ph.id)]),
-                              {s: c.rows for s, c in made.captions[ph.id].items()})
+                              {s: c.rows for s, c in made.captions[ph.id].items()}, ph.group)
              for ph in story.photos}
-    auto = [ph for ph in story.photos if ph.place is None]
-    lead_group = [ph for ph in auto if ph.group == "lead"]
-    end_group = [ph for ph in auto if ph.group == "end"]
+    side = None
+    if made.side and not story.sidebar.place:
+        side = SidebarSpec({w: s.natural_rows for w, s in made.side.items()}, t.sidebar_max_padding_rows,
+                           {w: sum(len(x) - 1 for x in s.items) for w, s in made.side.items()})
+    limits = Limits(t.max_aspect_change, t.photo_min_rows, t.lead_photo_min_rows,
+                    t.photo_min_width_chars * t.body_size_pt, t.min_run_lines, t.subhead_extra_rows)
     return Problem(
         columns=body.count, rows=grid.count, top_row=made.band.rows, stream=made.text.stream,
-        sidebar_rows=made.side.natural_rows if made.side and not story.sidebar.place else 0,
-        sidebar_max_pad=t.sidebar_max_padding_rows,
-        lead=specs[lead_group[0].id] if lead_group else None,
-        tier=tuple(specs[p.id] for p in lead_group[1:]), end=tuple(specs[p.id] for p in end_group),
+        photos=tuple(specs[ph.id] for ph in story.photos if ph.place is None), sidebar=side,
         fixed=_fixed_cells(story, kit, made, specs), order=_flow_order(kit.options, body.count),
         col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt, gap_pt=grid.gap_pt,
-        max_aspect_change=t.max_aspect_change, photo_min_rows=t.photo_min_rows,
-        lead_min_rows=t.lead_photo_min_rows)
+        limits=limits)
 
 
 def _arrange(problem: Problem, story: Story, fitting: bool, draft: bool) -> tuple[arrange.Arrangement, list]:
     """Copyfit, or in --draft the nearest arrangement; the findings say what does not fit."""
     findings = []
-    arrangement, why = arrange.copyfit(problem, exact=fitting)
-    if arrangement is None and fitting and not draft:
-        raise InputError(f"copyfit: {why}", story.source_file or "article",
+    viable = arrange.survey(problem)
+    best = arrange.search(problem, viable) if fitting else arrange.natural(problem, viable)
+    if best is None and fitting and not draft:
+        raise InputError(f"copyfit: {arrange.why(problem, viable)}", story.source_file or "article",
                          "build with --draft to see the page with the overflow marked")
-    if arrangement is None:
-        if why:
-            findings.append(Finding("error", "overflow", f"copyfit: {why}", f"{story.id}/body"))
-        arrangement = arrange.closest(problem)
-    bad = arrange.overlaps(arrangement.cells)
+    if best is None:
+        if fitting:
+            findings.append(Finding("error", "overflow", f"copyfit: {arrange.why(problem, viable)}", f"{story.id}/body"))
+        best = arrange.closest(problem, viable)
+    bad = arrange.overlaps(best.cells)
     if bad:
         raise InputError(f"blocks {bad[0][0]} and {bad[0][1]} overlap", story.source_file,
                          "change the place: of the blocks placed by hand")
-    f = arrangement.flow
+    f = best.flow
     if f.overflow_lines:
         findings.append(Finding("error", "overflow", f"{f.overflow_lines} lines of body text do not fit",
                                 f"{story.id}/body"))
@@ -273,7 +275,23 @@ def _arrange(problem: Problem, story: Story, fitting: bool, draft: bool) -> tupl
                                 f"{f.unused_rows} grid lines of the body columns stay empty", f"{story.id}/body"))
     findings += [Finding("warning", "stranded-subhead", "subhead kept with fewer than 2 lines (背题)", key)
                  for key in f.stranded]
-    return arrangement, findings
+    return best, findings
+
+
+def _describe(arr: arrange.Arrangement) -> dict:
+    """The chosen arrangement for the report: the plan's levers and the heights."""
+    plan, h = arr.plan, arr.heights
+    out = {"cost": round(arr.cost, 4) if arr.cost != float("inf") else None,
+           "sidebar_padding_rows": h.pad, "subhead_white_rows": h.flex}
+    if plan is not None:
+        n = len(plan.top)
+        out.update({"sidebar": f"{plan.side.at}-{plan.side.edge}-{plan.side.width}" if plan.side else None,
+                    "top_tiers": [{"spans": list(t.spans), "rows": list(r), "two_rows": t.height == 2}
+                                  for t, r in zip(plan.top, h.tiers[:n])],
+                    "foot_tiers": [{"spans": list(t.spans), "rows": list(r), "two_rows": t.height == 2}
+                                   for t, r in zip(plan.foot, h.tiers[n:])],
+                    "photos_moved": plan.moved})
+    return out
 
 
 def _place(story: Story, kit: Kit, made: _Set, arrangement: arrange.Arrangement) -> tuple[list, list]:
@@ -370,7 +388,8 @@ def _cell(cell: Cell, story: Story, photos: dict, kit: Kit, made: _Set) -> tuple
     if cell.kind == "sidebar":
         frame = Frame(f"{story.id}/sidebar", "sidebar", x, top - height, w, height, cell.col, cell.span, frame_row,
                       cell.frame_rows, "body")
-        return blocks.sidebar_items(made.side, kit.faces["sidebar_title"], kit.faces["sidebar"],
+        side = made.side.get(cell.span) or _sidebar_set(story, kit, geo, (cell.span,))[cell.span]
+        return blocks.sidebar_items(side, kit.faces["sidebar_title"], kit.faces["sidebar"],
                                     st["sidebar_title"].size_pt, st["sidebar"].size_pt, x, w, top, height,
                                     f"{story.id}/sidebar"), frame
     ph = photos[cell.block]
@@ -386,7 +405,7 @@ def _cell(cell: Cell, story: Story, photos: dict, kit: Kit, made: _Set) -> tuple
 def _body_items(arr: arrange.Arrangement, made: _Set, kit: Kit) -> tuple[list, dict]:
     items: list = []
     text_rows: dict[int, list[tuple[int, int]]] = {}
-    geo, stream, lines_by_piece = made.geo, made.text.stream, made.text.lines
+    geo, stream, lines_by_piece = made.geo, arr.stream, made.text.lines
     size = kit.template.body_size_pt
     sub = kit.template.styles["subhead"]
     for slot in arr.flow.slots:

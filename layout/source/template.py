@@ -70,6 +70,12 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
               "this factor (crop bound)", default=1.4, min=1, max=4),
         Field("photo_min_rows", "int", "smallest photo frame in grid lines", default=8, min=2, max=200),
         Field("lead_photo_min_rows", "int", "smallest lead photo frame in grid lines", default=20, min=2, max=400),
+        Field("photo_min_width_chars", "float", "narrowest photo frame, in body characters (a photo is never set "
+              "in a column narrower than this)", default=20, min=1, max=200),
+        Field("min_run_lines", "int", "shortest run of body text a column may hold between or beside blocks "
+              "(shorter runs chop the story, 碎栏)", default=3, min=1, max=50),
+        Field("subhead_extra_rows", "int", "white grid lines the layout may add above a subhead to fill the "
+              "columns", default=1, min=0, max=5),
         Field("sidebar_max_padding_rows", "int", "how many grid lines the sidebar box may grow to fill",
               default=8, min=0, max=100),
     )),
@@ -112,6 +118,9 @@ class Template:
     photo_min_rows: int
     lead_photo_min_rows: int
     sidebar_max_padding_rows: int
+    photo_min_width_chars: float = 20.0
+    min_run_lines: int = 3
+    subhead_extra_rows: int = 1
 
     @property
     def column_width_pt(self) -> float:
@@ -179,4 +188,6 @@ def load_template(name_or_path: str, base_dir: str = ".") -> Template:
         max_aspect_change=v["copyfit"]["max_aspect_change"], photo_min_rows=v["copyfit"]["photo_min_rows"],
         lead_photo_min_rows=v["copyfit"]["lead_photo_min_rows"],
         sidebar_max_padding_rows=v["copyfit"]["sidebar_max_padding_rows"],
+        photo_min_width_chars=v["copyfit"]["photo_min_width_chars"], min_run_lines=v["copyfit"]["min_run_lines"],
+        subhead_extra_rows=v["copyfit"]["subhead_extra_rows"],
     )

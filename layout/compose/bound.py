@@ -1,0 +1,88 @@
+"""An independent bound on what a story's area can hold, from each block's own possible sizes.
+
+It does not look at the arrangement search's plans or at where blocks go: it asks only which total
+areas (in column-rows) the blocks could cover, each photo at any span and frame height the template
+allows (crop bound, smallest frame, narrowest frame, the area's height), the sidebar at any width
+and padding (the lead photo no smaller than the template's lead minimum). A story can be fitted only
+if some total leaves exactly the rows its text takes
+(subheads may add their white rows), so when no total does, the copyfit refusal is right. It is a
+necessary condition, not a sufficient one: it ignores how the blocks pack, so the search may still
+find no page where the bound allows one — tests count those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layout.compose.arrange import SPACER_ROWS, Problem, crop_range, lead_min_rows, subheads, width_pt
+from layout.compose.flow import stream_rows
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What the blocks can leave for text: every possible total of free rows, their extremes, and what
+    the text takes (`need`, plus up to `flex` white rows above subheads)."""
+
+    free: frozenset[int]  # rows of text some choice of block sizes leaves
+    need: int
+    flex: int
+    blocks_fit: bool  # every block can be framed somewhere in the area at all
+
+    @property
+    def least(self) -> int:
+        return min(self.free, default=0)
+
+    @property
+    def most(self) -> int:
+        return max(self.free, default=0)
+
+    @property
+    def feasible(self) -> bool:
+        return self.blocks_fit and any(self.need <= f <= self.need + self.flex for f in self.free)
+
+
+def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[int]:
+    """Every area (column-rows, caption and white line included) a photo can take at some span."""
+    out: set[int] = set()
+    for span in range(1, p.columns + 1):
+        if width_pt(p, span) < p.limits.photo_min_width_pt - 1e-6:
+            continue
+        lo, hi = crop_range(p, aspect, span)
+        cap = caption_rows[span]
+        lo = max(lo, min_rows)
+        hi = min(hi, p.body_rows - cap - SPACER_ROWS)
+        out.update(span * (rows + cap + SPACER_ROWS) for rows in range(lo, hi + 1))
+    return out
+
+
+def sidebar_areas(p: Problem) -> set[int]:
+    s = p.sidebar
+    out: set[int] = set()
+    for w, rows in s.rows.items():
+        if w < p.columns or p.columns == 1:
+            out.update(w * (rows + pad + SPACER_ROWS) for pad in range(s.max_pad + 1))
+    return out
+
+
+def bound(p: Problem) -> Bound:
+    area = p.columns * p.body_rows - sum(c.rows * c.span for c in p.fixed)
+    reach = 1  # bit k set: the blocks so far can cover exactly k column-rows
+    mask = (1 << (area + 1)) - 1
+    fit = True
+    # The template's rule for the lead photo (the first of the lead group) holds for every page.
+    lead = next((i for i, ph in enumerate(p.photos) if ph.group == "lead"), None)
+    sets = [photo_areas(p, ph.aspect, ph.caption_rows, lead_min_rows(p) if i == lead else p.limits.photo_min_rows)
+            for i, ph in enumerate(p.photos)]
+    if p.sidebar is not None:
+        sets.append(sidebar_areas(p))
+    for sizes in sets:
+        if not sizes:
+            fit = False
+            continue
+        nxt = 0
+        for a in sizes:
+            nxt |= reach << a
+        reach = nxt & mask
+    covered = [k for k in range(area + 1) if reach >> k & 1]
+    return Bound(frozenset(area - k for k in covered), stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows,
+                 fit and bool(covered))
