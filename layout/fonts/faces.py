@@ -143,8 +143,9 @@ def _check_font_file(path: str, index: int, where: str) -> str:
     return os.path.realpath(p)
 
 
-def _parse_ref(value: object, base: pathlib.Path, where: str) -> tuple[str, int]:
-    """A face reference: {path, index} or "path#index" → (real path, index)."""
+def _parse_ref(value: object, base: pathlib.Path, where: str, checked: dict | None = None) -> tuple[str, int]:
+    """A face reference: {path, index} or "path#index" → (real path, index). `checked` remembers the
+    files already checked while reading one catalog (every role names the same fallback faces)."""
     if isinstance(value, str):
         path, _, idx = value.partition("#")
         index_value: object = idx or 0
@@ -162,7 +163,12 @@ def _parse_ref(value: object, base: pathlib.Path, where: str) -> tuple[str, int]
     full = pathlib.Path(path).expanduser()
     if not full.is_absolute():
         full = base / full
-    return _check_font_file(str(full), index, where), index
+    if checked is None:
+        return _check_font_file(str(full), index, where), index
+    key = (str(full), index)
+    if key not in checked:
+        checked[key] = _check_font_file(str(full), index, where)
+    return checked[key], index
 
 
 def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
@@ -180,12 +186,13 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
     if not isinstance(data, Mapping) or not isinstance(data.get("roles"), Mapping):
         raise InputError("font catalog needs a 'roles:' mapping", origin)
     base = path.resolve().parent
+    checked: dict[tuple[str, int], str] = {}
     specs = {}
     for role, entry in data["roles"].items():
         if role not in ROLES:
             raise InputError(f"unknown font role {role!r}", _where(origin, str(role)),
                              f"known roles: {', '.join(ROLES)}")
-        real, index = _parse_ref(entry, base, _where(origin, role))
+        real, index = _parse_ref(entry, base, _where(origin, role), checked)
         charset = entry.get("charset", fontcharsets.DISPLAY) if isinstance(entry, Mapping) else fontcharsets.DISPLAY
         if charset not in fontcharsets.POLICIES:
             raise InputError(f"unknown charset {charset!r}", _where(origin, role, "charset"),
@@ -196,7 +203,7 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
         fallbacks = []
         for i, fb in enumerate(raw_fallbacks):
             where = _where(origin, role, f"fallbacks[{i}]")
-            fb_real, fb_index = _parse_ref(fb, base, where)
+            fb_real, fb_index = _parse_ref(fb, base, where, checked)
             scope = fb.get("scope", fontcharsets.ALL) if isinstance(fb, Mapping) else fontcharsets.ALL
             if scope not in fontcharsets.SCOPES:
                 raise InputError(f"unknown fallback scope {scope!r}", f"{where}.scope",
