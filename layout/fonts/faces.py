@@ -6,8 +6,16 @@ written next to each prepared TTF, so that a warm run never parses a font with f
 
 Cache layout: `cache_root()/fonts/<stem>-<index>-<key>.ttf` + `.json`. The key covers the
 source file's identity (realpath, size, mtime_ns), the TTC index, the exact character set,
-the fontTools and converter versions, max_err and the cmap remaps; any change gives a new
-file, never a stale one. Same inputs give byte-identical files, cached or not.
+the fontTools and converter versions, max_err and the cmap remaps, and for a fallback file the
+em box of the role face it is set in; any change gives a new file, never a stale one. Same
+inputs give byte-identical files, cached or not.
+
+Fallbacks (rare Han): a role's characters its face lacks go down the role's chain of fallback
+faces, each limited to its scope (`charsets.SCOPES`). A fallback file holds only the page's
+characters that need it and is prepared in the role face's em box and on its em advance
+(`prep._em_match`), so everything downstream treats its glyphs as the role face's.
+`check_coverage` turns each use into a warning at its place, and a character no face may draw
+into the one-line error.
 """
 
 from __future__ import annotations
