@@ -28,7 +28,7 @@ from layout.preflight.report import Report, preflight
 from layout.primitives import Image, PageLayout
 from layout.source.load import load_page
 from layout.source.template import Template, load_template
-from layout.source.texts import chars_by_role, locate
+from layout.source.texts import chars_by_role, places
 
 
 class PressRunner(Protocol):
@@ -79,9 +79,11 @@ def load_inputs(page_path: str, opts: BuildOptions) -> tuple[Page, tuple[Finding
 
 
 def prepare_fonts(page: Page, opts: BuildOptions) -> tuple[dict, list[Finding]]:
+    """The page's faces, and a warning at each place a fallback face draws a character (an InputError
+    at the first character no face of its role can draw)."""
     chars = chars_by_role(page)
     faces = prepare_faces(load_catalog(opts.fonts), chars, cache_dir=opts.cache_dir, jobs=opts.jobs)
-    return faces, check_coverage(faces, chars, lambda missing: locate(page, missing))
+    return faces, check_coverage(faces, chars, lambda role, wanted: places(page, role, wanted))
 
 
 def photo_file(story: Story, photo: Photo) -> str:

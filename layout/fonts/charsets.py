@@ -72,3 +72,41 @@ def charset_for(policy: str, doc_chars: str) -> frozenset[str]:
     if policy == TEXT:
         return frozenset(need) | text_base()
     return frozenset(need)
+
+
+# ---------------------------------------------------------------- fallback scopes
+#
+# A fallback face in the catalog may be limited to a *scope*: the characters it is allowed to
+# draw, whatever else its cmap holds. The rare-Han faces of the default catalog (HanaMin,
+# BabelStone Han) also map emoji, dingbats, mahjong tiles and thousands of private-use code
+# points; with `scope: han` none of those is ever drawn from them, so an emoji stays an error
+# ("no font of role … can draw") unless a face the desk names for it (scope all) has it.
+
+ALL = "all"  # every character the face has (the default; a desk's own safety net)
+HAN = "han"  # CJK ideographs only (`is_han`)
+SCOPES = (ALL, HAN)
+
+
+def is_han(ch: str) -> bool:
+    """A CJK ideograph: the Unified Ideographs block, Extension A, planes 2 and 3 (Extensions B–I and
+    the compatibility supplement), the compatibility ideographs, 〇 and 々.
+
+    The same set as `layout.text.cjk.is_han` (the fonts stage may not import the text stage;
+    tests/test_fallback.py checks that the two agree)."""
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x20000 <= o <= 0x3FFFF
+        or 0xF900 <= o <= 0xFAFF
+        or o in (0x3005, 0x3007)
+    )
+
+
+def in_scope(ch: str, scope: str) -> bool:
+    """True if a fallback face of `scope` may draw `ch`."""
+    if scope == HAN:
+        return is_han(ch)
+    if scope == ALL:
+        return True
+    raise ValueError(f"unknown fallback scope {scope!r}")

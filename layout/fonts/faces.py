@@ -6,8 +6,16 @@ written next to each prepared TTF, so that a warm run never parses a font with f
 
 Cache layout: `cache_root()/fonts/<stem>-<index>-<key>.ttf` + `.json`. The key covers the
 source file's identity (realpath, size, mtime_ns), the TTC index, the exact character set,
-the fontTools and converter versions, max_err and the cmap remaps; any change gives a new
-file, never a stale one. Same inputs give byte-identical files, cached or not.
+the fontTools and converter versions, max_err and the cmap remaps, and for a fallback file the
+em box of the role face it is set in; any change gives a new file, never a stale one. Same
+inputs give byte-identical files, cached or not.
+
+Fallbacks (rare Han): a role's characters its face lacks go down the role's chain of fallback
+faces, each limited to its scope (`charsets.SCOPES`). A fallback file holds only the page's
+characters that need it and is prepared in the role face's em box and on its em advance
+(`prep._em_match`), so everything downstream treats its glyphs as the role face's.
+`check_coverage` turns each use into a warning at its place, and a character no face may draw
+into the one-line error.
 """
 
 from __future__ import annotations
@@ -37,13 +45,21 @@ _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 
 @dataclass(frozen=True)
 class FontSpec:
-    """A role's source face: file, face index in a collection, charset policy, fallback faces."""
+    """A role's source face: file, face index in a collection, charset policy, fallback faces.
+
+    Each fallback is (path, index) or (path, index, scope); scope (`charsets.SCOPES`) limits the
+    characters the fallback may draw, default all."""
 
     role: str
     path: str
     index: int = 0
-    fallbacks: tuple[tuple[str, int], ...] = ()
+    fallbacks: tuple[tuple[str, int] | tuple[str, int, str], ...] = ()
     charset: str = fontcharsets.DISPLAY
+
+
+def fallback_parts(fb: tuple) -> tuple[str, int, str]:
+    """(path, index, scope) of a FontSpec fallback entry."""
+    return fb[0], fb[1], fb[2] if len(fb) > 2 else fontcharsets.ALL
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,10 @@ class Face:
     For a character the face lacks, `advance_em`/`halt_em` answer for the first fallback that
     covers it (the renderer must then draw it with `face_for(ch)`), and `advance_em` gives the
     .notdef advance when nothing covers it (preflight reports that as a missing glyph).
+
+    A fallback face's prepared file is already set in its primary's ideographic em box (see
+    `prep._em_match`): drawn at the primary's size on the primary's baseline, its ideographs fill
+    the same em box and advance by the same em. `scope` limits what a fallback may draw.
     """
 
     role: str
@@ -69,16 +89,23 @@ class Face:
     covered: frozenset[str] = field(default_factory=frozenset, compare=False, repr=False)
     halts_em: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
     fallbacks: tuple[Face, ...] = field(default=(), compare=False, repr=False)
+    scope: str = fontcharsets.ALL  # as a fallback: the characters it may draw
+    label: str = ""  # the source face's PostScript name, for findings
+    em_target: tuple[float, float] | None = None  # the primary em box this file was set in (None: as it is)
 
     def covers(self, ch: str) -> bool:
         return ch in self.covered
 
+    def draws(self, ch: str) -> bool:
+        """As a fallback: has `ch` and may draw it (its scope)."""
+        return ch in self.covered and (self.scope == fontcharsets.ALL or fontcharsets.in_scope(ch, self.scope))
+
     def face_for(self, ch: str) -> Face | None:
-        """The face that draws `ch`: this one, else the first fallback that has it, else None."""
+        """The face that draws `ch`: this one, else the first fallback that may draw it, else None."""
         if ch in self.covered:
             return self
         for fb in self.fallbacks:
-            if ch in fb.covered:
+            if fb.draws(ch):
                 return fb
         return None
 
@@ -106,7 +133,9 @@ def _check_font_file(path: str, index: int, where: str) -> str:
     """Resolve and sanity-check a font path without parsing it; returns the real path."""
     p = pathlib.Path(path).expanduser()
     if not p.is_file():
-        raise InputError(f"font file not found: {path}", where, "check the path, or run fc-list")
+        raise InputError(f"font file not found: {path}", where,
+                         "check the path, or run fc-list; the default catalog's faces are installed by "
+                         "tools/setup_system.sh (make setup)")
     try:
         with open(p, "rb") as fh:
             head = fh.read(12)
@@ -122,16 +151,17 @@ def _check_font_file(path: str, index: int, where: str) -> str:
     return os.path.realpath(p)
 
 
-def _parse_ref(value: object, base: pathlib.Path, where: str) -> tuple[str, int]:
-    """A face reference: {path, index} or "path#index" → (real path, index)."""
+def _parse_ref(value: object, base: pathlib.Path, where: str, checked: dict | None = None) -> tuple[str, int]:
+    """A face reference: {path, index} or "path#index" → (real path, index). `checked` remembers the
+    files already checked while reading one catalog (every role names the same fallback faces)."""
     if isinstance(value, str):
         path, _, idx = value.partition("#")
         index_value: object = idx or 0
     elif isinstance(value, Mapping) and "path" in value:
         path, index_value = str(value["path"]), value.get("index", 0)
-        unknown = set(value) - {"path", "index", "charset", "fallbacks"}
+        unknown = set(value) - {"path", "index", "charset", "fallbacks", "scope"}
         if unknown:
-            raise InputError(f"unknown key {sorted(unknown)[0]!r}", where, "keys: path, index, charset, fallbacks")
+            raise InputError(f"unknown key {sorted(unknown)[0]!r}", where, "keys: path, index, charset, fallbacks, scope")
     else:
         raise InputError(f"expected a font path or {{path, index}}, got {value!r}", where)
     try:
@@ -141,7 +171,12 @@ def _parse_ref(value: object, base: pathlib.Path, where: str) -> tuple[str, int]
     full = pathlib.Path(path).expanduser()
     if not full.is_absolute():
         full = base / full
-    return _check_font_file(str(full), index, where), index
+    if checked is None:
+        return _check_font_file(str(full), index, where), index
+    key = (str(full), index)
+    if key not in checked:
+        checked[key] = _check_font_file(str(full), index, where)
+    return checked[key], index
 
 
 def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
@@ -159,12 +194,13 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
     if not isinstance(data, Mapping) or not isinstance(data.get("roles"), Mapping):
         raise InputError("font catalog needs a 'roles:' mapping", origin)
     base = path.resolve().parent
+    checked: dict[tuple[str, int], str] = {}
     specs = {}
     for role, entry in data["roles"].items():
         if role not in ROLES:
             raise InputError(f"unknown font role {role!r}", _where(origin, str(role)),
                              f"known roles: {', '.join(ROLES)}")
-        real, index = _parse_ref(entry, base, _where(origin, role))
+        real, index = _parse_ref(entry, base, _where(origin, role), checked)
         charset = entry.get("charset", fontcharsets.DISPLAY) if isinstance(entry, Mapping) else fontcharsets.DISPLAY
         if charset not in fontcharsets.POLICIES:
             raise InputError(f"unknown charset {charset!r}", _where(origin, role, "charset"),
@@ -172,9 +208,16 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
         raw_fallbacks = entry.get("fallbacks", []) if isinstance(entry, Mapping) else []
         if not isinstance(raw_fallbacks, list):
             raise InputError("fallbacks must be a list", _where(origin, role, "fallbacks"))
-        fallbacks = tuple(_parse_ref(fb, base, _where(origin, role, f"fallbacks[{i}]"))
-                          for i, fb in enumerate(raw_fallbacks))
-        specs[role] = FontSpec(role, real, index, fallbacks, charset)
+        fallbacks = []
+        for i, fb in enumerate(raw_fallbacks):
+            where = _where(origin, role, f"fallbacks[{i}]")
+            fb_real, fb_index = _parse_ref(fb, base, where, checked)
+            scope = fb.get("scope", fontcharsets.ALL) if isinstance(fb, Mapping) else fontcharsets.ALL
+            if scope not in fontcharsets.SCOPES:
+                raise InputError(f"unknown fallback scope {scope!r}", f"{where}.scope",
+                                 "use all (any character the face has) or han (CJK ideographs only)")
+            fallbacks.append((fb_real, fb_index, scope))
+        specs[role] = FontSpec(role, real, index, tuple(fallbacks), charset)
     return specs
 
 
@@ -226,7 +269,7 @@ def _fonttools_version() -> str:
     return version("fonttools")
 
 
-def _cache_key(source: str, index: int, chars: str) -> str:
+def _cache_key(source: str, index: int, chars: str, em_target: EmBox | None = None) -> str:
     st = os.stat(source)
     ident = {
         "source": source, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "index": index,
@@ -234,12 +277,18 @@ def _cache_key(source: str, index: int, chars: str) -> str:
         "fonttools": _FONTTOOLS_VERSION, "converter": fontprep.CONVERTER_VERSION,
         "max_err": MAX_ERR_UNITS, "fullwidth": list(fontprep.FULLWIDTH_CPS), "connect_dash": True,
     }
+    if em_target is not None:  # a fallback set in its primary's em box (primaries keep their keys)
+        ident["em_target"] = [repr(v) for v in em_target]
     return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
 
 
 _FONTTOOLS_VERSION = _fonttools_version()
 
 Source = tuple[str, int]  # (real path, face index)
+EmBox = tuple[float, float]  # ideographic em box (top, bottom) in em
+# What one prepared file is made from: a source face, and for a fallback the em box of the primary
+# it is set in (None: the face as it is).
+Want = tuple[str, int, "EmBox | None"]
 
 
 @dataclass(frozen=True)
@@ -251,14 +300,20 @@ class _Prepared:
     name: str
     ttf: str
     metrics: dict
+    em_target: EmBox | None = None
+
+    @property
+    def em_box(self) -> EmBox:
+        return self.metrics["ascent_em"], self.metrics["descent_em"]
 
 
-def _job_for(source: Source, chars: frozenset[str], folder: pathlib.Path) -> tuple[str, str, fontprep.PrepJob]:
+def _job_for(want: Want, chars: frozenset[str], folder: pathlib.Path) -> tuple[str, str, fontprep.PrepJob]:
+    path, index, em_target = want
     text = "".join(sorted(chars))
-    key = _cache_key(source[0], source[1], text)
-    stem = f"{pathlib.Path(source[0]).stem}-{source[1]}-{key[:10]}"
-    job = fontprep.PrepJob(source[0], source[1], text, str(folder / f"{stem}.ttf"),
-                           str(folder / f"{stem}.json"), MAX_ERR_UNITS)
+    key = _cache_key(path, index, text, em_target)
+    stem = f"{pathlib.Path(path).stem}-{index}-{key[:10]}"
+    job = fontprep.PrepJob(path, index, text, str(folder / f"{stem}.ttf"),
+                           str(folder / f"{stem}.json"), MAX_ERR_UNITS, em_target=em_target)
     return key, f"zh-{stem}", job
 
 
@@ -278,33 +333,33 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int) -> list[dict]:
     return results
 
 
-def _materialise(groups: Mapping[Source, frozenset[str]], folder: pathlib.Path, workers: int) -> dict[Source, _Prepared]:
-    """Prepared file per source face: from the cache if there, else built (in parallel)."""
-    out: dict[Source, _Prepared] = {}
-    todo: list[tuple[Source, str, str, fontprep.PrepJob]] = []
-    for source, chars in sorted(groups.items()):
-        key, name, job = _job_for(source, chars, folder)
+def _materialise(groups: Mapping[Want, frozenset[str]], folder: pathlib.Path, workers: int) -> dict[Want, _Prepared]:
+    """Prepared file per (source face, em target): from the cache if there, else built (in parallel)."""
+    out: dict[Want, _Prepared] = {}
+    todo: list[tuple[Want, str, str, fontprep.PrepJob]] = []
+    for want, chars in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ())):
+        key, name, job = _job_for(want, chars, folder)
         try:
             with open(job.out_json, "rb") as fh:
                 metrics = json.load(fh)
             if os.path.isfile(job.out_ttf):
-                out[source] = _Prepared(source, key, name, job.out_ttf, metrics)
+                out[want] = _Prepared(want[:2], key, name, job.out_ttf, metrics, want[2])
                 continue
         except (OSError, ValueError):
             pass  # absent or half-written: rebuild
-        todo.append((source, key, name, job))
+        todo.append((want, key, name, job))
     if todo:
         folder.mkdir(parents=True, exist_ok=True)
         results = _run_jobs([t[3] for t in todo], workers)
-        for (source, key, name, job), metrics in zip(todo, results):
+        for (want, key, name, job), metrics in zip(todo, results):
             if "error" in metrics:
-                raise InputError(metrics["error"], f"{source[0]}#{source[1]}",
+                raise InputError(metrics["error"], f"{want[0]}#{want[1]}",
                                  "the file is damaged or not a font fontTools can read")
-            out[source] = _Prepared(source, key, name, job.out_ttf, metrics)
+            out[want] = _Prepared(want[:2], key, name, job.out_ttf, metrics, want[2])
     return out
 
 
-def _face(role: str, prep: _Prepared, fallbacks: tuple[Face, ...] = ()) -> Face:
+def _face(role: str, prep: _Prepared, fallbacks: tuple[Face, ...] = (), scope: str = fontcharsets.ALL) -> Face:
     m = prep.metrics
     return Face(
         role=role, name=prep.name, path=prep.ttf, source_path=prep.source[0], source_index=prep.source[1],
@@ -312,7 +367,12 @@ def _face(role: str, prep: _Prepared, fallbacks: tuple[Face, ...] = ()) -> Face:
         default_advance_em=m["default_advance_em"], notdef_advance_em=m["notdef_advance_em"], key=prep.key,
         advances_em=m["advances_em"], covered=frozenset(m["covered"]),
         halts_em={ch: (v[0], v[1]) for ch, v in m["halts_em"].items()}, fallbacks=fallbacks,
+        scope=scope, label=m.get("postscript_name", ""), em_target=prep.em_target,
     )
+
+
+def _same_box(a: EmBox, b: EmBox) -> bool:
+    return abs(a[0] - b[0]) < 1e-9 and abs(a[1] - b[1]) < 1e-9
 
 
 def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str],
@@ -320,60 +380,68 @@ def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str
     """Role → prepared Face, converting and caching as needed.
 
     Roles with the same source face share one prepared file (the union of their charsets)
-    and one reportlab name. Characters a role's face lacks go to its fallbacks in order; each
-    fallback file holds only those characters, unless a file already prepared from the same
-    source covers them. `cache_dir` is the cache root (fonts go in its `fonts/`).
+    and one reportlab name. Characters a role's face lacks go to its fallbacks in order, each
+    fallback taking only those in its scope; each fallback file holds only those characters
+    (like a display charset: per document, cached), set in the em box of the role's face, unless
+    a file already prepared from the same source answers for them in that em box. A fallback that
+    draws none of them is left out of the chain. `cache_dir` is the cache root (fonts go in its `fonts/`).
     """
     folder = (pathlib.Path(cache_dir) if cache_dir else cache_root()) / "fonts"
-    groups: dict[Source, frozenset[str]] = {}
+    groups: dict[Want, frozenset[str]] = {}
     for role, spec in specs.items():
         if spec.charset not in fontcharsets.POLICIES:
             raise InputError(f"unknown charset {spec.charset!r}", f"font role {role}", "use text or display")
-        src = (os.path.realpath(spec.path), spec.index)
-        groups[src] = groups.get(src, frozenset()) | fontcharsets.charset_for(spec.charset, chars_by_role.get(role, ""))
-    prepared = list(_materialise(groups, folder, jobs).values())
+        want = (os.path.realpath(spec.path), spec.index, None)
+        groups[want] = groups.get(want, frozenset()) | fontcharsets.charset_for(spec.charset, chars_by_role.get(role, ""))
+    built_primaries = _materialise(groups, folder, jobs)
+    primaries = {role: built_primaries[(os.path.realpath(spec.path), spec.index, None)] for role, spec in specs.items()}
+    prepared = list(built_primaries.values())
 
-    def primary(role: str) -> _Prepared:
-        src = (os.path.realpath(specs[role].path), specs[role].index)
-        return next(p for p in prepared if p.source == src)
-
-    chains: dict[str, list[_Prepared]] = {role: [] for role in specs}
-    pending = {role: fontcharsets.drawable(chars_by_role.get(role, "")) - set(primary(role).metrics["covered"])
+    chains: dict[str, list[tuple[_Prepared, str]]] = {role: [] for role in specs}
+    pending = {role: fontcharsets.drawable(chars_by_role.get(role, "")) - set(primaries[role].metrics["covered"])
                for role in specs}
     depth = max((len(s.fallbacks) for s in specs.values()), default=0)
     for level in range(depth):
-        wanted: dict[Source, frozenset[str]] = {}
+        asked: dict[str, tuple[Want, frozenset[str], str]] = {}
+        wanted: dict[Want, frozenset[str]] = {}
         for role, chars in pending.items():
             fbs = specs[role].fallbacks
-            if chars and level < len(fbs):
-                src = (os.path.realpath(fbs[level][0]), fbs[level][1])
-                if src != primary(role).source:  # the safety-net entry: nothing new to try
-                    wanted[src] = wanted.get(src, frozenset()) | chars
-        reuse: dict[Source, _Prepared] = {}
-        for src, chars in list(wanted.items()):
-            # A file from this source that was already asked for these chars answers for them,
-            # whether it has them or knows the source lacks them.
-            done = next((p for p in prepared if p.source == src
+            if not chars or level >= len(fbs):
+                continue
+            path, index, scope = fallback_parts(fbs[level])
+            src = (os.path.realpath(path), index)
+            if src == primaries[role].source:
+                continue  # the safety-net entry: nothing new to try
+            mine = frozenset(ch for ch in chars if fontcharsets.in_scope(ch, scope))
+            if mine:
+                want = (src[0], src[1], primaries[role].em_box)
+                asked[role] = (want, mine, scope)
+                wanted[want] = wanted.get(want, frozenset()) | mine
+        reuse: dict[Want, _Prepared] = {}
+        for want, chars in list(wanted.items()):
+            # A file from this source, in this em box (or a file of the face as it is, when its own em
+            # box is this one), that was already asked for these chars answers for them, whether it has
+            # them or knows the source lacks them.
+            done = next((p for p in prepared if p.source == want[:2]
+                         and (p.em_target == want[2] or (p.em_target is None and _same_box(p.em_box, want[2])))
                          and chars <= set(p.metrics["covered"]) | set(p.metrics["missing"])), None)
             if done is not None:
-                reuse[src] = done
-                del wanted[src]
+                reuse[want] = done
+                del wanted[want]
         built = _materialise(wanted, folder, jobs)
         prepared.extend(built.values())
-        by_source = {**reuse, **built}
-        for role, chars in pending.items():
-            fbs = specs[role].fallbacks
-            if chars and level < len(fbs):
-                src = (os.path.realpath(fbs[level][0]), fbs[level][1])
-                if src in by_source:
-                    prep = by_source[src]
-                    chains[role].append(prep)
-                    pending[role] = chars - set(prep.metrics["covered"])
+        by_want = {**reuse, **built}
+        for role, (want, mine, scope) in asked.items():
+            prep = by_want[want]
+            got = mine & set(prep.metrics["covered"])
+            if got:
+                chains[role].append((prep, scope))
+                pending[role] = pending[role] - got
 
     faces = {}
     for role in specs:
-        fallbacks = tuple(_face(f"{role}/fallback{i + 1}", p) for i, p in enumerate(chains[role]))
-        faces[role] = _face(role, primary(role), fallbacks)
+        fallbacks = tuple(_face(f"{role}/fallback{i + 1}", p, scope=scope) for i, (p, scope) in enumerate(chains[role]))
+        faces[role] = _face(role, primaries[role], fallbacks)
     return faces
 
 
@@ -391,30 +459,88 @@ def coverage(faces: Mapping[str, Face], chars_by_role: Mapping[str, str]) -> lis
     return out
 
 
-def check_coverage(faces: Mapping[str, Face], chars_by_role: Mapping[str, str],
-                   locate: Callable[[list[str]], str]) -> list[Finding]:
-    """A warning for every character a fallback face draws; an InputError, located by `locate`
-    (characters → place in the page file), for characters no face of their role can draw."""
-    findings, missing = [], {}
+Places = Callable[[str, set[str]], list[tuple[str, str]]]
+
+
+def check_coverage(faces: Mapping[str, Face], chars_by_role: Mapping[str, str], places: Places) -> list[Finding]:
+    """A warning for every use of a fallback face, at its place; an InputError for characters no face
+    of their role can draw, at the first place of one of them.
+
+    `places(role, chars)` gives (char, place in the page file) for every occurrence of `chars` in the
+    texts `role` draws, in reading order (the pipeline passes `layout.source.texts.places`; this
+    stage does not read pages). The desk decides about each fallback glyph; none is silent."""
+    missing: dict[str, list[str]] = {}
+    used: dict[str, dict[str, Face]] = {}
     for role, ch, fallback in coverage(faces, chars_by_role):
         if fallback is None:
             missing.setdefault(role, []).append(ch)
         else:
-            findings.append(Finding("warning", "fallback-glyph", f"{ch!r} (U+{ord(ch):04X}) is drawn by the fallback "
-                                    f"face {os.path.basename(fallback.source_path)}", role))
+            used.setdefault(role, {})[ch] = fallback
     if missing:
         role, chs = next(iter(missing.items()))
         listing = " ".join(f"{c} U+{ord(c):04X}" for c in sorted(set(chs)))
-        raise InputError(f"no font of role {role!r} can draw: {listing}", locate(chs),
+        found = places(role, set(chs))
+        raise InputError(f"no font of role {role!r} can draw: {listing}", found[0][1] if found else f"font role {role}",
                          "replace the characters, or add a fallback face for the role in the font catalog")
+    findings = []
+    for role, by_char in used.items():
+        found = places(role, set(by_char)) or [(ch, f"font role {role}") for ch in sorted(by_char)]
+        for ch, where in found:
+            fb = by_char[ch]
+            findings.append(Finding("warning", "fallback-glyph",
+                                    f"{ch} U+{ord(ch):04X} is drawn from the fallback face {fb.label or fb.name} "
+                                    f"({os.path.basename(fb.source_path)}) in the {role} text", where))
     return findings
+
+
+def _utf16_hex(match) -> str:
+    cp = int(match.group(1), 16)
+    v = cp - 0x10000
+    return f"<{0xD800 + (v >> 10):04X}{0xDC00 + (v & 0x3FF):04X}>"
+
+
+def _tounicode_utf16(make):
+    """reportlab's ToUnicode CMap writer with destinations beyond the BMP as UTF-16BE surrogate pairs.
+
+    reportlab 5.1 writes a bfchar destination as `<%04X>`, which for U+20000 gives the 5-digit
+    `<20000>`: not UTF-16BE, so readers extract the wrong text or none (PDF 32000 §9.10.3). The
+    source codes are one byte (`<HH>`), so any 5- or 6-digit hex string is such a destination; BMP
+    output is unchanged byte for byte."""
+    import re
+
+    pattern = re.compile(r"<([0-9A-F]{5,6})>")
+
+    def make_tounicode(fontname, subset):
+        return pattern.sub(_utf16_hex, make(fontname, subset))
+
+    make_tounicode.zhpaper_utf16 = True
+    return make_tounicode
+
+
+def _fix_trailing_advances(face) -> None:
+    """Correct reportlab 5.1's advances for the glyphs past hhea.numberOfHMetrics.
+
+    `TTFontFile.extractInfo` fills `hmetrics` for those glyphs with the last advance after scaling it
+    to 1/1000 em, not in font units; with unitsPerEm ≠ 1000 (HanaMin and BabelStone Han have 1024)
+    its subsets then embed advances that disagree with the PDF's /Widths (PDF/A-2 6.2.11.5). The
+    widths reportlab measures with (`charWidths`) are right; only the embedded hmtx is wrong."""
+    import struct
+
+    if face.unitsPerEm == 1000:
+        return
+    n = struct.unpack(">H", face.get_table("hhea")[34:36])[0]
+    if 0 < n < len(face.hmetrics):
+        advance = face.hmetrics[n - 1][0]
+        face.hmetrics[n:] = [(advance, lsb) for _, lsb in face.hmetrics[n:]]
 
 
 def register_faces(faces: Mapping[str, Face]) -> None:
     """Register a reportlab TTFont for every face and fallback (once per name)."""
-    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfbase.ttfonts import TTFont
 
+    if not getattr(ttfonts.makeToUnicodeCMap, "zhpaper_utf16", False):
+        ttfonts.makeToUnicodeCMap = _tounicode_utf16(ttfonts.makeToUnicodeCMap)  # rare Han: planes 2 and 3
     registered = set(pdfmetrics.getRegisteredFontNames())
     stack = list(faces.values())
     while stack:
@@ -422,11 +548,14 @@ def register_faces(faces: Mapping[str, Face]) -> None:
         stack.extend(face.fallbacks)
         if face.name not in registered:
             font = TTFont(face.name, face.path)
+            _fix_trailing_advances(font.face)
             # reportlab makes a font an alias of any earlier one with the same PostScript name
             # (pdfmetrics.registerFont), and every subset keeps its source's name: a second page
             # in one process would draw new characters from the first page's subset (.notdef).
             # A suffix from the subset's own characters makes the name unique and reproducible.
-            tag = hashlib.sha256("".join(sorted(face.covered)).encode()).hexdigest()[:6].upper()
+            # A fallback set in another em box is another font: its box goes into the suffix too.
+            ident = "".join(sorted(face.covered)) + (repr(face.em_target) if face.em_target is not None else "")
+            tag = hashlib.sha256(ident.encode()).hexdigest()[:6].upper()
             font.face.name = font.face.name + b"-" + tag.encode("ascii")  # reportlab keeps it as bytes
             pdfmetrics.registerFont(font)
             registered.add(face.name)

@@ -1,8 +1,9 @@
 """What a page prints, read off the model: every text field in reading order, the characters each
 font role must draw, the 报眉 strings, and where in the file a character stands.
 
-The font stage prepares subsets from `chars_by_role`; the pipeline uses `locate` to point an error
-about an undrawable character at its place in the page file.
+The font stage prepares subsets from `chars_by_role`; the pipeline passes `places` to it to point each
+fallback-glyph warning, and the error about an undrawable character, at its place in the page file
+(`locate` gives the first place of any of some characters, whatever role draws them).
 """
 
 from __future__ import annotations
@@ -107,3 +108,42 @@ def locate(page: Page, chars: set[str] | list[str]) -> str:
             if ch in wanted:
                 return f"{page.source_file} {path} char {i}"
     return page.source_file
+
+
+def _field_role(path: str) -> str:
+    """The font role that draws a field of `story_text_fields` (its path without the story prefix)."""
+    tail = path.split(".", 1)[1] if path.startswith("stories[") else path
+    head = tail.split("[", 1)[0]
+    if head.startswith("headline."):
+        return {"headline.kicker": "kicker", "headline.title": "headline", "headline.subtitle": "subtitle"}[head]
+    if head == "byline":
+        return "byline"
+    if head.startswith("sidebar."):
+        return "sidebar_title" if head == "sidebar.title" else "sidebar"
+    if head == "lead":
+        return "body"
+    if head == "photos":
+        return "caption"
+    if head == "sections":
+        return "subhead" if ".heading[" in tail else "body"
+    raise ValueError(f"no font role for field {path!r}")
+
+
+def role_fields(page: Page) -> list[tuple[str, str, str]]:
+    """(font role, field path, text) of every text the page prints, in reading order, story by story;
+    the 报眉's edition fields (role folio) last."""
+    out = [(_field_role(path), path, text) for path, text in page_text_fields(page)]
+    e = page.edition
+    out += [("folio", f"edition.{name}", value)
+            for name, value in (("paper", e.paper), ("page_name", e.page_name), ("editor", e.editor)) if value]
+    return out
+
+
+def places(page: Page, role: str, chars: set[str] | frozenset[str]) -> list[tuple[str, str]]:
+    """(char, `file field char N`) for every occurrence of one of `chars` in the texts font role
+    `role` draws, in reading order. N counts characters (code points) of the field's text."""
+    out = []
+    for r, path, text in role_fields(page):
+        if r == role:
+            out += [(ch, f"{page.source_file} {path} char {i}") for i, ch in enumerate(text) if ch in chars]
+    return out
