@@ -70,8 +70,9 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
               "this factor (crop bound)", default=1.4, min=1, max=4),
         Field("photo_min_rows", "int", "smallest photo frame in grid lines", default=8, min=2, max=200),
         Field("lead_photo_min_rows", "int", "smallest lead photo frame in grid lines", default=20, min=2, max=400),
-        Field("photo_min_width_chars", "float", "narrowest photo frame, in body characters (a photo is never set "
-              "in a column narrower than this)", default=20, min=1, max=200),
+        Field("photo_min_width_chars", "float", "narrowest photo frame, in body characters: a photo spans as many "
+              "body columns as this needs (one basic column, 基本栏, is the newspaper's smallest)", default=13,
+              min=1, max=200),
         Field("min_run_lines", "int", "shortest run of body text a column may hold between or beside blocks "
               "(shorter runs chop the story, 碎栏)", default=3, min=1, max=50),
         Field("subhead_extra_rows", "int", "white grid lines the layout may add above a subhead to fill the "
@@ -118,7 +119,7 @@ class Template:
     photo_min_rows: int
     lead_photo_min_rows: int
     sidebar_max_padding_rows: int
-    photo_min_width_chars: float = 20.0
+    photo_min_width_chars: float = 13.0
     min_run_lines: int = 3
     subhead_extra_rows: int = 1
 
