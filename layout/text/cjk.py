@@ -338,3 +338,51 @@ def pair_compression(text: str, left_em: list[float], right_em: list[float],
                 touched.append(i + 1)
             i += 1
     return rem_l, rem_r, sorted(set(touched))
+
+
+# ---------------------------------------------------------------------------------------------
+# 孤字: a paragraph's last line holding a single character.
+# ---------------------------------------------------------------------------------------------
+# docs/typography.md §3.3 ([clreq] #adjustments_of_orphans_and_widows): "last line holding one Han
+# char (or one char + punctuation) is not allowed"; [xeCJK] CheckSingle keeps the last characters
+# of a paragraph together for the same reason. What a reader sees as the line's text is what
+# counts: punctuation ([GB] §4 lists 连接号 and 分隔号 among the marks; ASCII marks too) and spaces
+# do not, so 中。” is one character. A Latin letter or digit is as lonely as a Han character
+# (A。 is a 孤字 like 中。), and signs that belong to a number or other symbols are text (5% is two).
+COUNTS_AS_TEXT: dict[int, bool] = {
+    HAN: True,
+    LATIN: True,
+    OTHER: True,
+    POSTFIX: True,
+    PREFIX: True,
+    SPACE: False,
+    OPEN: False,
+    CLOSE: False,
+    PAUSE: False,
+    STOP: False,
+    MIDDLE: False,
+    LONG: False,
+    CONNECTOR: False,
+    HALFPUNCT: False,
+}
+
+
+class _TextOnlyTable(dict):
+    """str.translate table: keeps the characters that count as text, deletes the rest; filled on first use."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = self[code] = code if COUNTS_AS_TEXT[char_class(chr(code))] else None
+        return kept
+
+
+_TEXT_ONLY = _TextOnlyTable()
+
+
+def is_lonely_line(chars: str) -> bool:
+    """True if `chars`, a paragraph's last line, is a 孤字: exactly one character that counts as
+    text (a Han character, a Latin letter or digit, a symbol), with any punctuation and spaces.
+
+    The caller says which line is the last of a paragraph of more than one line; a line of
+    punctuation alone is not a 孤字 (a mark at a line start is the 避头 rule's business).
+    """
+    return len(chars.translate(_TEXT_ONLY)) == 1

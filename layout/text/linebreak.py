@@ -66,7 +66,7 @@ class ComposeOptions:
     stretch_unit_em: float = 0.125  # inter-character expansion per gap counted as adjustment ratio 1
     tolerances: tuple[float, ...] = (1.0, 2.0, 4.0)  # ladder of maximum expansion ratios
     expansion_demerits: float = 20000.0  # > worst feasible shrink line: push-in before push-out
-    avoid_orphans: bool = True  # no single Han character (± punctuation) alone on the last line
+    avoid_orphans: bool = True  # no 孤字 on a paragraph's last line (cjk.is_lonely_line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,12 +342,6 @@ def _edge_rows(cs: str, lb, rb, rem_l, rem_r, hl, touched: list[int], adjustable
 # ---------------------------------------------------------------------------------------------
 # 3. Breaking
 # ---------------------------------------------------------------------------------------------
-def _orphan(p: _Prep, a: int) -> bool:
-    """Last line [a, n) holds one Han character and otherwise only punctuation/spaces (孤字)."""
-    rest = p.cs[a:]
-    return rest.count("H") + rest.count("Z") == 1 and "L" not in rest
-
-
 def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort: bool,
                opts: ComposeOptions) -> list[int] | None:
     """Breaks [b1, …, n] of least total demerits, or None when no line set fits this tolerance.
@@ -396,7 +390,7 @@ def _total_fit(p: _Prep, measure: float, indent: float, tol: float, last_resort:
                 st = G[n] - ga
                 r = diff / st if st > 0.0 else _INF
                 d = (_LINE_DEMERIT + 100.0 * r**3) ** 2 + exp_dem if r <= tol else (_PROHIBITED_DEMERIT if last_resort else _INF)
-            if d != _INF and orphans and a > 0 and _orphan(p, a):
+            if d != _INF and orphans and a > 0 and cjk.is_lonely_line(p.text[a:]):
                 d = d + _ORPHAN_DEMERIT if last_resort else _INF
             c = ca + d
             if c < cost[n]:
@@ -744,7 +738,7 @@ def compose_paragraph(text: str, metrics: Metrics, size_pt: float, measure_pt: f
         if not last:
             findings.extend(_break_findings(p, b, options.strictness))
         a = b
-    if options.avoid_orphans and len(lines) > 1 and _orphan(p, lines[-1].start):
+    if options.avoid_orphans and len(lines) > 1 and cjk.is_lonely_line(lines[-1].chars):
         findings.append(TextFinding("orphan", lines[-1].start,
                                     f"孤字: last line holds a single character {text[lines[-1].start:]!r}"))
     return ParagraphSetting(tuple(lines), tuple(findings))
