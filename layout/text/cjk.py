@@ -367,15 +367,13 @@ COUNTS_AS_TEXT: dict[int, bool] = {
 }
 
 
-class _TextOnlyTable(dict):
-    """str.translate table: keeps the characters that count as text, deletes the rest; filled on first use."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = self[code] = code if COUNTS_AS_TEXT[char_class(chr(code))] else None
-        return kept
-
-
-_TEXT_ONLY = _TextOnlyTable()
+# Only the classes char_class computes (rather than looks up in _CLASS_OF) are open-ended, and all
+# of them count as text: so the characters that do not count are exactly those listed in _CLASS_OF
+# under a class that does not, and one regular expression over them says whether a line is a 孤字,
+# failing at the second character of text (the breaker asks about every start near a paragraph's end).
+assert COUNTS_AS_TEXT[HAN] and COUNTS_AS_TEXT[LATIN] and COUNTS_AS_TEXT[OTHER]
+_NOT_TEXT = re.escape("".join(sorted(c for c, k in _CLASS_OF.items() if not COUNTS_AS_TEXT[k])))
+_LONELY_RE = re.compile(f"[{_NOT_TEXT}]*[^{_NOT_TEXT}][{_NOT_TEXT}]*")
 
 
 def is_lonely_line(chars: str) -> bool:
@@ -385,4 +383,4 @@ def is_lonely_line(chars: str) -> bool:
     The caller says which line is the last of a paragraph of more than one line; a line of
     punctuation alone is not a 孤字 (a mark at a line start is the 避头 rule's business).
     """
-    return len(chars.translate(_TEXT_ONLY)) == 1
+    return _LONELY_RE.fullmatch(chars) is not None

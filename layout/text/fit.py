@@ -32,11 +32,11 @@ PROHIBITED_DEMERIT = 1e10  # a 避头尾 violation, only when nothing else fits
 ORPHAN_DEMERIT = 1e9  # above any line the last rung admits ((10 + 100·4³)² ≈ 4e7)
 
 
-class Break(NamedTuple):
-    """Where a line ends: it holds text[start:offset] and the next line starts at `offset`."""
+class Breaks(NamedTuple):
+    """Where a paragraph's lines end."""
 
-    offset: int
-    hang: bool  # text[offset - 1] (one of 、，。) hangs outside the measure at half width
+    ends: list[int]  # ascending, the last is len(text): line i holds text[ends[i - 1]:ends[i]] (from 0)
+    hanging: frozenset[int]  # the ends whose line's last mark (one of 、，。) hangs outside the measure
 
 
 def line_demerit(ratio: float, surcharge: float = 0.0) -> float:
@@ -49,7 +49,7 @@ def line_demerit(ratio: float, surcharge: float = 0.0) -> float:
 SOLID_DEMERIT = line_demerit(0.0)  # a line that fits as it is
 
 
-def break_paragraph(p: Prepared, measure: float, indent: float, opts: ComposeOptions) -> list[Break]:
+def break_paragraph(p: Prepared, measure: float, indent: float, opts: ComposeOptions) -> Breaks:
     """The paragraph's breaks, the last at len(p.text): total fit at the first tolerance that
     sets every line, the last rung also allowing what is otherwise forbidden; first fit if none does."""
     for rung, tol in enumerate(opts.tolerances):
@@ -60,7 +60,7 @@ def break_paragraph(p: Prepared, measure: float, indent: float, opts: ComposeOpt
 
 
 def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_resort: bool,
-               opts: ComposeOptions) -> list[Break] | None:
+               opts: ComposeOptions) -> Breaks | None:
     """Breaks of least total demerits, or None when no set of lines fits this tolerance."""
     n = len(p.text)
     # Locals: the loop over candidate ends is the hot spot of the whole composition.
@@ -72,14 +72,17 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
     gain_max = p.end_width_gain_max
     slack = p.end_min_width_drop_max + EPS
     exp_dem = opts.expansion_demerits
+    # The least demerit a spread line can have: a line from a whose cost plus this is no better
+    # than what already ends at b need not be weighed (demerits only grow with the ratio).
+    spread_floor = line_demerit(0.0, exp_dem)
     eps, solid, prohibited_dem, inf, demerit = EPS, SOLID_DEMERIT, PROHIBITED_DEMERIT, INF, line_demerit
     cost = [INF] * (n + 1)  # least total demerits of a set of lines ending at offset b
     prev = [-1] * (n + 1)  # where the last of those lines starts
     hung: set[int] = set()  # offsets whose best line ends with a hanging mark
     cost[0] = 0.0
-    last_line = _last_line_demerit(p, tol, last_resort, opts)
+    relax_last = _last_line_relaxation(p, tol, last_resort, opts, cost, prev)
     hangs = _hang_offsets(p) if opts.hanging else []
-    hang_from = _hanging_relaxation(p, hangs, tol, last_resort, opts, cost, prev, hung) if hangs else None
+    relax_hanging = _hanging_relaxation(p, hangs, tol, last_resort, opts, cost, prev, hung) if hangs else None
     reach = 1 if hangs else 0  # a hanging mark lets a line hold one more character
     for a in range(n):
         ca = cost[a]
@@ -90,12 +93,11 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
         za = shrink_at_start[a]
         ga = stretch[a + 1]  # the gap before a line's first character does not stretch
         hi = bisect_right(min_width, min_width_at_start[a] + avail + slack, a + 1) + reach
+        ca_solid = ca + solid
+        ca_spread = ca + spread_floor
         if hi >= n:  # a line from a can reach the paragraph's end
             hi = n - 1
-            c = ca + last_line(a, avail)
-            if c < cost[n]:
-                cost[n] = c
-                prev[n] = a
+            relax_last(a, ca, avail)
         for b in range(hi, a, -1):  # longest first
             k = kinds[b]
             if k and not (last_resort and (k == BREAK_PROHIBITED or b in forced)):
@@ -108,10 +110,12 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
                     if avail - (width[b] - wa + gain_max) > tol * (stretch[b] - ga) + eps:
                         break
                     continue
+                if ca_spread >= cost[b]:
+                    continue
                 d = demerit(diff / st, exp_dem)
             elif diff < -eps:  # long: push in
                 shrink = shrink_at_end[b] - za
-                if shrink + diff < -eps:
+                if shrink + diff < -eps or ca_solid >= cost[b]:
                     continue
                 d = demerit(-diff / shrink)
             else:
@@ -125,19 +129,19 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
                 if hangs:
                     hung.discard(b)
         if hangs:
-            hang_from(a, ca, avail, hi)
+            relax_hanging(a, ca, avail, hi)
     if cost[n] == INF:
         return None
     return _trace(prev, hung, n)
 
 
-def _last_line_demerit(p: Prepared, tol: float, last_resort: bool,
-                       opts: ComposeOptions) -> Callable[[int, float], float]:
-    """demerit(a, avail): the demerit of the paragraph's last line starting at a, `avail` em wide.
+def _last_line_relaxation(p: Prepared, tol: float, last_resort: bool, opts: ComposeOptions,
+                          cost: list[float], prev: list[int]) -> Callable[[int, float, float], None]:
+    """relax(a, cost_a, avail): offer the paragraph's last line from a, `avail` em wide.
 
-    It is ragged (as good as solid) unless it must be pushed in or `align_last` is "justify", and
-    a 孤字 is allowed on the last rung only. A closure: called for every start that can reach the
-    paragraph's end, with this pass's values bound once.
+    It is ragged (as good as solid) unless it must be pushed in or `align_last` is "justify";
+    a 孤字 is allowed on the last rung only. A closure over this pass's values, called for every
+    start that can reach the paragraph's end.
     """
     n = len(p.text)
     text = p.text
@@ -147,12 +151,12 @@ def _last_line_demerit(p: Prepared, tol: float, last_resort: bool,
     exp_dem = opts.expansion_demerits
     orphans = opts.avoid_orphans and n > 1
 
-    def demerit(a: int, avail: float) -> float:
+    def relax(a: int, ca: float, avail: float) -> None:
         diff = avail - (width_n - width_at_start[a])
         if diff < -EPS:
             shrink = shrink_n - shrink_at_start[a]
             if shrink + diff < -EPS:
-                return INF
+                return
             d = line_demerit(-diff / shrink)
         elif justify and diff > EPS:
             st = stretch_n - stretch[a + 1]
@@ -162,14 +166,21 @@ def _last_line_demerit(p: Prepared, tol: float, last_resort: bool,
             elif last_resort:
                 d = PROHIBITED_DEMERIT
             else:
-                return INF
+                return
         else:
             d = SOLID_DEMERIT
+        if ca + d >= cost[n]:
+            return  # no better than what ends there already (a 孤字 would only add to it)
         if orphans and a > 0 and is_lonely_line(text[a:]):
-            return d + ORPHAN_DEMERIT if last_resort else INF
-        return d
+            if not last_resort:
+                return
+            d += ORPHAN_DEMERIT
+        c = ca + d
+        if c < cost[n]:
+            cost[n] = c
+            prev[n] = a
 
-    return demerit
+    return relax
 
 
 def _hanging_relaxation(p: Prepared, hangs: list[int], tol: float, last_resort: bool, opts: ComposeOptions,
@@ -224,25 +235,25 @@ def _hang_offsets(p: Prepared) -> list[int]:
     return [m.end() for m in re.finditer("[、，。]", p.text) if 0 < m.start() and cs[m.start() - 1] in "HLZ" and m.end() < n]
 
 
-def _trace(prev: list[int], hung: set[int], n: int) -> list[Break]:
-    """The breaks of the best path to n, from the first line to the last."""
+def _trace(prev: list[int], hung: set[int], n: int) -> Breaks:
+    """The breaks of the best path to n."""
     ends = []
     b = n
     while b > 0:
         ends.append(b)
         b = prev[b]
     ends.reverse()
-    return [Break(b, b in hung) for b in ends]
+    return Breaks(ends, frozenset(hung.intersection(ends)))
 
 
-def first_fit(p: Prepared, measure: float, indent: float) -> list[Break]:
+def first_fit(p: Prepared, measure: float, indent: float) -> Breaks:
     """Greedy fallback: the longest line that fits, preferring ordinary breaks, then 避头尾
     violations, then any break (inside a token); at least one character per line."""
     n = len(p.text)
     cs, kinds = p.classes, p.break_kinds
     W, Z = p.width_sum, p.shrink_sum
     WE, ZE, WS, ZS = p.width_sum_at_end, p.shrink_sum_at_end, p.width_sum_at_start, p.shrink_sum_at_start
-    breaks: list[Break] = []
+    breaks: list[int] = []
     a = 0
     while a < n:
         avail = measure - indent if a == 0 else measure
@@ -263,6 +274,6 @@ def first_fit(p: Prepared, measure: float, indent: float) -> list[Break]:
             chosen = a + 1
             while chosen < n and cs[chosen] == "S":
                 chosen += 1
-        breaks.append(Break(chosen, False))
+        breaks.append(chosen)
         a = chosen
-    return breaks
+    return Breaks(breaks, frozenset())

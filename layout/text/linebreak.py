@@ -143,12 +143,13 @@ def compose_paragraph(text: str, metrics: Metrics, size_pt: float, measure_pt: f
     n = len(text)
     findings: list[TextFinding] = []
     lines: list[Line] = []
+    breaks = break_paragraph(p, measure, indent, options)
     a = 0
-    for b, hang in break_paragraph(p, measure, indent, options):
+    for b in breaks.ends:
         last = b == n
         target = None if (last and options.align_last != "justify") else measure
         line_indent = indent if a == 0 else 0.0
-        if hang:
+        if b in breaks.hanging:
             # The mark hangs outside the measure at half width; width_pt stays the measure.
             chars, xs, advances, width_pt, short = set_span(style, a, b - 1, target, line_indent)
             line = Line(chars + text[b - 1], xs + (width_pt,),

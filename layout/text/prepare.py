@@ -29,9 +29,10 @@ HL_MIN_EM = 0.125  # [clreq] reduction step 6: Han–Latin gap down to ⅛ em
 HL_MAX_EM = 1.0 / 3.0  # [clreq] expansion step 2: "practically ≤ ⅓ em"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Prepared:
-    """Everything the breaker and the setter need about one paragraph, in em. Lists are never mutated.
+    """Everything the breaker and the setter need about one paragraph, in em. Nothing here is
+    changed after prepare() (not frozen only because a frozen __init__ costs a call per field).
 
     Offsets are between characters: offset i is the gap before text[i], 0 and len(text) the
     paragraph's edges. A sum list has len(text) + 1 entries, sum[i] covering text[:i], so a line

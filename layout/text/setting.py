@@ -35,9 +35,10 @@ _REDUCTION_STEP = {"S": 2, "M": 3, "O": 4, "C": 4, "P": 5, "T": 7}
 SetSpan = tuple[str, tuple[float, ...], tuple[float, ...], float, bool]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineStyle:
-    """What is the same for every line of one paragraph (or for one headline)."""
+    """What is the same for every line of one paragraph (or for one headline); not changed once
+    made (not frozen only because a frozen __init__ costs a call per field)."""
 
     p: Prepared
     opts: ComposeOptions

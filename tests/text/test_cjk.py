@@ -114,4 +114,11 @@ def test_two_characters_or_none_are_not_lonely(chars):
 def test_every_class_is_decided_for_lonely_lines():
     classes = {v for k, v in vars(cjk).items() if k.isupper() and isinstance(v, int) and not k.startswith(("BREAK_", "_"))}
     assert set(cjk.COUNTS_AS_TEXT) == set(range(len(cjk.CLASS_LETTERS))) == classes
-    assert cjk.is_lonely_line("中") and not cjk.is_lonely_line(" 。")  # and the table is used both ways
+
+
+def test_lonely_line_rule_follows_the_class_table_for_every_character():
+    # is_lonely_line matches with an expression built from COUNTS_AS_TEXT: one character alone is
+    # a 孤字 exactly when its class counts as text.
+    for code in range(0x10000):
+        c = chr(code)
+        assert cjk.is_lonely_line(c) == cjk.COUNTS_AS_TEXT[cjk.char_class(c)], hex(code)
