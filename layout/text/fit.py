@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from layout.text.cjk import BREAK_NEVER, BREAK_OK, BREAK_PROHIBITED, is_lonely_line
@@ -59,31 +60,41 @@ def break_paragraph(p: Prepared, measure: float, indent: float, opts: ComposeOpt
     return first_fit(p, measure, indent)
 
 
+@dataclass(slots=True)
+class _Pass:
+    """One total-fit pass over a paragraph: its rules and the best lines found so far."""
+
+    p: Prepared
+    opts: ComposeOptions
+    tol: float  # the most a line may be spread, as a ratio of its stretch
+    last_resort: bool  # the ladder's last rung: 避头尾 violations, breaks inside over-long tokens, 孤字
+    cost: list[float]  # least total demerits of a set of lines ending at offset b (INF: none found)
+    prev: list[int]  # where the last of those lines starts
+    hung: set[int]  # offsets whose best line ends with a hanging mark
+
+
 def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_resort: bool,
                opts: ComposeOptions) -> Breaks | None:
     """Breaks of least total demerits, or None when no set of lines fits this tolerance."""
     n = len(p.text)
+    fit = _Pass(p, opts, tol, last_resort, [INF] * (n + 1), [-1] * (n + 1), set())
+    cost, prev, hung = fit.cost, fit.prev, fit.hung
+    cost[0] = 0.0
+    relax_last = _last_line_relaxation(fit)
+    hangs = _hang_offsets(p) if opts.hanging else []
+    relax_hanging = _hanging_relaxation(fit, hangs) if hangs else None
+    reach = 1 if hangs else 0  # a hanging mark lets a line hold one more character
     # Locals: the loop over candidate ends is the hot spot of the whole composition.
     width, stretch = p.width_sum, p.stretch_sum
     width_at_end, shrink_at_end, stretch_at_end = p.width_sum_at_end, p.shrink_sum_at_end, p.stretch_sum_at_end
     width_at_start, shrink_at_start = p.width_sum_at_start, p.shrink_sum_at_start
     min_width, min_width_at_start = p.min_width_sum, p.min_width_sum_at_start
     kinds, forced = p.break_kinds, p.forced_breaks
-    gain_max = p.end_width_gain_max
-    slack = p.end_min_width_drop_max + EPS
+    gain_max = p.end_width_gain_max  # bounds what a line end may add: the early stop below stays safe
+    slack = p.end_min_width_drop_max + EPS  # … and what it may take off: the bisect below misses no line
     exp_dem = opts.expansion_demerits
-    # The least demerit a spread line can have: a line from a whose cost plus this is no better
-    # than what already ends at b need not be weighed (demerits only grow with the ratio).
-    spread_floor = line_demerit(0.0, exp_dem)
+    spread_floor = line_demerit(0.0, exp_dem)  # the least demerit of a spread line
     eps, solid, prohibited_dem, inf, demerit = EPS, SOLID_DEMERIT, PROHIBITED_DEMERIT, INF, line_demerit
-    cost = [INF] * (n + 1)  # least total demerits of a set of lines ending at offset b
-    prev = [-1] * (n + 1)  # where the last of those lines starts
-    hung: set[int] = set()  # offsets whose best line ends with a hanging mark
-    cost[0] = 0.0
-    relax_last = _last_line_relaxation(p, tol, last_resort, opts, cost, prev)
-    hangs = _hang_offsets(p) if opts.hanging else []
-    relax_hanging = _hanging_relaxation(p, hangs, tol, last_resort, opts, cost, prev, hung) if hangs else None
-    reach = 1 if hangs else 0  # a hanging mark lets a line hold one more character
     for a in range(n):
         ca = cost[a]
         if ca == inf:
@@ -92,7 +103,10 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
         wa = width_at_start[a]
         za = shrink_at_start[a]
         ga = stretch[a + 1]  # the gap before a line's first character does not stretch
+        # The longest line from a that could fit pushed in as far as it goes.
         hi = bisect_right(min_width, min_width_at_start[a] + avail + slack, a + 1) + reach
+        # A line from a is not weighed when even the least demerit it could have does not beat
+        # what ends at b already: exact, as rounded addition is monotone.
         ca_solid = ca + solid
         ca_spread = ca + spread_floor
         if hi >= n:  # a line from a can reach the paragraph's end
@@ -135,14 +149,14 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
     return _trace(prev, hung, n)
 
 
-def _last_line_relaxation(p: Prepared, tol: float, last_resort: bool, opts: ComposeOptions,
-                          cost: list[float], prev: list[int]) -> Callable[[int, float, float], None]:
+def _last_line_relaxation(fit: _Pass) -> Callable[[int, float, float], None]:
     """relax(a, cost_a, avail): offer the paragraph's last line from a, `avail` em wide.
 
     It is ragged (as good as solid) unless it must be pushed in or `align_last` is "justify";
     a 孤字 is allowed on the last rung only. A closure over this pass's values, called for every
     start that can reach the paragraph's end.
     """
+    p, opts, tol, last_resort, cost, prev = fit.p, fit.opts, fit.tol, fit.last_resort, fit.cost, fit.prev
     n = len(p.text)
     text = p.text
     width_n, shrink_n, stretch_n = p.width_sum[n], p.shrink_sum[n], p.stretch_sum[n]
@@ -183,8 +197,7 @@ def _last_line_relaxation(p: Prepared, tol: float, last_resort: bool, opts: Comp
     return relax
 
 
-def _hanging_relaxation(p: Prepared, hangs: list[int], tol: float, last_resort: bool, opts: ComposeOptions,
-                        cost: list[float], prev: list[int], hung: set[int]) -> Callable[[int, float, float, int], None]:
+def _hanging_relaxation(fit: _Pass, hangs: list[int]) -> Callable[[int, float, float, int], None]:
     """relax(a, cost_a, avail, hi): offer the lines from a that end with a hanging mark (at `hangs`).
 
     [clreq] #hanging_punctuation_marks_at_line_end: 、，。 after a Han or Latin character may sit
@@ -192,11 +205,12 @@ def _hanging_relaxation(p: Prepared, hangs: list[int], tol: float, last_resort: 
     correction (the mark takes its blank out with it). A closure over this pass's tables, like
     the last line's, so the main loop stays as it is when hanging is off.
     """
+    p, tol, last_resort, cost, prev, hung = fit.p, fit.tol, fit.last_resort, fit.cost, fit.prev, fit.hung
     n = len(p.text)
     width, shrink_sum, stretch = p.width_sum, p.shrink_sum, p.stretch_sum
     width_at_start, shrink_at_start = p.width_sum_at_start, p.shrink_sum_at_start
     kinds = p.break_kinds
-    exp_dem = opts.expansion_demerits
+    exp_dem = fit.opts.expansion_demerits
 
     def relax(a: int, ca: float, avail: float, hi: int) -> None:
         wa, za, ga = width_at_start[a], shrink_at_start[a], stretch[a + 1]
