@@ -43,7 +43,10 @@ class Breaks(NamedTuple):
 def line_demerit(ratio: float, surcharge: float = 0.0) -> float:
     """The demerit of one line set at adjustment `ratio` (≥ 0: the share of its shrink it gives
     up, or of its stretch at ratio 1 it takes), plus `surcharge` (the expansion demerit when the
-    line is spread). Knuth–Plass: (line penalty + badness)², badness = 100·ratio³."""
+    line is spread). Knuth–Plass: (line penalty + badness)², badness = 100·ratio³.
+
+    The formula's one definition: ordinary lines, hanging lines and the last line all come here
+    (the call costs the main loop less than the lines it no longer weighs, see _total_fit)."""
     return (LINE_DEMERIT + 100.0 * ratio * ratio * ratio) ** 2 + surcharge
 
 
