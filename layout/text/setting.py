@@ -71,9 +71,12 @@ def set_span(style: LineStyle, a: int, b: int, target: float | None, indent: flo
     gap_after: dict[int, float] = {}  # Han–Latin gap after glyph i
     if style.opts.han_latin_space_em > 0.0:
         gap_after = {i - 1: p.han_latin_gap[a + i] for i in spots if i and p.han_latin_gap[a + i]}
-    start_cap = end_cap = None
+    start_cap = end_cap = None  # what the marks at the line's edges may still give up
     if style.edges:
-        start_cap, end_cap = _edge_marks(style, a, b, e, spots, left, right)
+        if spots and spots[0] == 0:
+            start_cap = _line_start_mark(style, a, left)
+        if e == b and b < len(text) and p.right_blank[e - 1] > 0.0:  # a mark (hence a spot) at a break
+            end_cap = _line_end_mark(style, e, m - 1, right)
     extra: list[float] | None = None  # added after glyph i
     tracking = style.tracking
     if tracking:
@@ -98,38 +101,41 @@ def set_span(style: LineStyle, a: int, b: int, target: float | None, indent: flo
     return (text[a:e], *_columns(adv[a:e], indent, style.size, left, right, gap_after, extra), short)
 
 
-def _edge_marks(style: LineStyle, a: int, b: int, e: int, spots: list[int], left: dict[int, float],
-                right: dict[int, float]) -> tuple[float | None, float | None]:
-    """Set the blanks of the marks at the line's two edges in `left`/`right`, and return what each
-    may still give up if the line must shrink (None: no mark with a blank at that edge).
+def _line_start_mark(style: LineStyle, a: int, left: dict[int, float]) -> float:
+    """The line's first glyph, a mark at a: set its left blank in `left`, and return what it may
+    still give up if the line must shrink.
 
-    An opener at the line start, and a mark at a break, get back the blank they lent to their
-    neighbour; the rest of their blank is kept, removed, or left shrinkable per
-    `line_start_half`/`line_end_half` ("never", "always", "auto").
+    The blank compression took for the mark before it comes back (that mark is on the previous
+    line); an opener's blank is then kept, removed or left shrinkable per `line_start_half`.
     """
-    p, opts = style.p, style.opts
-    start_cap = end_cap = None
-    if spots and spots[0] == 0:
-        cap = (p.left_blank[a] - left[0]) + left[0]
-        left[0] = 0.0
-        if p.classes[a] == "O" and p.left_blank[a] > 0.0:
-            if opts.line_start_half == "always":
-                left[0] += cap
-                cap = 0.0
-            elif opts.line_start_half == "never":
-                cap = 0.0
-        start_cap = cap
-    if e == b and b < len(p.text) and p.right_blank[e - 1] > 0.0:
-        j = e - a - 1  # the line's last glyph: a mark, hence a spot
-        cap = (p.right_blank[e - 1] - right[j]) + right[j]
-        right[j] = 0.0
-        if opts.line_end_half == "always":
-            right[j] += cap
+    p, mode = style.p, style.opts.line_start_half
+    cap = (p.left_blank[a] - left[0]) + left[0]
+    left[0] = 0.0
+    if p.classes[a] == "O" and p.left_blank[a] > 0.0:
+        if mode == "always":
+            left[0] += cap
             cap = 0.0
-        elif opts.line_end_half == "never":
+        elif mode == "never":
             cap = 0.0
-        end_cap = cap
-    return start_cap, end_cap
+    return cap
+
+
+def _line_end_mark(style: LineStyle, e: int, j: int, right: dict[int, float]) -> float:
+    """The line's last glyph j, a mark ending at a break e: set its right blank in `right`, and
+    return what it may still give up if the line must shrink.
+
+    The blank it lent to the next mark comes back; it is then kept, removed or left shrinkable
+    per `line_end_half` (GB/T 15834 §5.1.10, see linebreak's module docstring).
+    """
+    p, mode = style.p, style.opts.line_end_half
+    cap = (p.right_blank[e - 1] - right[j]) + right[j]
+    right[j] = 0.0
+    if mode == "always":
+        right[j] += cap
+        cap = 0.0
+    elif mode == "never":
+        cap = 0.0
+    return cap
 
 
 def _push_in(style: LineStyle, a: int, spots: list[int], need: float, left: dict[int, float],
@@ -140,7 +146,7 @@ def _push_in(style: LineStyle, a: int, spots: list[int], need: float, left: dict
 
     Each step takes from all its items in proportion to what each can give, so a step that is
     not used up shares the reduction evenly. `start_cap`/`end_cap` are what the edge marks may still
-    give up (_edge_marks); the line-end mark goes first (step 1).
+    give up (None: no mark there); the line-end mark goes first (step 1).
     """
     p, opts = style.p, style.opts
     cs, adv = p.classes, p.advance
@@ -243,11 +249,10 @@ def _columns(adv: tuple[float, ...], indent: float, size: float, left: dict[int,
         if l_ or r_ or g_:
             occupied[i] = adv[i] - l_ - r_ + (0.0 if extra is None else extra[i]) + g_
     pens = list(accumulate(occupied, initial=indent))
-    scale = float(size).__mul__  # float's own method: an int size would return NotImplemented
-    xs = list(map(scale, pens))
+    xs = [x * size for x in pens]
     width_pt = xs.pop()
     # A removed left blank moves the glyph origin left (spaces never have one).
     for i, l_ in left.items():
         if l_:
             xs[i] = (pens[i] - l_) * size
-    return tuple(xs), tuple(map(scale, occupied)), width_pt
+    return tuple(xs), tuple([w * size for w in occupied]), width_pt
