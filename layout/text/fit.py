@@ -108,9 +108,10 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
         ga = stretch[a + 1]  # the gap before a line's first character does not stretch
         # The longest line from a that could fit pushed in as far as it goes.
         hi = bisect_right(min_width, min_width_at_start[a] + avail + slack, a + 1) + reach
-        # A line from a is not weighed when even the least demerit it could have does not beat
-        # what ends at b already: exact, as rounded addition is monotone.
-        ca_solid = ca + solid
+        # A spread line from a is not weighed when even the least demerit it could have does not
+        # beat what ends at b already (exact: rounded addition is monotone). Most spread lines
+        # come after a better line to b; a pushed-in line is mostly the first offer, so it is not
+        # worth the test.
         ca_spread = ca + spread_floor
         if hi >= n:  # a line from a can reach the paragraph's end
             hi = n - 1
@@ -132,7 +133,7 @@ def _total_fit(p: Prepared, measure: float, indent: float, tol: float, last_reso
                 d = demerit(diff / st, exp_dem)
             elif diff < -eps:  # long: push in
                 shrink = shrink_at_end[b] - za
-                if shrink + diff < -eps or ca_solid >= cost[b]:
+                if shrink + diff < -eps:
                     continue
                 d = demerit(-diff / shrink)
             else:
