@@ -102,8 +102,8 @@ def set_span(style: LineStyle, a: int, b: int, target: float | None, indent: flo
 
 
 def _line_start_mark(style: LineStyle, a: int, left: dict[int, float]) -> float:
-    """The line's first glyph, a mark at a: set its left blank in `left`, and return what it may
-    still give up if the line must shrink.
+    """The line's first glyph at a, a spot (a mark, most often): set its left blank in `left`, and
+    return what it may still give up if the line must shrink.
 
     The blank compression took for the mark before it comes back (that mark is on the previous
     line); an opener's blank is then kept, removed or left shrinkable per `line_start_half`.
