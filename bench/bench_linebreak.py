@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from layout.text.fake import FakeMetrics  # noqa: E402
 from layout.text.linebreak import compose_paragraph  # noqa: E402
 
-SEED = Path("/work/shared/seed/000_88f5a99a4fbbcac4.txt")
+SEED = Path(__file__).resolve().parent.parent / "tests" / "data" / "seed-000_88f5a99a4fbbcac4.txt"
 _ASCII_TO_GB = str.maketrans({",": "，", ";": "；", "(": "（", ")": "）"})
 SIZE_PT = 9.0
 MIN_CHARS = 100_000

@@ -1,7 +1,9 @@
 """Chinese line composition: character classes, break rules, justification (pure functions).
 
-`cjk` holds the tables (classes, 避头尾, unbreakable units, punctuation compression), `linebreak`
-breaks and justifies paragraphs and sets single lines, `fake` is a square test face.
+`cjk` holds the tables (classes, 避头尾, unbreakable units, punctuation compression, 孤字),
+`linebreak` the records and the two entry points, compose_paragraph and set_line, which run
+`prepare` (per-character arrays and prefix sums), `fit` (where lines break) and `setting` (one
+line's glyph positions); `fake` is a square test face.
 """
 
 from layout.text.cjk import is_han, prohibited_at_end, prohibited_at_start

@@ -338,3 +338,49 @@ def pair_compression(text: str, left_em: list[float], right_em: list[float],
                 touched.append(i + 1)
             i += 1
     return rem_l, rem_r, sorted(set(touched))
+
+
+# ---------------------------------------------------------------------------------------------
+# 孤字: a paragraph's last line holding a single character.
+# ---------------------------------------------------------------------------------------------
+# docs/typography.md §3.3 ([clreq] #adjustments_of_orphans_and_widows): "last line holding one Han
+# char (or one char + punctuation) is not allowed"; [xeCJK] CheckSingle keeps the last characters
+# of a paragraph together for the same reason. What a reader sees as the line's text is what
+# counts: punctuation ([GB] §4 lists 连接号 and 分隔号 among the marks; ASCII marks too) and spaces
+# do not, so 中。” is one character. A Latin letter or digit is as lonely as a Han character
+# (A。 is a 孤字 like 中。), and signs that belong to a number or other symbols are text (5% is two).
+COUNTS_AS_TEXT: dict[int, bool] = {
+    HAN: True,
+    LATIN: True,
+    OTHER: True,
+    POSTFIX: True,
+    PREFIX: True,
+    SPACE: False,
+    OPEN: False,
+    CLOSE: False,
+    PAUSE: False,
+    STOP: False,
+    MIDDLE: False,
+    LONG: False,
+    CONNECTOR: False,
+    HALFPUNCT: False,
+}
+
+
+# Only the classes char_class computes (rather than looks up in _CLASS_OF) are open-ended, and all
+# of them count as text: so the characters that do not count are exactly those listed in _CLASS_OF
+# under a class that does not, and one regular expression over them says whether a line is a 孤字,
+# failing at the second character of text (the breaker asks about every start near a paragraph's end).
+assert COUNTS_AS_TEXT[HAN] and COUNTS_AS_TEXT[LATIN] and COUNTS_AS_TEXT[OTHER]
+_NOT_TEXT = re.escape("".join(sorted(c for c, k in _CLASS_OF.items() if not COUNTS_AS_TEXT[k])))
+_LONELY_RE = re.compile(f"[{_NOT_TEXT}]*[^{_NOT_TEXT}][{_NOT_TEXT}]*")
+
+
+def is_lonely_line(chars: str) -> bool:
+    """True if `chars`, a paragraph's last line, is a 孤字: exactly one character that counts as
+    text (a Han character, a Latin letter or digit, a symbol), with any punctuation and spaces.
+
+    The caller says which line is the last of a paragraph of more than one line; a line of
+    punctuation alone is not a 孤字 (a mark at a line start is the 避头 rule's business).
+    """
+    return _LONELY_RE.fullmatch(chars) is not None

@@ -97,3 +97,28 @@ def test_query_exclaim_runs_gb_5_1_2(run, halved):
     _, rem_r, _ = compress("甲" + run)
     assert sum(1 for r in rem_r if r == 0.5) == halved
     assert len(run) - 0.5 * halved == {2: 1, 3: 2, 4: 2}[len(run)]
+
+
+# --- 孤字 -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("chars", ["中", "中。", "中。”", "“中”", "（乙）。", "中 ", "A。", "5", "X！”", "X——", "甲·", "〇。"])
+def test_one_character_with_its_marks_is_lonely(chars):
+    assert cjk.is_lonely_line(chars)
+
+
+@pytest.mark.parametrize("chars", ["中文", "中A", "ab", "5%", "￥5", "中%", "", " ", "。”", "——", "……", "，。"])
+def test_two_characters_or_none_are_not_lonely(chars):
+    # 5% and ￥5 are two characters: number signs count as text. Marks alone are the 避头 rule's.
+    assert not cjk.is_lonely_line(chars)
+
+
+def test_every_class_is_decided_for_lonely_lines():
+    classes = {v for k, v in vars(cjk).items() if k.isupper() and isinstance(v, int) and not k.startswith(("BREAK_", "_"))}
+    assert set(cjk.COUNTS_AS_TEXT) == set(range(len(cjk.CLASS_LETTERS))) == classes
+
+
+def test_lonely_line_rule_follows_the_class_table_for_every_character():
+    # is_lonely_line matches with an expression built from COUNTS_AS_TEXT: one character alone is
+    # a 孤字 exactly when its class counts as text.
+    for code in range(0x10000):
+        c = chr(code)
+        assert cjk.is_lonely_line(c) == cjk.COUNTS_AS_TEXT[cjk.char_class(c)], hex(code)

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from layout.text import ComposeOptions, compose_paragraph, is_han, prohibited_at_end, prohibited_at_start, set_line
+from layout.text.cjk import is_lonely_line
 from layout.text.fake import FakeMetrics
 
 SIZE = 9.0
@@ -142,6 +143,22 @@ def test_no_single_han_on_the_last_line(tail):
     assert not any(f.code == "orphan" for f in s.findings)
 
 
+@pytest.mark.parametrize("tail", ["A。", "5", "X！”"])
+def test_no_single_latin_letter_or_digit_on_the_last_line(tail):
+    # One letter or digit with its marks is as lonely as one Han character (cjk.is_lonely_line).
+    text = "一二三四五六七八九十" + tail
+    s = compose_paragraph(text, M, SIZE, 10 * SIZE, ComposeOptions(indent_em=0))
+    assert texts(s)[-1] == "十" + tail
+    assert not any(f.code == "orphan" for f in s.findings)
+
+
+def test_an_orphan_that_cannot_be_avoided_is_reported():
+    # A 20-letter word fills the 10-em measure and cannot be broken: 甲 has to stand alone.
+    s = compose_paragraph("abcdefghijklmnopqrst甲。", M, SIZE, 10 * SIZE, ComposeOptions(indent_em=0))
+    assert texts(s) == ["abcdefghijklmnopqrst", "甲。"]
+    assert [(f.code, f.offset) for f in s.findings] == [("orphan", 20)]
+
+
 def test_set_line_spreads_evenly():
     line = set_line("郾城名片", M, 20.0, width_pt=200.0)
     xs = [g.x_pt for g in line.glyphs]
@@ -205,10 +222,9 @@ def test_composition_properties(text, measure_em, opts):
             assert codes & {("prohibited-start", y.start), ("overlong-token", y.start), ("forced-break", y.start)}
         if prohibited_at_end(last, opts.strictness):
             assert any(code != "orphan" and code != "underfull" for code, _ in codes)
-    # 孤字 only when reported.
+    # 孤字 exactly when reported.
     tail = text[lines[-1].start :]
-    if len(lines) > 1 and sum(map(is_han, tail)) == 1 and not any(c.isascii() and c.isalnum() for c in tail):
-        assert ("orphan", lines[-1].start) in codes
+    assert (len(lines) > 1 and is_lonely_line(tail)) == (("orphan", lines[-1].start) in codes)
     # Determinism.
     assert compose_paragraph(text, M, SIZE, measure_em * SIZE, opts) == s
 
