@@ -18,7 +18,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from layout.fonts import faces as fonts  # noqa: E402
 
-SEED = pathlib.Path("/work/shared/seed/000_88f5a99a4fbbcac4.txt")
+SEED = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "seed-000_88f5a99a4fbbcac4.txt"
 
 
 def chars_by_role(text: str) -> dict[str, str]:

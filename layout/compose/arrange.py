@@ -42,6 +42,7 @@ SPACER_ROWS = 1  # white line between a block and the body text (and between sta
 MAX_PER_ROW = 4  # a row of more photos reads as a contact sheet
 TALL_ASPECT = 1.2  # only a photo narrower than this stands through two rows of a tier
 TRIES = 300  # threadings tried per story after a page was found, looking for a better one
+SEARCH_NODES = 40_000  # height-search nodes one story may spend over all its plans (bounds the worst case)
 
 
 @dataclass(frozen=True)
@@ -329,73 +330,115 @@ def compositions(total: int, parts: int, least: int) -> tuple[tuple[int, ...], .
                  for rest in compositions(total - first, parts - 1, least))
 
 
-def _tier_cost(p: Problem, tier: Tier, area_weight: float) -> float | None:
-    """The least crop of a tier at its best heights, plus `area_weight` per column-row it then
-    takes; None when it cannot frame its photos."""
-    ranges = tier_ranges(p, tier, False)
-    if ranges is None:
+RowTable = dict[tuple[int, int], tuple[float, tuple[int, ...]]]  # (frame rows, caption lines) → (crop, spans)
+
+
+def _row_table(p: Problem, photos: tuple[int, ...], width: int) -> RowTable:
+    """For a row of `photos` exactly `width` columns wide sharing one frame height: the least crop at
+    each (height, caption lines) and the spans that give it. Worked out once per row and width, from
+    the photos' crop tables, without building a Tier per composition."""
+    key = ("row", photos, width)
+    if key in p.memo:
+        return p.memo[key]
+    out: RowTable = {}
+    least = min_span(p)
+    for spans in compositions(width, len(photos), least):
+        lo, hi, cap, tables = p.limits.photo_min_rows, p.body_rows, 0, []
+        for i, s in zip(photos, spans):
+            a, b, table = crop_table(p, i, s)
+            lo, hi = max(lo, a), min(hi, b)
+            cap = max(cap, p.photos[i].caption_rows[s])
+            tables.append(table)
+        for h in range(lo, hi + 1):
+            c = sum(t[h] for t in tables)
+            if c < out.get((h, cap), (math.inf,))[0]:
+                out[(h, cap)] = (c, spans)
+    p.memo[key] = out
+    return out
+
+
+def _best_own(p: Problem, photo: int, span: int, area_weight: float) -> float | None:
+    """A photo at its own best height (a ragged tier): least crop plus `area_weight` per column-row."""
+    lo, hi, table = crop_table(p, photo, span)
+    lo, hi = max(lo, p.limits.photo_min_rows), min(hi, p.body_rows)
+    if lo > hi:
         return None
-    best = 0.0
-    for k, rg in enumerate(ranges):
-        if tier.ragged:
-            i, s = tier.photos[k], tier.spans[k]
-            unit, const = s, s * (p.photos[i].caption_rows[s] + SPACER_ROWS)
-        else:
-            unit = tier.width * tier.height
-            const = tier.width * (sum(caption_rows(p, tier)) + SPACER_ROWS * tier.height)
-        best += min(c + area_weight * (unit * h + const) for h, c in rg.items())
-    return best
+    cap = p.photos[photo].caption_rows[span] + SPACER_ROWS
+    return min(table[h] + area_weight * span * (h + cap) for h in range(lo, hi + 1))
 
 
 def _cheapest_row(p: Problem, photos: tuple[int, ...], width: int, ragged: bool,
                   area_weight: float) -> tuple[float, Tier] | None:
     """The one-row tier of `photos` exactly `width` columns wide with the least crop (and area); a
     ragged one pays for its uneven feet."""
+    if ragged:
+        best = None
+        for spans in compositions(width, len(photos), min_span(p)):
+            parts = [_best_own(p, i, s, area_weight) for i, s in zip(photos, spans)]
+            if None not in parts:
+                c = sum(parts) + (score.RAGGED if len(photos) > 1 else 0.0)
+                if best is None or c < best[0]:
+                    best = (c, spans)
+        return None if best is None else (best[0], Tier.row(photos, best[1], ragged=True))
     best = None
-    for spans in compositions(width, len(photos), min_span(p)):
-        tier = Tier.row(photos, spans, ragged=ragged)
-        c = _tier_cost(p, tier, area_weight)
-        if c is not None:
-            c += score.RAGGED if ragged and len(photos) > 1 else 0.0
-            if best is None or c < best[0]:
-                best = (c, tier)
-    return best
+    for (h, cap), (c, spans) in _row_table(p, photos, width).items():
+        c += area_weight * width * (h + cap + SPACER_ROWS)
+        if best is None or c < best[0]:
+            best = (c, spans)
+    return None if best is None else (best[0], Tier.row(photos, best[1]))
 
 
 def _cheapest_pair(p: Problem, photos: tuple[int, ...], width: int, area_weight: float) -> tuple[float, Tier] | None:
     """The two-row tier of `photos` across `width` columns with the least crop: one photo (narrower
     than TALL_ASPECT) through both rows at the left or the right edge, the others in article order
     in the upper row and then the lower one. Taking the tall photo out of its place in the reading
-    order costs score.REORDER per position it moves."""
+    order costs score.REORDER per position it moves. The rows' best spans come from their height
+    tables, so the search is over the tall photo's span and the split, not every composition pair."""
     least = min_span(p)
     best = None
     n = len(photos)
     for k in range(n):
-        if p.photos[photos[k]].aspect >= TALL_ASPECT:
+        tall = photos[k]
+        if p.photos[tall].aspect >= TALL_ASPECT:
             continue
         rest = photos[:k] + photos[k + 1:]
         for upper in range(1, n - 1):
             top, low = rest[:upper], rest[upper:]
-            for tall_at in ("left", "right"):
-                # reading order: left-tall first, right-tall after the upper row
-                moved = abs(k - (0 if tall_at == "left" else upper))
-                for st in range(least, width - least + 1):
-                    side = width - st
-                    x, tall_col = (st, 0) if tall_at == "left" else (0, side)
-                    for a in compositions(side, len(top), least):
-                        for b in compositions(side, len(low), least):
-                            placed = {photos[k]: (tall_col, st, 0, True)}
-                            placed.update({ph: (x + sum(a[:j]), a[j], 0, False) for j, ph in enumerate(top)})
-                            placed.update({ph: (x + sum(b[:j]), b[j], 1, False) for j, ph in enumerate(low)})
-                            order = ((photos[k],) + top if tall_at == "left" else top + (photos[k],)) + low
-                            cols, spans, starts, tall = zip(*(placed[ph] for ph in order))
-                            tier = Tier(order, cols, spans, starts, tall, width, 2)
-                            c = _tier_cost(p, tier, area_weight)
-                            if c is not None:
-                                c += score.PAIR + score.REORDER * moved
-                                if best is None or c < best[0]:
-                                    best = (c, tier)
-    return best
+            for st in range(least, width - least + 1):
+                side = width - st
+                if side < least * max(len(top), len(low)):
+                    continue
+                a_lo, a_hi, tall_table = crop_table(p, tall, st)
+                tall_cap = p.photos[tall].caption_rows[st]
+                ups, lows = _row_table(p, top, side), _row_table(p, low, side)
+                best_low: dict[int, tuple[float, int, tuple[int, ...]]] = {}
+                for (h, cap), (c, spans) in lows.items():
+                    cap = max(cap, tall_cap)
+                    got = best_low.get(h)
+                    if got is None or c + area_weight * width * cap < got[0] + area_weight * width * got[1]:
+                        best_low[h] = (c, cap, spans)
+                for (h, cap0), (cu, up_spans) in ups.items():
+                    got = best_low.get(h)
+                    frame = 2 * h + cap0 + SPACER_ROWS
+                    if got is None or not a_lo <= frame <= a_hi:
+                        continue
+                    cl, cap1, low_spans = got
+                    c = cu + cl + tall_table[frame] + area_weight * width * (2 * h + cap0 + cap1 + 2 * SPACER_ROWS)
+                    for tall_at in ("left", "right"):
+                        moved = abs(k - (0 if tall_at == "left" else upper))
+                        total = c + score.PAIR + score.REORDER * moved
+                        if best is None or total < best[0]:
+                            best = (total, (tall, top, low, st, up_spans, low_spans, tall_at))
+    if best is None:
+        return None
+    tall, top, low, st, a, b, tall_at = best[1]
+    x, tall_col = (st, 0) if tall_at == "left" else (0, width - st)
+    placed = {tall: (tall_col, st, 0, True)}
+    placed.update({ph: (x + sum(a[:j]), a[j], 0, False) for j, ph in enumerate(top)})
+    placed.update({ph: (x + sum(b[:j]), b[j], 1, False) for j, ph in enumerate(low)})
+    order = ((tall,) + top if tall_at == "left" else top + (tall,)) + low
+    cols, spans, starts, talls = zip(*(placed[ph] for ph in order))
+    return best[0], Tier(order, cols, spans, starts, talls, width, 2)
 
 
 def partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str) -> list[tuple[Tier, ...]]:
@@ -745,7 +788,8 @@ def _reach(lv: Levers, target: int) -> list[int]:
     return suffix
 
 
-def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int = 3000) -> list[tuple[float, Heights]]:
+def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int = 3000,
+                  spent: list[int] | None = None) -> list[tuple[float, Heights]]:
     """Heights that leave exactly `need` rows of text and stack no column past the area's foot,
     cheapest first.
 
@@ -817,6 +861,8 @@ def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int
             continue
         nodes[1] = min(budget, nodes[0] + share)
         dfs(1, rem, stack, [v0], first.values[v0])
+    if spent is not None:
+        spent[0] += nodes[0]
     found = sorted(out, key=lambda c: c[0])[:keep]
     return [(c, lv.heights(ch)) for c, ch in found]
 
@@ -882,11 +928,14 @@ def search(p: Problem, viable: Viable) -> Arrangement | None:
     queue.sort(key=lambda q: (q[0], q[1]))
     best: Arrangement | None = None
     tries = 0
+    spent = [0]
     for lower, _, plan, lv in queue:
         if best is not None and (lower >= best.cost or tries > TRIES):
             break
+        if spent[0] > SEARCH_NODES:
+            break
         base = score.plan_cost(p, plan)
-        for hcost, h in exact_heights(p, lv, need):
+        for hcost, h in exact_heights(p, lv, need, spent=spent):
             if best is not None and base + hcost >= best.cost:
                 break
             for arr in _candidates(p, plan, h):

@@ -5,7 +5,7 @@ areas (in column-rows) the blocks could cover, each photo at any span and frame 
 allows (crop bound, smallest frame, narrowest frame, the area's height), the sidebar at any width
 and padding (the lead photo no smaller than the template's lead minimum). A story can be fitted only
 if some total leaves exactly the rows its text takes
-(subheads may add their white rows), so when no total does, the copyfit refusal is right. It is a
+(subheads may add their white rows, a paragraph may gain or lose a line), so when no total does, the copyfit refusal is right. It is a
 necessary condition, not a sufficient one: it ignores how the blocks pack, so the search may still
 find no page where the bound allows one — tests count those.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layout.compose.arrange import SPACER_ROWS, Problem, crop_range, lead_min_rows, subheads, width_pt
-from layout.compose.flow import stream_rows
+from layout.compose.flow import Para, stream_rows
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,12 @@ class Bound:
     def most(self) -> int:
         return max(self.free, default=0)
 
+    loosen: int = 0  # lines one paragraph may gain or lose (copyfit's last resort)
+
     @property
     def feasible(self) -> bool:
-        return self.blocks_fit and any(self.need <= f <= self.need + self.flex for f in self.free)
+        return self.blocks_fit and any(self.need - self.loosen <= f <= self.need + self.flex + self.loosen
+                                       for f in self.free)
 
 
 def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[int]:
@@ -84,5 +87,6 @@ def bound(p: Problem) -> Bound:
             nxt |= reach << a
         reach = nxt & mask
     covered = [k for k in range(area + 1) if reach >> k & 1]
+    loosen = 1 if any(isinstance(piece, Para) and piece.lines > 2 for piece in p.stream) else 0
     return Bound(frozenset(area - k for k in covered), stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows,
-                 fit and bool(covered))
+                 fit and bool(covered), loosen)

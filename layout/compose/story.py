@@ -15,9 +15,10 @@ on a page of several stories. Pure: no files are read here (photo sizes are pass
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
-from layout.compose import arrange, blocks
+from layout.compose import arrange, blocks, score
 from layout.compose.arrange import Cell, Limits, PhotoSpec, Problem, SidebarSpec
 from layout.compose.flow import Para, Subhead, stream_rows
 from layout.compose.grid import Columns, Rows
@@ -25,7 +26,7 @@ from layout.errors import InputError
 from layout.model import Finding, Story
 from layout.primitives import BLACK, Box, Frame, Image, Rule
 from layout.source.template import Template
-from layout.text.cjk import CJK_PUNCT_CLASSES, LONG, char_class
+from layout.text.cjk import is_lonely_line
 from layout.text.linebreak import ComposeOptions, compose_paragraph
 
 GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
@@ -139,15 +140,9 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
         lines.append(ps.lines)
         stream.append(Para(len(ps.lines), path))
         ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - measure_pt) > 0.05)
-        if len(ps.lines) > 1 and _lonely(ps.lines[-1]):
+        if len(ps.lines) > 1 and is_lonely_line(ps.lines[-1].chars):
             lonely.append(path)
     return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely))
-
-
-def _lonely(line) -> bool:
-    """孤字: a paragraph's last line holding a single character, with or without punctuation
-    (typography.md §3.3)."""
-    return sum(1 for ch in line.chars if char_class(ch) not in CJK_PUNCT_CLASSES | {LONG}) <= 1
 
 
 def compose_options(options: Mapping[str, object]) -> ComposeOptions:
@@ -187,9 +182,9 @@ def compose_story(story: Story, area: Area, kit: Kit) -> StoryBlock:
                         for s in range(1, n + 1)}
                 for ph in story.photos}
     made = _Set(geo, band, side, captions, text)
-    problem = _problem(story, kit, made)
     fitting = kit.settings.copyfit and bool(kit.options.get("copyfit", True))
-    arrangement, found = _arrange(problem, story, fitting, kit.settings.draft)
+    arrangement, found, made = _arrange(story, kit, made, fitting)
+    text = made.text
     findings = list(text.findings) + found
     findings += [Finding("warning", "lonely-char", "a single character alone on the last line (孤字)", key)
                  for key in text.lonely]
@@ -250,12 +245,25 @@ def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
         limits=limits)
 
 
-def _arrange(problem: Problem, story: Story, fitting: bool, draft: bool) -> tuple[arrange.Arrangement, list]:
-    """Copyfit, or in --draft the nearest arrangement; the findings say what does not fit."""
+def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange.Arrangement, list, _Set]:
+    """Copyfit, or in --draft the nearest arrangement; the findings say what does not fit. When no
+    arrangement fills the columns, the last resort: one paragraph set a line shorter or longer
+    (`_loosened`)."""
     findings = []
+    problem = _problem(story, kit, made)
     viable = arrange.survey(problem)
     best = arrange.search(problem, viable) if fitting else arrange.natural(problem, viable)
-    if best is None and fitting and not draft:
+    if best is None and fitting:
+        for path, looser, note in _loosened(story, kit, made, problem, viable):
+            # The plans and their levers do not depend on the paragraphs' lengths: they are reused.
+            p2 = replace(problem, stream=looser.text.stream)
+            best = arrange.search(p2, viable)
+            if best is not None:
+                made, problem = looser, p2
+                best = replace(best, cost=best.cost + score.LOOSENED)
+                findings.append(Finding("info", "loosened", note, path))
+                break
+    if best is None and fitting and not kit.settings.draft:
         raise InputError(f"copyfit: {arrange.why(problem, viable)}", story.source_file or "article",
                          "build with --draft to see the page with the overflow marked")
     if best is None:
@@ -275,7 +283,39 @@ def _arrange(problem: Problem, story: Story, fitting: bool, draft: bool) -> tupl
                                 f"{f.unused_rows} grid lines of the body columns stay empty", f"{story.id}/body"))
     findings += [Finding("warning", "stranded-subhead", "subhead kept with fewer than 2 lines (背题)", key)
                  for key in f.stranded]
-    return best, findings
+    return best, findings, made
+
+
+LOOSEN_TRIES = 4  # paragraphs tried a line shorter or longer, longest first
+
+
+def _loosened(story: Story, kit: Kit, made: _Set, problem: Problem, viable) -> Iterator[tuple[str, _Set, str]]:
+    """The body with one paragraph set a line shorter or longer (clreq's compression or expansion
+    within the first tolerance, ComposeOptions.looseness), longest paragraphs first, in the direction
+    the arrangements' capacities point: (paragraph path, the set, a note for the report)."""
+    need = stream_rows(problem.stream)
+    spans = [arrange.capacity_span(lv) for _, lv in viable]
+    deltas = []
+    if any(need - 1 <= most for _, most in spans):
+        deltas.append(-1)
+    if any(least <= need + 1 + arrange.subheads(problem) for least, _ in spans):
+        deltas.append(+1)
+    pieces = [(k, piece) for k, piece in enumerate(made.text.stream) if isinstance(piece, Para) and piece.lines > 2]
+    pieces.sort(key=lambda kp: -kp[1].lines)
+    texts = dict((path, text) for kind, path, text in body_pieces(story) if kind == "para")
+    for delta in deltas:
+        for k, piece in pieces[:LOOSEN_TRIES]:
+            opts = replace(compose_options(kit.options), looseness=delta)
+            ps = compose_paragraph(texts[piece.key], kit.faces["body"], kit.template.body_size_pt,
+                                   made.geo.body.column_width_pt, opts)
+            if not ps.lines:
+                continue
+            text = made.text
+            lines = text.lines[:k] + (ps.lines,) + text.lines[k + 1:]
+            stream = text.stream[:k] + (Para(len(ps.lines), piece.key),) + text.stream[k + 1:]
+            word = "shorter" if delta < 0 else "longer"
+            yield piece.key, replace(made, text=replace(text, lines=lines, stream=stream)), \
+                f"set one line {word} ({piece.lines} → {len(ps.lines)}) so that the columns fill exactly"
 
 
 def _describe(arr: arrange.Arrangement) -> dict:

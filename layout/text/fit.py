@@ -25,7 +25,7 @@ from layout.text.cjk import BREAK_NEVER, BREAK_OK, BREAK_PROHIBITED, is_lonely_l
 from layout.text.prepare import EPS, Prepared
 
 if TYPE_CHECKING:
-    from layout.text.linebreak import ComposeOptions
+    from layout.text.options import ComposeOptions
 
 INF = float("inf")
 LINE_DEMERIT = 10.0  # Knuth–Plass line penalty: fewer lines when all else is equal
@@ -244,6 +244,61 @@ def _hanging_relaxation(fit: _Pass, hangs: list[int]) -> Callable[[int, float, f
                 hung.add(b)
 
     return relax
+
+
+def break_to_count(p: Prepared, measure: float, indent: float, opts: ComposeOptions, count: int) -> Breaks | None:
+    """The breaks of least total demerits that make exactly `count` lines, or None.
+
+    Knuth's looseness, for copyfit's last resort: a paragraph set one line shorter (more pushed in)
+    or longer (more spread) than its best setting. Only what the first tolerance rung allows is
+    taken — no 避头尾 violation, no break inside a token, no 孤字, no hanging — so the change is
+    never visible as uneven spacing. A plain dynamic programme over (end, lines): it runs for a
+    handful of paragraphs a page, never in the hot path.
+    """
+    n = len(p.text)
+    tol = opts.tolerances[0]
+    orphans = opts.avoid_orphans and n > 1
+    best: list[dict[int, tuple[float, int]]] = [{} for _ in range(n + 1)]  # best[b][k]: (cost, start)
+    best[0][0] = (0.0, -1)
+    for a in range(n):
+        if not best[a]:
+            continue
+        avail = measure if a else measure - indent
+        hi = bisect_right(p.min_width_sum, p.min_width_sum_at_start[a] + avail + p.end_min_width_drop_max + EPS, a + 1)
+        for b in range(a + 1, min(hi, n) + 1):
+            d = _line_cost(p, a, b, avail, tol, opts)
+            if d is None or (b == n and orphans and a > 0 and is_lonely_line(p.text[a:])):
+                continue
+            for k, (c, _) in best[a].items():
+                if k < count and c + d < best[b].get(k + 1, (INF, 0))[0]:
+                    best[b][k + 1] = (c + d, a)
+    if count not in best[n]:
+        return None
+    ends, b, k = [], n, count
+    while b > 0:
+        ends.append(b)
+        b, k = best[b][k][1], k - 1
+    ends.reverse()
+    return Breaks(ends, frozenset())
+
+
+def _line_cost(p: Prepared, a: int, b: int, avail: float, tol: float, opts: ComposeOptions) -> float | None:
+    """The demerit of the line [a, b) `avail` em wide at tolerance `tol` with no rule bent (the
+    paragraph's last line ragged), or None when it cannot be set so."""
+    n = len(p.text)
+    if b < n and p.break_kinds[b]:
+        return None
+    ws, zs = p.width_sum_at_start[a], p.shrink_sum_at_start[a]
+    last = b == n
+    width = p.width_sum[n] if last else p.width_sum_at_end[b]
+    diff = avail - (width - ws)
+    if diff < -EPS:
+        shrink = (p.shrink_sum[n] if last else p.shrink_sum_at_end[b]) - zs
+        return None if shrink + diff < -EPS else line_demerit(-diff / shrink)
+    if diff > EPS and not (last and opts.align_last != "justify"):
+        st = (p.stretch_sum[n] if last else p.stretch_sum_at_end[b]) - p.stretch_sum[a + 1]
+        return None if st <= 0.0 or diff > tol * st + EPS else line_demerit(diff / st, opts.expansion_demerits)
+    return SOLID_DEMERIT
 
 
 def _hang_offsets(p: Prepared) -> list[int]:

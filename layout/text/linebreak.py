@@ -25,39 +25,13 @@ Decisions (see docs/typography.md §2–3):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from layout.text import cjk
 from layout.text.cjk import BREAK_NEVER, BREAK_OK
-from layout.text.fit import break_paragraph
+from layout.text.fit import break_paragraph, break_to_count
+from layout.text.options import ComposeOptions, Metrics  # noqa: F401  (public here)
 from layout.text.prepare import Prepared, prepare
 from layout.text.setting import LineStyle, set_span
-
-
-class Metrics(Protocol):
-    def advance_em(self, ch: str) -> float: ...
-
-    def halt_em(self, ch: str) -> tuple[float, float] | None: ...
-
-
-@dataclass(frozen=True)
-class ComposeOptions:
-    """How paragraphs are set (clreq choices; every default is the newspaper's)."""
-
-    indent_em: float = 2.0  # first-line indent, every paragraph ([clreq] #first_line_indents)
-    han_latin_space_em: float = 0.0  # newspapers: none; 0.25 as an option ([clreq] mixed text)
-    hanging: bool = False  # hang 、，。 outside the measure ([clreq] #hanging_punctuation…)
-    strictness: str = "strict"  # "basic" | "gb" | "strict"
-    align_last: str = "start"  # "start" | "center" | "justify"
-    line_end_half: str = "auto"  # "auto" | "always" | "never" (module docstring)
-    line_start_half: str = "auto"  # "auto" | "always" | "never"
-    shrink_stops: bool = True  # [clreq] reduction step 7: 。？！ may go down to ½ em
-    word_space_min_em: float = 0.25  # [clreq] reduction step 2
-    word_space_max_em: float = 0.5  # [clreq] expansion step 1
-    stretch_unit_em: float = 0.125  # inter-character expansion per gap counted as adjustment ratio 1
-    tolerances: tuple[float, ...] = (1.0, 2.0, 4.0)  # ladder of maximum expansion ratios
-    expansion_demerits: float = 20000.0  # > worst feasible shrink line: push-in before push-out
-    avoid_orphans: bool = True  # no 孤字 on a paragraph's last line (cjk.is_lonely_line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +118,11 @@ def compose_paragraph(text: str, metrics: Metrics, size_pt: float, measure_pt: f
     findings: list[TextFinding] = []
     lines: list[Line] = []
     breaks = break_paragraph(p, measure, indent, options)
+    if options.looseness:
+        looser = break_to_count(p, measure, indent, options, len(breaks.ends) + options.looseness)
+        if looser is None:
+            return ParagraphSetting((), (TextFinding("looseness", 0, f"cannot be set {options.looseness:+d} line(s)"),))
+        breaks = looser
     a = 0
     for b in breaks.ends:
         last = b == n

@@ -22,7 +22,7 @@ from layout.text import cjk
 from layout.text.cjk import SPACE, STOP
 
 if TYPE_CHECKING:
-    from layout.text.linebreak import ComposeOptions, Metrics
+    from layout.text.options import ComposeOptions, Metrics
 
 EPS = 1e-9
 HL_MIN_EM = 0.125  # [clreq] reduction step 6: Han–Latin gap down to ⅛ em

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from layout.text.prepare import EPS, HL_MAX_EM, HL_MIN_EM, Prepared
 
 if TYPE_CHECKING:
-    from layout.text.linebreak import ComposeOptions
+    from layout.text.options import ComposeOptions
 
 # [clreq] #procedures_for_inter-character_spacing_reduction, steps 2–7 by class letter
 # (step 1, the line-end mark, and step 6, Han–Latin gaps, are positional).
