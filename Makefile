@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SYSTAMP := $(VENV)/.system
 
-.PHONY: all setup pdf test bench proof docs clean
+.PHONY: all setup pdf test bench variants proof docs clean
 all: pdf
 
 setup: $(STAMP) $(SYSTAMP)
@@ -29,6 +29,9 @@ test: setup
 
 bench: setup
 	$(PY) bench/run.py --json out/bench.json
+
+variants: setup
+	$(PY) bench/variants.py --count 500 --json out/variants.json
 
 proof: setup
 	$(PY) make_pdf.py article.yaml -o out/article.pdf --proof out/article.png --grid

@@ -172,16 +172,9 @@ class _Set:
 def compose_story(story: Story, area: Area, kit: Kit) -> StoryBlock:
     """`story` composed into `area`; a copyfit InputError when it cannot be made to fit (unless --draft)."""
     t = kit.template
-    n = story.body_columns or t.body_columns
-    geo = geometry(t, area, n)
-    text = set_body(story, kit, geo.body.column_width_pt, geo.rows)
-    band = _headline_band(story, kit, geo)
-    side = _sidebar_set(story, kit, geo)
-    captions = {ph.id: {s: blocks.caption_lines(ph.caption.text, ph.credit.text if ph.credit else "",
-                                                kit.faces["caption"], t.styles["caption"].size_pt, geo.body.width_pt(s))
-                        for s in range(1, n + 1)}
-                for ph in story.photos}
-    made = _Set(geo, band, side, captions, text)
+    made = _set_all(story, kit, area)
+    geo, band = made.geo, made.band
+    n = geo.body.count
     fitting = kit.settings.copyfit and bool(kit.options.get("copyfit", True))
     arrangement, found, made = _arrange(story, kit, made, fitting)
     text = made.text
@@ -202,6 +195,28 @@ def compose_story(story: Story, area: Area, kit: Kit) -> StoryBlock:
         "overlaps": len(arrange.overlaps(arrangement.cells)),
     }
     return StoryBlock(story.id, area, tuple(items), tuple(frames), tuple(findings), figures)
+
+
+def problem_for(story: Story, t: Template, faces: Mapping, photo_sizes: Mapping, options: Mapping,
+                area: Area | None = None) -> Problem:
+    """The arrangement problem of `story` in `area` (default the whole type area), as compose_story
+    poses it: for the independent bound and for tests."""
+    kit = Kit(t, faces, photo_sizes, options)
+    return _problem(story, kit, _set_all(story, kit, area or Area(0, t.columns, 0, t.rows)))
+
+
+def _set_all(story: Story, kit: Kit, area: Area) -> _Set:
+    """Everything of the story set before arranging: grids, headline band, sidebar, captions at every
+    span, body."""
+    t = kit.template
+    n = story.body_columns or t.body_columns
+    geo = geometry(t, area, n)
+    captions = {ph.id: {s: blocks.caption_lines(ph.caption.text, ph.credit.text if ph.credit else "",
+                                                kit.faces["caption"], t.styles["caption"].size_pt, geo.body.width_pt(s))
+                        for s in range(1, n + 1)}
+                for ph in story.photos}
+    return _Set(geo, _headline_band(story, kit, geo), _sidebar_set(story, kit, geo), captions,
+                set_body(story, kit, geo.body.column_width_pt, geo.rows))
 
 
 def _headline_band(story: Story, kit: Kit, geo: Geometry) -> blocks.Band:
