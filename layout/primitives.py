@@ -29,6 +29,7 @@ class GlyphRun:
     block: str = ""  # id of the block it belongs to
     kind: str = "text"  # body | subhead | caption | headline | ... (for tests and preflight)
     row: int = -1  # grid row for body lines; -1 off-grid
+    story: str = ""  # id of the story it belongs to ("" for the page's own furniture)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Rule:
     width_pt: float
     color: CMYK = BLACK
     kind: str = "rule"
+    story: str = ""  # id of the story it belongs to ("" for the page's own furniture)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Box:
     stroke: CMYK | None = None
     stroke_pt: float = 0.0
     kind: str = "box"
+    story: str = ""  # id of the story it belongs to ("" for the page's own furniture)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Image:
     source: str  # the desk's file
     prepared: str  # the print-ready CMYK JPEG
     block: str = ""
+    story: str = ""  # id of the story it belongs to ("" for the page's own furniture)
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,21 @@ class Frame:
     row: int = -1
     rows: int = 0
     grid: str = "basic"
+    story: str = ""  # id of the story it belongs to ("" for the page's own furniture)
+
+
+@dataclass(frozen=True)
+class StoryRegion:
+    """Where one story stands on the page — its module: a story, a 简讯 block, a 导读 box or a reserved
+    area — for the archive's story regions (e-paper hotspots) and ALTO."""
+
+    story: str  # id
+    kind: str  # story | briefs | digest | reserved
+    title: str  # the headline (or heading, or label), as the archive names the region
+    x_pt: float
+    y_pt: float  # bottom
+    width_pt: float
+    height_pt: float
 
 
 @dataclass(frozen=True)
@@ -101,6 +120,7 @@ class PageLayout:
     findings: tuple = ()
     figures: dict = field(default_factory=dict, compare=False)
     bleed: tuple[float, float, float, float] | None = None  # BleedBox, only when asked for
+    regions: tuple[StoryRegion, ...] = ()  # each story's module, in reading order of importance
 
     def runs(self, kind: str | None = None) -> list[GlyphRun]:
         return [i for i in self.items if isinstance(i, GlyphRun) and (kind is None or i.kind == kind)]
@@ -130,9 +150,12 @@ def dump(layout: PageLayout) -> str:
     return "\n".join(out) + "\n"
 
 
-def moved(item, dx_pt: float, dy_pt: float, drows: int = 0, dcols: int = 0):
+def moved(item, dx_pt: float, dy_pt: float, drows: int = 0, dcols: int = 0, story: str | None = None):
     """`item` translated by (dx_pt, dy_pt); grid rows and columns it records move by `drows`/`dcols`
-    (a story composed in its area's own coordinates is placed on the page this way)."""
+    (a story composed in its area's own coordinates is placed on the page this way), and it is
+    marked as the `story`'s when given."""
+    if story is not None:
+        item = dataclasses.replace(item, story=story)
     if isinstance(item, Rule):
         return dataclasses.replace(item, x0_pt=item.x0_pt + dx_pt, y0_pt=item.y0_pt + dy_pt,
                                    x1_pt=item.x1_pt + dx_pt, y1_pt=item.y1_pt + dy_pt)
@@ -143,6 +166,6 @@ def moved(item, dx_pt: float, dy_pt: float, drows: int = 0, dcols: int = 0):
         return dataclasses.replace(item, x_pt=item.x_pt + dx_pt, y_pt=item.y_pt + dy_pt,
                                    row=item.row + drows if item.row >= 0 else item.row,
                                    col=item.col + dcols if item.col >= 0 and item.grid == "basic" else item.col)
-    if isinstance(item, (Box, Image)):
+    if isinstance(item, (Box, Image, StoryRegion)):
         return dataclasses.replace(item, x_pt=item.x_pt + dx_pt, y_pt=item.y_pt + dy_pt)
     raise TypeError(f"cannot move {type(item).__name__}")

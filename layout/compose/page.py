@@ -15,8 +15,9 @@ from layout.compose import blocks
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
 from layout.model import Page
-from layout.primitives import PageLayout, Rule, moved
+from layout.primitives import PageLayout, Rule, StoryRegion, moved
 from layout.source.template import Template
+from layout.source.meta import story_title
 from layout.source.texts import folio_strings
 
 GRID_CYAN = (1.0, 0.0, 0.0, 0.0)
@@ -32,16 +33,18 @@ def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[t
     frames: list = []
     findings: list = []
     figures: dict = {}
+    regions: list = []
     for story, area in zip(page.stories, areas(page, t)):
         block = compose_story(story, area, kit)
         placed = place(block, basic, grid)
         items += placed.items
         frames += placed.frames
         findings += placed.findings
+        regions.append(region(block, "story", story_title(story), basic, grid))
         figures = dict(block.figures) if len(page.stories) == 1 else {**figures, block.story: block.figures}
     overlay = tuple(_grid_overlay(t, basic, grid, frames)) if settings.grid else ()
     return PageLayout(t.page_width_pt, t.page_height_pt, (0.0, 0.0, t.page_width_pt, t.page_height_pt),
-                      tuple(items), tuple(frames), overlay, tuple(findings), figures)
+                      tuple(items), tuple(frames), overlay, tuple(findings), figures, regions=tuple(regions))
 
 
 def areas(page: Page, t: Template) -> list[Area]:
@@ -52,13 +55,19 @@ def areas(page: Page, t: Template) -> list[Area]:
 
 
 def place(block: StoryBlock, basic: Columns, grid: Rows) -> StoryBlock:
-    """`block` moved from its area's coordinates to the page's."""
-    a = block.area
+    """`block` moved from its area's coordinates to the page's, every primitive marked as its story's."""
+    a, sid = block.area, block.story
     dx, dy = basic.x_pt(a.col), grid.top_y(a.row)
-    if dx == 0.0 and dy == 0.0 and a.row == 0 and a.col == 0:
-        return block
-    return StoryBlock(block.story, a, tuple(moved(i, dx, dy, a.row) for i in block.items),
-                      tuple(moved(f, dx, dy, a.row, a.col) for f in block.frames), block.findings, block.figures)
+    return StoryBlock(sid, a, tuple(moved(i, dx, dy, a.row, story=sid) for i in block.items),
+                      tuple(moved(f, dx, dy, a.row, a.col, story=sid) for f in block.frames), block.findings,
+                      block.figures)
+
+
+def region(block: StoryBlock, kind: str, title: str, basic: Columns, grid: Rows) -> StoryRegion:
+    """The module a placed block stands in, on the page, in pt."""
+    a = block.area
+    return StoryRegion(block.story, kind, title, basic.x_pt(a.col), grid.bottom_y(a.row, a.rows), basic.width_pt(a.span),
+                       grid.height_pt(a.rows))
 
 
 def _folio(page: Page, t: Template, faces: Mapping, basic: Columns, grid: Rows) -> tuple:

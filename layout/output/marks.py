@@ -32,7 +32,8 @@ def with_bleed(layout: PageLayout, bleed_pt: float, marks: bool) -> PageLayout:
     return dataclasses.replace(
         layout, width_pt=w + 2 * margin, height_pt=h + 2 * margin, trim=trim, bleed=bleed, items=items,
         frames=tuple(moved(f, margin, margin) for f in layout.frames),
-        grid_lines=tuple(moved(g, margin, margin) for g in layout.grid_lines))
+        grid_lines=tuple(moved(g, margin, margin) for g in layout.grid_lines),
+        regions=tuple(moved(r, margin, margin) for r in layout.regions))
 
 
 def _crop_marks(trim: tuple[float, float, float, float], offset_pt: float) -> tuple[Rule, ...]:
