@@ -126,10 +126,58 @@ class Story:
     path: str = ""
     base_dir: str = "."  # folder of the file the story came from; its photo paths are relative to it
     source_file: str = ""
+    continue_to: int | None = None  # 转版: the page it continues on when too long for its module
+    continued_from: int | None = None  # 转版: the page it continues from
+    kind = "story"
 
     def field(self, path: str) -> str:
         """A field path of the story as the page file spells it: `sections[1]` → `stories[2].sections[1]`."""
         return f"{self.path}.{path}" if self.path else path
+
+
+@dataclass(frozen=True)
+class Briefs:
+    """A 简讯 block: short items (本报讯) under one heading, set in the body face."""
+
+    id: str
+    heading: Text
+    items: tuple[Text, ...]
+    path: str = ""
+    kind = "briefs"
+
+    def field(self, path: str) -> str:
+        return f"{self.path}.{path}" if self.path else path
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A 导读 box: pointers to stories on other pages."""
+
+    id: str
+    heading: Text
+    pointers: tuple[tuple[Text, int], ...]  # (title, page)
+    path: str = ""
+    kind = "digest"
+
+    def field(self, path: str) -> str:
+        return f"{self.path}.{path}" if self.path else path
+
+
+@dataclass(frozen=True)
+class Reserved:
+    """An area held for the advertising department: basic columns [col, col + span), rows [row, row + rows)."""
+
+    id: str
+    col: int  # 0-based
+    span: int
+    row: int  # 0-based
+    rows: int
+    file: str | None  # image or one-page PDF to place, relative to the page file; None = left empty
+    label: str = "广告"
+    source: Source = field(default_factory=Source, compare=False)
+
+
+Item = Story | Briefs | Digest
 
 
 @dataclass(frozen=True)
@@ -140,11 +188,17 @@ class Page:
 
     template: str  # template name (broadsheet, tabloid) or path to a template YAML
     edition: Edition
-    stories: tuple[Story, ...]
+    stories: tuple[Item, ...]  # in order of importance: the first is the 头条
     slug: str = "article"
     base_dir: str = "."  # folder of the page file; the template path is relative to it
     source_file: str = ""
     options: tuple[tuple[str, object], ...] = ()  # layout options (name, value), validated by the schema
+    reserved: tuple[Reserved, ...] = ()
+
+    @property
+    def news(self) -> tuple[Story, ...]:
+        """The page's stories (not its 简讯 and 导读 blocks)."""
+        return tuple(s for s in self.stories if s.kind == "story")
 
     def option(self, name: str, default: object = None) -> object:
         return dict(self.options).get(name, default)

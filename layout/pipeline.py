@@ -99,7 +99,7 @@ def photo_sizes(page: Page, opts: BuildOptions) -> dict[tuple[str, str], tuple[i
         return "%d %d" % probe_image(path)
 
     out = {}
-    for s in page.stories:
+    for s in page.news:
         for p in s.photos:
             try:
                 w, h = remembered(photo_file(s, p), cache, "photo-size", probe).split()
@@ -112,17 +112,18 @@ def photo_sizes(page: Page, opts: BuildOptions) -> dict[tuple[str, str], tuple[i
 def prepare_images(layout: PageLayout, page: Page, opts: BuildOptions) -> tuple[PageLayout, list, list]:
     """Crop, resample and colour-convert each placed photo for its frame; returns the layout with
     the print-ready files filled in, the findings, and what each image became."""
-    photos = {f"{s.id}/{p.id}": (s, p) for s in page.stories for p in s.photos}
+    # block id → (file to read, file as the page names it, focal point): photos, then reserved areas' images
+    sources = {f"{s.id}/{p.id}": (photo_file(s, p), p.file, p.focus) for s in page.news for p in s.photos}
+    sources.update({r.id: (os.path.join(page.base_dir, r.file), r.file, (0.5, 0.5)) for r in page.reserved if r.file})
     ppi = float(page.option("ppi", 200))
     items, findings, prepared = [], [], []
     for it in layout.items:
         if isinstance(it, Image):
-            story, ph = photos[it.block]
+            path, named, focus = sources[it.block]
             kw = {"profile": opts.icc} if opts.icc else {}
-            pi = prepare_image(photo_file(story, ph), it.width_pt, it.height_pt, ph.focus, ppi,
-                               cache_dir=opts.cache_dir, **kw)
+            pi = prepare_image(path, it.width_pt, it.height_pt, focus, ppi, cache_dir=opts.cache_dir, **kw)
             findings += [dataclasses.replace(f, where=f.where or f"photos {it.block}") for f in pi.findings]
-            prepared.append((ph, pi))
+            prepared.append((named, pi))
             it = dataclasses.replace(it, prepared=pi.path)
         items.append(it)
     return dataclasses.replace(layout, items=tuple(items)), findings, prepared
@@ -132,7 +133,9 @@ def inputs_read(page: Page, template: Template, opts: BuildOptions) -> tuple[str
     """The files a build of `page` reads that the desk edits: the page file, the template, the photos,
     the font catalogs and the output profile."""
     paths = [page.source_file, template.path, str(DEFAULT_CATALOG)]
-    paths += [photo_file(s, p) for s in page.stories for p in s.photos]
+    paths += [s.source_file for s in page.news if s.source_file]
+    paths += [photo_file(s, p) for s in page.news for p in s.photos]
+    paths += [os.path.join(page.base_dir, r.file) for r in page.reserved if r.file]
     paths += [p for p in (opts.fonts, opts.icc) if p]
     return tuple(dict.fromkeys(paths))
 
@@ -153,8 +156,8 @@ def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_
             if face.source_path not in seen:
                 seen.add(face.source_path)
                 sources.append((face.source_path, sha256_cached(face.source_path, cache)))
-    for ph, pi in prepared:
-        sources.append((ph.file, pi.source_sha256))
+    for named, pi in prepared:
+        sources.append((named, pi.source_sha256))
     e = page.edition
     return DocMeta(title=d.title, creators=d.creators, date=e.date, page=e.page, paper=e.paper,
                    page_name=e.page_name, keywords=d.keywords, subject=d.subject, producer=f"zhpaper {__version__}",

@@ -68,34 +68,79 @@ class Band:
     items: tuple
 
 
+@dataclass(frozen=True)
+class HeadStyle:
+    """How a story's headline group is set: the sizes of 引题, 主题 (and the least it may shrink to),
+    副题 and byline, and whether a rule closes the band (the 专版's does; a module's white line and
+    the rule between modules part it from the next)."""
+
+    kicker_pt: float
+    title_pt: float
+    title_min_pt: float
+    subtitle_pt: float
+    byline_pt: float
+    rule: bool = True
+    extra_rows: int = 0  # white rows added to the band (a module's lever: air around its headline)
+
+    @staticmethod
+    def of_template(styles: dict) -> "HeadStyle":
+        return HeadStyle(styles["kicker"].size_pt, styles["headline"].size_pt, styles["headline"].min_size_pt,
+                         styles["subtitle"].size_pt, styles["byline"].size_pt)
+
+    @staticmethod
+    def for_module(title_pt: float, styles: dict) -> "HeadStyle":
+        """A module's headline: 主题 at the size its rank and span give, 引题 and 副题 two grades below."""
+        body = styles["byline"].size_pt
+        return HeadStyle(max(body, round(title_pt * 0.45)), title_pt, title_pt * 0.75, max(body, round(title_pt * 0.5)),
+                         min(body, styles["byline"].size_pt), rule=False)
+
+
+def _title_lines(title: tuple[str, ...], face, style: HeadStyle, width_pt: float, where: str) -> tuple[list, float]:
+    """The 主题 as one line (its 对仗 phrases a 1-em space apart) if it fits at no less than the
+    style's minimum, else one phrase per line, else broken like a paragraph (centred, unjustified)."""
+    natural = phrases_line(title, face, 1.0).width_pt
+    size = min(style.title_pt, TITLE_FILL * width_pt / max(natural, 1e-6))
+    size = float(int(size * 2) / 2)  # half-point steps, like a type catalogue
+    if size >= style.title_min_pt:
+        return [phrases_line(title, face, size)], size
+    size = style.title_pt
+    if len(title) > 1:
+        widest = max(set_line(t, face, 1.0).width_pt for t in title)
+        size = float(int(min(size, TITLE_FILL * width_pt / max(widest, 1e-6)) * 2) / 2)
+        if size >= style.title_min_pt:
+            return [set_line(t, face, size) for t in title], size
+        size = style.title_pt
+    text = "".join(title)
+    broken = compose_paragraph(text, face, size, TITLE_FILL * width_pt, ComposeOptions(indent_em=0.0)).lines
+    if len(broken) > 3:
+        raise InputError(f"the headline takes {len(broken)} lines at {size:g} pt in a module {width_pt:.0f} pt wide",
+                         where, "shorten the headline or give the story a wider module")
+    return [set_line(text[ln.start:ln.end], face, size) for ln in broken], size
+
+
 def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: tuple[str, ...],
-                  faces: dict, styles: dict, grid: Rows, x0_pt: float, width_pt: float, block: str) -> Band:
-    """Kicker, 主题 and byline centred across the type area, stacked with optical spacing,
-    in a whole number of rows plus a white line and a rule under it."""
+                  faces: dict, style: HeadStyle, grid: Rows, x0_pt: float, width_pt: float, block: str,
+                  where: str = "headline.title") -> Band:
+    """Kicker, 主题 and byline centred across the width, stacked with optical spacing, in a whole
+    number of rows plus a white line (and, in a 专版, a rule) under them."""
     parts: list[tuple[Line, object, float, str]] = []  # line, face, size, kind
     title_face = faces["headline"]
-    natural = phrases_line(title, title_face, 1.0).width_pt
-    size = min(styles["headline"].size_pt, TITLE_FILL * width_pt / max(natural, 1e-6))
-    size = float(int(size * 2) / 2)  # half-point steps, like a type catalogue
-    if size < styles["headline"].min_size_pt:
-        raise InputError(f"the headline needs {size:.1f} pt to fit the type width, below the template's "
-                         f"{styles['headline'].min_size_pt:g} pt minimum", "headline.title",
-                         "shorten the headline or split it into 引题 and 主题")
+    lines, size = _title_lines(title, title_face, style, width_pt, where)
     if kicker:
-        parts.append((set_line(kicker, faces["kicker"], styles["kicker"].size_pt), faces["kicker"],
-                      styles["kicker"].size_pt, "kicker"))
-    parts.append((phrases_line(title, title_face, size), title_face, size, "headline"))
+        parts.append((set_line(kicker, faces["kicker"], style.kicker_pt), faces["kicker"], style.kicker_pt, "kicker"))
+    parts += [(ln, title_face, size, "headline") for ln in lines]
     if subtitle:
-        parts.append((set_line(subtitle, faces["subtitle"], styles["subtitle"].size_pt), faces["subtitle"],
-                      styles["subtitle"].size_pt, "subtitle"))
+        parts.append((set_line(subtitle, faces["subtitle"], style.subtitle_pt), faces["subtitle"], style.subtitle_pt,
+                      "subtitle"))
     if credits:
-        parts.append((phrases_line(credits, faces["byline"], styles["byline"].size_pt, gap_em=2.0),
-                      faces["byline"], styles["byline"].size_pt, "byline"))
-    # Space above each line after the first: a share of the larger neighbour's size.
+        parts.append((phrases_line(credits, faces["byline"], style.byline_pt, gap_em=2.0),
+                      faces["byline"], style.byline_pt, "byline"))
+    # Space above each line after the first: a share of the larger neighbour's size (less within the title).
     gaps = [0.0] + [0.45 * max(parts[i][2], parts[i - 1][2]) * (0.5 if parts[i][3] == "byline" else 1.0)
+                    * (0.4 if parts[i][3] == parts[i - 1][3] == "headline" else 1.0)
                     for i in range(1, len(parts))]
     content_h = sum(p[2] for p in parts) + sum(gaps)
-    rows = grid.rows_for_height(content_h + 0.5 * grid.pitch_pt)
+    rows = grid.rows_for_height(content_h + 0.5 * grid.pitch_pt) + style.extra_rows
     band_h = grid.height_pt(rows)
     # Optical centre: a touch above the geometric middle.
     y = grid.top_y(0) - (band_h - content_h) * 0.45
@@ -105,8 +150,9 @@ def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: t
         x = x0_pt + (width_pt - line.width_pt) / 2
         items += runs_for_line(line, x, y - EM_BOX_ASCENT * sz, face, sz, kind, block)
         y -= sz
-    rule_y = grid.top_y(rows) - grid.pitch_pt / 2 + grid.gap_pt / 2
-    items.append(Rule(x0_pt, rule_y, x0_pt + width_pt, rule_y, 1.0, BLACK, "headline-rule"))
+    if style.rule:
+        rule_y = grid.top_y(rows) - grid.pitch_pt / 2 + grid.gap_pt / 2
+        items.append(Rule(x0_pt, rule_y, x0_pt + width_pt, rule_y, 1.0, BLACK, "headline-rule"))
     return Band(rows + 1, tuple(items))
 
 
@@ -214,11 +260,12 @@ def sidebar_set(title: str, items: tuple[str, ...], title_face, face, title_size
     opts = ComposeOptions(indent_em=0.0, align_last="start")
     lines = tuple(compose_paragraph(t, face, size_pt, inner, opts).lines for t in items)
     n = sum(len(x) for x in lines)
-    height = _bar_h(title_size) + SIDEBAR_PAD_EM * size_pt * 2 + n * _item_pitch(size_pt, grid)
+    height = bar_height(title_size) + SIDEBAR_PAD_EM * size_pt * 2 + n * _item_pitch(size_pt, grid)
     return SidebarSet(set_line(title, title_face, title_size), lines, grid.rows_for_height(height))
 
 
-def _bar_h(title_size: float) -> float:
+def bar_height(title_size: float) -> float:
+    """A heading bar's height: twice its type."""
     return title_size * 2.0
 
 
@@ -231,7 +278,7 @@ def sidebar_items(s: SidebarSet, title_face, face, title_size: float, size_pt: f
     """A tinted box with a black title bar; items as a hanging list with square bullets, spread
     evenly when copyfit has given the box extra rows."""
     out: list = [Box(x_pt, top_y - height_pt, width_pt, height_pt, fill=SIDEBAR_TINT, kind="sidebar")]
-    pitch_bar = _bar_h(title_size)
+    pitch_bar = bar_height(title_size)
     bar = Box(x_pt, top_y - pitch_bar, width_pt, pitch_bar, fill=SIDEBAR_BAR, kind="sidebar-bar")
     out.append(bar)
     ty = top_y - pitch_bar / 2 - (EM_BOX_ASCENT - 0.5) * title_size

@@ -169,10 +169,11 @@ class _Set:
     text: BodySetting
 
 
-def compose_story(story: Story, area: Area, kit: Kit) -> StoryBlock:
-    """`story` composed into `area`; a copyfit InputError when it cannot be made to fit (unless --draft)."""
+def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | None = None) -> StoryBlock:
+    """`story` composed into `area`; a copyfit InputError when it cannot be made to fit (unless --draft).
+    `head`: how its headline is set (default the template's, the 专版's)."""
     t = kit.template
-    made = _set_all(story, kit, area)
+    made = _set_all(story, kit, area, head)
     geo, band = made.geo, made.band
     n = geo.body.count
     fitting = kit.settings.copyfit and bool(kit.options.get("copyfit", True))
@@ -198,14 +199,14 @@ def compose_story(story: Story, area: Area, kit: Kit) -> StoryBlock:
 
 
 def problem_for(story: Story, t: Template, faces: Mapping, photo_sizes: Mapping, options: Mapping,
-                area: Area | None = None) -> Problem:
+                area: Area | None = None, head: blocks.HeadStyle | None = None) -> Problem:
     """The arrangement problem of `story` in `area` (default the whole type area), as compose_story
-    poses it: for the independent bound and for tests."""
+    poses it: for the independent bound, the page's module search and tests."""
     kit = Kit(t, faces, photo_sizes, options)
-    return _problem(story, kit, _set_all(story, kit, area or Area(0, t.columns, 0, t.rows)))
+    return _problem(story, kit, _set_all(story, kit, area or Area(0, t.columns, 0, t.rows), head))
 
 
-def _set_all(story: Story, kit: Kit, area: Area) -> _Set:
+def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None = None) -> _Set:
     """Everything of the story set before arranging: grids, headline band, sidebar, captions at every
     span, body."""
     t = kit.template
@@ -215,16 +216,18 @@ def _set_all(story: Story, kit: Kit, area: Area) -> _Set:
                                                 kit.faces["caption"], t.styles["caption"].size_pt, geo.body.width_pt(s))
                         for s in range(1, n + 1)}
                 for ph in story.photos}
-    return _Set(geo, _headline_band(story, kit, geo), _sidebar_set(story, kit, geo), captions,
+    return _Set(geo, _headline_band(story, kit, geo, head), _sidebar_set(story, kit, geo), captions,
                 set_body(story, kit, geo.body.column_width_pt, geo.rows))
 
 
-def _headline_band(story: Story, kit: Kit, geo: Geometry) -> blocks.Band:
+def _headline_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle | None) -> blocks.Band:
     h = story.headline
     credits = tuple(f"{c.role}/{c.name.text}" for c in story.byline)
     return blocks.headline_band(h.kicker.text if h.kicker else "", tuple(x.text for x in h.title),
-                                h.subtitle.text if h.subtitle else "", credits, kit.faces, kit.template.styles,
-                                geo.rows, geo.basic.x0_pt, geo.basic.width_pt(geo.basic.count), f"{story.id}/headline")
+                                h.subtitle.text if h.subtitle else "", credits, kit.faces,
+                                head or blocks.HeadStyle.of_template(kit.template.styles), geo.rows, geo.basic.x0_pt,
+                                geo.basic.width_pt(geo.basic.count), f"{story.id}/headline",
+                                story.field("headline.title"))
 
 
 def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] = ()) -> dict:

@@ -13,13 +13,16 @@ import re
 
 from layout.errors import InputError
 from layout.model import (
+    Briefs,
     Credit,
+    Digest,
     Edition,
     Finding,
     Headline,
     Page,
     Photo,
     Placement,
+    Reserved,
     Section,
     Sidebar,
     Source,
@@ -27,7 +30,7 @@ from layout.model import (
     Text,
 )
 from layout.source.normalize import normalise
-from layout.source.schema import ARTICLE, STORY_FIELDS, STORY_KEYS, Built, build, load_yaml_node
+from layout.source.schema import ARTICLE, STORY_FIELDS, STORY_FILE, STORY_KEYS, Built, build, load_yaml_node
 
 MAIN_STORY = "main"  # the id of the one story of a page that gives its story keys at the top level
 
@@ -128,12 +131,69 @@ def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, bas
                             source=built.source(at(f"photos[{i}]"))))
     return Story(id=story_id, headline=headline, byline=byline, sidebar=sidebar, lead=lead, sections=sections,
                  photos=tuple(photos), body_columns=v.get("body_columns"), path=path, base_dir=base_dir,
-                 source_file=source_file)
+                 source_file=source_file, continue_to=v.get("continue_to"), continued_from=v.get("continued_from"))
 
 
 def _missing_headline(built: Built, path: str) -> InputError:
     return InputError("missing required key 'headline'", str(built.source(path)),
                       f"add 'headline:' ({STORY_FIELDS[0].help})")
+
+
+_BY_KIND = {"story": STORY_KEYS | {"file", "body_columns", "continue_to", "continued_from"},
+            "briefs": {"heading", "briefs"}, "digest": {"heading", "pointers"}}
+def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir: str, page_file: str):
+    """One item of `stories:` — a story (inline or from its own file), a 简讯 block or a 导读 box — and
+    the findings of loading a story file."""
+    at = f"stories[{i}]"
+    kind, sid = sv["kind"], sv["id"] or f"s{i + 1}"
+    stray = sorted(k for k in _BY_KIND["story"] | _BY_KIND["briefs"] | _BY_KIND["digest"]
+                   if f"{at}.{k}" in built.sources and k not in _BY_KIND[kind])
+    if stray:
+        raise InputError(f"'{stray[0]}' does not belong to a {kind} item", str(built.source(f"{at}.{stray[0]}")),
+                         f"a {kind} item takes: {', '.join(sorted(_BY_KIND[kind]))}")
+    if kind in ("briefs", "digest"):
+        if sv["heading"] is None:
+            raise InputError(f"a {kind} item needs a heading", str(built.source(f"{at}.heading")),
+                             "add 'heading:' (e.g. 简讯 or 导读)")
+        heading = reader.text(sv["heading"], f"{at}.heading")
+        if kind == "briefs":
+            if not sv["briefs"]:
+                raise InputError("a briefs item needs its items", str(built.source(f"{at}.briefs")),
+                                 "add 'briefs:' with one short paragraph per item")
+            return Briefs(sid, heading, reader.texts(sv["briefs"], f"{at}.briefs"), at), []
+        if not sv["pointers"]:
+            raise InputError("a digest item needs its pointers", str(built.source(f"{at}.pointers")),
+                             "add 'pointers:' with a title and a page for each story it points to")
+        return Digest(sid, heading, tuple((reader.text(ptr["title"], f"{at}.pointers[{k}].title"), ptr["page"])
+                                          for k, ptr in enumerate(sv["pointers"])), at), []
+    columns = sv["body_columns"] if sv["body_columns"] is not None else page["body_columns"]
+    extra = {"body_columns": columns, "continue_to": sv["continue_to"], "continued_from": sv["continued_from"]}
+    if sv["file"] is not None:
+        given = sorted(k for k in STORY_KEYS if f"{at}.{k}" in built.sources)
+        if given:
+            raise InputError(f"'{given[0]}' beside 'file:'", str(built.source(f"{at}.{given[0]}")),
+                             "give the story's keys in its file or here, not both")
+        story_path = sv["file"] if os.path.isabs(sv["file"]) else os.path.join(base_dir, sv["file"])
+        if not os.path.isfile(story_path):
+            raise InputError(f"story file not found: {os.path.normpath(story_path)}", str(built.source(f"{at}.file")),
+                             "paths are relative to the page file")
+        node, _ = load_yaml_node(story_path)
+        sbuilt = build(node, STORY_FILE, story_path)
+        sreader = _Reader(sbuilt, reader.normalising)
+        story = _story(sreader, sbuilt, dict(sbuilt.value, **extra), "", sid, os.path.dirname(story_path) or ".",
+                       story_path)
+        return story, sreader.findings
+    if f"{at}.headline" not in built.sources:
+        raise _missing_headline(built, f"{at}.headline")
+    return _story(reader, built, dict(sv, **extra), at, sid, base_dir, page_file), []
+
+
+def _reserved(built: Built, r: dict, i: int, base_dir: str) -> Reserved:
+    src = built.source(f"reserved[{i}]")
+    if r["file"] is not None:
+        _check_photo_file(base_dir, r["file"], built.source(f"reserved[{i}].file"))
+    return Reserved(r["id"], r["col"] - 1, r["span"], -1 if r["row"] is None else r["row"] - 1, r["rows"], r["file"],
+                    r["label"], src)
 
 
 def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
@@ -162,14 +222,14 @@ def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
                              str(built.source(given[0])), "move it into one of the stories under 'stories:'")
         stories = []
         for i, sv in enumerate(v["stories"]):
-            if f"stories[{i}].headline" not in built.sources:
-                raise _missing_headline(built, f"stories[{i}].headline")
-            sv = dict(sv, body_columns=sv["body_columns"] if sv["body_columns"] is not None else v["body_columns"])
-            stories.append(_story(reader, built, sv, f"stories[{i}]", sv["id"] or f"s{i + 1}", base_dir, path))
+            item, found = _item(reader, built, sv, i, v, base_dir, path)
+            stories.append(item)
+            findings += found
     else:
         if "headline" not in built.sources:
             raise _missing_headline(built, "headline")
         stories = [_story(reader, built, v, "", MAIN_STORY, base_dir, path)]
+    reserved = tuple(_reserved(built, r, i, base_dir) for i, r in enumerate(v["reserved"]))
 
     page = Page(
         template=v["template"],
@@ -179,5 +239,6 @@ def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
         base_dir=base_dir,
         source_file=path,
         options=tuple(sorted(v["options"].items())),
+        reserved=reserved,
     )
     return page, tuple(findings + reader.findings)

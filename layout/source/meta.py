@@ -30,18 +30,19 @@ def story_title(story: Story) -> str:
 def describe(page: Page) -> Description:
     """The page's title is its 头条's (the first story); the creators are every story's credits;
     the keywords are the 版名, each 引题 and each section's subhead."""
-    lead = page.stories[0]
-    h = lead.headline
-    title = story_title(lead)
+    news = page.news or page.stories[:1]
+    lead = news[0]
+    title = story_title(lead) if lead.kind == "story" else lead.heading.text
+    h = lead.headline if lead.kind == "story" else None
     creators: list[tuple[str, str]] = []
     keywords: list[str] = [page.edition.page_name]
-    for s in page.stories:
+    for s in page.news:
         for c in s.byline:
             if (c.role, c.name.text) not in creators:
                 creators.append((c.role, c.name.text))
-        if len(page.stories) > 1:
+        if len(page.news) > 1:
             keywords.append(story_title(s))
         elif s.headline.kicker:
             keywords.append(s.headline.kicker.text)
         keywords += ["".join(t.text for t in sec.heading) for sec in s.sections]
-    return Description(title, tuple(creators), h.kicker.text if h.kicker else title, tuple(keywords))
+    return Description(title, tuple(creators), h.kicker.text if h and h.kicker else title, tuple(keywords))

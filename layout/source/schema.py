@@ -541,13 +541,52 @@ _BODY_COLUMNS_HELP = ("变栏: number of body-text columns across the story's ar
                       "default")
 
 STORY = Field(
-    "story", "map", "one story of the page, in order of importance (the first is the 头条)",
+    "story", "map", "one item of the page, in order of importance (the first is the 头条): a story, a 简讯 block "
+    "or a 导读 box",
     fields=(
-        Field("id", "str", "a short name for the story, unique on the page; it prefixes the story's block ids "
-              "in reports", pattern=r"[a-z0-9][a-z0-9_-]{0,31}", pattern_hint="lower-case letters, digits, - and _"),
-        Field("body_columns", "int", _BODY_COLUMNS_HELP + " (default: the page's)", nullable=True, min=1, max=12),
+        Field("kind", "enum", "story: a story with its headline, text and photos; briefs: a 简讯 block of short "
+              "items under one heading; digest: a 导读 box of pointers to other pages", default="story",
+              choices=("story", "briefs", "digest")),
+        Field("id", "str", "a short name for the item, unique on the page; it prefixes its block ids in reports "
+              "(default s1, s2, … by position)", pattern=r"[a-z0-9][a-z0-9_-]{0,31}",
+              pattern_hint="lower-case letters, digits, - and _"),
+        Field("file", "str", "story: a YAML file holding the story's keys (headline, byline, lead, sections, photos, "
+              "sidebar), relative to the page file; its photo paths are relative to it", nullable=True),
+        Field("body_columns", "int", _BODY_COLUMNS_HELP + " (default: one per basic column of its module)",
+              nullable=True, min=1, max=12),
+        Field("continue_to", "int", "转版: a story too long for its module continues on this page of the edition: "
+              "it ends with （下转第N版） and the rest is written out for that page", nullable=True, min=1, max=999),
+        Field("continued_from", "int", "转版: this story continues one from that page: it opens with （上接第N版）",
+              nullable=True, min=1, max=999),
+        Field("heading", "text", "briefs, digest: the heading of the block (e.g. 简讯, 导读)", nullable=True),
+        Field("briefs", "list", "briefs: the items, each a short paragraph (a 本报讯 item)", scalar_ok=True,
+              item=Field("brief", "text", "one item")),
+        Field("pointers", "list", "digest: the stories pointed to", item=Field(
+            "pointer", "map", "one pointer", fields=(
+                Field("title", "text", "the story's title as the box shows it", required=True),
+                Field("page", "int", "the page it is on", required=True, min=1, max=999),
+            ))),
     ) + STORY_FIELDS,
 )
+
+STORY_FILE = Field("story file", "map", "a story in a file of its own, named by a page's stories[].file",
+                   required=True, fields=STORY_FIELDS)
+
+RESERVED = Field(
+    "reserved", "list", "areas held for the advertising department (通栏 / 半通栏 ads), on the basic grid; left "
+    "empty, or holding a supplied image or one-page PDF", unique="id", item=Field(
+        "area", "map", "one reserved area", fields=(
+            Field("id", "str", "a short name for the area", required=True, pattern=r"[a-z0-9][a-z0-9_-]{0,31}",
+                  pattern_hint="lower-case letters, digits, - and _"),
+            Field("col", "int", "first basic column, counted from 1 at the left", required=True, min=1, max=24),
+            Field("span", "int", "basic columns wide", required=True, min=1, max=24),
+            Field("row", "int", "first row, counted from 1 at the top of the type area; null = standing on the "
+                  "type area's foot", nullable=True, min=1, max=400),
+            Field("rows", "int", "rows high", required=True, min=1, max=400),
+            Field("file", "str", "an image (JPEG, PNG, TIFF) or a one-page PDF to place in it, scaled to fill the "
+                  "area; relative to the page file; null = left empty", nullable=True),
+            Field("label", "text", "what the area is, for the report and the archive (e.g. 广告)", default="广告"),
+        )))
 
 ARTICLE = Field(
     "article", "map", "one newspaper page: a page file holding one story at the top level (article.yaml), "
@@ -569,6 +608,7 @@ ARTICLE = Field(
                   "they are replaced before press", default=False),
         )),
     ) + STORY_FIELDS + (
+        RESERVED,
         Field("stories", "list", "the page's stories in order of importance, for a page of several; leave out "
               "for a page of one story, whose keys (headline, byline, sidebar, lead, sections, photos) then "
               "stand at the top level", unique="id", item=STORY),

@@ -65,6 +65,21 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
         Field("column_rule_width_pt", "float", "rule in the gutter between text columns; 0 = none",
               default=0.3, min=0, max=3),
     )),
+    Field("modules", "map", "pages of several stories: modules, their headlines and the rules between them", fields=(
+        Field("headlines", "list", "a story's 主题 size by its rank on the page (1 = the 头条) and its module's span "
+              "in basic columns: the first entry with rank ≥ the story's and min_span ≤ the span applies",
+              default=((1, 6, 44.0), (1, 4, 36.0), (1, 1, 28.0), (2, 4, 30.0), (2, 2, 24.0), (2, 1, 20.0),
+                       (99, 3, 24.0), (99, 1, 18.0)),
+              item=Field("size", "list", "[rank, min_span, size_pt]", min_items=3, max_items=3,
+                         item=Field("number", "float", "a number", min=0, max=999))),
+        Field("rule_width_pt", "float", "rule between modules, in the white line or gutter that parts them; 0 = "
+              "white space only", default=0.5, min=0, max=3),
+        Field("min_rows", "int", "shortest module in rows", default=10, min=3, max=400),
+        Field("briefs_gap_rows", "int", "white lines a 简讯 block may put between its items to fill its module",
+              default=1, min=0, max=3),
+        Field("digest_max_padding_rows", "int", "rows a 导读 box may grow to fill its module", default=6, min=0,
+              max=50),
+    )),
     Field("copyfit", "map", "limits for fitting the text to the page", fields=(
         Field("max_aspect_change", "float", "a photo frame's aspect may differ from the photo's by at most "
               "this factor (crop bound)", default=1.4, min=1, max=4),
@@ -122,6 +137,18 @@ class Template:
     photo_min_width_chars: float = 13.0
     min_run_lines: int = 3
     subhead_extra_rows: int = 1
+    module_headlines: tuple[tuple[int, int, float], ...] = ()  # (rank, min_span, size_pt)
+    module_rule_pt: float = 0.5
+    module_min_rows: int = 10
+    briefs_gap_rows: int = 1
+    digest_max_padding_rows: int = 6
+
+    def module_headline_pt(self, rank: int, span: int) -> float:
+        """The 主题 size of a story of `rank` in a module `span` basic columns wide."""
+        for r, min_span, size in self.module_headlines:
+            if rank <= r and span >= min_span:
+                return size
+        return self.styles["headline"].min_size_pt
 
     @property
     def column_width_pt(self) -> float:
@@ -191,4 +218,8 @@ def load_template(name_or_path: str, base_dir: str = ".") -> Template:
         sidebar_max_padding_rows=v["copyfit"]["sidebar_max_padding_rows"],
         photo_min_width_chars=v["copyfit"]["photo_min_width_chars"], min_run_lines=v["copyfit"]["min_run_lines"],
         subhead_extra_rows=v["copyfit"]["subhead_extra_rows"],
+        module_headlines=tuple((int(r), int(m), float(z)) for r, m, z in v["modules"]["headlines"]),
+        module_rule_pt=v["modules"]["rule_width_pt"], module_min_rows=v["modules"]["min_rows"],
+        briefs_gap_rows=v["modules"]["briefs_gap_rows"],
+        digest_max_padding_rows=v["modules"]["digest_max_padding_rows"],
     )

@@ -70,9 +70,22 @@ def story_text_fields(story: Story) -> list[tuple[str, str]]:
     return out
 
 
+def item_text_fields(item) -> list[tuple[str, str]]:
+    """Every text an item prints: a story's (story_text_fields), a 简讯 block's heading and items, a
+    导读 box's heading and pointers (title, then its page as printed, 第N版)."""
+    if item.kind == "story":
+        return story_text_fields(item)
+    out = [(item.field("heading"), item.heading.text)]
+    if item.kind == "briefs":
+        return out + [(item.field(f"briefs[{i}]"), t.text) for i, t in enumerate(item.items)]
+    for i, (title, page) in enumerate(item.pointers):
+        out += [(item.field(f"pointers[{i}].title"), title.text), (item.field(f"pointers[{i}].page"), f"第{page}版")]
+    return out
+
+
 def page_text_fields(page: Page) -> list[tuple[str, str]]:
-    """Every text printed from the page's stories, story by story (the 报眉 is formatted, not written)."""
-    return [f for story in page.stories for f in story_text_fields(story)]
+    """Every text printed from the page's items, item by item (the 报眉 is formatted, not written)."""
+    return [f for item in page.stories for f in item_text_fields(item)]
 
 
 def byline_text(story: Story) -> str:
@@ -84,7 +97,11 @@ def chars_by_role(page: Page) -> dict[str, str]:
     """The text each font role draws on the page (the font stage cuts its subsets from these)."""
     roles = dict.fromkeys(("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption",
                            "sidebar_title", "sidebar"), "")
-    for s in page.stories:
+    for item in page.stories:
+        if item.kind != "story":
+            for path, text in item_text_fields(item):
+                roles[_field_role(path)] += text
+    for s in page.news:
         h = s.headline
         roles["body"] += "".join(t.text for t in s.lead) + "".join(p.text for sec in s.sections for p in sec.paragraphs)
         roles["headline"] += "".join(t.text for t in h.title)
@@ -111,9 +128,15 @@ def locate(page: Page, chars: set[str] | list[str]) -> str:
 
 
 def _field_role(path: str) -> str:
-    """The font role that draws a field of `story_text_fields` (its path without the story prefix)."""
+    """The font role that draws a field of `item_text_fields` (its path without the story prefix)."""
     tail = path.split(".", 1)[1] if path.startswith("stories[") else path
     head = tail.split("[", 1)[0]
+    if head == "heading":  # a 简讯 or 导读 heading, in its bar
+        return "sidebar_title"
+    if head == "briefs":
+        return "body"
+    if head == "pointers":
+        return "sidebar"
     if head.startswith("headline."):
         return {"headline.kicker": "kicker", "headline.title": "headline", "headline.subtitle": "subtitle"}[head]
     if head == "byline":

@@ -1,0 +1,165 @@
+"""compose.boxes: a 简讯 block and a 导读 box composed into the grid area they are given.
+
+Like a story (layout.compose.story), each knows nothing of the page and returns a StoryBlock in its
+area's own coordinates. Each has a heading bar (the heading knocked out of a black bar, as the
+sidebar's title); then
+
+- 简讯 (Briefs): the items, each a paragraph in the body face at the column measure, threaded column
+  after column; white lines between items (up to `modules.briefs_gap_rows` each) make the text fill
+  its columns exactly, so a 简讯 block fits a module of a few heights (`briefs_rows`);
+- 导读 (Digest): a tinted box of pointers, each a title with its page 第N版 flush right, spread
+  evenly when the box grows (up to `modules.digest_max_padding_rows`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layout.compose import blocks
+from layout.compose.flow import Para, Region, Subhead, flow
+from layout.compose.grid import EM_BOX_ASCENT, Rows
+from layout.compose.story import Area, Kit, StoryBlock, compose_options, geometry
+from layout.errors import InputError
+from layout.model import Briefs, Digest, Finding
+from layout.primitives import BLACK, PAPER, Box, Frame, Rule
+from layout.text.linebreak import compose_paragraph, set_line
+
+DIGEST_TINT = (0.0, 0.0, 0.0, 0.08)
+
+
+def heading_rows(kit: Kit, grid: Rows) -> int:
+    """Rows of a heading bar and the white line under it."""
+    return grid.rows_for_height(blocks.bar_height(kit.template.styles["sidebar_title"].size_pt)) + 1
+
+
+def _bar(text: str, kit: Kit, x_pt: float, width_pt: float, top_y: float, block: str) -> list:
+    size = kit.template.styles["sidebar_title"].size_pt
+    face = kit.faces["sidebar_title"]
+    h = blocks.bar_height(size)
+    line = set_line(text, face, size)
+    out: list = [Box(x_pt, top_y - h, width_pt, h, fill=BLACK, kind="heading-bar")]
+    out += blocks.runs_for_line(line, x_pt + (width_pt - line.width_pt) / 2,
+                                top_y - h / 2 - (EM_BOX_ASCENT - 0.5) * size, face, size, "heading", block,
+                                color=PAPER)
+    return out
+
+
+# ---------------------------------------------------------------- 简讯
+
+
+@dataclass(frozen=True)
+class BriefsSet:
+    """A 简讯 block's items set at a column measure."""
+
+    lines: tuple  # per item: tuple of Line
+    head_rows: int
+
+    @property
+    def text_rows(self) -> int:
+        return sum(len(x) for x in self.lines)
+
+
+def set_briefs(b: Briefs, kit: Kit, area: Area) -> tuple[BriefsSet, object]:
+    geo = geometry(kit.template, area, area.span)
+    opts = compose_options(kit.options)
+    lines = tuple(compose_paragraph(t.text, kit.faces["body"], kit.template.body_size_pt, geo.body.column_width_pt,
+                                    opts).lines for t in b.items)
+    return BriefsSet(lines, heading_rows(kit, geo.rows)), geo
+
+
+def briefs_rows(b: Briefs, kit: Kit, span: int, rows: range) -> list[int]:
+    """The module heights (in `rows`) a 简讯 block `span` basic columns wide fills exactly."""
+    s, _ = set_briefs(b, kit, Area(0, span, 0, max(rows)))
+    gaps = (len(b.items) - 1) * kit.template.briefs_gap_rows
+    return [r for r in rows if 0 <= span * (r - s.head_rows) - s.text_rows <= gaps]
+
+
+def compose_briefs(b: Briefs, area: Area, kit: Kit) -> StoryBlock:
+    """The 简讯 block in `area`, its columns filled exactly (InputError when no spacing of its items does)."""
+    s, geo = set_briefs(b, kit, area)
+    capacity = geo.body.count * (area.rows - s.head_rows)
+    spare = capacity - s.text_rows
+    gap = kit.template.briefs_gap_rows
+    if not 0 <= spare <= (len(b.items) - 1) * gap:
+        raise InputError(f"the 简讯 block needs {s.text_rows} lines but its module holds {capacity}",
+                         b.path or b.id, "the page's module search should not have chosen this area")
+    stream, spacer = [], []
+    for k, item in enumerate(s.lines):
+        if k:
+            g = min(gap, spare)
+            spare -= g
+            stream.append(Subhead(g, b.field(f"briefs[{k}]"), keep_lines=0))
+            spacer.append(len(stream) - 1)
+        stream.append(Para(len(item), b.field(f"briefs[{k}]")))
+    regions = tuple(Region(c, s.head_rows, area.rows - s.head_rows) for c in range(geo.body.count))
+    f = flow(tuple(stream), regions)
+    items: list = _bar(b.heading.text, kit, 0.0, geo.basic.width_pt(area.span), 0.0, f"{b.id}/heading")
+    lines_by_piece = []
+    for k, item in enumerate(s.lines):
+        if k:
+            lines_by_piece.append(())
+        lines_by_piece.append(item)
+    for slot in f.slots:
+        if slot.item in spacer:
+            continue
+        region = regions[slot.region]
+        x = geo.body.x_pt(region.col)
+        for i in range(slot.count):
+            ln = lines_by_piece[slot.item][slot.first + i]
+            row = slot.row + i
+            items += blocks.runs_for_line(ln, x, geo.rows.baseline_y(row), kit.faces["body"], kit.template.body_size_pt,
+                                          "body", stream[slot.item].key, row)
+    frames = (Frame(f"{b.id}/briefs", "briefs", 0.0, geo.rows.bottom_y(0, area.rows), geo.basic.width_pt(area.span),
+                    geo.rows.height_pt(area.rows), 0, area.span, 0, area.rows, "basic"),)
+    findings = ()
+    if f.overflow_lines:
+        findings = (Finding("error", "overflow", f"{f.overflow_lines} lines of the 简讯 block do not fit", b.id),)
+    return StoryBlock(b.id, area, tuple(items), frames, findings,
+                      {"briefs_lines": s.text_rows, "briefs_gap_rows": capacity - s.text_rows})
+
+
+# ---------------------------------------------------------------- 导读
+
+
+DIGEST_PAD_EM = 0.8
+
+
+def digest_rows(d: Digest, kit: Kit, grid: Rows) -> int:
+    """The 导读 box's natural rows (its heading bar, a line per pointer, padding)."""
+    size = kit.template.styles["sidebar"].size_pt
+    height = blocks.bar_height(kit.template.styles["sidebar_title"].size_pt) + 2 * DIGEST_PAD_EM * size
+    return grid.rows_for_height(height + len(d.pointers) * max(grid.pitch_pt, 1.75 * size))
+
+
+def compose_digest(d: Digest, area: Area, kit: Kit) -> StoryBlock:
+    """The 导读 box filling `area`: a tinted box, its heading bar, the pointers spread evenly."""
+    geo = geometry(kit.template, area, area.span)
+    need = digest_rows(d, kit, geo.rows)
+    if not need <= area.rows <= need + kit.template.digest_max_padding_rows:
+        raise InputError(f"the 导读 box needs {need}–{need + kit.template.digest_max_padding_rows} rows, its module "
+                         f"has {area.rows}", d.path or d.id, "the page's module search should not have chosen this area")
+    width, height = geo.basic.width_pt(area.span), geo.rows.height_pt(area.rows)
+    size = kit.template.styles["sidebar"].size_pt
+    face = kit.faces["sidebar"]
+    items: list = [Box(0.0, -height, width, height, fill=DIGEST_TINT, kind="digest")]
+    items += _bar(d.heading.text, kit, 0.0, width, 0.0, f"{d.id}/heading")
+    pad = DIGEST_PAD_EM * size
+    top = blocks.bar_height(kit.template.styles["sidebar_title"].size_pt) + pad
+    pitch = (height - top - pad) / max(len(d.pointers), 1)
+    y = -top - (pitch - size) / 2 - EM_BOX_ASCENT * size
+    for k, (title, page) in enumerate(d.pointers):
+        where = set_line(f"第{page}版", face, size)
+        room = width - 2 * pad - where.width_pt - size
+        line = set_line(title.text, face, size)
+        if line.width_pt > room:
+            raise InputError(f"the pointer is {line.width_pt:.0f} pt wide, the 导读 box leaves it {room:.0f} pt",
+                             d.field(f"pointers[{k}].title"), "shorten the title or give the box a wider module")
+        items += blocks.runs_for_line(line, pad, y, face, size, "digest", f"{d.id}/pointers[{k}]")
+        items += blocks.runs_for_line(where, width - pad - where.width_pt, y, face, size, "digest",
+                                      f"{d.id}/pointers[{k}]")
+        if k + 1 < len(d.pointers):
+            rule_y = y - (pitch - size) / 2 - (1 - EM_BOX_ASCENT) * size
+            items.append(Rule(pad, rule_y, width - pad, rule_y, 0.25, BLACK, "digest-rule"))
+        y -= pitch
+    frames = (Frame(f"{d.id}/digest", "digest", 0.0, -height, width, height, 0, area.span, 0, area.rows, "basic"),)
+    return StoryBlock(d.id, area, tuple(items), frames, (), {"digest_padding_rows": area.rows - need})
