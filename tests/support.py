@@ -81,3 +81,14 @@ def with_story(page, **changes):
 def with_options(page, **options):
     """`page` with layout options changed."""
     return dataclasses.replace(page, options=tuple(sorted({**dict(page.options), **options}.items())))
+
+
+def srgb_icc(folder) -> str:
+    """An RGB ICC profile made here (LittleCMS's built-in sRGB, as Pillow writes it) in `folder`:
+    the tests need one and set-up installs none (no ArgyllCMS)."""
+    from PIL import ImageCms
+
+    path = os.path.join(str(folder), "sRGB.icc")
+    with open(path, "wb") as fh:
+        fh.write(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    return path
