@@ -195,3 +195,28 @@ def test_photo_credit_set_flush_right_under_the_caption():
     assert credit.row == caption.row + 1
     right = credit.x_pt + credit.xs_pt[-1] + 9.0  # the last glyph is one 9 pt em wide
     assert abs(right - (frame.x_pt + frame.width_pt)) < 0.01
+
+
+@pytest.mark.parametrize("copyfit, draft", [(False, False), (True, False), (True, True)])
+def test_a_sidebar_too_long_for_the_page_is_an_error_not_a_frame_off_the_page(copyfit, draft):
+    """Found by tests/test_fuzz.py: with `copyfit: false` a sidebar taller than the body grid was
+    placed with its box running 11.8 pt past the foot of the page. Every frame of an accepted
+    page lies on the page; a block that cannot is a one-line input error naming it."""
+    from layout.model import Text
+
+    p, t = _load(os.path.join(ROOT, "tests", "data", "mini-sidebar.yaml"))
+    sidebar = p.stories[0].sidebar
+    long = dataclasses.replace(sidebar, items=(Text("全国食品工业强区" * 40),) + sidebar.items[1:])
+    page = with_options(with_story(p, sidebar=long), copyfit=copyfit)
+    with pytest.raises(InputError) as e:
+        compose(page, t, Settings(draft=draft))
+    msg = str(e.value)
+    assert "\n" not in msg
+    if copyfit and not draft:
+        assert "do not fit on the page even at their smallest" in msg, msg
+    else:
+        assert "copyfit: sidebar runs off the page" in msg, msg
+    lay = compose(with_options(p, copyfit=False), t)  # the control: the sidebar as it was fits
+    assert any(f.kind == "sidebar" for f in lay.frames)
+    for f in lay.frames:
+        assert 0 <= f.y_pt and f.y_pt + f.height_pt <= lay.height_pt, f

@@ -313,6 +313,16 @@ def copyfit(p: Problem, exact: bool = True, tries: int = 400) -> tuple[Arrangeme
     return None, _why(p, need)
 
 
+def off_page(p: Problem, cells: tuple[Cell, ...]) -> list[str]:
+    """The blocks whose frame (box, or image and caption) leaves the body grid under the headline band."""
+    out = []
+    for c in cells:
+        top = c.row + (SPACER_ROWS if c.spacer_top else 0)
+        if top < p.top_row or top + c.frame_rows + c.caption_rows > p.rows or c.col < 0 or c.col + c.span > p.columns:
+            out.append(c.block)
+    return out
+
+
 def _fits(p: Problem, cells: tuple[Cell, ...]) -> bool:
     return not overlaps(cells) and all(p.top_row <= c.row and c.row + c.rows <= p.rows for c in cells)
 

@@ -260,6 +260,11 @@ def _arrange(problem: Problem, story: Story, fitting: bool, draft: bool) -> tupl
         if why:
             findings.append(Finding("error", "overflow", f"copyfit: {why}", f"{story.id}/body"))
         arrangement = arrange.closest(problem)
+    off = arrange.off_page(problem, arrangement.cells)
+    if off:  # nothing fits even at the smallest heights: closest() fell back to cells past the page's edge
+        raise InputError(f"copyfit: {off[0]} runs off the page even with every photo at its smallest",
+                         story.source_file or "article",
+                         "shorten it, drop or place a photo by hand, or use more body columns")
     bad = arrange.overlaps(arrangement.cells)
     if bad:
         raise InputError(f"blocks {bad[0][0]} and {bad[0][1]} overlap", story.source_file,
