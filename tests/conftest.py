@@ -7,16 +7,84 @@
   It exposes the press PDF, archive PDF, report JSON, manifest, the loaded Article and how many
   files the build added to the cache (so tests can tell a cold build from a warm one).
 * `run_cli`: run make_pdf.py as a subprocess with the session cache; returns CompletedProcess.
+
+Hypothesis, for every property test in the suite (tests/text too):
+
+* one settings profile: `derandomize=True` (the same examples on every run and machine) and no
+  example database; what Hypothesis stores besides (its constants and Unicode caches) goes to a
+  temporary folder, never into the work tree (`.hypothesis/`).
+* the same examples whatever else was collected: Hypothesis also draws constants it finds in
+  the project's own modules that are imported at the time (`hypothesis.internal.conjecture.
+  providers._get_local_constants`; every module outside site-packages and the standard library,
+  test files excepted). A test would then draw other examples alone than in the full suite, or
+  in another order. So every project module a test can import is imported here, before any test
+  is collected, and the session fails if a test later imports one that is not on the list.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
+import shutil
 import subprocess
+import sys
+import tempfile
 
 import pytest
 
 from support import ARTICLE, ROOT, RealPage, cache_files, run_make_pdf
+
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="zhpaper-hypothesis-")
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _HYPOTHESIS_HOME
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("zhpaper", derandomize=True, database=None, deadline=None)
+settings.load_profile("zhpaper")
+
+# Project modules the tests import from outside the `layout` package (tools/ is put on sys.path).
+TOOL_MODULES = ("pdfcheck", "make_placeholders")
+
+
+def _import_project_modules() -> None:
+    import layout
+
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    for info in pkgutil.walk_packages(layout.__path__, "layout."):
+        importlib.import_module(info.name)
+    for name in TOOL_MODULES:
+        importlib.import_module(name)
+
+
+def _project_modules() -> set[str]:
+    """Modules in sys.modules loaded from the repository, test files excepted."""
+    root = os.path.realpath(ROOT) + os.sep
+    tests = os.path.join(root, "tests") + os.sep
+    out = set()
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        path = os.path.realpath(path) if isinstance(path, str) else ""
+        if path.startswith(root) and not path.startswith(tests):
+            out.add(name)
+    return out
+
+
+_import_project_modules()
+_PROJECT_MODULES = _project_modules()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    late = _project_modules() - _PROJECT_MODULES
+    if late:
+        print(f"\nconftest: project modules imported after collection began: {sorted(late)}; add them to "
+              "tests/conftest.py's up-front imports, or Hypothesis draws other examples alone than in the suite",
+              file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
