@@ -158,3 +158,21 @@ def unprivileged_command() -> list[str]:
         return []
     return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
             "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
+
+
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+GOLDEN_CASES = ("mini-text", "mini-sidebar", "mini-photo")
+
+
+def golden_dump(name: str) -> str:
+    """The layout dump of tests/data/<name>.yaml composed on FakeMetrics faces: what
+    tests/golden/<name>.txt holds (test_compose compares; `make golden` rewrites)."""
+    from layout.compose.page import compose_page
+    from layout.compose.story import Settings
+    from layout.primitives import dump
+    from layout.source.load import load_page
+    from layout.source.template import load_template
+
+    page, _ = load_page(os.path.join(DATA, f"{name}.yaml"))
+    template = load_template(page.template, page.base_dir)
+    return dump(compose_page(page, template, fake_faces(), sizes_of(page), Settings()))
