@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from bitouwei import ends_badly, splits_a_unit, starts_badly
 from support import GOLDEN, GOLDEN_CASES, fake_faces, golden_dump, sizes_of, with_options, with_story
 
 from layout.compose.grid import rows as grid_rows
@@ -14,7 +15,6 @@ from layout.errors import InputError
 from layout.primitives import Image, dump
 from layout.source.load import load_page
 from layout.source.template import load_template
-from layout.text.cjk import prohibited_at_end, prohibited_at_start
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FACES = fake_faces()
@@ -103,11 +103,31 @@ def test_every_subhead_has_two_lines_under_it_in_its_column(page):
         assert len([r for r in below if y - r.y_pt < 3.5 * g.pitch_pt]) >= 2, sub
 
 
-def test_no_prohibited_line_edges(page):
-    _, _, lay = page
+def body_lines(lay) -> list[tuple[str, str]]:
+    """(paragraph, text) of every body line in reading order (a line is one run or, where a fallback
+    face draws some characters, several runs with the same origin)."""
+    lines: list[list] = []
     for r in lay.runs("body"):
-        assert not prohibited_at_start(r.chars[0]), r.chars
-        assert not prohibited_at_end(r.chars[-1]), r.chars
+        if lines and lines[-1][0] == (r.block, r.x_pt, r.y_pt):
+            lines[-1][1] += r.chars
+        else:
+            lines.append([(r.block, r.x_pt, r.y_pt), r.chars])
+    return [(key[0], text) for key, text in lines]
+
+
+def test_no_prohibited_line_edges(page):
+    """避头尾 at the page's level (article.yaml: gb), judged by clreq §6.1.1–6.1.2 and GB/T 15834 §5.1 as
+    written out in tests/bitouwei.py: no line starts or ends with a mark kept off that edge, and no
+    —— or …… is split between two lines of a paragraph."""
+    p, _ = _load(os.path.join(ROOT, "article.yaml"))
+    level = p.option("strictness", "strict")
+    lines = body_lines(page[2])
+    assert len(lines) == page[2].figures["body_lines"] > 50
+    for (para, text), (next_para, next_text) in zip(lines, lines[1:]):
+        assert not ends_badly(text, level), text
+        if next_para == para:
+            assert not starts_badly(next_text, level), next_text
+            assert not splits_a_unit(text, next_text), (text, next_text)
 
 
 def test_every_photo_placed_with_its_caption(page):
