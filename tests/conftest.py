@@ -58,14 +58,16 @@ def _import_project_modules() -> None:
 
 
 def _project_modules() -> set[str]:
-    """Modules in sys.modules loaded from the repository, test files excepted."""
+    """Modules in sys.modules loaded from the repository: not test files, and not the installed packages
+    of a virtualenv that set-up made inside it (.venv)."""
     root = os.path.realpath(ROOT) + os.sep
-    tests = os.path.join(root, "tests") + os.sep
+    outside = tuple(os.path.realpath(p) + os.sep for p in
+                    (os.path.join(root, "tests"), sys.prefix, sys.base_prefix, sys.exec_prefix))
     out = set()
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
         path = os.path.realpath(path) if isinstance(path, str) else ""
-        if path.startswith(root) and not path.startswith(tests):
+        if path.startswith(root) and not path.startswith(outside) and "site-packages" not in path.split(os.sep):
             out.add(name)
     return out
 
