@@ -69,6 +69,14 @@ def small(desk, catalog, zhpaper_cache, tmp_path_factory) -> str:
     return _build(desk, out, zhpaper_cache, "--proof", str(out / "page.png"), "--proof-dpi", "100", catalog=catalog)
 
 
+def _as_from_a_terminal() -> None:
+    """preexec_fn: the command in a process group of its own (so that Ctrl-C can be sent to all of it),
+    with SIGINT's default action. A shell running the suite in the background (a CI runner, `make test &`)
+    starts it with SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _content_ops(pdf: pikepdf.Pdf):
     page = pdf.pages[0]
     return [(list(operands), str(op)) for operands, op in pikepdf.parse_content_stream(page)]
@@ -391,7 +399,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(desk, tmp_path):
     out.mkdir()
     proc = subprocess.Popen([sys.executable, MAKE_PDF, os.path.join(desk, "article.yaml"), "-o", str(out / "page.pdf")],
                             cwd=desk, env=cli_env(str(cache)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, preexec_fn=_as_from_a_terminal)
     try:
         deadline = time.monotonic() + 60
         while not (cache / "fonts").is_dir():  # the build is converting fonts (seconds, cold)
@@ -445,7 +453,7 @@ def test_watch_writes_the_proof_next_to_the_pdf(desk, catalog, zhpaper_cache, tm
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, MAKE_PDF, os.path.join(desk, "article.yaml"), "-o", str(out / "page.pdf"),
                              "--fonts", catalog, "--watch"], cwd=desk, env=cli_env(zhpaper_cache),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_as_from_a_terminal)
     try:
         deadline = time.monotonic() + 120
         while not (out / "page.png").is_file():
