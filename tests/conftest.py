@@ -90,6 +90,26 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(scope="session")
+def debian_fonts() -> None:
+    """The font files fonts/catalog.yaml names. Set-up installs them (tools/setup_system.sh, which
+    `make test` runs): a test that needs them fails without them, it is not skipped."""
+    import yaml
+
+    with open(os.path.join(ROOT, "fonts", "catalog.yaml"), encoding="utf-8") as fh:
+        roles = yaml.safe_load(fh)["roles"].values()
+    paths = {r["path"] for r in roles} | {f["path"] for r in roles for f in r.get("fallbacks", ())}
+    missing = sorted(p for p in paths if not os.path.exists(p))
+    assert not missing, f"set-up installs these fonts (make setup): {missing}"
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """pdffonts, pdfinfo, pdftotext, pdfimages and qpdf: installed by set-up; their absence fails."""
+    missing = [t for t in ("pdffonts", "pdfinfo", "pdftotext", "pdfimages", "qpdf") if shutil.which(t) is None]
+    assert not missing, f"set-up installs poppler-utils and qpdf (make setup); missing: {missing}"
+
+
+@pytest.fixture(scope="session")
 def zhpaper_cache(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("zhpaper-cache"))
 

@@ -28,8 +28,7 @@ INVISIBLE = " \u3000\n\t"  # spaces are positions, not marks: the renderer draws
 
 def _tool(name: str) -> str:
     path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} (poppler-utils/qpdf) is not installed")
+    assert path, f"{name} is missing: set-up installs poppler-utils and qpdf (make setup)"
     return path
 
 
