@@ -98,7 +98,7 @@ def debian_fonts() -> None:
     with open(os.path.join(ROOT, "fonts", "catalog.yaml"), encoding="utf-8") as fh:
         roles = yaml.safe_load(fh)["roles"].values()
     paths = {r["path"] for r in roles} | {f["path"] for r in roles for f in r.get("fallbacks", ())}
-    missing = sorted(p for p in paths if not os.path.exists(p))
+    missing = sorted(p for p in paths if not os.path.exists(os.path.join(ROOT, "fonts", p)))  # relative: to it
     assert not missing, f"set-up installs these fonts (make setup): {missing}"
 
 
