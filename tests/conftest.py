@@ -23,6 +23,7 @@ Hypothesis, for every property test in the suite (tests/text too):
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import pkgutil
@@ -37,6 +38,7 @@ from support import ARTICLE, ROOT, RealPage, cache_files, run_make_pdf
 
 _HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="zhpaper-hypothesis-")
 os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _HYPOTHESIS_HOME
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 from hypothesis import settings  # noqa: E402
 
@@ -83,10 +85,6 @@ def pytest_sessionfinish(session, exitstatus):
               "tests/conftest.py's up-front imports, or Hypothesis draws other examples alone than in the suite",
               file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_unconfigure(config):
-    shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
