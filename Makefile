@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SYSTAMP := $(VENV)/.system
 
-.PHONY: all setup pdf test bench variants proof docs clean
+.PHONY: all setup pdf test golden bench variants proof docs clean
 all: pdf
 
 setup: $(STAMP) $(SYSTAMP)
@@ -26,6 +26,11 @@ pdf: setup
 
 test: setup
 	$(PY) -m pytest -q tests
+
+# Rewrite the golden layout dumps (tests/golden/*.txt) after a reviewed change to composition;
+# the suite itself only compares against them.
+golden: setup
+	$(PY) tools/make_golden.py
 
 bench: setup
 	$(PY) bench/run.py --json out/bench.json

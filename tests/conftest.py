@@ -7,16 +7,104 @@
   It exposes the press PDF, archive PDF, report JSON, manifest, the loaded Article and how many
   files the build added to the cache (so tests can tell a cold build from a warm one).
 * `run_cli`: run make_pdf.py as a subprocess with the session cache; returns CompletedProcess.
+
+Hypothesis, for every property test in the suite (tests/text too):
+
+* one settings profile: `derandomize=True` (the same examples on every run and machine) and no
+  example database; what Hypothesis stores besides (its constants and Unicode caches) goes to a
+  temporary folder, never into the work tree (`.hypothesis/`).
+* the same examples whatever else was collected: Hypothesis also draws constants it finds in
+  the project's own modules that are imported at the time (`hypothesis.internal.conjecture.
+  providers._get_local_constants`; every module outside site-packages and the standard library,
+  test files excepted). A test would then draw other examples alone than in the full suite, or
+  in another order. So every project module a test can import is imported here, before any test
+  is collected, and the session fails if a test later imports one that is not on the list.
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib
 import os
+import pkgutil
+import shutil
 import subprocess
+import sys
+import tempfile
 
 import pytest
 
 from support import ARTICLE, ROOT, RealPage, cache_files, run_make_pdf
+
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="zhpaper-hypothesis-")
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _HYPOTHESIS_HOME
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("zhpaper", derandomize=True, database=None, deadline=None)
+settings.load_profile("zhpaper")
+
+# Project modules the tests import from outside the `layout` package (tools/ is put on sys.path).
+TOOL_MODULES = ("pdfcheck", "make_placeholders")
+
+
+def _import_project_modules() -> None:
+    import layout
+
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    for info in pkgutil.walk_packages(layout.__path__, "layout."):
+        importlib.import_module(info.name)
+    for name in TOOL_MODULES:
+        importlib.import_module(name)
+
+
+def _project_modules() -> set[str]:
+    """Modules in sys.modules loaded from the repository: not test files, and not the installed packages
+    of a virtualenv that set-up made inside it (.venv)."""
+    root = os.path.realpath(ROOT) + os.sep
+    outside = tuple(os.path.realpath(p) + os.sep for p in
+                    (os.path.join(root, "tests"), sys.prefix, sys.base_prefix, sys.exec_prefix))
+    out = set()
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        path = os.path.realpath(path) if isinstance(path, str) else ""
+        if path.startswith(root) and not path.startswith(outside) and "site-packages" not in path.split(os.sep):
+            out.add(name)
+    return out
+
+
+_import_project_modules()
+_PROJECT_MODULES = _project_modules()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    late = _project_modules() - _PROJECT_MODULES
+    if late:
+        print(f"\nconftest: project modules imported after collection began: {sorted(late)}; add them to "
+              "tests/conftest.py's up-front imports, or Hypothesis draws other examples alone than in the suite",
+              file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def debian_fonts() -> None:
+    """The font files fonts/catalog.yaml names. Set-up installs them (tools/setup_system.sh, which
+    `make test` runs): a test that needs them fails without them, it is not skipped."""
+    import yaml
+
+    with open(os.path.join(ROOT, "fonts", "catalog.yaml"), encoding="utf-8") as fh:
+        roles = yaml.safe_load(fh)["roles"].values()
+    paths = {r["path"] for r in roles} | {f["path"] for r in roles for f in r.get("fallbacks", ())}
+    missing = sorted(p for p in paths if not os.path.exists(os.path.join(ROOT, "fonts", p)))  # relative: to it
+    assert not missing, f"set-up installs these fonts (make setup): {missing}"
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """pdffonts, pdfinfo, pdftotext, pdfimages and qpdf: installed by set-up; their absence fails."""
+    missing = [t for t in ("pdffonts", "pdfinfo", "pdftotext", "pdfimages", "qpdf") if shutil.which(t) is None]
+    assert not missing, f"set-up installs poppler-utils and qpdf (make setup); missing: {missing}"
 
 
 @pytest.fixture(scope="session")

@@ -25,8 +25,9 @@ def cli_env(cache: str) -> dict:
 
 
 def run_make_pdf(args: list[str], cache: str, cwd: str = ROOT, timeout: float = 600,
-                 env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, MAKE_PDF, *args], cwd=cwd, env={**cli_env(cache), **(env or {})},
+                 env: dict | None = None, prefix: list[str] = ()) -> subprocess.CompletedProcess:
+    """make_pdf.py with `args` as a subprocess (after `prefix`, e.g. unprivileged_command())."""
+    return subprocess.run([*prefix, sys.executable, MAKE_PDF, *args], cwd=cwd, env={**cli_env(cache), **(env or {})},
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -81,3 +82,97 @@ def with_story(page, **changes):
 def with_options(page, **options):
     """`page` with layout options changed."""
     return dataclasses.replace(page, options=tuple(sorted({**dict(page.options), **options}.items())))
+
+
+def srgb_icc(folder) -> str:
+    """An RGB ICC profile made here (LittleCMS's built-in sRGB, as Pillow writes it) in `folder`:
+    the tests need one and set-up installs none (no ArgyllCMS)."""
+    from PIL import ImageCms
+
+    path = os.path.join(str(folder), "sRGB.icc")
+    with open(path, "wb") as fh:
+        fh.write(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    return path
+
+
+NOBODY = 65534  # nobody / nogroup on Debian
+
+
+def unprivileged_dir() -> str:
+    """A fresh folder under the system temp folder that an unprivileged user can enter (pytest's own
+    tmp folders are 0700 and root's); the caller removes it."""
+    import tempfile
+
+    path = tempfile.mkdtemp(prefix="zhpaper-unprivileged-")
+    os.chmod(path, 0o755)
+    return path
+
+
+def as_unprivileged(fn, *args):
+    """`fn(*args)` as an ordinary user: as root (the README's set-up runs the suite as root, and
+    root reads and writes past any file mode), in a forked child that drops to nobody:nogroup with
+    no supplementary groups; otherwise here, as the user the suite runs as. Returns what `fn`
+    returned or raises what it raised (both must pickle). The project's modules are imported
+    before the fork (tests/conftest.py), so the child reads only the files `fn` opens."""
+    import pickle
+
+    if os.geteuid() != 0:
+        return fn(*args)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(r)
+            try:
+                os.setgroups([])
+                os.setresgid(NOBODY, NOBODY, NOBODY)
+                os.setresuid(NOBODY, NOBODY, NOBODY)
+                assert os.geteuid() == NOBODY and os.getegid() == NOBODY
+                outcome = (True, fn(*args))
+            except BaseException as exc:  # noqa: BLE001 — carried back to the test
+                outcome = (False, exc)
+            try:
+                data = pickle.dumps(outcome)
+            except Exception as exc:  # noqa: BLE001
+                data = pickle.dumps((False, RuntimeError(f"cannot carry back {outcome!r}: {exc}")))
+            with os.fdopen(w, "wb") as fh:
+                fh.write(data)
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    ok, value = pickle.loads(data)
+    if ok:
+        return value
+    raise value
+
+
+def unprivileged_command() -> list[str]:
+    """The prefix that runs a command as nobody:nogroup when the suite runs as root ([] otherwise).
+    The command keeps one capability, CAP_DAC_READ_SEARCH, so that it can read the project and its
+    .venv where set-up put them (/root/project, and /root is 0700): it may read anything, but it
+    writes only where nobody may write."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+            "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
+
+
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+GOLDEN_CASES = ("mini-text", "mini-sidebar", "mini-photo")
+
+
+def golden_dump(name: str) -> str:
+    """The layout dump of tests/data/<name>.yaml composed on FakeMetrics faces: what
+    tests/golden/<name>.txt holds (test_compose compares; `make golden` rewrites)."""
+    from layout.compose.page import compose_page
+    from layout.compose.story import Settings
+    from layout.primitives import dump
+    from layout.source.load import load_page
+    from layout.source.template import load_template
+
+    page, _ = load_page(os.path.join(DATA, f"{name}.yaml"))
+    template = load_template(page.template, page.base_dir)
+    return dump(compose_page(page, template, fake_faces(), sizes_of(page), Settings()))

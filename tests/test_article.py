@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pathlib
 import re
 import shutil
 from collections import Counter
@@ -14,6 +15,7 @@ from layout.source.load import load_page
 from layout.source.texts import page_text_fields
 from layout.errors import InputError, UsageError
 from layout.model import Page
+from support import as_unprivileged, unprivileged_dir
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir)
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -299,15 +301,30 @@ def test_photo_that_is_a_folder_or_empty(tmp_path):
     assert article.photos[0].file == "img/a.jpg"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_photo(tmp_path):
-    path = write(tmp_path, BASE + PHOTO)
-    image = tmp_path / "img" / "a.jpg"
-    image.parent.mkdir()
-    image.write_bytes(b"x")
-    image.chmod(0)
-    err = load_error(path)
-    assert "cannot read photo file" in err.what and err.where.endswith("photos[0].file")
+def test_unreadable_photo():
+    """As an ordinary user (nobody, when the suite runs as root): a photo file that cannot be read."""
+    folder = unprivileged_dir()
+    try:
+        path = write(pathlib.Path(folder), BASE + PHOTO)
+        image = pathlib.Path(folder) / "img" / "a.jpg"
+        image.parent.mkdir()
+        image.parent.chmod(0o755)
+        image.write_bytes(b"x")
+        image.chmod(0)
+        err = as_unprivileged(_load_error_of, path)
+    finally:
+        shutil.rmtree(folder)
+    assert err is not None, "an unreadable photo loaded"
+    assert "cannot read photo file" in err.what and "Permission denied" in err.what
+    assert err.where.endswith("photos[0].file")
+
+
+def _load_error_of(path: str) -> InputError | None:
+    try:
+        load_page(path)
+    except InputError as e:
+        return e
+    return None
 
 
 def test_unusable_article_paths_are_usage_errors(tmp_path):

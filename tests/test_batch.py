@@ -18,10 +18,7 @@ from layout.app.cli import main, options, parser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")
-FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-         "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
-pytestmark = pytest.mark.skipif(not all(os.path.exists(p) for p in FONTS), reason="Debian CJK fonts not installed")
+pytestmark = pytest.mark.usefixtures("debian_fonts")  # set-up installs them: a failure, not a skip
 
 from test_cache import clean_reportlab_registry, display_catalog  # noqa: E402,F401  (shared with test_cache)
 

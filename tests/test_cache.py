@@ -26,8 +26,7 @@ SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LXGW = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 
-needs_fonts = pytest.mark.skipif(not all(os.path.exists(p) for p in (SERIF, SANS, LXGW)),
-                                 reason="Debian CJK fonts not installed")
+needs_fonts = pytest.mark.usefixtures("debian_fonts")  # set-up installs them: a failure, not a skip
 
 # Roles left out keep the default catalog's faces; their default policy is already `display`.
 DISPLAY_CATALOG = f"""roles:
@@ -154,16 +153,47 @@ def test_font_charset_change_makes_a_new_entry(tmp_path):
     assert os.path.isfile(a.path) and len(entries(str(tmp_path), "fonts", "ttf")) == 2
 
 
+def _gb2312_level_1() -> set[str]:
+    """GB 2312 level 1 as Python's own codec decodes it: rows B0–D7, 3,755 characters."""
+    out = set()
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                out.add(bytes((row, cell)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass  # D7FA–D7FE are unassigned
+    assert len(out) == 3755
+    return out
+
+
+class _Asked(Exception):
+    """Raised by a stand-in converter: the job it was given is all the test wants."""
+
+
 @needs_fonts
-def test_font_charset_policy_change_makes_a_new_entry(tmp_path):
+def test_font_charset_policy_change_makes_a_new_entry(tmp_path, monkeypatch):
     need = {"caption": "图片说明"}
     display = fonts.prepare_faces({"caption": fonts.FontSpec("caption", LXGW, 0, charset="display")}, need,
                                   cache_dir=str(tmp_path), jobs=1)["caption"]
     assert len(display.covered) < 20
-    # The `text` policy adds GB2312 level 1: another entry (slow to build, so only its key is checked here).
-    from layout.fonts import charsets as fontcharsets
-    text_chars = "".join(sorted(fontcharsets.charset_for("text", need["caption"])))
-    assert fonts._cache_key(os.path.realpath(LXGW), 0, text_chars) != display.key
+    # The `text` policy adds GB 2312 level 1: another entry. Converting 3,755 more characters is slow, so
+    # the converter is only asked: what it is given must be a new file holding level 1 (the 3,755
+    # characters of rows 16–55, 啊 at B0A1 to 座 at D7F9) and the caption's own characters.
+    asked = []
+
+    def ask(job):
+        asked.append(job)
+        raise _Asked
+
+    monkeypatch.setattr(fonts.fontprep, "build", ask)
+    with pytest.raises(_Asked):
+        fonts.prepare_faces({"caption": fonts.FontSpec("caption", LXGW, 0, charset="text")}, need,
+                            cache_dir=str(tmp_path), jobs=1)
+    (job,) = asked
+    assert set(job.chars) >= _gb2312_level_1() | set(need["caption"])
+    assert "郾" not in job.chars  # GB 2312 DBB1: level 2
+    assert job.out_ttf != display.path and not os.path.exists(job.out_ttf)
+    assert entries(str(tmp_path), "fonts", "ttf") == {os.path.basename(display.path)}
 
 
 @needs_fonts

@@ -11,7 +11,7 @@ import os
 import shutil
 
 import pytest
-from support import BAD, DATA
+from support import BAD, DATA, NOBODY, run_make_pdf, unprivileged_command, unprivileged_dir
 
 USAGE, CONTENT = 2, 1
 IMG = os.path.join(DATA, "img", "landscape.jpg")
@@ -241,10 +241,19 @@ def test_font_catalog_unknown_role(desk, run_cli):
     assert_clean_error(r, CONTENT, desk.out, "roles.bodytext", "unknown font role", "known roles")
 
 
+@pytest.fixture(scope="module")
+def display_fonts(tmp_path_factory) -> str:
+    """The catalog of test_cache with the body on the `display` policy: a page with a character of its
+    own then converts only the page's characters, not GB 2312 level 1 again (seconds) for each."""
+    from test_cache import display_catalog
+
+    return display_catalog(tmp_path_factory)
+
+
 @pytest.mark.parametrize("ch, shown", [("\ue000", "U+E000"), ("😀", "U+1F600")])
-def test_character_no_font_can_draw(desk, run_cli, ch, shown):
+def test_character_no_font_can_draw(desk, run_cli, display_fonts, ch, shown):
     text = BASE.replace("坚决打赢精准脱贫攻坚战，", f"坚决打赢精准脱贫{ch}攻坚战，")
-    r = run_cli([desk.write(text), "-o", desk.pdf])
+    r = run_cli([desk.write(text), "-o", desk.pdf, "--fonts", display_fonts])
     line = assert_clean_error(r, CONTENT, desk.out, shown, "sections[0].paragraphs[0]", "char 8", "no font")
     assert "article.yaml" in line
 
@@ -276,16 +285,25 @@ def test_output_folder_is_a_file(desk, run_cli):
     assert blocker.read_text() == "a file, not a folder"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
-def test_output_folder_read_only(desk, run_cli):
-    ro = desk.root / "ro"
-    ro.mkdir()
-    ro.chmod(0o555)
+def test_output_folder_read_only(desk, run_cli, zhpaper_cache):
+    """As an ordinary user (nobody, when the suite runs as root): an output folder it owns but may not
+    write to. The page builds into a writable folder first (the control, and it warms the cache)."""
+    r = run_cli([desk.write(), "-o", desk.pdf, "-q"])
+    assert r.returncode == 0, r.stderr
+    folder = unprivileged_dir()
     try:
-        r = run_cli([desk.write(), "-o", str(ro / "page.pdf")])
-        assert_clean_error(r, USAGE, ro, "page.pdf")
+        ro = os.path.join(folder, "ro")
+        os.mkdir(ro)
+        if os.geteuid() == 0:
+            os.chown(ro, NOBODY, NOBODY)  # its own folder: only the mode keeps it out
+        os.chmod(ro, 0o555)
+        r = run_make_pdf([desk.write(), "-o", os.path.join(ro, "page.pdf")], zhpaper_cache,
+                         prefix=unprivileged_command())
+        line = assert_clean_error(r, USAGE, ro, "page.pdf", "cannot write output")
+        assert "Permission denied" in line
     finally:
-        ro.chmod(0o755)
+        os.chmod(ro, 0o755)
+        shutil.rmtree(folder)
 
 
 @pytest.mark.parametrize("args, needles", [

@@ -23,6 +23,7 @@ from layout.errors import InputError
 from layout.docmeta import DocMeta
 from layout.output.finish import file_to_archive, finish_archive, finish_press, validate_archive
 from layout.photo.images import prepare_image
+from support import srgb_icc
 
 KAI = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 W, H = 400.0, 300.0
@@ -202,12 +203,12 @@ def test_press_problems_sees_rgb_images_and_transparency(tmp_path):
     assert "not embedded" in problems  # reportlab's default Helvetica
 
 
-def test_bad_meta_is_an_input_error(raw):
+def test_bad_meta_is_an_input_error(raw, tmp_path):
     bad = DocMeta(**{**META.__dict__, "date": "2021-02-30"})
     with pytest.raises(InputError, match="edition.date"):
         finish_press(raw, bad, DEFAULT_PROFILE, TRIM)
     with pytest.raises(InputError, match="not a CMYK ICC profile"):
-        finish_press(raw, META, "/usr/share/color/argyll/ref/sRGB.icm", TRIM)
+        finish_press(raw, META, srgb_icc(tmp_path), TRIM)
 
 
 # ---------------------------------------------------------------- archive

@@ -24,8 +24,7 @@ SANS_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 LXGW = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 SAMPLE = "中文排版——“郾城”（名片），。…·骨直；"
 
-needs_fonts = pytest.mark.skipif(not all(os.path.exists(p) for p in (SERIF, SANS_BOLD, LXGW)),
-                                 reason="Debian CJK fonts not installed")
+needs_fonts = pytest.mark.usefixtures("debian_fonts")  # set-up installs them: a failure, not a skip
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +257,7 @@ def test_parallel_and_serial_builds_are_identical(tmp_path):
 # ---------------------------------------------------------------- PDF round trip
 
 @needs_fonts
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils missing")
+@pytest.mark.usefixtures("poppler")
 def test_pdf_embeds_subset_with_unicode_and_text_reads_back(serif, tmp_path):
     import pdfplumber
     from reportlab.pdfgen import canvas

@@ -5,11 +5,16 @@ Start from a small valid article (mini template, one photo, a sidebar, two secti
 or drop lines (duplicate keys), truncate, damage the bytes — and accept only a clean outcome:
 
 * `InputError` whose message is one non-empty line, or
-* a valid `PageLayout` (finite coordinates, inside the page, body text conserved).
+* a valid `PageLayout` (finite coordinates, every frame inside the page, body text conserved),
+  with copyfit on or off (a mutation may drop or flip `options.copyfit`) and with or without --draft.
 
 Any other exception is a bug. The main test runs in-process on FakeMetrics faces (no fonts, no
 rendering) to reach 2,000 examples quickly; a smaller test (40 examples) runs the full
 `layout.pipeline.build` into a tmp folder and also requires that a failed build wrote nothing.
+
+The examples are the same alone, in the full suite and in any order: derandomised, and drawn
+with the same project constants whatever else was collected (tests/conftest.py imports every
+project module before any test runs).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import tempfile
 import pytest
 import yaml
 from support import DATA
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from layout.compose.page import compose_page
@@ -56,6 +61,9 @@ BASE = {
                 "focus": [0.5, 0.5], "group": "lead"}],
     "options": {"copyfit": False},
 }
+
+# libyaml's emitter (in PyYAML's wheels): the pure-Python one was a third of the test's time.
+DUMPER = yaml.CSafeDumper
 
 GARBAGE = list(":-[]{},#&*!|>'\"%@`?\t\n\r\\ \u3000\u200b\ufeff\x00\x07\x85\u2028") + \
     ["😀", "\ue000", "\ud7ff", "—", "……", "“", "”", "，", "。", "郾", "A", "0", "~", "null", "true", "- ", ": ",
@@ -151,7 +159,7 @@ def mutated_article(draw) -> bytes:
                     _set(doc, path, v * draw(st.integers(2, 5)))
         except (KeyError, IndexError, TypeError):
             pass  # the path vanished under an earlier mutation
-    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, default_flow_style=draw(st.booleans()))
+    text = yaml.dump(doc, Dumper=DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=draw(st.booleans()))
     for _ in range(draw(st.integers(1, 3)) if mode != "values" else 0):
         lines = text.split("\n")
         op = draw(st.sampled_from(["insert", "insert_line", "dup_line", "del_line", "truncate", "replace"]))
@@ -226,22 +234,31 @@ def _check_layout(lay: PageLayout, article) -> None:
         assert got == expected.replace(" ", "").replace("\u3000", ""), "body text lost or doubled"
 
 
-def _compose(path: str):
+def _compose(path: str, draft: bool = False):
     page, _ = load_page(path)
     t = load_template(page.template, page.base_dir)
     sizes = {(s.id, p.id): probe_image(os.path.join(s.base_dir, p.file)) for s in page.stories for p in s.photos}
-    return page, compose_page(page, t, FACES, sizes, Settings())
+    return page, compose_page(page, t, FACES, sizes, Settings(draft=draft))
+
+
+def _with_long_sidebar_item() -> bytes:
+    """The example that found the sidebar placed past the foot of the page (copyfit off)."""
+    doc = copy.deepcopy(BASE)
+    doc["sidebar"]["items"][0] *= 40
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 
 @settings(max_examples=2000, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
-@given(data=mutated_article())
-def test_mutated_article_loads_and_composes_or_fails_cleanly(desk, data):
+@given(data=mutated_article(), draft=st.booleans())
+@example(data=_with_long_sidebar_item(), draft=False)
+@example(data=_with_long_sidebar_item(), draft=True)
+def test_mutated_article_loads_and_composes_or_fails_cleanly(desk, data, draft):
     path = os.path.join(desk, "article.yaml")
     with open(path, "wb") as fh:
         fh.write(data)
     try:
-        article, lay = _compose(path)
+        article, lay = _compose(path, draft)
     except InputError as e:
         _clean_error(e)
         return

@@ -15,6 +15,7 @@ from PIL import Image
 from layout.photo import images
 from layout.errors import InputError
 from layout.photo.images import prepare_image, probe_image
+from support import srgb_icc
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PHOTOS = os.path.join(ROOT, "assets", "photos")
@@ -260,7 +261,7 @@ def test_truncated_source_is_an_input_error_on_prepare(tmp_path, cache):
 def test_rgb_output_profile_is_refused(tmp_path, cache):
     src = _save(_two_tone(100, 100), tmp_path / "p.png")
     with pytest.raises(InputError, match="not CMYK"):
-        prepare_image(src, 72.0, 72.0, profile="/usr/share/color/argyll/ref/sRGB.icm", cache_dir=cache)
+        prepare_image(src, 72.0, 72.0, profile=srgb_icc(tmp_path), cache_dir=cache)
 
 
 # ---------------------------------------------------------------- placeholder photos

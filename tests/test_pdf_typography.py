@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from bitouwei import ends_badly, splits_a_unit, starts_badly
 from support import DATA, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -45,6 +46,19 @@ def test_real_page_checker_saw_the_whole_body(measured, real_page):
     assert len(fig["lines_per_column"]) == 4 and all(n > 0 for n in fig["lines_per_column"])
     assert fig["paragraph_ends"] == len(art.lead) + sum(len(s.paragraphs) for s in art.sections)
     assert fig["images"] == len(art.photos)
+
+
+def test_real_page_line_edges_by_the_sources(real_page):
+    """避头尾 on the printed page, judged by clreq §6.1.1–6.1.2 and GB/T 15834 §5.1 as written out in
+    tests/bitouwei.py (the checker's own counts use the composer's tables): the body lines read back
+    from the PDF, in reading order, at the page's level."""
+    level = real_page.page.option("strictness", "strict")
+    chars, _ = pdfcheck.read_page(real_page.pdf)
+    lines = [ln.text for ln in pdfcheck.body_lines(chars, pdfcheck.Geometry.from_template("broadsheet"))[0]]
+    assert len(lines) == real_page.report["figures"]["body_lines"]
+    assert [t for t in lines[1:] if starts_badly(t, level)] == []
+    assert [t for t in lines if ends_badly(t, level)] == []
+    assert [(a, b) for a, b in zip(lines, lines[1:]) if splits_a_unit(a, b)] == []
 
 
 def test_pdfcheck_command_line(real_page):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 
 import pytest
 import yaml
 
 from layout.errors import InputError, UsageError
 from layout.source.schema import ARTICLE, Field, build, describe, load_yaml_node, validate
+from support import as_unprivileged, unprivileged_dir
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
@@ -269,13 +271,27 @@ def test_missing_path_and_folder_are_usage_errors(tmp_path):
         assert info.value.exit_code == 2
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_path_is_a_usage_error(tmp_path):
-    f = tmp_path / "locked.yaml"
-    f.write_text("a: 1\n", encoding="utf-8")
-    f.chmod(0)
-    with pytest.raises(UsageError):
-        load_yaml_node(str(f))
+def test_unreadable_path_is_a_usage_error():
+    """As an ordinary user (nobody, when the suite runs as root): a page file that cannot be read."""
+    folder = unprivileged_dir()
+    try:
+        f = os.path.join(folder, "locked.yaml")
+        with open(f, "w", encoding="utf-8") as fh:
+            fh.write("a: 1\n")
+        os.chmod(f, 0)
+        err = as_unprivileged(_usage_error_of, f)
+    finally:
+        shutil.rmtree(folder)
+    assert isinstance(err, UsageError), err
+    assert err.exit_code == 2 and "locked.yaml" in err.line()
+
+
+def _usage_error_of(path: str):
+    try:
+        load_yaml_node(path)
+    except UsageError as e:
+        return e
+    return None
 
 
 # ---------------------------------------------------------------- docs from the same table

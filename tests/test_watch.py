@@ -92,10 +92,7 @@ def test_stamp_of_real_and_missing_files(tmp_path):
 
 # ---------------------------------------------------------------- the real thing, in process
 
-FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-         "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
-needs_fonts = pytest.mark.skipif(not all(os.path.exists(p) for p in FONTS), reason="Debian CJK fonts not installed")
+needs_fonts = pytest.mark.usefixtures("debian_fonts")  # set-up installs them: a failure, not a skip
 
 
 from test_cache import clean_reportlab_registry, display_catalog  # noqa: E402,F401  (shared with test_cache)

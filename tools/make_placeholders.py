@@ -107,12 +107,19 @@ def _scene(rng: random.Random, w: int, h: int) -> Image.Image:
     return im.filter(ImageFilter.GaussianBlur(radius=max(1.0, min(w, h) / 1500)))
 
 
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """The banner face with Pillow's BASIC layout: FreeType as bundled in the Pillow wheel, and
+    nothing else. Pillow's default (raqm) is used only when the machine happens to have
+    libfribidi, so it would make other bytes on a machine that has it than on one that has not."""
+    return ImageFont.truetype(FONT_PATH, size, layout_engine=ImageFont.Layout.BASIC)
+
+
 def _mark(im: Image.Image, slot: Slot) -> None:
     """Stamp the placeholder banner and caption so nobody mistakes it for the real photo."""
     w, h = im.size
     draw = ImageDraw.Draw(im)
-    big = ImageFont.truetype(FONT_PATH, int(h * 0.09))
-    small = ImageFont.truetype(FONT_PATH, int(h * 0.045))
+    big = _font(int(h * 0.09))
+    small = _font(int(h * 0.045))
     lines = [("示意图 PLACEHOLDER", big), (slot.caption, small), (f"{slot.name}  {w}×{h}", small)]
     heights = [draw.textbbox((0, 0), text, font=font)[3] for text, font in lines]
     gap = int(h * 0.02)

@@ -525,7 +525,8 @@ def _partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str
 def _sides(p: Problem) -> list[Side | None]:
     if p.sidebar is None:
         return [None]
-    return [Side(edge, width, at) for width in sorted(p.sidebar.rows) if width < p.columns or width == p.columns == 1
+    return [Side(edge, width, at) for width, rows in sorted(p.sidebar.rows.items())
+            if (width < p.columns or width == p.columns == 1) and rows + SPACER_ROWS <= p.body_rows
             for at in ("top", "foot") for edge in ("left", "right")]
 
 
@@ -967,8 +968,9 @@ def natural(p: Problem, viable: Viable) -> Arrangement | None:
     return best
 
 
-def closest(p: Problem, viable: Viable) -> Arrangement:
-    """For --draft (and when nothing else fits): the arrangement nearest to fitting, flowed as it is."""
+def closest(p: Problem, viable: Viable) -> Arrangement | None:
+    """For --draft: the arrangement nearest to fitting, flowed as it is; None when no plan's blocks fit
+    the area at any heights."""
     need = stream_rows(p.stream)
     best = None
     for plan, lv in viable:
@@ -982,7 +984,7 @@ def closest(p: Problem, viable: Viable) -> Arrangement:
                 if best is None or c < best.cost:
                     best = replace(arr, cost=c)
                 break
-    if best is None:  # nothing fits the area at all: the text alone, over the whole body area
+    if best is None and not p.photos and p.sidebar is None:  # text alone, over the whole body area
         regions = free_regions(p, p.fixed)
         best = Arrangement(None, Heights(), p.fixed, regions, flow(p.stream, regions), p.stream, float("inf"))
     return best

@@ -288,6 +288,9 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
         if fitting:
             findings.append(Finding("error", "overflow", f"copyfit: {arrange.why(problem, viable)}", f"{story.id}/body"))
         best = arrange.closest(problem, viable)
+    if best is None:  # not even --draft can place blocks that fit no plan at any height
+        raise InputError(f"copyfit: {arrange.why(problem, [])}", story.source_file or "article",
+                         "drop or shorten a block, or place it by hand")
     bad = arrange.overlaps(best.cells)
     if bad:
         raise InputError(f"blocks {bad[0][0]} and {bad[0][1]} overlap", story.source_file,

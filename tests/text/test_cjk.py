@@ -2,24 +2,32 @@
 
 import pytest
 
+from bitouwei import FREE, LEVELS, NOT_AT_END, NOT_AT_START
+
 from layout.text import cjk
 from layout.text.cjk import BREAK_NEVER, BREAK_OK, BREAK_PROHIBITED, break_kinds, pair_compression
 
-LEVELS = ("basic", "gb", "strict")
+@pytest.mark.parametrize("level", LEVELS)
+def test_what_may_not_start_a_line_is_kept_off_the_start(level):
+    """Every mark clreq §6.1.1 and GB/T 15834 §5.1 keep off the line start at this level (tests/bitouwei.py,
+    written out by hand) is prohibited there by the tables; the other edge is free for them."""
+    missing = sorted(ch for ch in NOT_AT_START[level] if not cjk.prohibited_at_start(ch, level))
+    assert not missing, f"{level}: may start a line although the sources say not: {missing}"
+    only_start = NOT_AT_START[level] - NOT_AT_END[level]
+    assert not sorted(ch for ch in only_start if cjk.prohibited_at_end(ch, level))
 
 
 @pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("ch", list("、，。；：？！”’）》」』】·％%"))
-def test_gb_marks_never_start_a_line(ch, level):
-    assert cjk.prohibited_at_start(ch, level)
-    assert not cjk.prohibited_at_end(ch, level)
+def test_what_may_not_end_a_line_is_kept_off_the_end(level):
+    missing = sorted(ch for ch in NOT_AT_END[level] if not cjk.prohibited_at_end(ch, level))
+    assert not missing, f"{level}: may end a line although the sources say not: {missing}"
+    only_end = NOT_AT_END[level] - NOT_AT_START[level]
+    assert not sorted(ch for ch in only_end if cjk.prohibited_at_start(ch, level))
 
 
 @pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("ch", list("“‘（《「『【￥$"))
-def test_opening_marks_never_end_a_line(ch, level):
-    assert cjk.prohibited_at_end(ch, level)
-    assert not cjk.prohibited_at_start(ch, level)
+def test_han_and_digits_are_free_at_both_edges(level):
+    assert not [ch for ch in FREE if cjk.prohibited_at_start(ch, level) or cjk.prohibited_at_end(ch, level)]
 
 
 def test_levels_differ_where_clreq_says():
@@ -91,12 +99,12 @@ def test_two_openers_hug_the_text():
     assert rem_l[2] == 0.5 and sum(rem_r) == 0.0
 
 
-@pytest.mark.parametrize("run, halved", [("？！", 2), ("？？", 2), ("！！！", 2), ("？？？？", 4)])
-def test_query_exclaim_runs_gb_5_1_2(run, halved):
-    # GB/T 15834 §5.1.2: two marks take one em, three take two.
-    _, rem_r, _ = compress("甲" + run)
-    assert sum(1 for r in rem_r if r == 0.5) == halved
-    assert len(run) - 0.5 * halved == {2: 1, 3: 2, 4: 2}[len(run)]
+@pytest.mark.parametrize("run, width_em", [("？！", 1), ("！？", 1), ("？？", 1), ("！！", 1), ("？？？", 2), ("！！！", 2)])
+def test_query_exclaim_runs_gb_5_1_2(run, width_em):
+    # GB/T 15834 §5.1.2: two marks used together take one character position, three take two.
+    rem_l, rem_r, _ = compress("甲" + run + "乙")
+    marks = range(1, 1 + len(run))
+    assert len(run) - sum(rem_l[i] + rem_r[i] for i in marks) == width_em
 
 
 # --- 孤字 -------------------------------------------------------------------------------------
