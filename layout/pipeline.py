@@ -233,6 +233,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) 
         made = make_files(job)
     files = {paths["press"]: made["press"], paths["archive"]: made["archive"],
              paths["report"]: _report_bytes(report), paths["manifest"]: made["manifest"]}
+    files.update(continuations(page, layout, opts.out_pdf))
     if opts.proof:
         files[opts.proof] = made["proof"]
     write_outputs(files)
@@ -243,6 +244,17 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) 
         outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"]}, meta,
                                    page.slug, opts.force)
     return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts))
+
+
+def continuations(page: Page, layout: PageLayout, out_pdf: str) -> dict[str, bytes]:
+    """转版: `<stem>.jump-<id>.yaml` for every story cut on this page, the rest of its text for the page
+    it continues on."""
+    from layout.source.jump import continuation
+
+    stem = out_pdf[:-4] if out_pdf.lower().endswith(".pdf") else out_pdf
+    stories = {s.id: s for s in page.news}
+    return {f"{stem}.jump-{sid}.yaml": continuation(page, stories[sid], pieces).encode("utf-8")
+            for sid, _, pieces in layout.continued}
 
 
 def warm(page_path: str, opts: BuildOptions) -> None:

@@ -121,6 +121,7 @@ class PageLayout:
     figures: dict = field(default_factory=dict, compare=False)
     bleed: tuple[float, float, float, float] | None = None  # BleedBox, only when asked for
     regions: tuple[StoryRegion, ...] = ()  # each story's module, in reading order of importance
+    continued: tuple = ()  # 转版: (story id, page, ((field path, text, first char), …)) of each story cut here
 
     def runs(self, kind: str | None = None) -> list[GlyphRun]:
         return [i for i in self.items if isinstance(i, GlyphRun) and (kind is None or i.kind == kind)]

@@ -78,6 +78,50 @@ class Geometry:
     type_top_pt: float
     type_bottom_pt: float
     rows: int
+    spans: tuple[tuple[float, float, int], ...] = ()  # per column (top, bottom, module): where it holds text
+
+    def column_of(self, x: float, y: float) -> int | None:
+        """The body column whose box holds a character at origin (x, baseline y)."""
+        for i, (left, right) in enumerate(self.columns):
+            if left - 0.5 * self.size_pt - 0.05 <= x < right + 0.05:
+                if not self.spans:
+                    return i
+                top, bottom, _ = self.spans[i]
+                if bottom - 0.01 <= y <= top + 0.01:
+                    return i
+        return None
+
+    def module(self, col: int) -> int:
+        return self.spans[col][2] if self.spans else 0
+
+    @classmethod
+    def from_report(cls, report: dict, name_or_path: str = "broadsheet") -> Geometry:
+        """The body columns of every text module of a page of several stories, from its report's
+        `figures.modules` (their place on the basic grid and their body columns)."""
+        from layout.compose.grid import EM_BOX_ASCENT, rows
+        from layout.compose.story import Area, geometry
+        from layout.errors import InputError
+        from layout.source.template import load_template
+
+        try:
+            t = load_template(name_or_path, ROOT)
+        except InputError as e:
+            raise CheckError(f"template: {e.line()}") from None
+        grid = rows(t)
+        cols, spans = [], []
+        for k, m in enumerate(report["figures"]["modules"]):
+            if m["kind"] not in ("story", "briefs"):
+                continue
+            col, span, row = m["col"] - 1, m["span"], m["row"] - 1
+            height = m["rows"] - (1 if m["separated"] else 0)
+            body = geometry(t, Area(col, span, row, height), m["body_columns"]).body
+            x0 = t.type_left_pt + body.x0_pt + (t.column_width_pt + t.gutter_pt) * col
+            for i in range(body.count):
+                cols.append((x0 + body.x_pt(i), x0 + body.x_pt(i) + body.column_width_pt))
+                spans.append((grid.baseline_y(row), grid.baseline_y(row + height - 1), k))
+        top = grid.top_y(0)
+        return cls(tuple(cols), t.body_size_pt, t.line_pitch_pt, top - EM_BOX_ASCENT * t.body_size_pt, top,
+                   grid.bottom_y(0, t.rows), t.rows, tuple(spans))
 
     @classmethod
     def from_template(cls, name_or_path: str = "broadsheet", columns: int | None = None) -> Geometry:
@@ -154,13 +198,6 @@ def read_page(path: str):
     return chars, images
 
 
-def _column_of(x: float, g: Geometry) -> int | None:
-    for i, (left, right) in enumerate(g.columns):
-        if left - 0.5 * g.size_pt - 0.05 <= x < right + 0.05:
-            return i
-    return None
-
-
 def body_lines(chars: list[dict], g: Geometry) -> tuple[list[BodyLine], str, int]:
     """Body lines in reading order, the body face's name, and the count of body chars outside columns."""
     def sized(c):
@@ -176,7 +213,7 @@ def body_lines(chars: list[dict], g: Geometry) -> tuple[list[BodyLine], str, int
     for c in cands:
         if c["font"] != face:
             continue
-        col = _column_of(c["x"], g)
+        col = g.column_of(c["x"], c["y"])
         if col is None:
             stray += 1
             continue
@@ -184,11 +221,11 @@ def body_lines(chars: list[dict], g: Geometry) -> tuple[list[BodyLine], str, int
         lines.setdefault(key, BodyLine(col, c["y"])).chars.append(c)
     for c in cands:  # fallback glyphs on body lines
         if c["font"] != face:
-            col = _column_of(c["x"], g)
+            col = g.column_of(c["x"], c["y"])
             key = (col, round(c["y"], 2))
             if key in lines:
                 lines[key].chars.append(c)
-    ordered = sorted(lines.values(), key=lambda ln: (ln.col, -ln.y))
+    ordered = sorted(lines.values(), key=lambda ln: (g.module(ln.col), ln.col, -ln.y))
     for ln in ordered:
         ln.chars.sort(key=lambda c: c["x"])
     return ordered, face, stray
@@ -220,19 +257,30 @@ def _lonely(ln: BodyLine) -> bool:
     return sum(1 for c in ln.chars if cjk.char_class(c["text"]) not in _PUNCT_CLASSES) <= 1
 
 
+def _geometry(path: str, template: str, columns: int | None) -> Geometry:
+    """A page of several stories (its report lists modules) checks each module's own columns."""
+    report = path[:-4] + ".report.json" if path.lower().endswith(".pdf") else ""
+    if columns is None and report and os.path.isfile(report):
+        with open(report, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data.get("figures", {}).get("modules"):
+            return Geometry.from_report(data, template)
+    return Geometry.from_template(template, columns)
+
+
 def check(path: str, template: str = "broadsheet", columns: int | None = None, strictness: str = "strict",
           tol: float = 0.05) -> dict:
     """All the counts for one PDF (first page)."""
     if strictness not in cjk.STRICTNESS_LEVELS:
         raise CheckError(f"--strictness {strictness!r}: use one of {', '.join(cjk.STRICTNESS_LEVELS)}")
-    g = Geometry.from_template(template, columns)
+    g = _geometry(path, template, columns)
     chars, images = read_page(path)
     lines, face, stray = body_lines(chars, g)
     for ln in lines:
         _classify(ln, g, tol)
     for i, ln in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        ln.para_end = nxt is None or nxt.start == "indent"
+        ln.para_end = nxt is None or nxt.start == "indent" or g.module(nxt.col) != g.module(ln.col)
 
     details: dict[str, list] = defaultdict(list)
 
@@ -311,8 +359,8 @@ def check(path: str, template: str = "broadsheet", columns: int | None = None, s
 
 
 def reading_order_text(path: str, template: str = "broadsheet", columns: int | None = None) -> str:
-    """The body text as read column by column, top to bottom (for reading-order tests)."""
-    g = Geometry.from_template(template, columns)
+    """The body text as read module by module, column by column, top to bottom (for reading-order tests)."""
+    g = _geometry(path, template, columns)
     chars, _ = read_page(path)
     lines, _, _ = body_lines(chars, g)
     return "".join(ln.text for ln in lines)

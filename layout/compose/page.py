@@ -40,12 +40,14 @@ def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[t
         block = compose_story(story, Area(0, t.columns, 0, t.rows), kit)
         out.add(place(block, basic, grid), region(block, "story", story_title(story), basic, grid))
         out.figures = dict(block.figures)
+        if block.rest:
+            out.continued.append((story.id, story.continue_to, block.rest))
     else:
         _modular(page, t, kit, basic, grid, out)
     overlay = tuple(_grid_overlay(t, basic, grid, out.frames)) if settings.grid else ()
     return PageLayout(t.page_width_pt, t.page_height_pt, (0.0, 0.0, t.page_width_pt, t.page_height_pt),
                       tuple(out.items), tuple(out.frames), overlay, tuple(out.findings), out.figures,
-                      regions=tuple(out.regions))
+                      regions=tuple(out.regions), continued=tuple(out.continued))
 
 
 @dataclass
@@ -57,6 +59,7 @@ class _Out:
     findings: list = field(default_factory=list)
     regions: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
+    continued: list = field(default_factory=list)
 
     def add(self, placed: StoryBlock, where: StoryRegion) -> None:
         self.items += placed.items
@@ -65,6 +68,9 @@ class _Out:
         self.regions.append(where)
 
 
+# Figures of the items that the page's report sums (the report shows each item's too, by its id).
+SUMMED = ("body_lines", "ragged_lines", "lonely_last_chars", "widows", "orphans", "stranded_subheads",
+          "overflow_lines", "empty_rows", "overlaps")
 MAX_STRIKES = 12  # story module sizes the bound allowed but the composition refused, before giving up
 
 
@@ -99,12 +105,20 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
         item, block = page.stories[m.item], blocks_[m.item]
         out.add(place(block, basic, grid), region(block, item.kind, item_title(item), basic, grid))
         out.figures[item.id] = block.figures
+        if block.rest:
+            out.continued.append((item.id, item.continue_to, block.rest))
     for r in page.reserved:
         out.items += _reserved_items(r, t, basic, grid)
         out.regions.append(_reserved_region(r, t, basic, grid))
     out.items += _module_rules(modules, t, basic, grid)
-    out.figures["modules"] = [{"item": page.stories[m.item].id, "col": m.rect.col + 1, "span": m.rect.span,
-                               "row": m.rect.row + 1, "rows": m.rect.rows} for m in modules]
+    for key in SUMMED:
+        out.figures[key] = sum(out.figures[page.stories[m.item].id].get(key, 0) for m in modules)
+    out.figures["stories"] = [s.id for s in page.stories]
+    out.figures["modules"] = [{"item": page.stories[m.item].id, "kind": page.stories[m.item].kind,
+                               "col": m.rect.col + 1, "span": m.rect.span, "row": m.rect.row + 1, "rows": m.rect.rows,
+                               "separated": m.separated,
+                               "body_columns": out.figures[page.stories[m.item].id].get("body_columns", m.rect.span)}
+                              for m in modules]
     kinds = lambda i: page.stories[i].kind  # noqa: E731
     out.figures["headline_collisions"] = len(collisions(modules, kinds))
     out.figures["holes"] = holes(modules, free)

@@ -94,10 +94,18 @@ class Sizing:
                 for extra in range(HEAD_EXTRA_ROWS + 1):  # air around the headline, least first
                     p = replace(base, top_row=base.top_row + extra)
                     for r in range(p.top_row + t.min_run_lines, most + 1):
-                        if r not in out and bound(replace(p, rows=r, memo={})).feasible:
+                        if r not in out and self._may_fill(item, replace(p, rows=r, memo={})):
                             out[r] = extra
         self._heights[key] = out
         return out
+
+    @staticmethod
+    def _may_fill(item: Story, p) -> bool:
+        """Whether the bound lets the story fill an area: exactly, or cut for 转版 (it holds less)."""
+        b = bound(p)
+        if b.feasible:
+            return True
+        return bool(item.continue_to) and b.blocks_fit and any(f < b.need for f in b.free) and b.most >= 4
 
     def natural(self, i: int, span: int) -> float:
         """Where a story's module would be with its photos at their natural size (boxes: anywhere)."""

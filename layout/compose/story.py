@@ -27,7 +27,7 @@ from layout.model import Finding, Story
 from layout.primitives import BLACK, Box, Frame, Image, Rule
 from layout.source.template import Template
 from layout.text.cjk import is_lonely_line
-from layout.text.linebreak import ComposeOptions, compose_paragraph
+from layout.text.linebreak import ComposeOptions, compose_paragraph, set_line
 
 GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
 
@@ -84,6 +84,7 @@ class StoryBlock:
     frames: tuple[Frame, ...]
     findings: tuple[Finding, ...]
     figures: dict = field(default_factory=dict, compare=False)
+    rest: tuple[tuple[str, str, int], ...] = ()  # 转版: (field path, its text, first char left) of what continues
 
 
 def geometry(t: Template, area: Area, body_count: int) -> Geometry:
@@ -129,7 +130,19 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
     sub = t.styles["subhead"]
     lines, stream, findings, lonely = [], [], [], []
     ragged = 0
+    if story.continued_from:
+        jump = set_line(f"（上接第{story.continued_from}版）", faces["body"], t.body_size_pt)
+        lines.append((jump.shifted(measure_pt - jump.width_pt),))
+        stream.append(Para(1, story.field("continued_from")))
+    first = bool(story.continued_from)
     for kind, path, text in body_pieces(story):
+        if kind == "para" and first:  # the paragraph cut on the other page goes on: no indent
+            first = False
+            ps = compose_paragraph(text, faces["body"], t.body_size_pt, measure_pt, replace(opts, indent_em=0.0))
+            findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
+            lines.append(ps.lines)
+            stream.append(Para(len(ps.lines), path))
+            continue
         if kind == "subhead":
             set_ = blocks.subhead_lines(text, faces["subhead"], sub.size_pt, measure_pt)
             lines.append(set_)
@@ -167,6 +180,8 @@ class _Set:
     side: dict  # width in body columns → blocks.SidebarSet ({} when the story has no sidebar)
     captions: dict  # photo id → span → Caption
     text: BodySetting
+    rest: tuple = ()  # 转版: (field path, text, first char left) of each piece that continues elsewhere
+    rest_lines: int = 0
 
 
 def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | None = None) -> StoryBlock:
@@ -195,7 +210,7 @@ def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | N
         "stranded_subheads": len(f.stranded), "overflow_lines": f.overflow_lines, "empty_rows": f.unused_rows,
         "overlaps": len(arrange.overlaps(arrangement.cells)),
     }
-    return StoryBlock(story.id, area, tuple(items), tuple(frames), tuple(findings), figures)
+    return StoryBlock(story.id, area, tuple(items), tuple(frames), tuple(findings), figures, made.rest)
 
 
 def problem_for(story: Story, t: Template, faces: Mapping, photo_sizes: Mapping, options: Mapping,
@@ -281,6 +296,12 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
                 best = replace(best, cost=best.cost + score.LOOSENED)
                 findings.append(Finding("info", "loosened", note, path))
                 break
+    if best is None and fitting and story.continue_to:
+        got = _jumped(story, kit, made, problem, viable)
+        if got is not None:
+            best, made, problem = got
+            findings.append(Finding("info", "continued", f"continues on page {story.continue_to} (下转第"
+                                    f"{story.continue_to}版): {made.rest_lines} lines there", f"{story.id}/body"))
     if best is None and fitting and not kit.settings.draft:
         raise InputError(f"copyfit: {arrange.why(problem, viable)}", story.source_file or "article",
                          "build with --draft to see the page with the overflow marked")
@@ -305,6 +326,58 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
     findings += [Finding("warning", "stranded-subhead", "subhead kept with fewer than 2 lines (背题)", key)
                  for key in f.stranded]
     return best, findings, made
+
+
+def _jumped(story: Story, kit: Kit, made: _Set, problem: Problem, viable) -> tuple | None:
+    """转版: the story cut at a line so that what stays fills its area exactly, its last row the line
+    （下转第N版）; the lines cut go to the page it continues on. The most text any plan can hold is
+    tried first, then a line less, and so on."""
+    stream, lines = made.text.stream, made.text.lines
+    total = stream_rows(stream)
+    most = max((arrange.capacity_span(lv)[1] for _, lv in viable), default=0)
+    for keep in range(min(total - 1, most - 1), 0, -1):  # text rows kept; one more row for the jump line
+        cut = _cut(stream, lines, keep)
+        if cut is None:
+            continue
+        kept_stream, kept_lines, (k, first) = cut
+        jump_row = Para(1, story.field("continue_to"))
+        p2 = replace(problem, stream=kept_stream + (jump_row,))
+        best = arrange.search(p2, viable)
+        if best is not None:
+            text = replace(made.text, stream=kept_stream + (jump_row,),
+                           lines=kept_lines + ((_jump_line(story, kit, made),),))
+            pieces = body_pieces(story)
+            rest = tuple((path, "".join(t) if kind == "subhead" else t, lines[j][first].start if j == k else 0)
+                         for j, (kind, path, t) in enumerate(pieces) if j >= k)
+            return best, replace(made, text=text, rest=rest, rest_lines=total - keep), p2
+    return None
+
+
+def _cut(stream: tuple, lines: tuple, keep: int) -> tuple | None:
+    """The stream's first `keep` rows, cut inside a paragraph if need be, and what is left: (stream, lines,
+    rest as (piece index, first line left)). A subhead never ends what stays (背题)."""
+    out_s, out_l, used = [], [], 0
+    for k, piece in enumerate(stream):
+        n = piece.lines if isinstance(piece, Para) else piece.rows
+        if used + n <= keep:
+            out_s.append(piece)
+            out_l.append(lines[k])
+            used += n
+            continue
+        take = keep - used
+        if isinstance(piece, Subhead) or take < 2 or n - take < 2:  # no 孤行 either side of the cut
+            return None
+        out_s.append(Para(take, piece.key))
+        out_l.append(lines[k][:take])
+        return tuple(out_s), tuple(out_l), (k, take)
+    return None
+
+
+def _jump_line(story: Story, kit: Kit, made: _Set):
+    """（下转第N版）, set flush right at the column's measure in the byline's face."""
+    text = f"（下转第{story.continue_to}版）"
+    line = set_line(text, kit.faces["body"], kit.template.body_size_pt)
+    return line.shifted(made.geo.body.column_width_pt - line.width_pt)
 
 
 LOOSEN_TRIES = 4  # paragraphs tried a line shorter or longer, longest first

@@ -113,6 +113,8 @@ def chars_by_role(page: Page) -> dict[str, str]:
         if s.sidebar:
             roles["sidebar_title"] += s.sidebar.title.text
             roles["sidebar"] += "".join(t.text for t in s.sidebar.items)
+    if any(s.continue_to or s.continued_from for s in page.news):  # the 转版 lines, in the body face
+        roles["body"] += "（下转上接第版）0123456789"
     roles["folio"] = folio_text(page)
     return roles
 
