@@ -468,8 +468,10 @@ def write_manifest(path: str, meta: DocMeta, outputs: Mapping[str, bytes]) -> No
 def file_to_archive(archive_dir: str, files: Mapping[str, bytes], meta: DocMeta, slug: str,
                     force: bool = False) -> list[str]:
     """File the outputs (`files` keyed by kind: press, archive, alto, proof) plus a manifest under
-    `archive_dir`; returns the paths written. Refuses to replace any archived file unless
-    `force`, and checks every name before writing any, so a refusal leaves nothing half-filed."""
+    `archive_dir`; returns the paths written. The ALTO must be the one made for the filed archive
+    copy's name (`archive_names(meta, slug)["archive"]`), which it names. Refuses to replace any
+    archived file unless `force`, and checks every name before writing any, so a refusal leaves
+    nothing half-filed."""
     names = archive_names(meta, slug)
     unknown = set(files) - set(names)
     if unknown:
