@@ -444,3 +444,23 @@ def test_xmp_with_two_stories_passes_pdfa(real_page):
     with pikepdf.open(__import__("io").BytesIO(archive)) as pdf:
         stories = sorted(r for r in pdf.open_metadata()["dc:relation"] if r.startswith("story "))
     assert len(stories) == 4 and any(r.endswith('title=导读 <"&">') for r in stories)
+
+
+def test_bleed_moves_the_page_not_the_story_regions(tmp_path, zhpaper_cache):
+    """With --bleed and --marks the sheet grows: the ALTO's page and print space (the trim box) move,
+    every line with them; the manifest's regions, measured from the trim box, stay as they were."""
+    made = {}
+    for name, extra in (("plain", []), ("bleed", ["--bleed", "3mm", "--marks"])):
+        r = run_make_pdf([MINI_PHOTO, "-o", str(tmp_path / name / "p.pdf"), "-q", *extra], zhpaper_cache)
+        assert r.returncode == 0, r.stderr
+        manifest = json.loads((tmp_path / name / "p.manifest.json").read_text("utf-8"))
+        made[name] = (parse((tmp_path / name / "p.alto.xml").read_bytes()), manifest["stories"])
+    (plain, plain_stories), (bleed, bleed_stories) = made["plain"], made["bleed"]
+    assert plain_stories == bleed_stories and plain_stories
+    px, py, pw, ph = plain["box"](plain["space"])
+    bx, by, bw, bh = bleed["box"](bleed["space"])
+    assert (px, py) == (0, 0) and (pw, ph) == (bw, bh) and bx == by and bx > 30  # 3 mm bleed + the marks
+    assert int(bleed["page"].get("WIDTH")) == pw + 2 * bx
+    for a, b in zip(plain["lines"], bleed["lines"]):
+        assert a["text"] == b["text"]
+        assert abs(b["box"][0] - a["box"][0] - bx) <= 1 and abs(b["box"][1] - a["box"][1] - by) <= 1
