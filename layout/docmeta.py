@@ -9,8 +9,37 @@ import re
 from dataclasses import dataclass
 
 from layout.errors import InputError
+from layout.primitives import StoryRegion
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+MM_PER_PT = 25.4 / 72
+REGION_ORIGIN = "top-left corner of the trim box; x to the right, y downwards; mm"
+
+
+@dataclass(frozen=True)
+class StoryMeta:
+    """One story's module as the archive lists it (manifest, XMP): its id, kind (story | briefs | digest |
+    reserved), title, and region in mm from the trim box's top-left corner, y downwards — the e-paper
+    hotspot on the trimmed page."""
+
+    id: str
+    kind: str
+    title: str
+    x_mm: float
+    y_mm: float
+    width_mm: float
+    height_mm: float
+
+
+def story_meta(regions: tuple[StoryRegion, ...], trim: tuple[float, float, float, float]) -> tuple[StoryMeta, ...]:
+    """The layout's story regions (PDF points, origin bottom-left of the MediaBox) in mm from the trim
+    box's top-left corner, rounded to 0.01 mm."""
+    x0, _, _, y1 = trim
+    return tuple(StoryMeta(r.story, r.kind, r.title, round((r.x_pt - x0) * MM_PER_PT, 2),
+                           round((y1 - r.y_pt - r.height_pt) * MM_PER_PT, 2), round(r.width_pt * MM_PER_PT, 2),
+                           round(r.height_pt * MM_PER_PT, 2)) for r in regions)
 
 
 @dataclass(frozen=True)
@@ -27,6 +56,7 @@ class DocMeta:
     subject: str
     producer: str  # tool name and version
     sources: tuple[tuple[str, str], ...]  # made-from list: (path, sha256)
+    stories: tuple[StoryMeta, ...] = ()  # each story's module on the page, in the layout's order
 
 
 def check_meta(meta: DocMeta) -> _dt.date:
@@ -44,11 +74,14 @@ def check_meta(meta: DocMeta) -> _dt.date:
     for path, sha in meta.sources:
         if not re.fullmatch(r"[0-9a-f]{64}", sha):
             raise ValueError(f"source {path}: sha256 must be 64 lowercase hex digits")
+    ids = [s.id for s in meta.stories]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"story ids must be unique on a page, got {ids}")
     return day
 
 
-ARCHIVE_SUFFIXES = {"press": ".pdf", "archive": ".archive.pdf", "manifest": ".manifest.json",
-                    "proof": ".proof.png"}
+ARCHIVE_SUFFIXES = {"press": ".pdf", "archive": ".archive.pdf", "alto": ".alto.xml",
+                    "manifest": ".manifest.json", "proof": ".proof.png"}
 
 
 def archive_names(meta: DocMeta, slug: str) -> dict[str, str]:

@@ -140,9 +140,11 @@ def inputs_read(page: Page, template: Template, opts: BuildOptions) -> tuple[str
     return tuple(dict.fromkeys(paths))
 
 
-def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_dir: str | None = None):
-    """The document record: the page's description, and every file it was made from with its sha256."""
-    from layout.docmeta import DocMeta
+def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_dir: str | None = None,
+             layout: PageLayout | None = None):
+    """The document record: the page's description, every file it was made from with its sha256, and
+    (given the composed `layout`) each story's region."""
+    from layout.docmeta import DocMeta, story_meta
     from layout.source.meta import describe
 
     d = describe(page)
@@ -161,13 +163,13 @@ def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_
     e = page.edition
     return DocMeta(title=d.title, creators=d.creators, date=e.date, page=e.page, paper=e.paper,
                    page_name=e.page_name, keywords=d.keywords, subject=d.subject, producer=f"zhpaper {__version__}",
-                   sources=tuple(sources))
+                   sources=tuple(sources), stories=story_meta(layout.regions, layout.trim) if layout else ())
 
 
 def output_paths(out_pdf: str) -> dict[str, str]:
     stem = out_pdf[:-4] if out_pdf.lower().endswith(".pdf") else out_pdf
-    return {"press": out_pdf, "archive": f"{stem}.archive.pdf", "report": f"{stem}.report.json",
-            "manifest": f"{stem}.manifest.json"}
+    return {"press": out_pdf, "archive": f"{stem}.archive.pdf", "alto": f"{stem}.alto.xml",
+            "report": f"{stem}.report.json", "manifest": f"{stem}.manifest.json"}
 
 
 def write_outputs(files: dict[str, bytes]) -> None:
@@ -220,18 +222,19 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) 
         first = report.errors[0]
         raise InputError(f"{first.message} ({len(report.errors)} preflight error(s); see {paths['report']})",
                          first.where, "fix the input, or build with --draft to see the page anyway")
-    meta = doc_meta(page, template, faces, prepared, opts.cache_dir)
+    meta = doc_meta(page, template, faces, prepared, opts.cache_dir, layout)
     if opts.archive_to and not opts.force:
         _refuse_archived(opts.archive_to, meta, page.slug)  # before anything is made or written
     job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
-                   validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None)
+                   validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None,
+                   alto_path=paths["alto"])
     if press is not None:
         made = press.run(job)
     else:
         from layout.output.press import make_files
 
         made = make_files(job)
-    files = {paths["press"]: made["press"], paths["archive"]: made["archive"],
+    files = {paths["press"]: made["press"], paths["archive"]: made["archive"], paths["alto"]: made["alto"],
              paths["report"]: _report_bytes(report), paths["manifest"]: made["manifest"]}
     files.update(continuations(page, layout, opts.out_pdf))
     if opts.proof:
@@ -239,10 +242,14 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) 
     write_outputs(files)
     outputs = list(files)
     if opts.archive_to:
+        from layout.docmeta import archive_names
+        from layout.output.alto import alto_for
         from layout.output.finish import file_to_archive
 
-        outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"]}, meta,
-                                   page.slug, opts.force)
+        # the filed ALTO names the filed archive copy (a few ms, here rather than a second job for the press)
+        alto = alto_for(layout, meta, archive_names(meta, page.slug)["archive"], faces)
+        outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"],
+                                                     "alto": alto}, meta, page.slug, opts.force)
     return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts))
 
 

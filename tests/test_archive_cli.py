@@ -12,8 +12,8 @@ def test_archive_to_files_once_and_refuses_before_writing_anything(run_cli, tmp_
     r = run_cli([article, "-o", str(out), "--archive-to", str(archive), "-q"])
     assert r.returncode == 0, r.stderr
     names = sorted(os.listdir(archive))
-    assert names == ["2024-03-01_p03_article.archive.pdf", "2024-03-01_p03_article.manifest.json",
-                     "2024-03-01_p03_article.pdf"]
+    assert names == ["2024-03-01_p03_article.alto.xml", "2024-03-01_p03_article.archive.pdf",
+                     "2024-03-01_p03_article.manifest.json", "2024-03-01_p03_article.pdf"]
     before = {n: (archive / n).read_bytes() for n in names}
 
     again = tmp_path / "again" / "page.pdf"

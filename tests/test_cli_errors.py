@@ -350,7 +350,7 @@ def test_too_much_text_then_draft(desk, run_cli):
 def test_failing_build_keeps_the_previous_good_output(desk, run_cli, cls):
     r = run_cli([desk.write(), "-o", desk.pdf, "-q"])
     assert r.returncode == 0, r.stderr
-    names = ["page.pdf", "page.archive.pdf", "page.report.json", "page.manifest.json"]
+    names = ["page.pdf", "page.archive.pdf", "page.alto.xml", "page.report.json", "page.manifest.json"]
     before = {n: (desk.out / n).read_bytes() for n in names}
     if cls == "syntax":
         bad = desk.write("edition: [\n")

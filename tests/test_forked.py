@@ -40,8 +40,8 @@ def test_cli_files_are_the_same_bytes_with_and_without_the_press_process(tmp_pat
                          zhpaper_cache, env=env)
         assert r.returncode == 0, r.stderr
         made[mode] = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(made["forked"]) == ["article.archive.pdf", "article.manifest.json", "article.pdf", "article.png",
-                                      "article.report.json"]
+    assert sorted(made["forked"]) == ["article.alto.xml", "article.archive.pdf", "article.manifest.json", "article.pdf",
+                                      "article.png", "article.report.json"]
     assert made["forked"] == made["one"]
 
 

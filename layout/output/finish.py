@@ -11,6 +11,13 @@ extension schema it does not accept. So the full record (every source path + sha
 versions, output hashes) goes into a JSON manifest filed beside the PDFs, and the XMP carries
 the same source list as plain `dc:relation` entries ("source <path> sha256:<hex>"), which any
 XMP reader shows and the validator accepts.
+
+Each story's module (its region on the page, the e-paper hotspot) is listed the same way: one
+`dc:relation` entry per story (Dublin Core's relation is the parent of dcterms:hasPart, a part of
+the resource), "story id=<id> kind=<kind> x_mm=… y_mm=… width_mm=… height_mm=… title=<title>", the
+region in mm from the trim box's top-left corner, y downwards; the manifest has the same list as
+JSON ("stories"). The page's text and its place line by line are in the ALTO file beside the
+archive copy (layout.output.alto).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import pikepdf
 from pikepdf import Dictionary, Name, String
 
 from layout.atomic import atomic_write
-from layout.docmeta import DocMeta, archive_names, check_meta
+from layout.docmeta import REGION_ORIGIN, DocMeta, StoryMeta, archive_names, check_meta
 from layout.errors import InputError
 
 TIMEZONE = "+08:00"  # editions are dated in Beijing time
@@ -65,8 +72,20 @@ def _description(meta: DocMeta) -> str:
     return f"{text}：{meta.subject}" if meta.subject else text
 
 
+def _mm(v: float) -> str:
+    return f"{v:.2f}"
+
+
+def story_relation(story: StoryMeta) -> str:
+    """A story's `dc:relation` entry: id, kind, region in mm (trim box top-left, y down) and title last
+    (it may hold spaces)."""
+    return (f"story id={story.id} kind={story.kind} x_mm={_mm(story.x_mm)} y_mm={_mm(story.y_mm)} "
+            f"width_mm={_mm(story.width_mm)} height_mm={_mm(story.height_mm)} title={story.title}")
+
+
 def _relations(meta: DocMeta) -> list[str]:
-    return [f"source {path} sha256:{sha}" for path, sha in meta.sources] + [f"producer {meta.producer}"]
+    return ([f"source {path} sha256:{sha}" for path, sha in meta.sources] + [f"producer {meta.producer}"]
+            + [story_relation(story) for story in meta.stories])
 
 
 def _set_docinfo(pdf: pikepdf.Pdf, meta: DocMeta, day: _dt.date) -> None:
@@ -415,8 +434,9 @@ def _tool_versions() -> dict[str, str]:
 
 
 def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
-    """The made-from manifest: edition, byline, sources (path + sha256), tool versions and the
-    sha256 of every output. JSON with sorted keys and no timestamps, so it is reproducible."""
+    """The made-from manifest: edition, byline, sources (path + sha256), each story's module (id, kind,
+    title, region in mm from the trim box's top-left corner), tool versions and the sha256 of every
+    output. JSON with sorted keys and no timestamps, so it is reproducible."""
     check_meta(meta)
     record = {
         "schema": MANIFEST_SCHEMA,
@@ -430,6 +450,10 @@ def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
         "keywords": list(meta.keywords),
         "producer": meta.producer,
         "sources": [{"path": p, "sha256": s} for p, s in meta.sources],
+        "stories": [{"id": s.id, "kind": s.kind, "title": s.title,
+                     "region_mm": {"x": s.x_mm, "y": s.y_mm, "width": s.width_mm, "height": s.height_mm}}
+                    for s in meta.stories],
+        "story_region_origin": REGION_ORIGIN,
         "tools": _tool_versions(),
         "outputs": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                     for name, data in sorted(outputs.items())},
@@ -443,9 +467,11 @@ def write_manifest(path: str, meta: DocMeta, outputs: Mapping[str, bytes]) -> No
 
 def file_to_archive(archive_dir: str, files: Mapping[str, bytes], meta: DocMeta, slug: str,
                     force: bool = False) -> list[str]:
-    """File the outputs (`files` keyed by kind: press, archive, proof) plus a manifest under
-    `archive_dir`; returns the paths written. Refuses to replace any archived file unless
-    `force`, and checks every name before writing any, so a refusal leaves nothing half-filed."""
+    """File the outputs (`files` keyed by kind: press, archive, alto, proof) plus a manifest under
+    `archive_dir`; returns the paths written. The ALTO must be the one made for the filed archive
+    copy's name (`archive_names(meta, slug)["archive"]`), which it names. Refuses to replace any
+    archived file unless `force`, and checks every name before writing any, so a refusal leaves
+    nothing half-filed."""
     names = archive_names(meta, slug)
     unknown = set(files) - set(names)
     if unknown:
@@ -461,7 +487,7 @@ def file_to_archive(archive_dir: str, files: Mapping[str, bytes], meta: DocMeta,
             raise InputError(f"already archived: {', '.join(os.path.basename(p) for p in taken)}",
                              where=archive_dir, hint="use --force to replace the archived page")
     written = []
-    for kind in ("press", "archive", "proof", "manifest"):  # manifest last: it vouches for the others
+    for kind in ("press", "archive", "alto", "proof", "manifest"):  # manifest last: it vouches for the others
         if kind in targets:
             atomic_write(targets[kind], payload[kind])
             written.append(targets[kind])

@@ -1,5 +1,5 @@
 """The back half of a build: register the faces → render → finish the press PDF and the archive
-copy → manifest → proof. One pure function of a `PressJob`.
+copy → ALTO → manifest → proof. One pure function of a `PressJob`.
 
 It imports only what it uses (reportlab, pikepdf, the renderer and the finisher; no YAML, no
 composition), so that `layout.fork` can run it in a process that was started — and did these
@@ -31,10 +31,12 @@ class PressJob:
     grid: bool = False  # draw the grid overlay
     validate: bool = False  # run the PDF/A validator on the archive copy
     proof_dpi: float | None = None  # also a PNG proof at this resolution
+    alto_path: str | None = None  # where the ALTO of the archive copy will be written; None: no ALTO
 
 
 def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
-    """kind → bytes for "press", "archive", "manifest" and, when asked, "proof". `parallel`
+    """kind → bytes for "press", "archive", "manifest" and, when asked, "alto" (layout.output.alto: the
+    archive copy's text line by line, naming the archive copy's file) and "proof". `parallel`
     finishes the archive copy in a forked process meanwhile (for a process with a core to spare)."""
     from layout.output.finish import finish_archive, finish_press, manifest_bytes
     from layout.output.render import render
@@ -55,8 +57,13 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
         raise
     archive = pending.result() if pending is not None else finish_archive(*archive_args)
     files = {"press": press, "archive": archive}
-    files["manifest"] = manifest_bytes(job.meta, {os.path.basename(job.press_path): press,
-                                                  os.path.basename(job.archive_path): archive})
+    outputs = {os.path.basename(job.press_path): press, os.path.basename(job.archive_path): archive}
+    if job.alto_path is not None:
+        from layout.output.alto import alto_for
+
+        files["alto"] = alto_for(job.layout, job.meta, os.path.basename(job.archive_path), job.faces)
+        outputs[os.path.basename(job.alto_path)] = files["alto"]
+    files["manifest"] = manifest_bytes(job.meta, outputs)
     if job.proof_dpi is not None:
         from layout.output.proof import proof_png
 
@@ -67,8 +74,8 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
 def warm_up(icc_path: str = DEFAULT_PROFILE) -> None:
     """What the press process does while it waits for its job: import make_files' modules and
     prepare the output profile (the same for every page unless --icc names another)."""
+    from layout.output import alto, render  # noqa: F401  (imported for make_files)
     from layout.output import finish
-    from layout.output import render  # noqa: F401  (imported for make_files)
 
     try:
         finish.prime(icc_path)
