@@ -208,7 +208,7 @@ def test_manifest_of_a_real_build(real_page):
         assert sources[path] == _sha256(path), path
     assert len(sources) == 2 + len(real_page.article.photos) + len(fonts)
     outputs = manifest["outputs"]
-    assert sorted(outputs) == ["article.archive.pdf", "article.pdf"]
+    assert sorted(outputs) == ["article.alto.xml", "article.archive.pdf", "article.pdf"]
     for name, record in outputs.items():
         path = os.path.join(real_page.out_dir, name)
         assert record == {"sha256": _sha256(path), "bytes": os.path.getsize(path)}, name
@@ -428,7 +428,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(desk, tmp_path):
         time.sleep(0.05)
 
 
-OUTPUTS = ("{}.pdf", "{}.archive.pdf", "{}.report.json", "{}.manifest.json")
+OUTPUTS = ("{}.pdf", "{}.archive.pdf", "{}.alto.xml", "{}.report.json", "{}.manifest.json")
 
 
 def test_default_output_paths(desk, catalog, zhpaper_cache, tmp_path):
