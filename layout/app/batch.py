@@ -2,7 +2,7 @@
 
     python make_pdf.py pages/*.yaml -o out/ -j 2
 
-Each page writes `out/<stem>.pdf`, `<stem>.archive.pdf`, `<stem>.report.json`, `<stem>.manifest.json`
+Each page writes `out/<stem>.pdf`, `<stem>.archive.pdf`, `<stem>.alto.xml`, `<stem>.report.json`, `<stem>.manifest.json`
 (each file atomically, by the pipeline). Progress goes to stderr as one line per finished page, in
 the order they finish; the summary at the end lists the failures in input order with their one-line
 error. Exit 0 when every page was built, 1 when any failed, 130 on Ctrl-C.
