@@ -20,28 +20,41 @@ from layout.compose.flow import Para, stream_rows
 
 @dataclass(frozen=True)
 class Bound:
-    """What the blocks can leave for text: every possible total of free rows, their extremes, and what
-    the text takes (`need`, plus up to `flex` white rows above subheads)."""
+    """What the blocks can leave for text: every possible total of free rows (bit k of `reach` set:
+    the blocks can cover exactly k of the `area`'s column-rows, leaving area - k), and what the text
+    takes (`need`, plus up to `flex` white rows above subheads)."""
 
-    free: frozenset[int]  # rows of text some choice of block sizes leaves
+    reach: int
+    area: int
     need: int
     flex: int
     blocks_fit: bool  # every block can be framed somewhere in the area at all
-
-    @property
-    def least(self) -> int:
-        return min(self.free, default=0)
-
-    @property
-    def most(self) -> int:
-        return max(self.free, default=0)
-
     loosen: int = 0  # lines one paragraph may gain or lose (copyfit's last resort)
 
     @property
+    def free(self) -> frozenset[int]:
+        """Rows of text some choice of block sizes leaves."""
+        return frozenset(self.area - k for k in range(self.area + 1) if self.reach >> k & 1)
+
+    @property
+    def least(self) -> int:
+        return self.area - (self.reach.bit_length() - 1) if self.reach else 0
+
+    @property
+    def most(self) -> int:
+        return self.area - ((self.reach & -self.reach).bit_length() - 1) if self.reach else 0
+
+    def leaves(self, lo: int, hi: int) -> bool:
+        """Whether some choice of block sizes leaves between lo and hi rows of text."""
+        lo, hi = max(lo, 0), min(hi, self.area)
+        if lo > hi:
+            return False
+        covered_lo = self.area - hi  # leaving hi rows means covering area - hi
+        return bool(self.reach >> covered_lo & ((1 << (hi - lo + 1)) - 1))
+
+    @property
     def feasible(self) -> bool:
-        return self.blocks_fit and any(self.need - self.loosen <= f <= self.need + self.flex + self.loosen
-                                       for f in self.free)
+        return self.blocks_fit and self.leaves(self.need - self.loosen, self.need + self.flex + self.loosen)
 
 
 def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[int]:
@@ -86,7 +99,5 @@ def bound(p: Problem) -> Bound:
         for a in sizes:
             nxt |= reach << a
         reach = nxt & mask
-    covered = [k for k in range(area + 1) if reach >> k & 1]
     loosen = 1 if any(isinstance(piece, Para) and piece.lines > 2 for piece in p.stream) else 0
-    return Bound(frozenset(area - k for k in covered), stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows,
-                 fit and bool(covered), loosen)
+    return Bound(reach, area, stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows, fit and bool(reach), loosen)

@@ -63,104 +63,149 @@ class Fits:
     heights: Callable[[int, int, bool], list[int]]  # (item, span, separated) → rows
     cost: Callable[[int, int, int], float]  # (item, span, rows) → cost
     kind: Callable[[int], str]  # story | briefs | digest
+    cells: Callable[[int], tuple[int, int]] | None = None  # item → (fewest, most) grid cells it may fill
 
 
-def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns: int) -> list[Module] | None:
-    """The cheapest tiling of `regions` (in order) by items 0…count-1 (in order), or None. A module
-    whose foot is not at row `bottom` is parted from what lies below it by a separator row. Two
-    stories never stand side by side with their tops on one row (撞题)."""
-    memo: dict = {}
+class Tiler:
+    """Tilings of a page's free regions by runs of its items, under one set of `Fits`.
 
-    def separated(r: Rect, rows: int) -> bool:
-        return r.row + rows < bottom
+    What fills a rectangle does not depend on where it stands — only on its size, whether its foot
+    is the type area's, and which items fill it — so results are kept by those, with modules
+    relative to the rectangle's top-left corner and moved into place by the caller. One result
+    serves every position and every item order that runs the same items, which is what keeps the
+    search small; `forget` drops what a struck module size may have changed."""
 
-    def fill(r: Rect, i: int, j: int) -> tuple[float, tuple[Module, ...]] | None:
-        """Fill `r` exactly with items i…j-1."""
-        key = (r, i, j)
-        if key in memo:
-            return memo[key]
-        memo[key] = None  # no cycles, but keep a failed branch from being retried
+    def __init__(self, fits: Fits, count: int, columns: int, height: int, lead: int = 0):
+        self.fits, self.columns, self.height, self.lead = fits, columns, height, lead
+        self.kinds = [fits.kind(i) for i in range(count)]
+        # Items fill a rectangle exactly only if its cells lie between their fewest and most:
+        # a necessary condition that spares the search every rectangle of the wrong size.
+        self.cells = [fits.cells(i) if fits.cells else (0, math.inf) for i in range(count)]
+        self.memo: dict = {}
+        self.own: dict = {}
+
+    def forget(self, item: int) -> None:
+        """Drop every result that item's module sizes went into (after one is struck)."""
+        self.memo = {k: v for k, v in self.memo.items() if item not in k[3]}
+        self.own = {k: v for k, v in self.own.items() if k[0] != item}
+
+    def tile(self, regions: tuple[Rect, ...], items: tuple[int, ...], bottom: int
+             ) -> tuple[float, list[Module]] | None:
+        """The cheapest tiling of `regions` (in order) by `items` (in order) and its cost, or None.
+        A module whose foot is not at row `bottom` is parted from what lies below it by a separator
+        row. Two stories never stand side by side with their tops on one row (撞题)."""
+        count = len(items)
+        # Regions k… filled by items i…, the last region taking every item left, each region one at least.
+        todo: dict[tuple[int, int], tuple[float, tuple[Module, ...]] | None] = {(len(regions), count): (0.0, ())}
+        for k in range(len(regions) - 1, -1, -1):
+            g = regions[k]
+            for i in range(count - 1, -1, -1):
+                best = None
+                for j in ([count] if k == len(regions) - 1 else range(i + 1, count + 1)):
+                    rest = todo.get((k + 1, j))
+                    here = self.fill(g.span, g.rows, g.row + g.rows == bottom, items[i:j]) if rest is not None else None
+                    if here is not None and (best is None or here[0] + rest[0] < best[0]):
+                        best = (here[0] + rest[0], _moved(here[1], g.col, g.row) + rest[1])
+                todo[(k, i)] = best
+        got = todo.get((0, 0))
+        return None if got is None else (got[0], sorted(got[1], key=lambda m: m.item))
+
+    def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> tuple[float, tuple[Module, ...]] | None:
+        """The cheapest way `items` fill a span × rows rectangle exactly (`foot`: its foot is the
+        type area's, so what reaches it needs no separator)."""
+        key = (span, rows, foot, items)
+        got = self.memo.get(key, False)
+        if got is not False:
+            return got
         best = None
-        for cost, mods in _ways(r, i, j):
-            if cost < math.inf and (best is None or cost < best[0]):
-                best = (cost, mods)
-        memo[key] = best
+        if sum(self.cells[x][0] for x in items) <= span * rows <= sum(self.cells[x][1] for x in items):
+            for cost, mods in self._ways(span, rows, foot, items):
+                if cost < math.inf and (best is None or cost < best[0]):
+                    best = (cost, mods)
+        self.memo[key] = best
         return best
 
-    def _ways(r: Rect, i: int, j: int) -> Iterator[tuple[float, tuple[Module, ...]]]:
-        if j - i == 1:
-            sep = separated(r, r.rows)
-            if r.rows in fits.heights(i, r.span, sep):
-                yield _module_cost(i, r), (Module(i, r, sep),)
+    def _heights(self, item: int, span: int, separated: bool) -> tuple[list[int], frozenset[int]]:
+        key = (item, span, separated)
+        got = self.own.get(key)
+        if got is None:
+            rows = self.fits.heights(item, span, separated)
+            got = self.own[key] = (rows, frozenset(rows))
+        return got
+
+    def _ways(self, span: int, rows: int, foot: bool, items: tuple[int, ...]
+              ) -> Iterator[tuple[float, tuple[Module, ...]]]:
+        first, n = items[0], len(items)
+        if n == 1:
+            sep = not foot
+            if rows in self._heights(first, span, sep)[1]:
+                rect = Rect(0, span, 0, rows)
+                yield self._cost(first, rect), (Module(first, rect, sep),)
             return
         # (a) across the full width at the top; the rest below
-        for h in fits.heights(i, r.span, True):
-            if h < r.rows:
-                rest = fill(Rect(r.col, r.span, r.row + h, r.rows - h), i + 1, j)
+        for h in self._heights(first, span, True)[0]:
+            if h < rows:
+                rest = self.fill(span, rows - h, foot, items[1:])
                 if rest is not None:
-                    yield _module_cost(i, Rect(r.col, r.span, r.row, h)) + rest[0], \
-                        (Module(i, Rect(r.col, r.span, r.row, h), True),) + rest[1]
-        for w in range(1, r.span):
+                    rect = Rect(0, span, 0, h)
+                    yield self._cost(first, rect) + rest[0], (Module(first, rect, True),) + _moved(rest[1], 0, h)
+        for w in range(1, span):
             for left in (True, False):
-                x, rx = (r.col, r.col + w) if left else (r.col + r.span - w, r.col)
+                x, rx = (0, w) if left else (span - w, 0)
                 # (b) down one side, full height; the rest beside it
-                sep = separated(r, r.rows)
-                if r.rows in fits.heights(i, w, sep):
-                    rest = fill(Rect(rx, r.span - w, r.row, r.rows), i + 1, j)
+                sep = not foot
+                if rows in self._heights(first, w, sep)[1]:
+                    rest = self.fill(span - w, rows, foot, items[1:])
                     if rest is not None:
-                        mod = Module(i, Rect(x, w, r.row, r.rows), sep)
-                        yield _module_cost(i, mod.rect) + _collisions(mod, rest[1]) + rest[0], (mod,) + rest[1]
-                # (c) at the top, w wide; items i+1…k-1 stacked in the strip beside; the rest below
-                for h in fits.heights(i, w, True):
-                    if h >= r.rows:
+                        mod = Module(first, Rect(x, w, 0, rows), sep)
+                        beside = _moved(rest[1], rx, 0)
+                        yield self._cost(first, mod.rect) + self._collisions(mod, beside) + rest[0], (mod,) + beside
+                # (c) at the top, w wide; items 1…k-1 stacked in the strip beside; the rest below
+                for h in self._heights(first, w, True)[0]:
+                    if h >= rows:
                         continue
-                    mod = Module(i, Rect(x, w, r.row, h), True)
-                    for k in range(i + 2, j):
-                        strip = fill(Rect(rx, r.span - w, r.row, h), i + 1, k)
+                    mod = Module(first, Rect(x, w, 0, h), True)
+                    for k in range(2, n):
+                        strip = self.fill(span - w, h, False, items[1:k])
                         if strip is None:
                             continue
-                        below = fill(Rect(r.col, r.span, r.row + h, r.rows - h), k, j)
+                        below = self.fill(span, rows - h, foot, items[k:])
                         if below is None:
                             continue
-                        yield (_module_cost(i, mod.rect) + _collisions(mod, strip[1]) + strip[0] + below[0],
-                               (mod,) + strip[1] + below[1])
+                        beside = _moved(strip[1], rx, 0)
+                        yield (self._cost(first, mod.rect) + self._collisions(mod, beside) + strip[0] + below[0],
+                               (mod,) + beside + _moved(below[1], 0, h))
 
-    height = max(g.row + g.rows for g in regions) - min(g.row for g in regions)
-
-    def _module_cost(i: int, r: Rect) -> float:
-        cost = fits.cost(i, r.span, r.rows)
-        if i == 0:
-            cost += HEAD_NARROW * (1 - r.span / columns) + HEAD_LOW * max(0.0, r.rows / height - HEAD_SHARE)
-        if fits.kind(i) != "story" and r.span > 2:
+    def _cost(self, item: int, r: Rect) -> float:
+        cost = self.fits.cost(item, r.span, r.rows)
+        if item == self.lead:
+            cost += HEAD_NARROW * (1 - r.span / self.columns) + HEAD_LOW * max(0.0, r.rows / self.height - HEAD_SHARE)
+        if self.kinds[item] != "story" and r.span > 2:
             cost += BOX_WIDE * (r.span - 2)
-        if fits.kind(i) == "story" and r.span == 1:
+        if self.kinds[item] == "story" and r.span == 1:
             cost += STORY_NARROW
         return cost
 
-    def _collisions(mod: Module, beside: tuple[Module, ...]) -> float:
+    def _collisions(self, mod: Module, beside: tuple[Module, ...]) -> float:
         """撞题: `mod` and a story beside it, both stories, with their tops (their headlines) on one row;
         such a tiling is not taken at all (math.inf)."""
-        if fits.kind(mod.item) != "story":
+        if self.kinds[mod.item] != "story":
             return 0.0
-        return math.inf if any(fits.kind(m.item) == "story" and m.rect.row == mod.rect.row for m in beside) else 0.0
+        return math.inf if any(self.kinds[m.item] == "story" and m.rect.row == mod.rect.row for m in beside) else 0.0
 
-    def assign(k: int, i: int) -> tuple[float, tuple[Module, ...]] | None:
-        """Regions k… filled by items i…count-1."""
-        if k == len(regions):
-            return (0.0, ()) if i == count else None
-        best = None
-        last = k == len(regions) - 1
-        for j in ([count] if last else range(i + 1, count + 1)):
-            here = fill(regions[k], i, j)
-            if here is None:
-                continue
-            rest = assign(k + 1, j)
-            if rest is not None and (best is None or here[0] + rest[0] < best[0]):
-                best = (here[0] + rest[0], here[1] + rest[1])
-        return best
 
-    got = assign(0, 0)
-    return None if got is None else sorted(got[1], key=lambda m: m.item)
+def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns: int) -> list[Module] | None:
+    """The cheapest tiling of `regions` by items 0…count-1 in that order (the 头条 first), or None."""
+    height = max(g.row + g.rows for g in regions) - min(g.row for g in regions)
+    got = Tiler(fits, count, columns, height).tile(regions, tuple(range(count)), bottom)
+    return None if got is None else got[1]
+
+
+def _moved(mods: tuple[Module, ...], col: int, row: int) -> tuple[Module, ...]:
+    if not col and not row:
+        return mods
+    return tuple(Module(m.item, Rect(m.rect.col + col, m.rect.span, m.rect.row + row, m.rect.rows), m.separated)
+                 for m in mods)
 
 
 def collisions(modules: list[Module], kind: Callable[[int], str]) -> list[tuple[int, int]]:

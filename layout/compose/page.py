@@ -10,11 +10,11 @@ on the page it stands. Pure: positions only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from layout.compose import blocks
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
-from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, collisions, holes, orders, tile
+from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisions, holes, orders
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
 from layout.errors import InputError
@@ -80,8 +80,10 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     sizing = Sizing(page, t, kit)
     modules = None
     kinds = [s.kind for s in page.stories]
+    height = max(g.row + g.rows for g in free) - min(g.row for g in free)
+    tiler = Tiler(sizing.fits(), len(kinds), t.columns, height)
     for _ in range(MAX_STRIKES + 1):
-        modules = _best_tiling(free, kinds, sizing, t)
+        modules = _best_tiling(free, kinds, tiler, t)
         if modules is None:
             raise InputError(f"copyfit: {sizing.why(free)}", page.source_file,
                              "cut a story, let one continue on another page (continue_to), or give the page fewer items")
@@ -95,6 +97,7 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
                 if item.kind != "story" or "copyfit" not in e.what:
                     raise
                 sizing.strike(m.item, m.rect.span, m.rect.rows)
+                tiler.forget(m.item)
                 break
         else:
             break
@@ -124,19 +127,14 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     out.figures["holes"] = holes(modules, free)
 
 
-def _best_tiling(free: tuple[Rect, ...], kinds: list[str], sizing: Sizing, t: Template) -> list[Module] | None:
-    """The cheapest tiling over the item orders `orders` allows (boxes may move), modules numbered by
-    the page's own item order."""
+def _best_tiling(free: tuple[Rect, ...], kinds: list[str], tiler: Tiler, t: Template) -> list[Module] | None:
+    """The cheapest tiling over the item orders `orders` allows (boxes may move)."""
     best = None
     for order in orders(kinds):
-        fits = sizing.fits(order)
-        got = tile(free, len(order), fits, t.rows, t.columns)
-        if got is not None:
-            cost = sum(fits.cost(m.item, m.rect.span, m.rect.rows) for m in got)
-            mods = [replace(m, item=order[m.item]) for m in got]
-            if best is None or cost < best[0]:
-                best = (cost, mods)
-    return None if best is None else sorted(best[1], key=lambda m: m.item)
+        got = tiler.tile(free, order, t.rows)
+        if got is not None and (best is None or got[0] < best[0]):
+            best = got
+    return None if best is None else best[1]
 
 
 def item_title(item) -> str:

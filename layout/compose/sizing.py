@@ -44,12 +44,9 @@ class Sizing:
         self._natural: dict = {}
         self._blocks: dict = {}
 
-    def fits(self, order: tuple[int, ...] | None = None) -> Fits:
-        """The search's view of the items, numbered in `order` (default the page's)."""
-        order = order or tuple(range(len(self.page.stories)))
-        return Fits(lambda k, span, sep: self.heights(order[k], span, sep),
-                    lambda k, span, rows: self.cost(order[k], span, rows),
-                    lambda k: self.page.stories[order[k]].kind)
+    def fits(self) -> Fits:
+        """The search's view of the items, by their number on the page."""
+        return Fits(self.heights, self.cost, lambda i: self.page.stories[i].kind, self.cells)
 
     def head(self, i: int, span: int, extra: int = 0) -> HeadStyle:
         return replace(HeadStyle.for_module(self.t.module_headline_pt(self.rank[i], span), self.t.styles),
@@ -68,6 +65,15 @@ class Sizing:
             self._heights[key] = sorted((r for r in rows if r >= self.t.module_min_rows),
                                         key=lambda r: abs(r - sep - self.natural(i, span)))
         return [r for r in self._heights[key] if (i, span, r) not in self.struck]
+
+    def cells(self, i: int) -> tuple[int, int]:
+        """The fewest and most grid cells (separator row included) item i fills at any span."""
+        key = ("cells", i)
+        if key not in self._heights:
+            sizes = [(span, rows) for span in range(1, self.t.columns + 1) for rows in self._rows_at(i, span)]
+            self._heights[key] = ((min(s * r for s, r in sizes), max(s * (r + SEPARATOR_ROWS) for s, r in sizes))
+                                  if sizes else (1, 0))
+        return self._heights[key]
 
     def _rows_at(self, i: int, span: int) -> dict[int, int]:
         """Item rows (no separator) item i fills at `span` → the white rows its headline band takes
@@ -105,7 +111,7 @@ class Sizing:
         b = bound(p)
         if b.feasible:
             return True
-        return bool(item.continue_to) and b.blocks_fit and any(f < b.need for f in b.free) and b.most >= 4
+        return bool(item.continue_to) and b.blocks_fit and b.leaves(4, b.need - 1)
 
     def natural(self, i: int, span: int) -> float:
         """Where a story's module would be with its photos at their natural size (boxes: anywhere)."""
