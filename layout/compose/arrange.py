@@ -15,8 +15,10 @@ first — and its *heights*, which they then adjust until the text fits:
   justified gallery), or two rows beside one tall photo (a portrait beside two rows of smaller
   ones); the tier next to the text may leave columns to it, and its photos may each take their own
   height (ragged), the text starting under each;
-- heights: each tier's frame rows (each ragged photo's), the sidebar's padding rows, and a white row
-  above as many subheads as needed.
+- heights: each tier's frame rows (each ragged photo's), the sidebar's padding rows, a white row
+  above as many subheads as needed, and lines the body gains or loses by setting paragraphs a line
+  longer or shorter (抠行 / 拉行: Knuth's looseness within the first tolerance, so the spacing change
+  is not visible; `Problem.loose` lists which paragraphs can, and what each costs).
 
 Blocks stack from the top and from the foot of each column without gaps, so a column holds at most
 one run of text: the body reads column after column and never jumps back, and a run shorter than
@@ -108,6 +110,8 @@ class Problem:
     pitch_pt: float
     gap_pt: float
     limits: Limits
+    # Paragraphs that can be set a line shorter (−1) or longer (+1): (stream index, delta, cost), cheapest first.
+    loose: tuple[tuple[int, int, float], ...] = ()
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # tier and crop tables, by key
 
     @property
@@ -180,6 +184,7 @@ class Heights:
     tiers: tuple[tuple[int, ...], ...] = ()
     pad: int = 0
     flex: int = 0
+    loose: int = 0  # lines the body gains (+) or loses (−) by loosened paragraphs
 
 
 @dataclass(frozen=True)
@@ -191,8 +196,9 @@ class Arrangement:
     cells: tuple[Cell, ...]
     regions: tuple[Region, ...]
     flow: Flow
-    stream: tuple  # the stream as flowed (subheads with their white rows)
+    stream: tuple  # the stream as flowed (subheads with their white rows, loosened paragraphs' lines)
     cost: float
+    loosened: tuple[tuple[int, int], ...] = ()  # (stream index, delta) of the paragraphs set a line off
 
 
 # ---------------------------------------------------------------- photo geometry
@@ -701,17 +707,21 @@ class Levers:
     flex: Lever
     base: int
     shape: tuple[int, ...]  # levers per tier, to turn a solution back into Heights
+    # Lines loosened paragraphs add (value − down: the lever's values are shifted to be ≥ 0, like the
+    # others, so that one bitset shift per value still works).
+    loose: Lever = Lever(1, {0: 0.0})
+    down: int = 0
 
     @property
     def all(self) -> tuple[Lever, ...]:
-        return self.tiers + (self.pad, self.flex)
+        return self.tiers + (self.pad, self.flex, self.loose)
 
     def heights(self, values: list[int]) -> Heights:
         out, k = [], 0
         for n in self.shape:
             out.append(tuple(values[k:k + n]))
             k += n
-        return Heights(tuple(out), values[k], values[k + 1])
+        return Heights(tuple(out), values[k], values[k + 1], values[k + 2] - self.down)
 
 
 def tier_levers(p: Problem, tier: Tier, lead: bool) -> tuple[tuple[Lever, ...], int] | None:
@@ -762,7 +772,39 @@ def levers(p: Problem, plan: Plan) -> Levers | None:
     else:
         pad = Lever(1, {0: 0.0})
     flex = Lever(1, {k: score.flex_cost(k) for k in range(subheads(p) * p.limits.subhead_extra_rows + 1)})
-    return Levers(tuple(tiers), pad, flex, base, tuple(shape))
+    down, loose = loose_lever(p)
+    return Levers(tuple(tiers), pad, flex, base, tuple(shape), loose, down)
+
+
+def loose_lever(p: Problem) -> tuple[int, Lever]:
+    """The loosening lever: d lines gained (d > 0) or lost (d < 0) cost the d cheapest paragraphs
+    that can; values shifted by the most lines the body can lose. Worked out once per problem."""
+    key = ("loose", p.loose)
+    if key not in p.memo:
+        costs = {-1: [c for _, d, c in p.loose if d < 0], 1: [c for _, d, c in p.loose if d > 0]}
+        down = len(costs[-1])
+        values = {down: 0.0}
+        for sign, cs in costs.items():
+            total = 0.0
+            for k, c in enumerate(sorted(cs), 1):
+                total += c
+                values[down + sign * k] = total
+        p.memo[key] = (down, Lever(1, values))
+    return p.memo[key]
+
+
+def loosened(p: Problem, d: int) -> tuple[tuple, tuple[tuple[int, int], ...]]:
+    """The stream with |d| paragraphs set a line longer (d > 0) or shorter, the cheapest that can,
+    and which they are."""
+    if not d:
+        return p.stream, ()
+    sign = 1 if d > 0 else -1
+    chosen = sorted((c, i) for i, delta, c in p.loose if delta == sign)[:abs(d)]
+    picks = tuple(sorted((i, sign) for _, i in chosen))
+    stream = list(p.stream)
+    for i, delta in picks:
+        stream[i] = replace(stream[i], lines=stream[i].lines + delta)
+    return tuple(stream), picks
 
 
 def subheads(p: Problem) -> int:
@@ -774,6 +816,12 @@ def capacity_span(lv: Levers) -> tuple[int, int]:
     most = lv.base - sum(x.coef * x.low for x in lv.tiers)
     least = lv.base - sum(x.coef * x.high for x in lv.tiers) - lv.pad.coef * lv.pad.high
     return least, most
+
+
+def text_span(lv: Levers, need: int) -> tuple[int, int]:
+    """The least and most rows the text itself may take: its lines less or more what loosening can
+    change, plus the white rows subheads may gain."""
+    return need - lv.down, need + lv.loose.high - lv.down + lv.flex.high
 
 
 def _reach(lv: Levers, target: int) -> list[int]:
@@ -799,7 +847,7 @@ def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int
     set can make up the rest of the total exactly (one shift), and each column's stack so far plus
     the least the levers still to set add to it must stay within the area. Every value of the first
     lever gets its own share of the node budget, so the solutions vary in the lead photo's height."""
-    target = lv.base - need
+    target = lv.base - need + lv.down
     if target < 0:
         return []
     suffix = _reach(lv, target)
@@ -895,9 +943,10 @@ def _candidates(p: Problem, plan: Plan, h: Heights) -> Iterator[Arrangement]:
     if not fits(p, placed, regions):
         return
     extra = p.limits.subhead_extra_rows
+    base, picks = loosened(p, h.loose)
     for pattern in ((0, 1, 2) if h.flex else (0,)):
-        stream = flexed(p.stream, h.flex, extra, pattern)
-        yield Arrangement(plan, h, placed, regions, flow(stream, regions), stream, 0.0)
+        stream = flexed(base, h.flex, extra, pattern)
+        yield Arrangement(plan, h, placed, regions, flow(stream, regions), stream, 0.0, picks)
 
 
 Viable = list[tuple[Plan, Levers]]
@@ -923,7 +972,8 @@ def search(p: Problem, viable: Viable) -> Arrangement | None:
     queue = []
     for k, (plan, lv) in enumerate(viable):
         least, most = capacity_span(lv)
-        if least <= need + lv.flex.high and need <= most:
+        lo, hi = text_span(lv, need)
+        if least <= hi and lo <= most:
             lower = score.plan_cost(p, plan) + sum(x.cheapest for x in lv.tiers)
             queue.append((lower, k, plan, lv))
     queue.sort(key=lambda q: (q[0], q[1]))
@@ -951,7 +1001,7 @@ def search(p: Problem, viable: Viable) -> Arrangement | None:
 
 
 def _cheapest(lv: Levers) -> Heights:
-    return lv.heights([min(x.values, key=x.values.get) for x in lv.tiers] + [0, 0])
+    return lv.heights([min(x.values, key=x.values.get) for x in lv.tiers] + [0, 0, lv.down])
 
 
 def natural(p: Problem, viable: Viable) -> Arrangement | None:
@@ -1000,15 +1050,18 @@ def why(p: Problem, viable: Viable) -> str:
     spans = [capacity_span(lv) for _, lv in viable]
     hi = max(most for _, most in spans)
     lo = min(least for least, _ in spans)
-    flex = subheads(p) * p.limits.subhead_extra_rows
-    if need > hi:
-        return (f"the body text needs {need} lines but the area holds at most {hi}: {need - hi} lines over "
-                f"(about {(need - hi) * chars} characters); every photo is at its smallest span and height within "
-                f"the crop bound — cut text, drop a photo, or change body_columns")
-    if need + flex < lo:
-        return (f"the body text needs {need} lines but the area leaves at least {lo - flex}: {lo - flex - need} lines "
-                f"short (about {(lo - flex - need) * chars} characters); every photo is at its largest within the crop "
-                f"bound, the sidebar and the subheads at their most white space — add text or a photo")
+    down, lever = loose_lever(p)
+    fewest, most = need - down, need + lever.high - down + subheads(p) * p.limits.subhead_extra_rows
+    if fewest > hi:
+        return (f"the body text needs {need} lines but the area holds at most {hi}: {fewest - hi} lines over "
+                f"(about {(fewest - hi) * chars} characters) even with every paragraph that can set a line shorter; "
+                f"every photo is at its smallest span and height within the crop bound — cut text, drop a photo, "
+                f"or change body_columns")
+    if most < lo:
+        return (f"the body text needs {need} lines but the area leaves at least {lo}: {lo - most} lines "
+                f"short (about {(lo - most) * chars} characters) even with every paragraph that can set a line "
+                f"longer; every photo is at its largest within the crop bound, the sidebar and the subheads at their "
+                f"most white space — add text or a photo")
     return (f"the body text needs {need} lines; no arrangement within the crop bounds fills the columns exactly "
             f"without stranding a subhead (背题) or leaving a column run under {p.limits.min_run} lines — lengthen or "
             f"shorten the text by a line or two, or place a photo")

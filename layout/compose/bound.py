@@ -4,10 +4,10 @@ It does not look at the arrangement search's plans or at where blocks go: it ask
 areas (in column-rows) the blocks could cover, each photo at any span and frame height the template
 allows (crop bound, smallest frame, narrowest frame, the area's height), the sidebar at any width
 and padding (the lead photo no smaller than the template's lead minimum). A story can be fitted only
-if some total leaves exactly the rows its text takes
-(subheads may add their white rows, a paragraph may gain or lose a line), so when no total does, the copyfit refusal is right. It is a
-necessary condition, not a sufficient one: it ignores how the blocks pack, so the search may still
-find no page where the bound allows one — tests count those.
+if some total leaves exactly the rows its text takes (subheads may add their white rows, and each
+paragraph that can be set a line longer or shorter may gain or lose one), so when no total does, the
+copyfit refusal is right. It is a necessary condition, not a sufficient one: it ignores how the
+blocks pack, so the search may still find no page where the bound allows one — tests count those.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layout.compose.arrange import SPACER_ROWS, Problem, crop_range, lead_min_rows, subheads, width_pt
-from layout.compose.flow import Para, stream_rows
+from layout.compose.flow import stream_rows
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class Bound:
     need: int
     flex: int
     blocks_fit: bool  # every block can be framed somewhere in the area at all
-    loosen: int = 0  # lines one paragraph may gain or lose (copyfit's last resort)
+    down: int = 0  # lines the body may lose, paragraphs set a line shorter (抠行)
+    up: int = 0  # lines it may gain, paragraphs set a line longer (拉行)
 
     @property
     def free(self) -> frozenset[int]:
@@ -54,7 +55,7 @@ class Bound:
 
     @property
     def feasible(self) -> bool:
-        return self.blocks_fit and self.leaves(self.need - self.loosen, self.need + self.flex + self.loosen)
+        return self.blocks_fit and self.leaves(self.need - self.down, self.need + self.flex + self.up)
 
 
 def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[int]:
@@ -99,5 +100,6 @@ def bound(p: Problem) -> Bound:
         for a in sizes:
             nxt |= reach << a
         reach = nxt & mask
-    loosen = 1 if any(isinstance(piece, Para) and piece.lines > 2 for piece in p.stream) else 0
-    return Bound(reach, area, stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows, fit and bool(reach), loosen)
+    down = sum(1 for _, d, _ in p.loose if d < 0)
+    return Bound(reach, area, stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows, fit and bool(reach),
+                 down, len(p.loose) - down)

@@ -131,6 +131,14 @@ def digest_rows(d: Digest, kit: Kit, grid: Rows) -> int:
     return grid.rows_for_height(height + len(d.pointers) * max(grid.pitch_pt, 1.75 * size))
 
 
+def digest_fits(d: Digest, kit: Kit, width_pt: float) -> bool:
+    """Whether every pointer, with its page, fits a 导读 box `width_pt` wide on one line."""
+    size, face = kit.template.styles["sidebar"].size_pt, kit.faces["sidebar"]
+    room = width_pt - 2 * DIGEST_PAD_EM * size - size
+    return all(set_line(title.text, face, size).width_pt + set_line(f"第{page}版", face, size).width_pt <= room
+               for title, page in d.pointers)
+
+
 def compose_digest(d: Digest, area: Area, kit: Kit) -> StoryBlock:
     """The 导读 box filling `area`: a tinted box, its heading bar, the pointers spread evenly."""
     geo = geometry(kit.template, area, area.span)

@@ -64,16 +64,19 @@ class Fits:
     cost: Callable[[int, int, int], float]  # (item, span, rows) → cost
     kind: Callable[[int], str]  # story | briefs | digest
     cells: Callable[[int], tuple[int, int]] | None = None  # item → (fewest, most) grid cells it may fill
+    head: Callable[[int, int], tuple[float, int]] | None = None  # (item, span) → (主题 size pt, headline band rows)
 
 
 class Tiler:
     """Tilings of a page's free regions by runs of its items, under one set of `Fits`.
 
     What fills a rectangle does not depend on where it stands — only on its size, whether its foot
-    is the type area's, and which items fill it — so results are kept by those, with modules
-    relative to the rectangle's top-left corner and moved into place by the caller. One result
-    serves every position and every item order that runs the same items, which is what keeps the
-    search small; `forget` drops what a struck module size may have changed."""
+    is the type area's, and which items fill it — so results are kept by those. One result serves
+    every position and every item order that runs the same items, which is what keeps the search
+    small; `forget` drops what a struck module size may have changed. A result is a cut tree (a
+    module, or a cut across or down with a result on each side) with the story modules along its
+    left and right edges, which is all a cut beside it needs to see 撞题; modules are made from the
+    tree only for the tiling chosen."""
 
     def __init__(self, fits: Fits, count: int, columns: int, height: int, lead: int = 0):
         self.fits, self.columns, self.height, self.lead = fits, columns, height, lead
@@ -83,17 +86,31 @@ class Tiler:
         self.cells = [fits.cells(i) if fits.cells else (0, math.inf) for i in range(count)]
         self.memo: dict = {}
         self.own: dict = {}
+        self.runs: dict = {}
+        self.heads: dict = {}
 
-    def forget(self, item: int) -> None:
-        """Drop every result that item's module sizes went into (after one is struck)."""
-        self.memo = {k: v for k, v in self.memo.items() if item not in k[3]}
+    def forget(self, item: int, span: int, rows: int) -> None:
+        """Drop every result that uses a module size since struck. A result that does not use it is
+        still the best (an option fewer cannot beat it), and one that found nothing still finds
+        nothing, so only the results built on the struck module go."""
+        leaf = ("m", item, span, rows)
+        used: dict[int, bool] = {}
+
+        def uses(tree) -> bool:
+            got = used.get(id(tree))
+            if got is None:
+                got = tree[:4] == leaf if tree[0] == "m" else uses(tree[-2]) or uses(tree[-1])
+                used[id(tree)] = got
+            return got
+
+        self.memo = {k: v for k, v in self.memo.items() if v is None or not uses(v[1])}
         self.own = {k: v for k, v in self.own.items() if k[0] != item}
 
     def tile(self, regions: tuple[Rect, ...], items: tuple[int, ...], bottom: int
              ) -> tuple[float, list[Module]] | None:
         """The cheapest tiling of `regions` (in order) by `items` (in order) and its cost, or None.
         A module whose foot is not at row `bottom` is parted from what lies below it by a separator
-        row. Two stories never stand side by side with their tops on one row (撞题)."""
+        row. No two neighbouring stories' headlines stand side by side (撞题)."""
         count = len(items)
         # Regions k… filled by items i…, the last region taking every item left, each region one at least.
         todo: dict[tuple[int, int], tuple[float, tuple[Module, ...]] | None] = {(len(regions), count): (0.0, ())}
@@ -104,24 +121,41 @@ class Tiler:
                 for j in ([count] if k == len(regions) - 1 else range(i + 1, count + 1)):
                     rest = todo.get((k + 1, j))
                     here = self.fill(g.span, g.rows, g.row + g.rows == bottom, items[i:j]) if rest is not None else None
-                    if here is not None and (best is None or here[0] + rest[0] < best[0]):
-                        best = (here[0] + rest[0], _moved(here[1], g.col, g.row) + rest[1])
+                    if here is None or (best is not None and here[0] + rest[0] >= best[0]):
+                        continue
+                    placed = tuple(_modules(here[1], g.col, g.row))
+                    if _clashes(placed, rest[1], self.kinds, self._head):  # regions side by side
+                        continue
+                    best = (here[0] + rest[0], placed + rest[1])
                 todo[(k, i)] = best
         got = todo.get((0, 0))
-        return None if got is None else (got[0], sorted(got[1], key=lambda m: m.item))
+        if got is None or not self._leads(got[1], items[0]):
+            return None
+        return got[0], sorted(got[1], key=lambda m: m.item)
 
-    def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> tuple[float, tuple[Module, ...]] | None:
+    def _leads(self, modules: tuple[Module, ...], lead: int) -> bool:
+        """The 头条 (a story first on the page) has the widest story module and the largest headline
+        (docs/page-layout.md §2: importance gives place and size)."""
+        if self.kinds[lead] != "story":
+            return True
+        span = next(m.rect.span for m in modules if m.item == lead)
+        size = self._head(lead, span)[0]
+        return all(m.rect.span <= span and self._head(m.item, m.rect.span)[0] <= size
+                   for m in modules if self.kinds[m.item] == "story")
+
+    def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]):
         """The cheapest way `items` fill a span × rows rectangle exactly (`foot`: its foot is the
-        type area's, so what reaches it needs no separator)."""
+        type area's, so what reaches it needs no separator): (cost, cut tree, left edge, right edge)."""
         key = (span, rows, foot, items)
         got = self.memo.get(key, False)
         if got is not False:
             return got
         best = None
-        if sum(self.cells[x][0] for x in items) <= span * rows <= sum(self.cells[x][1] for x in items):
-            for cost, mods in self._ways(span, rows, foot, items):
-                if cost < math.inf and (best is None or cost < best[0]):
-                    best = (cost, mods)
+        lo, hi = self._run_cells(items)
+        if lo <= span * rows <= hi:
+            for way in self._ways(span, rows, foot, items):
+                if best is None or way[0] < best[0]:
+                    best = way
         self.memo[key] = best
         return best
 
@@ -133,65 +167,104 @@ class Tiler:
             got = self.own[key] = (rows, frozenset(rows))
         return got
 
-    def _ways(self, span: int, rows: int, foot: bool, items: tuple[int, ...]
-              ) -> Iterator[tuple[float, tuple[Module, ...]]]:
-        first, n = items[0], len(items)
-        if n == 1:
-            sep = not foot
-            if rows in self._heights(first, span, sep)[1]:
-                rect = Rect(0, span, 0, rows)
-                yield self._cost(first, rect), (Module(first, rect, sep),)
-            return
-        # (a) across the full width at the top; the rest below
-        for h in self._heights(first, span, True)[0]:
-            if h < rows:
-                rest = self.fill(span, rows - h, foot, items[1:])
-                if rest is not None:
-                    rect = Rect(0, span, 0, h)
-                    yield self._cost(first, rect) + rest[0], (Module(first, rect, True),) + _moved(rest[1], 0, h)
-        for w in range(1, span):
-            for left in (True, False):
-                x, rx = (0, w) if left else (span - w, 0)
-                # (b) down one side, full height; the rest beside it
-                sep = not foot
-                if rows in self._heights(first, w, sep)[1]:
-                    rest = self.fill(span - w, rows, foot, items[1:])
-                    if rest is not None:
-                        mod = Module(first, Rect(x, w, 0, rows), sep)
-                        beside = _moved(rest[1], rx, 0)
-                        yield self._cost(first, mod.rect) + self._collisions(mod, beside) + rest[0], (mod,) + beside
-                # (c) at the top, w wide; items 1…k-1 stacked in the strip beside; the rest below
-                for h in self._heights(first, w, True)[0]:
-                    if h >= rows:
-                        continue
-                    mod = Module(first, Rect(x, w, 0, h), True)
-                    for k in range(2, n):
-                        strip = self.fill(span - w, h, False, items[1:k])
-                        if strip is None:
-                            continue
-                        below = self.fill(span, rows - h, foot, items[k:])
-                        if below is None:
-                            continue
-                        beside = _moved(strip[1], rx, 0)
-                        yield (self._cost(first, mod.rect) + self._collisions(mod, beside) + strip[0] + below[0],
-                               (mod,) + beside + _moved(below[1], 0, h))
+    def _head(self, item: int, span: int) -> tuple[float, int]:
+        key = (item, span)
+        got = self.heads.get(key)
+        if got is None:
+            got = self.heads[key] = self.fits.head(item, span) if self.fits.head else (1.0, 1)
+        return got
 
-    def _cost(self, item: int, r: Rect) -> float:
-        cost = self.fits.cost(item, r.span, r.rows)
+    def _ways(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> Iterator[tuple]:
+        """Every guillotine cut of the rectangle: the items split into a first run and the rest, the
+        first run above the rest (across the full width) or beside it (down the full height, at the
+        left or the right)."""
+        if len(items) == 1:
+            item, sep = items[0], not foot
+            if rows in self._heights(item, span, sep)[1]:
+                edge = ((item, span, 0, rows),) if self.kinds[item] == "story" else ()
+                yield self._cost(item, span, rows), ("m", item, span, rows, sep), edge, edge
+            return
+        for k in range(1, len(items)):
+            first, rest = items[:k], items[k:]
+            for h in self._cuts(span, rows, foot, first, rest):
+                top = self.fill(span, h, False, first)
+                if top is None:
+                    continue
+                below = self.fill(span, rows - h, foot, rest)
+                if below is not None:
+                    yield (top[0] + below[0], ("h", h, top[1], below[1]),
+                           top[2] + _lowered(below[2], h), top[3] + _lowered(below[3], h))
+            for w in range(1, span):
+                side = self.fill(w, rows, foot, first)
+                if side is None:
+                    continue
+                beside = self.fill(span - w, rows, foot, rest)
+                if beside is None:
+                    continue
+                cost = side[0] + beside[0]
+                if not self._edges_clash(side[3], beside[2]):  # the first run at the left
+                    yield cost, ("v", w, True, side[1], beside[1]), side[2], beside[3]
+                if not self._edges_clash(beside[3], side[2]):  # … at the right
+                    yield cost, ("v", span - w, False, side[1], beside[1]), beside[2], side[3]
+
+    def _edges_clash(self, left: tuple, right: tuple) -> bool:
+        """撞题 across a vertical cut: a story along its left side and one along its right side whose
+        modules face each other and whose headlines stand side by side."""
+        for x in left:
+            for y in right:
+                if x[2] < y[2] + y[3] and y[2] < x[2] + x[3] and _heads_level(x, y, self._head):
+                    return True
+        return False
+
+    def _cuts(self, span: int, rows: int, foot: bool, first: tuple[int, ...], rest: tuple[int, ...]) -> Iterator[int]:
+        """Rows at which `first` may end, above `rest`: a single item's own heights, else whatever
+        the cell counts of both runs allow."""
+        if len(first) == 1:
+            yield from (h for h in self._heights(first[0], span, True)[0] if h < rows)
+            return
+        if len(rest) == 1:
+            yield from (rows - h for h in self._heights(rest[0], span, not foot)[0] if h < rows)
+            return
+        lo_a, hi_a = self._run_cells(first)
+        lo_b, hi_b = self._run_cells(rest)
+        lo = max(1, -(-lo_a // span), rows - hi_b // span if hi_b < math.inf else 1)
+        hi = min(rows - 1, hi_a // span if hi_a < math.inf else rows - 1, rows - -(-lo_b // span))
+        yield from range(lo, hi + 1)
+
+    def _run_cells(self, run: tuple[int, ...]) -> tuple[int, float]:
+        got = self.runs.get(run)
+        if got is None:
+            got = self.runs[run] = (sum(self.cells[x][0] for x in run), sum(self.cells[x][1] for x in run))
+        return got
+
+    def _cost(self, item: int, span: int, rows: int) -> float:
+        cost = self.fits.cost(item, span, rows)
         if item == self.lead:
-            cost += HEAD_NARROW * (1 - r.span / self.columns) + HEAD_LOW * max(0.0, r.rows / self.height - HEAD_SHARE)
-        if self.kinds[item] != "story" and r.span > 2:
-            cost += BOX_WIDE * (r.span - 2)
-        if self.kinds[item] == "story" and r.span == 1:
+            cost += HEAD_NARROW * (1 - span / self.columns) + HEAD_LOW * max(0.0, rows / self.height - HEAD_SHARE)
+        if self.kinds[item] != "story" and span > 2:
+            cost += BOX_WIDE * (span - 2)
+        if self.kinds[item] == "story" and span == 1:
             cost += STORY_NARROW
         return cost
 
-    def _collisions(self, mod: Module, beside: tuple[Module, ...]) -> float:
-        """撞题: `mod` and a story beside it, both stories, with their tops (their headlines) on one row;
-        such a tiling is not taken at all (math.inf)."""
-        if self.kinds[mod.item] != "story":
-            return 0.0
-        return math.inf if any(self.kinds[m.item] == "story" and m.rect.row == mod.rect.row for m in beside) else 0.0
+
+def _lowered(edge: tuple, rows: int) -> tuple:
+    return tuple((item, span, row + rows, n) for item, span, row, n in edge)
+
+
+def _modules(tree: tuple, col: int, row: int) -> Iterator[Module]:
+    """The modules of a cut tree whose rectangle's top-left corner is at (col, row)."""
+    if tree[0] == "m":
+        _, item, span, rows, sep = tree
+        yield Module(item, Rect(col, span, row, rows), sep)
+    elif tree[0] == "h":
+        _, h, top, below = tree
+        yield from _modules(top, col, row)
+        yield from _modules(below, col, row + h)
+    else:
+        _, w, first_left, first, rest = tree
+        yield from _modules(first, col if first_left else col + w, row)
+        yield from _modules(rest, col + w if first_left else col, row)
 
 
 def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns: int) -> list[Module] | None:
@@ -201,23 +274,40 @@ def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns
     return None if got is None else got[1]
 
 
-def _moved(mods: tuple[Module, ...], col: int, row: int) -> tuple[Module, ...]:
-    if not col and not row:
-        return mods
-    return tuple(Module(m.item, Rect(m.rect.col + col, m.rect.span, m.rect.row + row, m.rect.rows), m.separated)
-                 for m in mods)
+HEAD_DISTINCT = 1.3  # headlines whose sizes differ by this factor do not read as one line (not 撞题)
 
 
-def collisions(modules: list[Module], kind: Callable[[int], str]) -> list[tuple[int, int]]:
-    """Pairs of story modules side by side whose tops are on one row (撞题), for the checks."""
+def _heads_level(x: tuple, y: tuple, head) -> bool:
+    """Two story modules (item, span, row, rows) whose headline bands overlap in height and whose
+    headline sizes are within HEAD_DISTINCT of each other."""
+    (sx, bx), (sy, by) = head(x[0], x[1]), head(y[0], y[1])
+    return x[2] < y[2] + by and y[2] < x[2] + bx and max(sx, sy) < HEAD_DISTINCT * min(sx, sy)
+
+
+def _clashes(a, b, kinds, head) -> list[tuple[int, int]]:
+    """Pairs of stories, one from `a` and one from `b`, whose modules touch across the gutter between
+    them and whose headlines stand side by side: headline bands overlapping in height, sizes within
+    HEAD_DISTINCT of each other (docs/page-layout.md: 撞题 — two headlines of similar size side by
+    side at the same height in neighbouring modules)."""
     out = []
-    for a in modules:
-        for b in modules:
-            if a.item < b.item and kind(a.item) == kind(b.item) == "story" and a.rect.row == b.rect.row:
-                touching = a.rect.col + a.rect.span == b.rect.col or b.rect.col + b.rect.span == a.rect.col
-                if touching:
-                    out.append((a.item, b.item))
+    for x in a:
+        for y in b:
+            if kinds[x.item] != "story" or kinds[y.item] != "story":
+                continue
+            rx, ry = x.rect, y.rect
+            touching = rx.col + rx.span == ry.col or ry.col + ry.span == rx.col
+            if not touching or rx.row >= ry.row + ry.rows or ry.row >= rx.row + rx.rows:
+                continue
+            if _heads_level((x.item, rx.span, rx.row, rx.rows), (y.item, ry.span, ry.row, ry.rows), head):
+                out.append((min(x.item, y.item), max(x.item, y.item)))
     return out
+
+
+def collisions(modules: list[Module], kind: Callable[[int], str],
+               head: Callable[[int, int], tuple[float, int]]) -> list[tuple[int, int]]:
+    """Pairs of neighbouring story modules whose headlines collide (撞题), for the checks."""
+    kinds = {m.item: kind(m.item) for m in modules}
+    return sorted(set(_clashes(tuple(modules), tuple(modules), kinds, head)))
 
 
 def holes(modules: list[Module], regions: tuple[Rect, ...]) -> int:

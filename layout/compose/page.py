@@ -77,13 +77,14 @@ MAX_STRIKES = 12  # story module sizes the bound allowed but the composition ref
 def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out: _Out) -> None:
     """A page of several items: the module search, each item composed in its module, rules between."""
     free = free_regions(page, t)
+    cuts = free_layouts(free, t)
     sizing = Sizing(page, t, kit)
     modules = None
     kinds = [s.kind for s in page.stories]
     height = max(g.row + g.rows for g in free) - min(g.row for g in free)
     tiler = Tiler(sizing.fits(), len(kinds), t.columns, height)
     for _ in range(MAX_STRIKES + 1):
-        modules = _best_tiling(free, kinds, tiler, t)
+        modules = _best_tiling(cuts, kinds, tiler, t)
         if modules is None:
             raise InputError(f"copyfit: {sizing.why(free)}", page.source_file,
                              "cut a story, let one continue on another page (continue_to), or give the page fewer items")
@@ -97,7 +98,7 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
                 if item.kind != "story" or "copyfit" not in e.what:
                     raise
                 sizing.strike(m.item, m.rect.span, m.rect.rows)
-                tiler.forget(m.item)
+                tiler.forget(m.item, m.rect.span, m.rect.rows)
                 break
         else:
             break
@@ -123,18 +124,43 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
                                "body_columns": out.figures[page.stories[m.item].id].get("body_columns", m.rect.span)}
                               for m in modules]
     kinds = lambda i: page.stories[i].kind  # noqa: E731
-    out.figures["headline_collisions"] = len(collisions(modules, kinds))
+    out.figures["headline_collisions"] = len(collisions(modules, kinds, sizing.headline))
     out.figures["holes"] = holes(modules, free)
 
 
-def _best_tiling(free: tuple[Rect, ...], kinds: list[str], tiler: Tiler, t: Template) -> list[Module] | None:
-    """The cheapest tiling over the item orders `orders` allows (boxes may move)."""
+def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t: Template) -> list[Module] | None:
+    """The cheapest tiling over the ways to cut the free area into rectangles (`free_layouts`) and
+    the item orders `orders` allows (boxes may move)."""
     best = None
-    for order in orders(kinds):
-        got = tiler.tile(free, order, t.rows)
-        if got is not None and (best is None or got[0] < best[0]):
-            best = got
+    for free in cuts:
+        for order in orders(kinds):
+            got = tiler.tile(free, order, t.rows)
+            if got is not None and (best is None or got[0] < best[0]):
+                best = got
     return None if best is None else best[1]
+
+
+def free_layouts(free: tuple[Rect, ...], t: Template) -> list[tuple[Rect, ...]]:
+    """The ways to cut the free type area into rectangles filled one after another: beside areas
+    reserved at the foot the free area is an L (or a U), and a module may stand beside the reserved
+    area and above its top, so the full-width part may end at any row above the reserved areas'
+    top, the columns beside them running from there to the foot and those above them to their top."""
+    if len(free) == 1:
+        return [free]
+    top = free[0].rows if free[0].row == 0 and free[0].span == t.columns else 0
+    beside = [g for g in free if g.row == top]
+    above = []  # the columns the reserved areas take, above them
+    col = 0
+    for g in sorted(beside, key=lambda g: g.col) + [Rect(t.columns, 0, top, 0)]:
+        if g.col > col:
+            above.append((col, g.col - col))
+        col = g.col + g.span
+    out = []
+    for r in [0] + list(range(t.module_min_rows, top + 1)):
+        lower = [Rect(g.col, g.span, r, t.rows - r) for g in beside] + [Rect(c, s, r, top - r) for c, s in above]
+        parts = ([Rect(0, t.columns, 0, r)] if r else []) + sorted((g for g in lower if g.rows > 0), key=lambda g: g.col)
+        out.append(tuple(parts))
+    return out
 
 
 def item_title(item) -> str:

@@ -14,7 +14,8 @@ import math
 LEAD_WEIGHT = 4.0  # the lead photo carries the page (typography.md §4.5): its crop counts four times
 WIDOW = 1.0  # a paragraph's last line alone atop a column, or its first alone at a column's foot (孤行)
 MOVED = 0.6  # a photo set outside its group (top ↔ foot): the page no longer follows the article
-LOOSENED = 2.0  # a paragraph set a line shorter or longer than its best (copyfit's last resort)
+LOOSE_LINE = 0.4  # a paragraph set a line shorter or longer than its best (抠行 / 拉行)
+LOOSE_SHORT = 1.5  # … ÷ its lines: in a short paragraph the changed spacing shows more
 MISFIT = 100.0  # per line of text over or short (only --draft and copyfit: false see such pages)
 PAD = 0.08  # per row of padding in the sidebar box (its items spread apart)
 PAD_SQUARE = 0.01  # … growing: white space gathered in one place reads as a hole
@@ -47,6 +48,11 @@ def pad_cost(pad: int) -> float:
 
 def flex_cost(flex: int) -> float:
     return FLEX * flex
+
+
+def loose_cost(lines: int) -> float:
+    """A paragraph of `lines` lines (as best set) set a line shorter or longer."""
+    return LOOSE_LINE + LOOSE_SHORT / max(lines, 1)
 
 
 def plan_cost(p, plan) -> float:

@@ -19,16 +19,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from layout.compose.blocks import HeadStyle
-from layout.compose.boxes import briefs_rows, compose_briefs, compose_digest, digest_rows
+from layout.compose.boxes import briefs_rows, compose_briefs, compose_digest, digest_fits, digest_rows
 from layout.compose.bound import bound
 from layout.compose.flow import stream_rows
 from layout.compose.grid import rows as page_rows
 from layout.compose.modules import OFF_NATURAL, SEPARATOR_ROWS, Fits, Rect
-from layout.compose.story import Area, Kit, StoryBlock, compose_story, problem_for
+from layout.compose.story import Area, Kit, StoryBlock, compose_story, headline_set, problem_for
 from layout.errors import InputError
 from layout.model import Page, Story
 from layout.source.template import Template
 
+BODY_OFF_GRID = 0.15  # a story's body in fewer columns than its module's basic columns
 HEAD_EXTRA_ROWS = 2  # white rows a module's headline band may take to make its story fit
 
 
@@ -46,15 +47,29 @@ class Sizing:
 
     def fits(self) -> Fits:
         """The search's view of the items, by their number on the page."""
-        return Fits(self.heights, self.cost, lambda i: self.page.stories[i].kind, self.cells)
+        return Fits(self.heights, self.cost, lambda i: self.page.stories[i].kind, self.cells, self.headline)
 
     def head(self, i: int, span: int, extra: int = 0) -> HeadStyle:
         return replace(HeadStyle.for_module(self.t.module_headline_pt(self.rank[i], span), self.t.styles),
                        extra_rows=extra)
 
-    def story(self, i: int, span: int) -> Story:
+    def story(self, i: int, span: int, columns: int | None = None) -> Story:
+        """Item i as composed at `span` with `columns` body columns (default: its own, or one per basic column)."""
         s = self.page.stories[i]
-        return replace(s, body_columns=min(s.body_columns or span, span))
+        return replace(s, body_columns=min(columns or s.body_columns or span, span))
+
+    def body_options(self, i: int, span: int) -> tuple[int, ...]:
+        """The body columns a story may take at `span`, preferred first: its own when it says; else one
+        per basic column, then one per two (双栏) in a module four or more columns wide: each sets the
+        text to another measure, so another number of lines fills the module. (Odd 变栏 counts were
+        tried: they build a few more pages and cost twice the time.)"""
+        own = self.page.stories[i].body_columns
+        if own:
+            return (min(own, span),)
+        out = [span]
+        if span >= 4 and span % 2 == 0:
+            out.append(span // 2)
+        return tuple(dict.fromkeys(out))
 
     def heights(self, i: int, span: int, separated: bool) -> list[int]:
         """Module rows (separator included) item i fills exactly at `span`, best first."""
@@ -66,6 +81,20 @@ class Sizing:
                                         key=lambda r: abs(r - sep - self.natural(i, span)))
         return [r for r in self._heights[key] if (i, span, r) not in self.struck]
 
+    def headline(self, i: int, span: int) -> tuple[float, int]:
+        """A story's 主题 size as set at `span` (its rank's, shrunk if the title needs) and the rows of
+        its headline band (least white); boxes (0, 0)."""
+        if self.page.stories[i].kind != "story":
+            return 0.0, 0
+        key = ("headline", i, span)
+        if key not in self._heights:
+            try:
+                self._heights[key] = headline_set(self.story(i, span), self.kit, Area(0, span, 0, self.t.rows),
+                                                  self.head(i, span))
+            except InputError:  # the title does not fit this width at all
+                self._heights[key] = (0.0, 0)
+        return self._heights[key]
+
     def cells(self, i: int) -> tuple[int, int]:
         """The fewest and most grid cells (separator row included) item i fills at any span."""
         key = ("cells", i)
@@ -75,9 +104,9 @@ class Sizing:
                                   if sizes else (1, 0))
         return self._heights[key]
 
-    def _rows_at(self, i: int, span: int) -> dict[int, int]:
+    def _rows_at(self, i: int, span: int) -> dict[int, tuple[int, int | None]]:
         """Item rows (no separator) item i fills at `span` → the white rows its headline band takes
-        for it (stories; 0 for boxes)."""
+        for it and its body columns (stories; (0, None) for boxes)."""
         key = ("rows", i, span)
         if key in self._heights:
             return self._heights[key]
@@ -85,23 +114,28 @@ class Sizing:
         most = t.rows
         out: dict[int, int] = {}
         if item.kind == "briefs":
-            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1)), 0)
+            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1)), (0, None))
         elif item.kind == "digest":
-            need = digest_rows(item, kit, page_rows(t))
-            out = dict.fromkeys(range(need, min(most, need + t.digest_max_padding_rows) + 1), 0)
+            if digest_fits(item, kit, span * t.column_width_pt + (span - 1) * t.gutter_pt):
+                need = digest_rows(item, kit, page_rows(t))
+                out = dict.fromkeys(range(need, min(most, need + t.digest_max_padding_rows) + 1), (0, None))
         else:
-            try:
-                base = problem_for(self.story(i, span), t, kit.faces, kit.photo_sizes, kit.options,
-                                   Area(0, span, 0, t.rows), self.head(i, span))
-            except InputError:  # its headline does not fit this width: no module this narrow
-                base = None
-            if base is not None:
-                self._natural[(i, span)] = self._natural_rows(base, span)
+            for n in self.body_options(i, span):
+                try:
+                    base = problem_for(self.story(i, span, n), t, kit.faces, kit.photo_sizes, kit.options,
+                                       Area(0, span, 0, t.rows), self.head(i, span))
+                except InputError:  # its headline does not fit this width: no module this narrow
+                    continue
+                self._natural.setdefault((i, span), self._natural_rows(base, span))
+                # The bound depends on the rows under the headline band only, so it is asked once per
+                # body height and the white rows the band may take shift the answers.
+                body = [b for b in range(t.min_run_lines, most - base.top_row + 1)
+                        if self._may_fill(item, replace(base, rows=base.top_row + b, memo={}))]
                 for extra in range(HEAD_EXTRA_ROWS + 1):  # air around the headline, least first
-                    p = replace(base, top_row=base.top_row + extra)
-                    for r in range(p.top_row + t.min_run_lines, most + 1):
-                        if r not in out and self._may_fill(item, replace(p, rows=r, memo={})):
-                            out[r] = extra
+                    for b in body:
+                        r = base.top_row + extra + b
+                        if r <= most and r not in out:
+                            out[r] = (extra, n)
         self._heights[key] = out
         return out
 
@@ -130,10 +164,17 @@ class Sizing:
         return p.top_row + area / p.columns
 
     def cost(self, i: int, span: int, rows: int) -> float:
+        """An item's own cost for a module (rows with its separator, if any): a photo story off its
+        natural size; a story whose body leaves the basic columns (双栏, 变栏)."""
         item = self.page.stories[i]
-        if item.kind != "story" or not item.photos:
+        if item.kind != "story":
             return 0.0
-        return OFF_NATURAL * abs(rows - self.natural(i, span))
+        got = self._rows_at(i, span)
+        _, n = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None)))
+        cost = BODY_OFF_GRID if n and n != span and not item.body_columns else 0.0
+        if item.photos:
+            cost += OFF_NATURAL * abs(rows - self.natural(i, span))
+        return cost
 
     def strike(self, i: int, span: int, rows: int) -> None:
         """A module size the bound allowed but composing the story refused."""
@@ -148,8 +189,8 @@ class Sizing:
             elif item.kind == "digest":
                 block = compose_digest(item, area, self.kit)
             else:
-                extra = self._rows_at(i, area.span).get(area.rows, 0)
-                block = compose_story(self.story(i, area.span), area, self.kit, self.head(i, area.span, extra))
+                extra, n = self._rows_at(i, area.span).get(area.rows, (0, None))
+                block = compose_story(self.story(i, area.span, n), area, self.kit, self.head(i, area.span, extra))
             self._blocks[key] = block
         return self._blocks[key]
 

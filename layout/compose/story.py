@@ -15,8 +15,8 @@ on a page of several stories. Pure: no files are read here (photo sizes are pass
 from __future__ import annotations
 
 from collections.abc import Mapping
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from layout.compose import arrange, blocks, score
 from layout.compose.arrange import Cell, Limits, PhotoSpec, Problem, SidebarSpec
@@ -24,7 +24,7 @@ from layout.compose.flow import Para, Subhead, stream_rows
 from layout.compose.grid import Columns, Rows
 from layout.errors import InputError
 from layout.model import Finding, Story
-from layout.primitives import BLACK, Box, Frame, Image, Rule
+from layout.primitives import BLACK, Box, Frame, GlyphRun, Image, Rule
 from layout.source.template import Template
 from layout.text.cjk import is_lonely_line
 from layout.text.linebreak import ComposeOptions, compose_paragraph, set_line
@@ -121,6 +121,8 @@ class BodySetting:
     findings: tuple[Finding, ...]
     ragged: int  # non-final lines not at the measure
     lonely: tuple[str, ...]  # paragraphs ending in 孤字
+    # Paragraphs set a line shorter (−1) or longer (+1) within the first tolerance: (stream index, delta, lines).
+    alternates: tuple[tuple[int, int, tuple], ...] = ()
 
 
 def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetting:
@@ -128,7 +130,7 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
     t, faces = kit.template, kit.faces
     opts = compose_options(kit.options)
     sub = t.styles["subhead"]
-    lines, stream, findings, lonely = [], [], [], []
+    lines, stream, findings, lonely, alternates = [], [], [], [], []
     ragged = 0
     if story.continued_from:
         jump = set_line(f"（上接第{story.continued_from}版）", faces["body"], t.body_size_pt)
@@ -148,14 +150,30 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
             lines.append(set_)
             stream.append(Subhead(blocks.subhead_rows(set_, sub.size_pt, sub.rows, grid), path))
             continue
-        ps = compose_paragraph(text, faces["body"], t.body_size_pt, measure_pt, opts)
+        ps = _setting(text, faces["body"], t.body_size_pt, measure_pt, opts)
         findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
+        if len(ps.lines) > 1:
+            alternates += [(len(stream), delta, got) for delta in (-1, 1)
+                           if (got := _reset(text, faces["body"], t.body_size_pt, measure_pt, opts, delta))]
         lines.append(ps.lines)
         stream.append(Para(len(ps.lines), path))
         ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - measure_pt) > 0.05)
         if len(ps.lines) > 1 and is_lonely_line(ps.lines[-1].chars):
             lonely.append(path)
-    return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely))
+    return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely), tuple(alternates))
+
+
+@lru_cache(maxsize=8192)
+def _setting(text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions):
+    """compose_paragraph, kept by content (a pure function of its arguments): a page of several
+    stories asks for the same paragraph at the same measure for every module size it tries."""
+    return compose_paragraph(text, face, size_pt, measure_pt, opts)
+
+
+def _reset(text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions, delta: int) -> tuple:
+    """The paragraph set `delta` lines off its best within the first tolerance (no visible change of
+    spacing, text.fit.break_to_count), or () when it cannot be."""
+    return _setting(text, face, size_pt, measure_pt, replace(opts, looseness=delta)).lines
 
 
 def compose_options(options: Mapping[str, object]) -> ComposeOptions:
@@ -221,6 +239,15 @@ def problem_for(story: Story, t: Template, faces: Mapping, photo_sizes: Mapping,
     return _problem(story, kit, _set_all(story, kit, area or Area(0, t.columns, 0, t.rows), head))
 
 
+def headline_set(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None = None) -> tuple[float, int]:
+    """The 主题 size the story's headline is set at in `area` (it shrinks to fit a narrow one) and the
+    rows of its headline band."""
+    geo = geometry(kit.template, area, story.body_columns or kit.template.body_columns)
+    band = _headline_band(story, kit, geo, head)
+    return max((it.size_pt for it in band.items if isinstance(it, GlyphRun) and it.kind == "headline"), default=0.0), \
+        band.rows
+
+
 def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None = None) -> _Set:
     """Everything of the story set before arranging: grids, headline band, sidebar, captions at every
     span, body."""
@@ -275,27 +302,42 @@ def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
         photos=tuple(specs[ph.id] for ph in story.photos if ph.place is None), sidebar=side,
         fixed=_fixed_cells(story, kit, made, specs), order=_flow_order(kit.options, body.count),
         col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt, gap_pt=grid.gap_pt,
-        limits=limits)
+        limits=limits, loose=_loose(made.text))
+
+
+def _loose(text: BodySetting) -> tuple[tuple[int, int, float], ...]:
+    """The arrangement's view of the alternates: which paragraph can move a line, which way, at what cost."""
+    return tuple(sorted(((i, d, score.loose_cost(len(text.lines[i]))) for i, d, _ in text.alternates),
+                        key=lambda x: (x[2], x[0], x[1])))
+
+
+def _with_loosened(story: Story, text: BodySetting, picks: tuple[tuple[int, int], ...]) -> tuple[BodySetting, list]:
+    """The body with the arrangement's loosened paragraphs set in their alternate lines, and a note for each."""
+    if not picks:
+        return text, []
+    alt = {(i, d): ls for i, d, ls in text.alternates}
+    lines, stream, notes = list(text.lines), list(text.stream), []
+    for i, d in picks:
+        before = len(lines[i])
+        lines[i] = alt[(i, d)]
+        stream[i] = replace(stream[i], lines=len(lines[i]))
+        word = "shorter" if d < 0 else "longer"
+        notes.append(Finding("info", "loosened", f"set one line {word} ({before} → {len(lines[i])}) so that the "
+                             "columns fill exactly", stream[i].key))
+    return replace(text, lines=tuple(lines), stream=tuple(stream)), notes
 
 
 def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange.Arrangement, list, _Set]:
-    """Copyfit, or in --draft the nearest arrangement; the findings say what does not fit. When no
-    arrangement fills the columns, the last resort: one paragraph set a line shorter or longer
-    (`_loosened`)."""
+    """Copyfit, or in --draft the nearest arrangement; the findings say what does not fit. Paragraphs
+    the arrangement set a line shorter or longer take their alternate lines."""
     findings = []
     problem = _problem(story, kit, made)
     viable = arrange.survey(problem)
     best = arrange.search(problem, viable) if fitting else arrange.natural(problem, viable)
-    if best is None and fitting:
-        for path, looser, note in _loosened(story, kit, made, problem, viable):
-            # The plans and their levers do not depend on the paragraphs' lengths: they are reused.
-            p2 = replace(problem, stream=looser.text.stream)
-            best = arrange.search(p2, viable)
-            if best is not None:
-                made, problem = looser, p2
-                best = replace(best, cost=best.cost + score.LOOSENED)
-                findings.append(Finding("info", "loosened", note, path))
-                break
+    if best is not None and best.loosened:
+        text, notes = _with_loosened(story, made.text, best.loosened)
+        made = replace(made, text=text)
+        findings += notes
     if best is None and fitting and story.continue_to:
         got = _jumped(story, kit, made, problem, viable)
         if got is not None:
@@ -341,7 +383,7 @@ def _jumped(story: Story, kit: Kit, made: _Set, problem: Problem, viable) -> tup
             continue
         kept_stream, kept_lines, (k, first) = cut
         jump_row = Para(1, story.field("continue_to"))
-        p2 = replace(problem, stream=kept_stream + (jump_row,))
+        p2 = replace(problem, stream=kept_stream + (jump_row,), loose=())
         best = arrange.search(p2, viable)
         if best is not None:
             text = replace(made.text, stream=kept_stream + (jump_row,),
@@ -378,38 +420,6 @@ def _jump_line(story: Story, kit: Kit, made: _Set):
     text = f"（下转第{story.continue_to}版）"
     line = set_line(text, kit.faces["body"], kit.template.body_size_pt)
     return line.shifted(made.geo.body.column_width_pt - line.width_pt)
-
-
-LOOSEN_TRIES = 4  # paragraphs tried a line shorter or longer, longest first
-
-
-def _loosened(story: Story, kit: Kit, made: _Set, problem: Problem, viable) -> Iterator[tuple[str, _Set, str]]:
-    """The body with one paragraph set a line shorter or longer (clreq's compression or expansion
-    within the first tolerance, ComposeOptions.looseness), longest paragraphs first, in the direction
-    the arrangements' capacities point: (paragraph path, the set, a note for the report)."""
-    need = stream_rows(problem.stream)
-    spans = [arrange.capacity_span(lv) for _, lv in viable]
-    deltas = []
-    if any(need - 1 <= most for _, most in spans):
-        deltas.append(-1)
-    if any(least <= need + 1 + arrange.subheads(problem) for least, _ in spans):
-        deltas.append(+1)
-    pieces = [(k, piece) for k, piece in enumerate(made.text.stream) if isinstance(piece, Para) and piece.lines > 2]
-    pieces.sort(key=lambda kp: -kp[1].lines)
-    texts = dict((path, text) for kind, path, text in body_pieces(story) if kind == "para")
-    for delta in deltas:
-        for k, piece in pieces[:LOOSEN_TRIES]:
-            opts = replace(compose_options(kit.options), looseness=delta)
-            ps = compose_paragraph(texts[piece.key], kit.faces["body"], kit.template.body_size_pt,
-                                   made.geo.body.column_width_pt, opts)
-            if not ps.lines:
-                continue
-            text = made.text
-            lines = text.lines[:k] + (ps.lines,) + text.lines[k + 1:]
-            stream = text.stream[:k] + (Para(len(ps.lines), piece.key),) + text.stream[k + 1:]
-            word = "shorter" if delta < 0 else "longer"
-            yield piece.key, replace(made, text=replace(text, lines=lines, stream=stream)), \
-                f"set one line {word} ({piece.lines} → {len(ps.lines)}) so that the columns fill exactly"
 
 
 def _describe(arr: arrange.Arrangement) -> dict:

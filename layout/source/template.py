@@ -67,8 +67,9 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
     )),
     Field("modules", "map", "pages of several stories: modules, their headlines and the rules between them", fields=(
         Field("headlines", "list", "a story's 主题 size by its rank on the page (1 = the 头条) and its module's span "
-              "in basic columns: the first entry with rank ≥ the story's and min_span ≤ the span applies",
-              default=((1, 6, 44.0), (1, 4, 36.0), (1, 1, 28.0), (2, 4, 30.0), (2, 2, 24.0), (2, 1, 20.0),
+              "in basic columns: the first entry with rank ≥ the story's and min_span ≤ the span applies; no "
+              "other story's size may exceed the 头条's smallest (the 头条 has the largest headline)",
+              default=((1, 6, 44.0), (1, 4, 36.0), (1, 1, 28.0), (2, 4, 28.0), (2, 2, 24.0), (2, 1, 20.0),
                        (99, 3, 24.0), (99, 1, 18.0)),
               item=Field("size", "list", "[rank, min_span, size_pt]", min_items=3, max_items=3,
                          item=Field("number", "float", "a number", min=0, max=999))),
@@ -205,6 +206,13 @@ def load_template(name_or_path: str, base_dir: str = ".") -> Template:
                          "reduce grid.columns/column_chars/rows or type_area_top_mm")
     if g["line_pitch_pt"] < g["body_size_pt"]:
         raise InputError("grid.line_pitch_pt is smaller than the body size", path, "lines would overlap")
+    heads = [(int(r), float(z)) for r, _, z in v["modules"]["headlines"]]
+    lead_least = min((z for r, z in heads if r == 1), default=None)
+    over = [z for r, z in heads if r > 1 and lead_least is not None and z > lead_least]
+    if over:
+        raise InputError(f"modules.headlines gives a story after the 头条 a {max(over):g} pt headline, larger than "
+                         f"the 头条's smallest ({lead_least:g} pt)", path,
+                         "the 头条 has the largest headline: lower the other ranks' sizes or raise rank 1's")
     return Template(
         name=v["name"], label=v["label"], path=path, page_width_pt=width_pt, page_height_pt=height_pt,
         type_top_pt=top_pt, type_left_pt=(width_pt - type_w) / 2, columns=g["columns"],

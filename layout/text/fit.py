@@ -256,6 +256,8 @@ def break_to_count(p: Prepared, measure: float, indent: float, opts: ComposeOpti
     handful of paragraphs a page, never in the hot path.
     """
     n = len(p.text)
+    if p.min_width_sum[n] > count * measure - indent + EPS:  # too much text for so few lines, however pushed in
+        return None
     tol = opts.tolerances[0]
     orphans = opts.avoid_orphans and n > 1
     best: list[dict[int, tuple[float, int]]] = [{} for _ in range(n + 1)]  # best[b][k]: (cost, start)
@@ -265,9 +267,14 @@ def break_to_count(p: Prepared, measure: float, indent: float, opts: ComposeOpti
             continue
         avail = measure if a else measure - indent
         hi = bisect_right(p.min_width_sum, p.min_width_sum_at_start[a] + avail + p.end_min_width_drop_max + EPS, a + 1)
-        for b in range(a + 1, min(hi, n) + 1):
+        # Longest lines first: once a line is too loose to justify, every shorter one is too.
+        for b in range(min(hi, n), a, -1):
             d = _line_cost(p, a, b, avail, tol, opts)
-            if d is None or (b == n and orphans and a > 0 and is_lonely_line(p.text[a:])):
+            if d is None:
+                if b < n and _too_loose(p, a, b, avail, tol):
+                    break
+                continue
+            if b == n and orphans and a > 0 and is_lonely_line(p.text[a:]):
                 continue
             for k, (c, _) in best[a].items():
                 if k < count and c + d < best[b].get(k + 1, (INF, 0))[0]:
@@ -280,6 +287,14 @@ def break_to_count(p: Prepared, measure: float, indent: float, opts: ComposeOpti
         b, k = best[b][k][1], k - 1
     ends.reverse()
     return Breaks(ends, frozenset())
+
+
+def _too_loose(p: Prepared, a: int, b: int, avail: float, tol: float) -> bool:
+    """Whether the line [a, b), not the paragraph's last, falls short of `avail` by more than its
+    stretch allows at tolerance `tol` (true of every shorter line from `a` as well)."""
+    diff = avail - (p.width_sum_at_end[b] - p.width_sum_at_start[a])
+    st = p.stretch_sum_at_end[b] - p.stretch_sum[a + 1]
+    return diff > EPS and (st <= 0.0 or diff > tol * st + EPS)
 
 
 def _line_cost(p: Prepared, a: int, b: int, avail: float, tol: float, opts: ComposeOptions) -> float | None:
