@@ -35,6 +35,7 @@ DEVICE = frozenset({"DeviceCMYK", "DeviceGray", "Indexed", "Separation", "Device
 # CMYK and gray through a profile: printable, but not PDF/X-1a as they stand (see "cie" above).
 CIE_PRINTABLE = frozenset({"ICCBased N=4", "ICCBased N=1", "CalGray"})
 _NONE = Name("/None")
+_FONT_FILES = (Name.FontFile, Name.FontFile2, Name.FontFile3)  # a descriptor with one embeds the program
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,12 @@ def page_uses(page: pikepdf.Page, where: str = "page 1") -> list[Use]:
     return out
 
 
-def form_uses(form: Stream, where: str = "") -> list[Use]:
-    """The same for a Form XObject (an ad page as layout.output.place draws it), its group included."""
+def form_uses(form: Stream, where: str = "", label: str = "form") -> list[Use]:
+    """The same for a Form XObject (an ad page as layout.output.place draws it: `label` "page", whose
+    group, if any, the form carries), its group included."""
     out: list[Use] = []
     if Name.Group in form:
-        out.append(Use("transparency", where, "form transparency group"))
+        out.append(Use("transparency", where, f"{label} transparency group"))
     resources = form.get(Name.Resources)
     _content(form, resources, where, out)
     _resources(resources, where, out, set())
@@ -141,9 +143,7 @@ def _resources(res, where: str, out: list[Use], seen: set) -> None:
                 _resources(font.get(Name.Resources), _at(where, f"Type 3 font {name}"), out, seen)
             continue
         fonts = [font] + list(font.get(Name.DescendantFonts) or [])
-        embedded = any(
-            any(k in (f.get(Name.FontDescriptor) or Dictionary()) for k in (Name.FontFile, Name.FontFile2, Name.FontFile3))
-            for f in fonts)
+        embedded = any(any(k in (f.get(Name.FontDescriptor) or Dictionary()) for k in _FONT_FILES) for f in fonts)
         if not embedded:
             base = str(font.get(Name.BaseFont, Name("/unnamed")))[1:]
             out.append(Use("font", where, f"font {name} ({base}) is not embedded", base))
