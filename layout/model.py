@@ -175,6 +175,8 @@ class Reserved:
     file: str | None  # image or one-page PDF to place, relative to the page file; None = left empty
     label: str = "广告"
     source: Source = field(default_factory=Source, compare=False)
+    file_kind: str = ""  # "pdf" (a supplied ad page: the file begins with %PDF-) | "image"; "" without a file
+    file_source: Source = field(default_factory=Source, compare=False)  # where `file:` stands
 
 
 Item = Story | Briefs | Digest

@@ -1,4 +1,5 @@
-"""The build, stage by stage: load → fonts → compose → images → render → finish → write.
+"""The build, stage by stage: load → fonts → ad PDFs → compose → images → render → place ads → finish
+→ write.
 
 `build()` is what `make_pdf.py` runs for one page. Every stage is a call into its own module;
 this file only wires them and keeps the order visible. Nothing is written until every stage
@@ -109,6 +110,34 @@ def photo_sizes(page: Page, opts: BuildOptions) -> dict[tuple[str, str], tuple[i
     return out
 
 
+AD_FACT = "ad-pdf/1"  # the kind of remembered fact: an ad PDF's checked size; a new number when the checks change
+
+
+def ad_sizes(page: Page, opts: BuildOptions) -> dict[str, tuple[float, float, str]]:
+    """Each ad PDF's size by reserved area id — width and height in pt of its TrimBox, else MediaBox,
+    as the page shows, and which of the two — once the file has passed layout.source.adpdf's checks
+    (one page, fonts embedded, CMYK/gray/spot colour, no transparency). Remembered per file, so
+    pikepdf is imported in this process only when an ad is new or changed."""
+    cache = opts.cache_dir or cache_root()
+    out = {}
+    for r in page.reserved:
+        if r.file_kind != "pdf":
+            continue
+
+        def check(path: str, shown: str = r.file) -> str:
+            from layout.source.adpdf import check_ad_pdf
+
+            ad = check_ad_pdf(path, shown)
+            return f"{ad.width_pt!r} {ad.height_pt!r} {ad.box}"
+
+        try:
+            w, h, box = remembered(os.path.join(page.base_dir, r.file), cache, AD_FACT, check).split()
+        except InputError as e:  # name the YAML place as well as the file
+            raise InputError(e.what, str(r.file_source), e.hint) from None
+        out[r.id] = (float(w), float(h), box)
+    return out
+
+
 def prepare_images(layout: PageLayout, page: Page, opts: BuildOptions) -> tuple[PageLayout, list, list]:
     """Crop, resample and colour-convert each placed photo for its frame; returns the layout with
     the print-ready files filled in, the findings, and what each image became."""
@@ -131,7 +160,7 @@ def prepare_images(layout: PageLayout, page: Page, opts: BuildOptions) -> tuple[
 
 def inputs_read(page: Page, template: Template, opts: BuildOptions) -> tuple[str, ...]:
     """The files a build of `page` reads that the desk edits: the page file, the template, the photos,
-    the font catalogs and the output profile."""
+    the reserved areas' images and ad PDFs, the font catalogs and the output profile."""
     paths = [page.source_file, template.path, str(DEFAULT_CATALOG)]
     paths += [s.source_file for s in page.news if s.source_file]
     paths += [photo_file(s, p) for s in page.news for p in s.photos]
@@ -160,6 +189,9 @@ def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_
                 sources.append((face.source_path, sha256_cached(face.source_path, cache)))
     for named, pi in prepared:
         sources.append((named, pi.source_sha256))
+    for r in page.reserved:  # an ad PDF goes in as it is (an image ad is among the prepared above)
+        if r.file_kind == "pdf":
+            sources.append((r.file, sha256_cached(os.path.join(page.base_dir, r.file), cache)))
     e = page.edition
     return DocMeta(title=d.title, creators=d.creators, date=e.date, page=e.page, paper=e.paper,
                    page_name=e.page_name, keywords=d.keywords, subject=d.subject, producer=f"zhpaper {__version__}",
@@ -211,7 +243,8 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) 
     if press is not None:
         press.prepare(faces)
     sizes = photo_sizes(page, opts)
-    layout = compose_page(page, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid))
+    layout = compose_page(page, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid),
+                          ad_sizes(page, opts))
     layout, image_findings, prepared = prepare_images(layout, page, opts)
     layout = with_bleed(layout, opts.bleed_pt, opts.marks)
     report = preflight(page, template, layout, faces, prepared,

@@ -76,6 +76,23 @@ class Image:
 
 
 @dataclass(frozen=True)
+class PlacedPage:
+    """A supplied one-page PDF (an ad) in its rectangle: the page's TrimBox (else MediaBox) is scaled
+    onto the rectangle exactly and the page is clipped to it. reportlab cannot draw another PDF's
+    page, so the renderer leaves it out and layout.output.place draws it into the rendered page, as
+    a Form XObject beneath what the renderer drew (nothing else is composed in a reserved area; a
+    --grid overlay stays visible over it)."""
+
+    x_pt: float
+    y_pt: float  # bottom
+    width_pt: float
+    height_pt: float
+    file: str  # the PDF, as the build opens it (relative to the working folder or absolute)
+    block: str = ""
+    story: str = ""  # id of the story (reserved area) it belongs to
+
+
+@dataclass(frozen=True)
 class Frame:
     """A block's cell rectangle, for geometry tests and the --grid overlay."""
 
@@ -114,7 +131,7 @@ class PageLayout:
     width_pt: float
     height_pt: float
     trim: tuple[float, float, float, float]
-    items: tuple = ()  # GlyphRun | Rule | Box | Image, in paint order
+    items: tuple = ()  # GlyphRun | Rule | Box | Image | PlacedPage, in paint order (placed pages: see there)
     frames: tuple[Frame, ...] = ()
     grid_lines: tuple[Rule, ...] = ()  # the --grid overlay (drawn only when asked)
     findings: tuple = ()
@@ -148,6 +165,8 @@ def dump(layout: PageLayout) -> str:
                        f"fill={it.fill} stroke={it.stroke}")
         elif isinstance(it, Image):
             out.append(f"image {it.block} {_f(it.x_pt)} {_f(it.y_pt)} {_f(it.width_pt)} {_f(it.height_pt)}")
+        elif isinstance(it, PlacedPage):
+            out.append(f"placed-page {it.block} {_f(it.x_pt)} {_f(it.y_pt)} {_f(it.width_pt)} {_f(it.height_pt)}")
     return "\n".join(out) + "\n"
 
 
@@ -167,6 +186,6 @@ def moved(item, dx_pt: float, dy_pt: float, drows: int = 0, dcols: int = 0, stor
         return dataclasses.replace(item, x_pt=item.x_pt + dx_pt, y_pt=item.y_pt + dy_pt,
                                    row=item.row + drows if item.row >= 0 else item.row,
                                    col=item.col + dcols if item.col >= 0 and item.grid == "basic" else item.col)
-    if isinstance(item, (Box, Image, StoryRegion)):
+    if isinstance(item, (Box, Image, PlacedPage, StoryRegion)):
         return dataclasses.replace(item, x_pt=item.x_pt + dx_pt, y_pt=item.y_pt + dy_pt)
     raise TypeError(f"cannot move {type(item).__name__}")

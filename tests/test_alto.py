@@ -11,6 +11,7 @@ real page cannot (several ComposedBlocks, a split line, a story id that is no XM
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -22,7 +23,7 @@ import pytest
 from support import DATA, run_make_pdf
 
 from layout.docmeta import DocMeta, story_meta
-from layout.primitives import Box, Frame, GlyphRun, Image, PageLayout, StoryRegion
+from layout.primitives import Box, Frame, GlyphRun, Image, PageLayout, PlacedPage, StoryRegion
 
 A = "{http://www.loc.gov/standards/alto/ns-v4#}"
 PT_PER_MM10 = 72 / 254
@@ -398,6 +399,24 @@ def test_two_stories_structure(alto_schema):
                          round((H - (BLEED + 400 - 160) + 1.2) * k) - round((H - (BLEED + 400 - 160) - 8.8) * k))
     styles = {s.get("ID"): s.get("FONTSIZE") for s in alto["root"].iter(f"{A}TextStyle")}
     assert styles[lines["大字标题"]["element"].get("STYLEREFS")] == "24"
+
+
+def test_an_ad_pdf_is_an_advertisement_illustration_in_its_block(alto_schema):
+    """A reserved area holding an ad PDF (a PlacedPage): its ComposedBlock TYPE advertisement holds one
+    Illustration TYPE advertisement over the area; the ad's own text is not described."""
+    from layout.output.alto import alto_bytes
+
+    b = BLEED
+    layout = two_stories()
+    layout = dataclasses.replace(layout, items=layout.items + (
+        PlacedPage(b + 5, b + 5, 290, 140, "ad.pdf", block="ad", story="ad"),))
+    data = alto_bytes(layout, META, "p.archive.pdf")
+    assert_valid(alto_schema, data)
+    alto = parse(data)
+    ad = alto["stories"]["ad"]
+    assert (ad.get("TYPE"), [e.tag[len(A):] for e in ad]) == ("advertisement", ["Illustration"])
+    (ill,) = [i for i in alto["illustrations"] if i["story"] == "ad"]
+    assert (ill["type"], ill["group"], ill["box"]) == ("advertisement", "advertisement", alto["box"](ad))
 
 
 def test_story_meta_manifest_and_filing(tmp_path):

@@ -172,19 +172,46 @@ def test_press_rejects_rgb_content(cmyk_jpeg):
 
 def test_press_problems_sees_colour_spaces_and_inline_images_in_content(raw):
     # The content check only asks qpdf for the colour and inline-image operators: each must still
-    # be seen, and text operators around them must not hide them.
+    # be seen, and text operators around them must not hide them. An inline image is judged by its
+    # colour space: the gray one passes, the RGB one does not.
     with pikepdf.open(io.BytesIO(raw)) as doc:
         page = doc.pages[0]
         extra = (b"q /DeviceRGB cs 0.1 0.2 0.3 sc Q BT /F1 9 Tf (rg) Tj ET "
-                 b"q BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q 0 0 1 RG")
+                 b"q BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q "
+                 b"q BI /W 1 /H 1 /CS /RGB /BPC 8 ID \x80\x80\x80 EI Q 0 0 1 RG")
         page.obj.Contents = doc.make_stream(page.obj.Contents.read_bytes() + b"\n" + extra)
         out = io.BytesIO()
         doc.save(out)
     problems = finish.press_problems(out.getvalue())
     assert sum("colour space /DeviceRGB set in content" in p for p in problems) == 1
-    assert sum("inline image" in p for p in problems) == 1
+    assert [p for p in problems if "inline image" in p] == ["page 1: inline image is DeviceRGB"]
     assert sum("RGB colour operator RG" in p for p in problems) == 1
     assert not any("operator rg" in p for p in problems)  # "(rg)" is a string operand, not an operator
+
+
+def test_press_problems_judge_spot_and_indexed_colour_by_their_base(raw):
+    # PDF/X-1a: device CMYK/gray and spot colour pass, whatever wraps them; RGB does not, nor does
+    # CMYK through an ICC profile (device and spot colour only), also as a base or an alternate.
+    with pikepdf.open(io.BytesIO(raw)) as doc:
+        page = doc.pages[0]
+        tint = doc.make_stream(b"{0 0 3 -1 roll 0}", FunctionType=4, Domain=[0, 1], Range=[0, 1] * 4)
+        cmyk_icc = doc.make_stream(b"", N=4)
+        rgb_icc = doc.make_stream(b"", N=3)
+        page.obj.Resources.ColorSpace = pikepdf.Dictionary({
+            "/Spot": pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/PANTONE 485 C"),
+                                    pikepdf.Name.DeviceCMYK, tint]),
+            "/Pal": pikepdf.Array([pikepdf.Name.Indexed, pikepdf.Name.DeviceCMYK, 0, b"\0\0\0\xff"]),
+            "/RgbSpot": pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/Gold"), pikepdf.Name.DeviceRGB, tint]),
+            "/Icc4": pikepdf.Array([pikepdf.Name.ICCBased, cmyk_icc]),
+            "/Icc3": pikepdf.Array([pikepdf.Name.Indexed, pikepdf.Array([pikepdf.Name.ICCBased, rgb_icc]), 0,
+                                    b"\0\0\0"]),
+        })
+        out = io.BytesIO()
+        doc.save(out)
+    problems = [p for p in finish.press_problems(out.getvalue()) if "colour" in p]
+    assert sorted(problems) == ["page 1: colour space /Icc3 uses ICCBased N=3",
+                                "page 1: colour space /Icc4 uses ICCBased N=4",
+                                "page 1: colour space /RgbSpot uses DeviceRGB"]
 
 
 def test_press_problems_sees_rgb_images_and_transparency(tmp_path):

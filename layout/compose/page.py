@@ -9,6 +9,7 @@ on the page it stands. Pure: positions only.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -18,20 +19,26 @@ from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisio
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
 from layout.errors import InputError
-from layout.model import Page
-from layout.primitives import BLACK, Image, PageLayout, Rule, StoryRegion, moved
+from layout.model import Finding, Page
+from layout.primitives import BLACK, Image, PageLayout, PlacedPage, Rule, StoryRegion, moved
 from layout.source.template import Template
 from layout.source.meta import story_title
 from layout.source.texts import folio_strings
+from layout.units import pt_to_mm
 
 GRID_CYAN = (1.0, 0.0, 0.0, 0.0)
 GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
 
 
 def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[tuple[str, str], tuple[int, int]],
-                 settings: Settings = Settings()) -> PageLayout:
+                 settings: Settings = Settings(), ad_sizes: Mapping[str, tuple[float, float, str]] | None = None
+                 ) -> PageLayout:
     """The whole page: the 报眉, then every item in the module it is given (a page of one story and no
-    reserved area — a 专版 — gives the story the whole type area and the template's headline)."""
+    reserved area — a 专版 — gives the story the whole type area and the template's headline).
+
+    `ad_sizes` gives the size of each ad PDF by reserved area id, as its page shows (layout.source.adpdf):
+    width and height in pt and the box measured (TrimBox | MediaBox); an ad must be made to its
+    area's size (AD_TOLERANCE_MM)."""
     basic, grid = basic_columns(t), page_rows(t)
     kit = Kit(t, faces, photo_sizes, dict(page.options), settings)
     out = _Out(list(_folio(page, t, faces, basic, grid)))
@@ -43,7 +50,7 @@ def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[t
         if block.rest:
             out.continued.append((story.id, story.continue_to, block.rest))
     else:
-        _modular(page, t, kit, basic, grid, out)
+        _modular(page, t, kit, basic, grid, out, ad_sizes or {})
     overlay = tuple(_grid_overlay(t, basic, grid, out.frames)) if settings.grid else ()
     return PageLayout(t.page_width_pt, t.page_height_pt, (0.0, 0.0, t.page_width_pt, t.page_height_pt),
                       tuple(out.items), tuple(out.frames), overlay, tuple(out.findings), out.figures,
@@ -74,10 +81,13 @@ SUMMED = ("body_lines", "ragged_lines", "lonely_last_chars", "widows", "orphans"
 MAX_STRIKES = 12  # story module sizes the bound allowed but the composition refused, before giving up
 
 
-def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out: _Out) -> None:
+def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out: _Out,
+             ad_sizes: Mapping[str, tuple[float, float, str]]) -> None:
     """A page of several items: the module search, each item composed in its module, rules between."""
     free = free_regions(page, t)
     cuts = free_layouts(free, t)
+    # the reserved areas first: an ad of the wrong size is refused before the module search
+    reserved = [_reserved(page, r, t, basic, grid, ad_sizes) for r in page.reserved]
     sizing = Sizing(page, t, kit)
     modules = None
     kinds = [s.kind for s in page.stories]
@@ -111,9 +121,12 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
         out.figures[item.id] = block.figures
         if block.rest:
             out.continued.append((item.id, item.continue_to, block.rest))
-    for r in page.reserved:
-        out.items += _reserved_items(r, t, basic, grid)
-        out.regions.append(_reserved_region(r, t, basic, grid))
+    for items, where, figures, findings in reserved:
+        out.items += items
+        out.regions.append(where)
+        out.findings += findings
+    if reserved:
+        out.figures["reserved"] = [figures for _, _, figures, _ in reserved]
     out.items += _module_rules(modules, t, basic, grid)
     for key in SUMMED:
         out.figures[key] = sum(out.figures[page.stories[m.item].id].get(key, 0) for m in modules)
@@ -195,13 +208,39 @@ def free_regions(page: Page, t: Template) -> tuple[Rect, ...]:
     return tuple(r for r in regions if r.rows > 0 and r.span > 0)
 
 
-def _reserved_items(r, t: Template, basic: Columns, grid: Rows) -> list:
+# An ad is made to the booked size; within this much (either way, each direction) it is scaled to fit
+# exactly, beyond it the ad or the booking is wrong and the desk must say which.
+AD_TOLERANCE_MM = 1.0
+
+
+def _reserved(page: Page, r, t: Template, basic: Columns, grid: Rows,
+              ad_sizes: Mapping[str, tuple[float, float, str]]):
+    """A reserved area: what it draws (an image or an ad page filling it, or nothing), its region,
+    what the report says of it, and any finding (an ad scaled to fit)."""
     rect = _reserved_rect(r, t)
     x, w = basic.x_pt(rect.col), basic.width_pt(rect.span)
     y, h = grid.bottom_y(rect.row, rect.rows), grid.height_pt(rect.rows)
+    where = _reserved_region(r, t, basic, grid)
+    figures = {"id": r.id, "label": r.label, "file": r.file, "kind": r.file_kind or "empty",
+               "area_mm": [round(pt_to_mm(w), 2), round(pt_to_mm(h), 2)]}
     if r.file is None:
-        return []
-    return [Image(x, y, w, h, r.file, "", r.id, story=r.id)]
+        return [], where, figures, []
+    if r.file_kind != "pdf":
+        return [Image(x, y, w, h, r.file, "", r.id, story=r.id)], where, figures, []
+    ad_w, ad_h, box = ad_sizes[r.id]  # the pipeline reads every ad PDF before composing
+    shown = lambda a, b: f"{pt_to_mm(a):.1f} × {pt_to_mm(b):.1f} mm"  # noqa: E731
+    if max(abs(pt_to_mm(ad_w - w)), abs(pt_to_mm(ad_h - h))) > AD_TOLERANCE_MM + 1e-9:
+        raise InputError(f"ad PDF {r.file} is {shown(ad_w, ad_h)} (its {box}) but the area is {shown(w, h)}",
+                         str(r.file_source), f"ads are made to the booked size (within {AD_TOLERANCE_MM:g} mm "
+                         f"they are scaled to fit): ask for {shown(w, h)}, or change the area's span and rows")
+    figures.update(page_mm=[round(pt_to_mm(ad_w), 2), round(pt_to_mm(ad_h), 2)],
+                   scale=[round(w / ad_w, 5), round(h / ad_h, 5)])
+    findings = []
+    if figures["scale"] != [1.0, 1.0]:
+        findings.append(Finding("info", "ad-scaled", f"ad PDF {r.file} ({shown(ad_w, ad_h)}) scaled to its area "
+                                f"({shown(w, h)})", str(r.file_source)))
+    placed = PlacedPage(x, y, w, h, os.path.join(page.base_dir, r.file), r.id, story=r.id)
+    return [placed], where, figures, findings
 
 
 def _reserved_rect(r, t: Template) -> Rect:

@@ -17,7 +17,10 @@ top-left corner of the PDF page (the MediaBox, as a viewer or a page image shows
       Layout/Page/PrintSpace
         TextBlock …            page furniture (报眉, folio: primitives of no story), outside any story
         ComposedBlock          one per story, in the layout's order: ID = the story id, TYPE article |
-                               briefs | digest | advertisement, the box = the story's region (module)
+                               briefs | digest | advertisement, the box = the story's region (module);
+                               a reserved area holding an image or an ad PDF has one Illustration
+                               TYPE="advertisement" (the ad's own text is not described: it is the
+                               advertiser's page, not set here), an empty one none
           TextBlock            a run of lines of one layout block and kind in one column: a paragraph
                                (or its part in one column; IDNEXT names the part in the next column),
                                a subhead, …
@@ -45,7 +48,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from layout.docmeta import DocMeta
-from layout.primitives import GlyphRun, Image, PageLayout
+from layout.primitives import GlyphRun, Image, PageLayout, PlacedPage
 
 NS = "http://www.loc.gov/standards/alto/ns-v4#"
 SCHEMA_VERSION = "4.3"  # nothing of 4.4 (Page LANG/ROTATION) is used
@@ -135,9 +138,10 @@ class _Line:
 
 
 class _Part:
-    """A TextBlock to be (lines of one block and kind in one column) or an Illustration (an Image)."""
+    """A TextBlock to be (lines of one block and kind in one column) or an Illustration (an Image, or a
+    PlacedPage: an ad PDF)."""
 
-    def __init__(self, key, lines=None, image: Image | None = None):
+    def __init__(self, key, lines=None, image: Image | PlacedPage | None = None):
         self.key = key  # (story, block, kind)
         self.lines: list[_Line] = lines or []
         self.image = image
@@ -166,7 +170,7 @@ def _follows(prev: _Line, line: _Line) -> bool:
 def _collect(layout: PageLayout, advance: Advance | None) -> list[_Part]:
     """The page's TextBlocks-to-be and Illustrations, in the layout's paint order."""
     lines: dict[tuple, _Line] = {}
-    order: list = []  # _Line | Image, first appearance
+    order: list = []  # _Line | Image | PlacedPage, first appearance
     for it in layout.items:
         if isinstance(it, GlyphRun):
             if not it.chars:
@@ -176,12 +180,12 @@ def _collect(layout: PageLayout, advance: Advance | None) -> list[_Part]:
                 lines[ln.key] = ln
                 order.append(ln)
             lines[ln.key].add(it, advance)
-        elif isinstance(it, Image):
+        elif isinstance(it, (Image, PlacedPage)):
             order.append(it)
     parts: list[_Part] = []
     open_parts: dict[tuple, _Part] = {}  # (story, block, kind) → its latest TextBlock-to-be
     for thing in order:
-        if isinstance(thing, Image):
+        if isinstance(thing, (Image, PlacedPage)):
             parts.append(_Part((thing.story, thing.block, "image"), image=thing))
             continue
         thing.close()

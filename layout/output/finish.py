@@ -38,6 +38,7 @@ from pikepdf import Dictionary, Name, String
 from layout.atomic import atomic_write
 from layout.docmeta import REGION_ORIGIN, DocMeta, StoryMeta, archive_names, check_meta
 from layout.errors import InputError
+from layout.pdfwalk import page_uses
 
 TIMEZONE = "+08:00"  # editions are dated in Beijing time
 OUTPUT_CONDITION_ID = "IFRA26"
@@ -45,7 +46,6 @@ OUTPUT_CONDITION = "Coldset offset on newsprint, ISO 12647-3:2004, 26% TVI"
 REGISTRY = "http://www.color.org"
 PDFX_VERSION = "PDF/X-1a:2003"
 MANIFEST_SCHEMA = "zhpaper-manifest/1"
-_RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab", "/ICCBased", "/DeviceN", "/Indexed"}
 
 
 class FinishError(RuntimeError):
@@ -147,29 +147,63 @@ def _drop_trans(pdf: pikepdf.Pdf) -> None:
 def _unique_subset_tags(pdf: pikepdf.Pdf) -> None:
     """Give every embedded subset its own six-letter tag (ISO 32000-1 9.6.4: different subsets in
     one file shall have different tags). reportlab numbers the subsets of each font from AAAAAA,
-    so the first subset of every face shares one tag. The new tags are derived from the subset's
-    full name, so the same page keeps the same names."""
+    so the first subset of every face shares one tag: the page's own fonts get new tags derived
+    from the subset's full name, so the same page keeps the same names. The fonts of a placed page
+    (an ad's, inside its form; layout.output.place) keep their names and tags, unless a tag is taken
+    already — by one of ours or another of the ad's — when it too is derived anew."""
     used: set[str] = set()
+    done: set = set()
     for page in pdf.pages:
-        fonts = page.obj.get(Name.Resources, Dictionary()).get(Name.Font, Dictionary())
+        resources = page.obj.get(Name.Resources, Dictionary())
+        fonts = resources.get(Name.Font, Dictionary())
         for key in sorted(fonts.keys()):
-            font = fonts[key]
-            base = str(font.get(Name.BaseFont, ""))[1:]
-            if len(base) < 8 or base[6] != "+" or not base[:6].isupper():
-                continue
-            seed, n = base, 0
-            while True:
-                digest = hashlib.sha256(f"{seed}#{n}".encode()).digest()
-                tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
-                if tag not in used:
-                    break
-                n += 1
-            used.add(tag)
-            name = Name("/" + tag + base[6:])
-            font[Name.BaseFont] = name
-            descriptor = font.get(Name.FontDescriptor)
-            if descriptor is not None:
-                descriptor[Name.FontName] = name
+            _retag(fonts[key], used, done, keep=False)
+        for font in _form_fonts(resources, set()):
+            _retag(font, used, done, keep=True)
+
+
+def _form_fonts(resources, seen: set) -> list:
+    """The fonts of the Form XObjects `resources` reach (forms within forms too), in name order."""
+    out = []
+    xobjects = resources.get(Name.XObject, Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
+    for key in sorted(xobjects.keys()):
+        form = xobjects[key]
+        if form.get(Name.Subtype) != Name.Form or form.objgen in seen:
+            continue
+        seen.add(form.objgen)
+        inner = form.get(Name.Resources, Dictionary())
+        fonts = inner.get(Name.Font, Dictionary())
+        out += [fonts[k] for k in sorted(fonts.keys())]
+        out += _form_fonts(inner, seen)
+    return out
+
+
+def _retag(font, used: set[str], done: set, keep: bool) -> None:
+    if font.objgen != (0, 0):
+        if font.objgen in done:
+            return
+        done.add(font.objgen)
+    base = str(font.get(Name.BaseFont, ""))[1:]
+    if len(base) < 8 or base[6] != "+" or not base[:6].isupper():
+        return
+    if keep and base[:6] not in used:
+        used.add(base[:6])
+        return
+    seed, n = base, 0
+    while True:
+        digest = hashlib.sha256(f"{seed}#{n}".encode()).digest()
+        tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+        if tag not in used:
+            break
+        n += 1
+    used.add(tag)
+    # the tag is renamed wherever it names this subset: the font, its descendant (Type 0) and their
+    # descriptors' FontName
+    old = base[:6] + "+"
+    for f in [font] + list(font.get(Name.DescendantFonts) or []):
+        for owner, key in ((f, Name.BaseFont), (f.get(Name.FontDescriptor), Name.FontName)):
+            if owner is not None and str(owner.get(key, "")).startswith("/" + old):
+                owner[key] = Name("/" + tag + "+" + str(owner[key])[8:])
 
 
 def _icc_bytes(icc_path: str) -> bytes:
@@ -248,82 +282,13 @@ def finish_press(pdf: bytes, meta: DocMeta, icc_path: str, trim_box_pt: tuple[fl
     return out
 
 
-def _colour_space_names(obj) -> list[str]:
-    """Every colour-space family name mentioned by a /ColorSpace value (name or array)."""
-    if isinstance(obj, pikepdf.Name):
-        return [str(obj)]
-    if isinstance(obj, pikepdf.Array) and len(obj):
-        names = [str(obj[0])] if isinstance(obj[0], pikepdf.Name) else []
-        for item in list(obj)[1:]:
-            if isinstance(item, (pikepdf.Name, pikepdf.Array)):
-                names += _colour_space_names(item)
-        return names
-    return []
-
-
-def _check_resources(res, where: str, problems: list[str], seen: set) -> None:
-    if res is None:
-        return
-    for cs_name, cs in (res.get(Name.ColorSpace) or {}).items():
-        bad = set(_colour_space_names(cs)) & _RGB_SPACES
-        if bad:
-            problems.append(f"{where}: colour space {cs_name} uses {', '.join(sorted(bad))}")
-    for gs_name, gs in (res.get(Name.ExtGState) or {}).items():
-        if Name.SMask in gs and gs.SMask != Name("/None"):
-            problems.append(f"{where}: ExtGState {gs_name} has a soft mask (transparency)")
-        for key in (Name.CA, Name.ca):
-            if key in gs and float(gs[key]) < 1:
-                problems.append(f"{where}: ExtGState {gs_name} has {key} {float(gs[key])} (transparency)")
-        if Name.BM in gs and str(gs.BM) not in ("/Normal", "/Compatible"):
-            problems.append(f"{where}: ExtGState {gs_name} blend mode {gs.BM} (transparency)")
-    for font_name, font in (res.get(Name.Font) or {}).items():
-        if font.get(Name.Subtype) == Name.Type3:
-            continue
-        fonts = [font] + list(font.get(Name.DescendantFonts) or [])
-        embedded = any(
-            any(k in (f.get(Name.FontDescriptor) or {}) for k in (Name.FontFile, Name.FontFile2, Name.FontFile3))
-            for f in fonts)
-        if not embedded:
-            problems.append(f"{where}: font {font_name} ({font.get(Name.BaseFont)}) is not embedded")
-    for x_name, xobj in (res.get(Name.XObject) or {}).items():
-        key = xobj.objgen
-        if key in seen and key != (0, 0):
-            continue
-        seen.add(key)
-        if xobj.get(Name.Subtype) == Name.Image:
-            cs = xobj.get(Name.ColorSpace)
-            bad = set(_colour_space_names(cs)) & _RGB_SPACES if cs is not None else set()
-            if bad:
-                problems.append(f"{where}: image {x_name} is {', '.join(sorted(bad))}")
-            if Name.SMask in xobj:
-                problems.append(f"{where}: image {x_name} has a soft mask (transparency)")
-        elif xobj.get(Name.Subtype) == Name.Form:
-            if Name.Group in xobj:
-                problems.append(f"{where}: form {x_name} has a transparency group")
-            _check_content(xobj, f"{where} form {x_name}", problems)
-            _check_resources(xobj.get(Name.Resources), f"{where} form {x_name}", problems, seen)
-
-
-def _check_content(stream_owner, where: str, problems: list[str]) -> None:
-    # qpdf tokenises the whole stream; only the operators asked for become Python objects
-    # (a page is ~3,000 text operators, and converting them all was most of this check).
-    # pikepdf reports an inline image (BI … ID … EI) as one "INLINE IMAGE" instruction.
-    for ins in pikepdf.parse_content_stream(stream_owner, "rg RG cs CS BI ID EI"):
-        opname = str(ins.operator)
-        if opname in ("rg", "RG"):
-            problems.append(f"{where}: RGB colour operator {opname}")
-        elif opname in ("cs", "CS") and ins.operands and str(ins.operands[0]) in _RGB_SPACES:
-            problems.append(f"{where}: colour space {ins.operands[0]} set in content")
-        elif opname == "INLINE IMAGE":
-            problems.append(f"{where}: inline image (not checked for colour space)")
-
-
 def press_problems(pdf: bytes) -> list[str]:
     """What keeps `pdf` from being a PDF/X-1a-like CMYK press file; [] if nothing.
 
     Checks: PDF ≤ 1.4; one GTS_PDFX output intent with an embedded profile or registry name;
-    /Trapped True or False; TrimBox on every page; no RGB/ICC/Lab colour in content, resources
-    or images; no transparency; every font embedded. Not a certified PDF/X preflight."""
+    /Trapped True or False; TrimBox on every page; only CMYK, gray and spot colour (device spaces,
+    not ICC-based) in content, resources, images, forms, patterns and shadings; no transparency;
+    every font embedded. Not a certified PDF/X preflight."""
     problems: list[str] = []
     try:
         doc = pikepdf.open(io.BytesIO(pdf))
@@ -343,10 +308,9 @@ def press_problems(pdf: bytes) -> list[str]:
             where = f"page {n}"
             if Name.TrimBox not in page.obj and Name.ArtBox not in page.obj:
                 problems.append(f"{where}: no TrimBox")
-            if Name.Group in page.obj:
-                problems.append(f"{where}: page transparency group")
-            _check_content(page, where, problems)
-            _check_resources(page.obj.get(Name.Resources), where, problems, set())
+            # every Use is a problem here: PDF/X-1a holds device and spot colour only (no ICC-based
+            # CMYK either), embedded fonts and no transparency (layout.pdfwalk)
+            problems += [use.line() for use in page_uses(page, where)]
     return problems
 
 

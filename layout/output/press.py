@@ -1,5 +1,5 @@
-"""The back half of a build: register the faces → render → finish the press PDF and the archive
-copy → ALTO → manifest → proof. One pure function of a `PressJob`.
+"""The back half of a build: register the faces → render → place supplied PDF pages (ads) → finish
+the press PDF and the archive copy → ALTO → manifest → proof. One pure function of a `PressJob`.
 
 It imports only what it uses (reportlab, pikepdf, the renderer and the finisher; no YAML, no
 composition), so that `layout.fork` can run it in a process that was started — and did these
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from layout.photo.colour import DEFAULT_PROFILE
 from layout.docmeta import DocMeta
 from layout.fonts.faces import Face, register_faces
-from layout.primitives import PageLayout
+from layout.primitives import PageLayout, PlacedPage
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,11 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
 
     register_faces(job.faces)
     pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid)
+    placed = [it for it in job.layout.items if isinstance(it, PlacedPage)]
+    if placed:  # supplied PDF pages (ads), which reportlab cannot draw: into the rendered page
+        from layout.output.place import place_pages
+
+        pdf = place_pages(pdf, placed)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
     pending = None
     if parallel and hasattr(os, "fork"):
@@ -74,7 +79,7 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
 def warm_up(icc_path: str = DEFAULT_PROFILE) -> None:
     """What the press process does while it waits for its job: import make_files' modules and
     prepare the output profile (the same for every page unless --icc names another)."""
-    from layout.output import alto, render  # noqa: F401  (imported for make_files)
+    from layout.output import alto, place, render  # noqa: F401  (imported for make_files)
     from layout.output import finish
 
     try:

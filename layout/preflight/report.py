@@ -50,6 +50,12 @@ class Report:
                  f"off-grid {fig.get('off_grid_lines', 0)}, empty rows {fig.get('empty_rows', 0)}",
                  f"  photos: {fig.get('photos', 0)} placed, lowest {fig.get('min_ppi', 0):.0f} ppi, "
                  f"max ink {fig.get('max_ink_pct', 0):.0f} %"]
+        for area in fig.get("reserved", ()):  # what each reserved (ad) area holds
+            w, h = area["area_mm"]
+            held = {"pdf": f"ad PDF {area['file']}", "image": f"image {area['file']}"}.get(area["kind"], "empty")
+            scaled = (f", its page {area['page_mm'][0]:.1f} × {area['page_mm'][1]:.1f} mm scaled to fit"
+                      if area.get("scale", [1.0, 1.0]) != [1.0, 1.0] else "")
+            lines.append(f"  reserved {area['id']}: {held} in {w:.1f} × {h:.1f} mm{scaled}")
         for f in self.errors + self.warnings:
             lines.append(f"  {f.severity}: {f.where}: {f.message}".replace(": :", ":"))
         return "\n".join(lines)

@@ -32,6 +32,7 @@ from layout.model import (
 from layout.source.normalize import normalise
 from layout.source.schema import ARTICLE, STORY_FIELDS, STORY_FILE, STORY_KEYS, Built, build, load_yaml_node
 
+PDF_MAGIC = b"%PDF-"  # the first bytes of every PDF file (ISO 32000-1 7.5.2)
 MAIN_STORY = "main"  # the id of the one story of a page that gives its story keys at the top level
 
 # Display lines, where an ideographic space U+3000 may be deliberate (paths with indices as []).
@@ -83,22 +84,26 @@ def _placement(value: dict | None) -> Placement | None:
     return Placement(col=value["col"], span=value["span"], row=value["row"], rows=value["rows"], grid=value["grid"])
 
 
-def _check_photo_file(base_dir: str, file: str, src: Source) -> None:
+def _check_file(base_dir: str, file: str, src: Source, what: str = "photo") -> bytes:
+    """Check that a photo's (or an ad's: `what`) file exists and can be read; return its first bytes,
+    which say what kind of file it is. It is not decoded here."""
     full = os.path.join(base_dir, file)
     shown = os.path.normpath(full)
-    hint = "photo paths are relative to the article file; check the name and the assets folder"
+    hint = f"{what} paths are relative to the article file; check the name and the assets folder"
     if not os.path.exists(full):
-        raise InputError(f"photo file not found: {shown}", where=str(src), hint=hint)
+        raise InputError(f"{what} file not found: {shown}", where=str(src), hint=hint)
     if not os.path.isfile(full):
-        raise InputError(f"photo path is not a file: {shown}", where=str(src), hint=hint)
+        raise InputError(f"{what} path is not a file: {shown}", where=str(src), hint=hint)
     try:
         with open(full, "rb") as fh:
-            first = fh.read(1)
+            first = fh.read(len(PDF_MAGIC))
     except OSError as exc:
-        raise InputError(f"cannot read photo file {shown} ({exc.strerror})", where=str(src),
+        raise InputError(f"cannot read {what} file {shown} ({exc.strerror})", where=str(src),
                          hint="check the file's permissions") from None
     if not first:
-        raise InputError(f"photo file is empty: {shown}", where=str(src), hint="export the image again")
+        raise InputError(f"{what} file is empty: {shown}", where=str(src),
+                         hint="export the image again" if what == "photo" else f"export the {what} again")
+    return first
 
 
 def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, base_dir: str,
@@ -124,7 +129,7 @@ def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, bas
                      for i, s in enumerate(v["sections"]))
     photos = []
     for i, p in enumerate(v["photos"]):
-        _check_photo_file(base_dir, p["file"], built.source(at(f"photos[{i}].file")))
+        _check_file(base_dir, p["file"], built.source(at(f"photos[{i}].file")))
         photos.append(Photo(id=p["id"], file=p["file"], caption=reader.text(p["caption"], at(f"photos[{i}].caption")),
                             credit=reader.optional_text(p["credit"], at(f"photos[{i}].credit")),
                             focus=(p["focus"][0], p["focus"][1]), group=p["group"], place=_placement(p["place"]),
@@ -190,10 +195,17 @@ def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir:
 
 def _reserved(built: Built, r: dict, i: int, base_dir: str) -> Reserved:
     src = built.source(f"reserved[{i}]")
+    kind, file_src = "", built.source(f"reserved[{i}].file")
     if r["file"] is not None:
-        _check_photo_file(base_dir, r["file"], built.source(f"reserved[{i}].file"))
+        first = _check_file(base_dir, r["file"], file_src, "ad")
+        # What the file is, by its first bytes (a PDF begins with %PDF-); a name ending in .pdf that
+        # is something else is refused here rather than handed to the image reader.
+        kind = "pdf" if first == PDF_MAGIC else "image"
+        if kind == "image" and r["file"].lower().endswith(".pdf"):
+            raise InputError(f"{r['file']} is not a PDF (it does not begin with %PDF-)", str(file_src),
+                             "export the ad again as a one-page PDF/X-1a (CMYK, fonts embedded, no transparency)")
     return Reserved(r["id"], r["col"] - 1, r["span"], -1 if r["row"] is None else r["row"] - 1, r["rows"], r["file"],
-                    r["label"], src)
+                    r["label"], src, kind, file_src)
 
 
 def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:

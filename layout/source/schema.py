@@ -583,8 +583,12 @@ RESERVED = Field(
             Field("row", "int", "first row, counted from 1 at the top of the type area; null = standing on the "
                   "type area's foot", nullable=True, min=1, max=400),
             Field("rows", "int", "rows high", required=True, min=1, max=400),
-            Field("file", "str", "an image (JPEG, PNG, TIFF) or a one-page PDF to place in it, scaled to fill the "
-                  "area; relative to the page file; null = left empty", nullable=True),
+            Field("file", "str", "what fills the area, relative to the page file; null = left empty. An image "
+                  "(JPEG, PNG, TIFF) is cropped from its centre to fill it. An ad PDF (a file that begins with "
+                  "%PDF-) must be one page made to the area's size — its TrimBox, else MediaBox, within 1 mm "
+                  "either way, scaled to fit exactly — in CMYK, gray or spot colour only (no RGB or Lab), every "
+                  "font embedded, no transparency (as PDF/X-1a); it is placed as it is, clipped to the area",
+                  nullable=True),
             Field("label", "text", "what the area is, for the report and the archive (e.g. 广告)", default="广告"),
         )))
 
