@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SYSTAMP := $(VENV)/.system
 
-.PHONY: all setup pdf test golden bench variants proof docs clean
+.PHONY: all setup pdf test golden bench variants proof samples docs clean
 all: pdf
 
 setup: $(STAMP) $(SYSTAMP)
@@ -36,7 +36,11 @@ bench: setup
 	$(PY) bench/run.py --json out/bench.json
 
 variants: setup
-	$(PY) bench/variants.py --count 500 --json out/variants.json
+	$(PY) bench/bench_variants.py --count 500 --json out/variants.json
+
+# The sample 要闻版 (several stories, a 简讯 block, a foot ad) beside the 郾城区 page.
+samples: pdf
+	$(PY) make_pdf.py samples/yaowen.yaml -o out/yaowen.pdf --proof out/yaowen.png --validate
 
 proof: setup
 	$(PY) make_pdf.py article.yaml -o out/article.pdf --proof out/article.png --grid

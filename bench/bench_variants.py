@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The composition engine over generated 专版 articles (issue 13): the feasible share and the composing time.
 
-    python bench/variants.py [--count 500] [--seed 2026] [--json out/variants.json] [--misses 10]
+    python bench/bench_variants.py [--count 500] [--seed 2026] [--json out/variants.json] [--misses 10]
 
 Draws `--count` articles uniformly over the variant ranges (tests/variants.py: body 600–6,000
 characters, 0–6 sections, 0–16 photos of aspect 1:2 to 3:1, a sidebar of 3–12 items or none, the

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Pages of several items (issue 14): warm builds of the sample 要闻版 and of a generated six-story page.
+
+    python bench/bench_pages.py [--runs 5] [--json out/pages.json]
+
+The six-story page is the first page of six stories that tests/pages.py draws from seed 6 and the
+engine builds (the same page tests/test_pages.py builds for real), written out with its photo
+files. Each page is built once to warm the cache (font subsets, photos), then `--runs` times as a
+whole process (`make_pdf.py page.yaml -o … -q`); the median wall time is the figure. `bench/run.py`
+calls `run()` for `make bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+SAMPLE = ROOT / "samples" / "yaowen.yaml"
+
+
+def six_story_page(folder: Path) -> Path:
+    """The generated six-story page, written into `folder`; its YAML's path."""
+    import pages as P
+    from support import fake_faces
+
+    from layout.compose.page import compose_page
+    from layout.errors import InputError
+    from layout.source.template import load_template
+
+    templates = {name: load_template(name) for name in P.TEMPLATES}
+    grids = {name: P.Grid.of(t) for name, t in templates.items()}
+    faces = fake_faces()
+    rng = random.Random(6)
+    while True:
+        v = P.random_page(rng, grids)
+        if len(v.stories) != 6:
+            continue
+        page, sizes = P.page_of(v, grids)
+        try:
+            compose_page(page, templates[v.template], faces, sizes)
+        except InputError:
+            continue
+        return Path(P.write(v, str(folder), grids))
+
+
+def run(tmp: Path, env: dict, runs: int) -> dict:
+    """Warm builds of both pages: median, least and most wall seconds."""
+    from run import build_cmd, timed
+
+    out = {}
+    for name, path in (("sample", SAMPLE), ("six_stories", six_story_page(tmp / "six"))):
+        cmd = build_cmd(path, tmp / "out" / name / "page.pdf")
+        timed(cmd, env, ROOT)  # warm-up: font subsets and photos into the cache
+        walls = [timed(cmd, env, ROOT)["wall_s"] for _ in range(runs)]
+        out[name] = {"runs": runs, "wall_s": round(statistics.median(walls), 3), "wall_min_s": round(min(walls), 3),
+                     "wall_max_s": round(max(walls), 3)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from run import child_env
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="zhpaper-pages-"))
+    try:
+        got = run(tmp, child_env(str(tmp / "cache"), bytecode=True), args.runs)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for name, r in got.items():
+        print(f"{name}: warm build median {r['wall_s']:.3f} s ({r['runs']} runs {r['wall_min_s']:.3f}–{r['wall_max_s']:.3f} s)")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
