@@ -58,9 +58,11 @@ class Bound:
         return self.blocks_fit and self.leaves(self.need - self.down, self.need + self.flex + self.up)
 
 
-def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[int]:
-    """Every area (column-rows, caption and white line included) a photo can take at some span."""
-    out: set[int] = set()
+def photo_ranges(p: Problem, aspect: float, caption_rows, min_rows: int) -> list[tuple[int, int, int]]:
+    """The areas (column-rows, caption and white line included) a photo can take, as runs: at each
+    span it may take, (span, first area, how many) — the areas span × (rows + caption + white line)
+    for every frame height from the least to the most the crop bound and the area allow."""
+    out = []
     for span in range(1, p.columns + 1):
         if width_pt(p, span) < p.limits.photo_min_width_pt - 1e-6:
             continue
@@ -68,7 +70,27 @@ def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[i
         cap = caption_rows[span]
         lo = max(lo, min_rows)
         hi = min(hi, p.body_rows - cap - SPACER_ROWS)
-        out.update(span * (rows + cap + SPACER_ROWS) for rows in range(lo, hi + 1))
+        if hi >= lo:
+            out.append((span, span * (lo + cap + SPACER_ROWS), hi - lo + 1))
+    return out
+
+
+def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[int]:
+    """Every area a photo can take at some span (`photo_ranges`, spelt out)."""
+    return {first + span * k for span, first, n in photo_ranges(p, aspect, caption_rows, min_rows) for k in range(n)}
+
+
+def _spread(bits: int, step: int, count: int) -> int:
+    """OR of `bits` shifted by step × k for k in [0, count): doubling blocks, log(count) shifts."""
+    out, shift, block, size = 0, 0, bits, 1
+    while count:
+        if count & 1:
+            out |= block << shift
+            shift += size * step
+        count >>= 1
+        if count:
+            block |= block << (size * step)
+            size *= 2
     return out
 
 
@@ -88,18 +110,24 @@ def bound(p: Problem) -> Bound:
     fit = True
     # The template's rule for the lead photo (the first of the lead group) holds for every page.
     lead = next((i for i, ph in enumerate(p.photos) if ph.group == "lead"), None)
-    sets = [photo_areas(p, ph.aspect, ph.caption_rows, lead_min_rows(p) if i == lead else p.limits.photo_min_rows)
-            for i, ph in enumerate(p.photos)]
-    if p.sidebar is not None:
-        sets.append(sidebar_areas(p))
-    for sizes in sets:
-        if not sizes:
+    for i, ph in enumerate(p.photos):
+        runs = photo_ranges(p, ph.aspect, ph.caption_rows, lead_min_rows(p) if i == lead else p.limits.photo_min_rows)
+        if not runs:
             fit = False
             continue
         nxt = 0
-        for a in sizes:
-            nxt |= reach << a
+        for span, first, n in runs:
+            nxt |= _spread(reach, span, n) << first
         reach = nxt & mask
+    if p.sidebar is not None:
+        sizes = sidebar_areas(p)
+        if not sizes:
+            fit = False
+        else:
+            nxt = 0
+            for a in sizes:
+                nxt |= reach << a
+            reach = nxt & mask
     down = sum(1 for _, d, _ in p.loose if d < 0)
     return Bound(reach, area, stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows, fit and bool(reach),
                  down, len(p.loose) - down)
