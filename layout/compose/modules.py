@@ -274,7 +274,7 @@ def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns
     return None if got is None else got[1]
 
 
-HEAD_DISTINCT = 1.3  # headlines whose sizes differ by this factor do not read as one line (not 撞题)
+HEAD_DISTINCT = 1.25  # headlines whose sizes differ by this factor do not read as one line (not 撞题)
 
 
 def _heads_level(x: tuple, y: tuple, head) -> bool:

@@ -78,7 +78,7 @@ class _Out:
 # Figures of the items that the page's report sums (the report shows each item's too, by its id).
 SUMMED = ("body_lines", "ragged_lines", "lonely_last_chars", "widows", "orphans", "stranded_subheads",
           "overflow_lines", "empty_rows", "overlaps")
-MAX_STRIKES = 12  # story module sizes the bound allowed but the composition refused, before giving up
+MAX_STRIKES = 40  # story module sizes the bound allowed but the composition refused, before giving up
 
 
 def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out: _Out,

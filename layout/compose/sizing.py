@@ -195,13 +195,26 @@ class Sizing:
         return self._blocks[key]
 
     def why(self, free: tuple[Rect, ...]) -> str:
-        """Why no tiling works, in the desk's terms: what each item fills at the full width, against
-        the free area."""
+        """Why no tiling works, in the desk's terms: too much or too little for the free area (by the
+        grid cells each item can fill at its narrowest and widest), else what each item fills at the
+        full width."""
         width = max(r.span for r in free)
-        rows = sum(r.rows * r.span for r in free) // width
+        cells = sum(r.rows * r.span for r in free)
+        rows = cells // width
+        n = len(self.page.stories)
+        fewest = sum(self.cells(i)[0] for i in range(n))
+        most = sum(self.cells(i)[1] for i in range(n))
+        chars = self.t.column_chars
+        head = f"no tiling of the page's {n} items fills the free type area ({rows} rows at {width} columns) exactly"
+        if fewest > cells:
+            return (f"{head}: the items need at least {fewest} grid lines of one column and the area has {cells} — "
+                    f"about {(fewest - cells) * chars} characters too many")
+        if most < cells:
+            return (f"{head}: the items fill at most {most} grid lines of one column and the area has {cells} — "
+                    f"about {(cells - most) * chars} characters too few")
         parts = []
         for i, item in enumerate(self.page.stories):
             got = list(self._rows_at(i, width))
             parts.append(f"{item.id} {min(got)}–{max(got)}" if got else f"{item.id} none")
-        return (f"no tiling of the page's {len(self.page.stories)} items fills the free type area ({rows} rows at "
-                f"{width} columns) exactly; rows each could fill at that width: {', '.join(parts)}")
+        return (f"{head} with no two headlines side by side (撞题); rows each item could fill at that width: "
+                f"{', '.join(parts)} — lengthen or cut a story by a few lines, or move the 简讯/导读")
