@@ -29,11 +29,12 @@ GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
 
 
 def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[tuple[str, str], tuple[int, int]],
-                 settings: Settings = Settings()) -> PageLayout:
+                 settings: Settings = Settings(), memo=None) -> PageLayout:
     """The whole page: the 报眉, then every item in the module it is given (a page of one story and no
-    reserved area — a 专版 — gives the story the whole type area and the template's headline)."""
+    reserved area — a 专版 — gives the story the whole type area and the template's headline).
+    `memo`: results kept between builds (`Kit.memo`; the watch process's), or None."""
     basic, grid = basic_columns(t), page_rows(t)
-    kit = Kit(t, faces, photo_sizes, dict(page.options), settings)
+    kit = Kit(t, faces, photo_sizes, dict(page.options), settings, memo)
     out = _Out(list(_folio(page, t, faces, basic, grid)))
     if len(page.stories) == 1 and not page.reserved and page.stories[0].kind == "story":
         story = page.stories[0]
