@@ -9,7 +9,7 @@ imports — while the main process was still loading and composing the page.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from layout.photo.colour import DEFAULT_PROFILE
@@ -33,17 +33,26 @@ class PressJob:
     proof_dpi: float | None = None  # also a PNG proof at this resolution
 
 
-def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
+def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None] | None = None,
+               memo=None) -> dict[str, bytes]:
     """kind → bytes for "press", "archive", "manifest" and, when asked, "proof". `parallel`
-    finishes the archive copy in a forked process meanwhile (for a process with a core to spare)."""
+    finishes the archive copy in a forked process meanwhile (for a process with a core to spare), or
+    in the `layout.fork.Worker` it is.
+
+    The press PDF and the proof come first: `early(kind, data)` is called with each as soon as it is
+    made (watch mode writes them then), before the archive copy is waited for. `memo` (the watch
+    process's `layout.memo.Memos`) keeps font programs, compressed streams and proof proxies between
+    jobs; the bytes are the same with it or without."""
     from layout.output.finish import finish_archive, finish_press, manifest_bytes
     from layout.output.render import render
 
     register_faces(job.faces)
-    pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid)
+    pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=memo)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
     pending = None
-    if parallel and hasattr(os, "fork"):
+    if callable(getattr(parallel, "call", None)):  # a layout.fork.Worker kept by the watch process
+        pending = parallel.call(finish_archive, *archive_args)
+    elif parallel and hasattr(os, "fork"):
         from layout.fork import ForkedCall
 
         pending = ForkedCall(finish_archive, *archive_args)
@@ -53,14 +62,24 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
         if pending is not None:
             pending.discard()
         raise
+    files = {"press": press}
+    try:
+        if early is not None:
+            early("press", press)
+        if job.proof_dpi is not None:  # made while the archive copy is finished in its own process
+            from layout.output.proof import proof_png
+
+            files["proof"] = proof_png(press, job.proof_dpi, memo)
+            if early is not None:
+                early("proof", files["proof"])
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
     archive = pending.result() if pending is not None else finish_archive(*archive_args)
-    files = {"press": press, "archive": archive}
+    files["archive"] = archive
     files["manifest"] = manifest_bytes(job.meta, {os.path.basename(job.press_path): press,
                                                   os.path.basename(job.archive_path): archive})
-    if job.proof_dpi is not None:
-        from layout.output.proof import proof_png
-
-        files["proof"] = proof_png(press, job.proof_dpi)
     return files
 
 

@@ -5,13 +5,21 @@ numbers are the differences between where layout put each glyph and where the fo
 advance would have left it (glyphs at their own advance share a string), so the page shows
 exactly the composed positions while the text stays one extractable string per line. Colours are CMYK only (`enforceColorSpace='cmyk'`);
 pure-black fills and strokes overprint (typography.md §5).
+
+`memo` (the watch process's, a `layout.memo.Memos`): the embedded font programs and every large
+compressed stream are kept between renders. reportlab numbers a font's glyphs into subsets of 256 in
+the order the document first uses them, so a subset is the exact ordered list of characters in it:
+its program is kept by (font, that list), and a compressed stream by its exact uncompressed bytes.
+Whatever is kept is what reportlab would make again, so the bytes are those of a fresh render.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
+import zlib
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -25,9 +33,78 @@ def _fmt(x: float) -> str:
     return s if s not in ("-0", "") else "0"
 
 
-def render(layout: PageLayout, initial_font: str, draw_grid: bool = False) -> bytes:
+def render(layout: PageLayout, initial_font: str, draw_grid: bool = False, memo=None) -> bytes:
     # ASCII85 would wrap every JPEG (+25 % size, most of the time) — print-tech.md §4.
     rl_config.useA85 = 0
+    if memo is None:
+        return _render(layout, initial_font, draw_grid)
+    with _kept_fonts(layout, memo), _kept_flate(memo):
+        return _render(layout, initial_font, draw_grid)
+
+
+KEEP_FLATE_MIN = 4096  # smaller streams are compressed afresh (a look-up would cost about as much)
+
+
+class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's Flate filter, the result kept by the exact bytes it compresses."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def encode(self, text):
+        if isinstance(text, str):
+            text = text.encode("utf8")
+        if len(text) < KEEP_FLATE_MIN:
+            return zlib.compress(text)
+        return self.table.call(text, lambda: zlib.compress(text), lambda out: len(text) + len(out))
+
+
+@contextlib.contextmanager
+def _kept_flate(memo):
+    """For one render, reportlab's Flate filter keeps what it compresses in `memo["flate"]`."""
+    plain = pdfdoc.PDFZCompress
+    pdfdoc.PDFZCompress = _KeptFlate(memo["flate"])
+    try:
+        yield
+    finally:
+        pdfdoc.PDFZCompress = plain
+
+
+@contextlib.contextmanager
+def _kept_fonts(layout: PageLayout, memo):
+    """For one render, each font's subset programs are kept in `memo["subset"]` by (font, ordered
+    characters of the subset)."""
+    table = memo["subset"]
+    faces = {}
+    for item in layout.items:
+        if isinstance(item, GlyphRun) and item.font not in faces:
+            font = pdfmetrics.getFont(item.font)
+            face = getattr(font, "face", None)
+            if face is not None and hasattr(face, "makeSubset"):
+                faces[item.font] = face
+
+    def keeping(name, face):
+        make = face.makeSubset
+
+        def make_subset(subset, *args, **kw):
+            if args or kw:
+                return make(subset, *args, **kw)
+            return table.call((name, face.filename, tuple(subset)), lambda: make(subset),
+                              lambda out: len(out) + 4 * len(subset))
+
+        return make_subset
+
+    for name, face in faces.items():
+        face.makeSubset = keeping(name, face)
+    try:
+        yield
+    finally:
+        for face in faces.values():
+            with contextlib.suppress(AttributeError):
+                del face.makeSubset
+
+
+def _render(layout: PageLayout, initial_font: str, draw_grid: bool) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(layout.width_pt, layout.height_pt), invariant=1, pageCompression=1,
                       initialFontName=initial_font, initialFontSize=9, enforceColorSpace="cmyk")
