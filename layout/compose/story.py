@@ -135,7 +135,7 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
     ragged = 0
     for kind, path, text in body_pieces(story):
         if kind == "subhead":
-            set_ = _kept(kit, "subhead", (text, face_key(faces["subhead"]), sub.size_pt, measure_pt),
+            set_ = _kept(kit, "subhead", lambda: (text, face_key(faces["subhead"]), sub.size_pt, measure_pt),
                          lambda: blocks.subhead_lines(text, faces["subhead"], sub.size_pt, measure_pt))
             lines.append(set_)
             stream.append(Subhead(blocks.subhead_rows(set_, sub.size_pt, sub.rows, grid), path))
@@ -152,19 +152,19 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
 
 def face_key(face) -> tuple:
     """What a face's metrics depend on, as a key: the face (its prepared file) and its fallback chain."""
-    return (face, tuple(face.fallbacks)) if face is not None else (None,)
+    return (face, tuple(getattr(face, "fallbacks", ()))) if face is not None else (None,)
 
 
 def _kept(kit: Kit, kind: str, key, compute):
-    """`compute()`, or the result kept in `kit.memo` for `key` (no memo: always computed)."""
+    """`compute()`, or the result kept in `kit.memo` for `key()` (no memo: always computed)."""
     if kit.memo is None:
         return compute()
-    return kit.memo[kind].call(key, compute)
+    return kit.memo[kind].call(key(), compute)
 
 
 def set_paragraph(kit: Kit, text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions):
     """compose_paragraph, kept in the kit's memo by (text, face, size, measure, options)."""
-    return _kept(kit, "paragraph", (text, face_key(face), size_pt, measure_pt, opts),
+    return _kept(kit, "paragraph", lambda: (text, face_key(face), size_pt, measure_pt, opts),
                  lambda: compose_paragraph(text, face, size_pt, measure_pt, opts))
 
 
@@ -238,7 +238,8 @@ def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None =
     def caption(ph, s):
         args = (ph.caption.text, ph.credit.text if ph.credit else "", kit.faces["caption"],
                 t.styles["caption"].size_pt, geo.body.width_pt(s))
-        return _kept(kit, "caption", args[:2] + (face_key(args[2]),) + args[3:], lambda: blocks.caption_lines(*args))
+        return _kept(kit, "caption", lambda: args[:2] + (face_key(args[2]),) + args[3:],
+                     lambda: blocks.caption_lines(*args))
 
     captions = {ph.id: {s: caption(ph, s) for s in range(1, n + 1)} for ph in story.photos}
     return _Set(geo, _headline_band(story, kit, geo, head), _sidebar_set(story, kit, geo), captions,
@@ -254,7 +255,8 @@ def _headline_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle
     if kit.memo is None:
         return blocks.headline_band(*args)
     faces = tuple((role, face_key(f)) for role, f in sorted(kit.faces.items()))
-    return _kept(kit, "headline", args[:4] + (faces, repr(args[5])) + args[6:], lambda: blocks.headline_band(*args))
+    return _kept(kit, "headline", lambda: args[:4] + (faces, repr(args[5])) + args[6:],
+                 lambda: blocks.headline_band(*args))
 
 
 def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] = ()) -> dict:
@@ -268,8 +270,8 @@ def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] 
     def one(w: int):
         args = (sb.title.text, tuple(i.text for i in sb.items), kit.faces["sidebar_title"], kit.faces["sidebar"],
                 st["sidebar_title"].size_pt, st["sidebar"].size_pt, geo.body.width_pt(w), geo.rows)
-        key = args[:2] + (face_key(args[2]), face_key(args[3])) + args[4:]
-        return _kept(kit, "sidebar", key, lambda: blocks.sidebar_set(*args))
+        return _kept(kit, "sidebar", lambda: args[:2] + (face_key(args[2]), face_key(args[3])) + args[4:],
+                     lambda: blocks.sidebar_set(*args))
 
     return {w: one(w) for w in widths}
 
@@ -359,7 +361,7 @@ def _search(kit: Kit, problem: Problem, viable: arrange.Viable) -> arrange.Arran
     """arrange.search, kept by the whole problem (an edit that keeps every line count reuses it)."""
     if kit.memo is None:
         return arrange.search(problem, viable)
-    return _kept(kit, "search", repr(problem), lambda: arrange.search(problem, viable))
+    return _kept(kit, "search", lambda: repr(problem), lambda: arrange.search(problem, viable))
 
 
 LOOSEN_TRIES = 4  # paragraphs tried a line shorter or longer, longest first
