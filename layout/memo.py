@@ -91,3 +91,74 @@ class Memos:
     def stats(self) -> dict[str, dict[str, int]]:
         return {k: {"items": len(t), "bytes": t.bytes, "hits": t.hits, "misses": t.misses}
                 for k, t in sorted(self._tables.items())}
+
+
+class DiskMemo:
+    """Bytes kept in files of a cache folder, by a digest of the key (its repr), for processes that
+    do not live to build again (the one-shot command line's press process): at most `max_items` files,
+    the least recently used removed when a new one would pass that. Same `get`/`put`/`call` as `Memo`.
+    A file that cannot be read or written only costs the computation."""
+
+    def __init__(self, folder: str, max_items: int = 400):
+        self.folder = folder
+        self.max_items = max_items
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: Hashable) -> str:
+        import hashlib
+        import os
+
+        return os.path.join(self.folder, hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40] + ".bin")
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        import os
+
+        path = self._path(key)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            os.utime(path)  # recently used: the last to be removed
+        except OSError:
+            self.misses += 1
+            return default
+        self.hits += 1
+        return data
+
+    def put(self, key: Hashable, value: bytes, size: int = 0) -> bytes:
+        import os
+
+        from layout.atomic import atomic_write
+
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            atomic_write(self._path(key), bytes(value), sync=False)
+            self._prune()
+        except OSError:
+            pass
+        return value
+
+    def call(self, key: Hashable, compute: Callable[[], bytes], size: Callable[[Any], int] | None = None) -> bytes:
+        found = self.get(key)
+        if found is not None:
+            return found
+        return self.put(key, compute())
+
+    def _prune(self) -> None:
+        import os
+
+        names = [n for n in os.listdir(self.folder) if n.endswith(".bin")]
+        if len(names) <= self.max_items:
+            return
+        stamped = []
+        for n in names:
+            try:
+                stamped.append((os.stat(os.path.join(self.folder, n)).st_mtime_ns, n))
+            except OSError:
+                pass
+        stamped.sort()
+        for _, n in stamped[: len(stamped) - self.max_items * 3 // 4]:
+            try:
+                os.unlink(os.path.join(self.folder, n))
+            except OSError:
+                pass

@@ -275,7 +275,8 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     if opts.archive_to and not opts.force:
         _refuse_archived(opts.archive_to, meta, page.slug)  # before anything is made or written
     job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
-                   validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None)
+                   validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None,
+                   cache_dir=opts.cache_dir or cache_root())
     early = None
     if press is not None:
         made = press.run(job)

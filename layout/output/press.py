@@ -18,6 +18,9 @@ from layout.fonts.faces import Face, register_faces
 from layout.primitives import PageLayout
 
 
+SUBSETS_KEPT = 300  # font subset programs kept on disk (≈ 150 kB each): a few dozen pages' worth
+
+
 @dataclass(frozen=True)
 class PressJob:
     """A composed page and how to finish it."""
@@ -31,6 +34,7 @@ class PressJob:
     grid: bool = False  # draw the grid overlay
     validate: bool = False  # run the PDF/A validator on the archive copy
     proof_dpi: float | None = None  # also a PNG proof at this resolution
+    cache_dir: str | None = None  # where font subset programs are kept between builds (None: not kept)
 
 
 def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None] | None = None,
@@ -47,7 +51,12 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     from layout.output.render import render
 
     register_faces(job.faces)
-    pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=memo)
+    kept = memo
+    if kept is None and job.cache_dir:  # one build per process: the subset programs are kept on disk
+        from layout.memo import DiskMemo
+
+        kept = {"subset": DiskMemo(os.path.join(job.cache_dir, "subsets"), SUBSETS_KEPT), "flate": None}
+    pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=kept)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
     pending = None
     if callable(getattr(parallel, "call", None)):  # a layout.fork.Worker kept by the watch process

@@ -6,11 +6,13 @@ advance would have left it (glyphs at their own advance share a string), so the 
 exactly the composed positions while the text stays one extractable string per line. Colours are CMYK only (`enforceColorSpace='cmyk'`);
 pure-black fills and strokes overprint (typography.md §5).
 
-`memo` (the watch process's, a `layout.memo.Memos`): the embedded font programs and every large
-compressed stream are kept between renders. reportlab numbers a font's glyphs into subsets of 256 in
+`memo`: the embedded font programs (and, in the watch process's `layout.memo.Memos`, every large
+compressed stream) are kept between renders. reportlab numbers a font's glyphs into subsets of 256 in
 the order the document first uses them, so a subset is the exact ordered list of characters in it:
-its program is kept by (font, that list), and a compressed stream by its exact uncompressed bytes.
-Whatever is kept is what reportlab would make again, so the bytes are those of a fresh render.
+its program and the program's Flate form are kept by (font, prepared file, that list), and a
+compressed stream by its exact uncompressed bytes. The one-shot build keeps the programs on disk
+(`{"subset": DiskMemo}`, `flate` None): the same page built again finds them. Whatever is kept is
+what reportlab would make again, so the bytes are those of a fresh render.
 """
 
 from __future__ import annotations
@@ -45,23 +47,48 @@ def render(layout: PageLayout, initial_font: str, draw_grid: bool = False, memo=
 KEEP_FLATE_MIN = 4096  # smaller streams are compressed afresh (a look-up would cost about as much)
 
 
+class _Program(bytes):
+    """A font subset's program, carrying its Flate form (what reportlab's filter makes of it)."""
+
+    flated: bytes
+
+
+def _program(data: bytes, flated: bytes | None = None) -> _Program:
+    out = _Program(data)
+    out.flated = zlib.compress(data) if flated is None else flated
+    return out
+
+
+def _packed(p: _Program) -> bytes:
+    return len(p).to_bytes(8, "big") + bytes(p) + p.flated
+
+
+def _unpacked(data: bytes) -> _Program | None:
+    n = int.from_bytes(data[:8], "big")
+    return _program(data[8:8 + n], data[8 + n:]) if 0 < n < len(data) - 8 else None
+
+
 class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
-    """reportlab's Flate filter, the result kept by the exact bytes it compresses."""
+    """reportlab's Flate filter: a font program comes with its Flate form; other large streams are kept
+    in `table` by the exact bytes compressed (no table: compressed afresh)."""
 
     def __init__(self, table):
         self.table = table
 
     def encode(self, text):
+        flated = getattr(text, "flated", None)
+        if flated is not None:
+            return flated
         if isinstance(text, str):
             text = text.encode("utf8")
-        if len(text) < KEEP_FLATE_MIN:
+        if self.table is None or len(text) < KEEP_FLATE_MIN:
             return zlib.compress(text)
         return self.table.call(text, lambda: zlib.compress(text), lambda out: len(text) + len(out))
 
 
 @contextlib.contextmanager
 def _kept_flate(memo):
-    """For one render, reportlab's Flate filter keeps what it compresses in `memo["flate"]`."""
+    """For one render, reportlab's Flate filter is `_KeptFlate` (kept streams in `memo["flate"]`)."""
     plain = pdfdoc.PDFZCompress
     pdfdoc.PDFZCompress = _KeptFlate(memo["flate"])
     try:
@@ -72,8 +99,9 @@ def _kept_flate(memo):
 
 @contextlib.contextmanager
 def _kept_fonts(layout: PageLayout, memo):
-    """For one render, each font's subset programs are kept in `memo["subset"]` by (font, ordered
-    characters of the subset)."""
+    """For one render, each font's subset programs (with their Flate form) are kept in `memo["subset"]`
+    by (font, prepared file, ordered characters of the subset): a `layout.memo.Memo` of programs, or a
+    `DiskMemo` of their bytes."""
     table = memo["subset"]
     faces = {}
     for item in layout.items:
@@ -82,6 +110,7 @@ def _kept_fonts(layout: PageLayout, memo):
             face = getattr(font, "face", None)
             if face is not None and hasattr(face, "makeSubset"):
                 faces[item.font] = face
+    on_disk = not hasattr(table, "_data")
 
     def keeping(name, face):
         make = face.makeSubset
@@ -89,8 +118,15 @@ def _kept_fonts(layout: PageLayout, memo):
         def make_subset(subset, *args, **kw):
             if args or kw:
                 return make(subset, *args, **kw)
-            return table.call((name, face.filename, tuple(subset)), lambda: make(subset),
-                              lambda out: len(out) + 4 * len(subset))
+            key = (name, face.filename, tuple(subset))
+            if not on_disk:
+                return table.call(key, lambda: _program(make(subset)), lambda p: 2 * len(p) + 4 * len(subset))
+            got = table.get(key)
+            program = _unpacked(got) if got is not None else None
+            if program is None:
+                program = _program(make(subset))
+                table.put(key, _packed(program))
+            return program
 
         return make_subset
 
