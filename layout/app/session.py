@@ -18,6 +18,7 @@ its own bounded table (`layout.memo`), so a long evening of edits stays within i
 | the arrangement search | the whole arrangement problem | `layout.compose.story._search` |
 | a font subset's program | the font and the ordered characters of the subset | `layout.output.render` |
 | a compressed stream | its uncompressed bytes | `layout.output.render` |
+| a line's text object | the glyph run and the codes and subset names the document gave its characters | `layout.output.render` |
 | a photo's proof proxy | the JPEG's bytes and the proxy's size | `layout.output.proof` |
 
 Prepared photos and converted font files are kept on disk as before (their own caches). A kept
@@ -48,6 +49,7 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "subset": (400, 96 << 20),
     "flate": (400, 96 << 20),
     "proxy": (200, 32 << 20),
+    "run": (6000, 16 << 20),
 }
 
 

@@ -55,7 +55,7 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     if kept is None and job.cache_dir:  # one build per process: the subset programs are kept on disk
         from layout.memo import DiskMemo
 
-        kept = {"subset": DiskMemo(os.path.join(job.cache_dir, "subsets"), SUBSETS_KEPT), "flate": None}
+        kept = {"subset": DiskMemo(os.path.join(job.cache_dir, "subsets"), SUBSETS_KEPT), "flate": None, "run": None}
     pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=kept)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
     pending = None

@@ -41,7 +41,7 @@ def render(layout: PageLayout, initial_font: str, draw_grid: bool = False, memo=
     if memo is None:
         return _render(layout, initial_font, draw_grid)
     with _kept_fonts(layout, memo), _kept_flate(memo):
-        return _render(layout, initial_font, draw_grid)
+        return _render(layout, initial_font, draw_grid, memo["run"])
 
 
 KEEP_FLATE_MIN = 4096  # smaller streams are compressed afresh (a look-up would cost about as much)
@@ -140,7 +140,7 @@ def _kept_fonts(layout: PageLayout, memo):
                 del face.makeSubset
 
 
-def _render(layout: PageLayout, initial_font: str, draw_grid: bool) -> bytes:
+def _render(layout: PageLayout, initial_font: str, draw_grid: bool, runs=None) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(layout.width_pt, layout.height_pt), invariant=1, pageCompression=1,
                       initialFontName=initial_font, initialFontSize=9, enforceColorSpace="cmyk")
@@ -150,7 +150,7 @@ def _render(layout: PageLayout, initial_font: str, draw_grid: bool) -> bytes:
     for item in layout.items + (layout.grid_lines if draw_grid else ()):
         if isinstance(item, GlyphRun):
             overprint = _colour(c, item.color, fill=True, overprint=overprint)
-            _glyph_run(c, item)
+            _glyph_run(c, item, runs)
         elif isinstance(item, Rule):
             overprint = _colour(c, item.color, fill=False, overprint=overprint)
             c.setLineWidth(item.width_pt)
@@ -205,9 +205,21 @@ def _colour(c: canvas.Canvas, cmyk, fill: bool, overprint):
     return want
 
 
-def _glyph_run(c: canvas.Canvas, run: GlyphRun) -> None:
+def _glyph_run(c: canvas.Canvas, run: GlyphRun, kept=None) -> None:
+    """One text object for `run`. `kept` (the watch process's table): the object's text by the run and
+    what the document's subsets made of its characters (their codes and subset names), which is all
+    the text depends on."""
     font = pdfmetrics.getFont(run.font)
     doc = c._doc
+    segments = [(font.getSubsetInternalName(subset, doc), data) for subset, data in font.splitString(run.chars, doc)]
+    if kept is None:
+        c._code.append(_run_text(c, font, run, segments))
+        return
+    key = (run, tuple(segments))
+    c._code.append(kept.call(key, lambda: _run_text(c, font, run, segments), len))
+
+
+def _run_text(c: canvas.Canvas, font, run: GlyphRun, segments: list) -> str:
     size = run.size_pt
     widths, default = font.face.charWidths, font.face.defaultWidth  # 1/1000 em, as TJ counts
     chars, xs = run.chars, run.xs_pt
@@ -215,8 +227,8 @@ def _glyph_run(c: canvas.Canvas, run: GlyphRun) -> None:
     last = len(chars) - 1
     code = [f"BT 1 0 0 1 {_fmt(run.x_pt + xs[0])} {_fmt(run.y_pt)} Tm"]
     i = 0
-    for subset, data in font.splitString(chars, doc):
-        code.append(f"{font.getSubsetInternalName(subset, doc)} {_fmt(size)} Tf")
+    for name, data in segments:
+        code.append(f"{name} {_fmt(size)} Tf")
         # Glyphs that sit at the font's own advance share one string; a string ends where the
         # composed position differs (punctuation compression, justification).
         parts = []
@@ -232,4 +244,4 @@ def _glyph_run(c: canvas.Canvas, run: GlyphRun) -> None:
             parts.append(f"({c._escape(data[start:])})")
         code.append(f"[{' '.join(parts)}] TJ")
     code.append("ET")
-    c._code.append(" ".join(code))
+    return " ".join(code)
