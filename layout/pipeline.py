@@ -213,16 +213,42 @@ def _report_bytes(report: Report) -> bytes:
 class _Early:
     """Watch mode's early writes: the press PDF and the proof go in as soon as they are made, each
     atomically; if the build then fails, what they replaced is put back, so that a failed build
-    leaves the files of the last good one (or none), never half of a new set."""
+    leaves the files of the last good one (or none), never half of a new set. From the first write
+    to the last, Ctrl-C waits (`release` raises it then): the set is finished, not torn."""
 
     def __init__(self, targets: dict[str, str]):
         self.targets = targets  # kind → path
         self.replaced: dict[str, bytes | None] = {}
+        self.interrupted = False
+        self._handler = None
+
+    def _hold(self) -> None:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._handler = signal.signal(signal.SIGINT, self._note)
+
+    def _note(self, signum, frame) -> None:
+        self.interrupted = True
+
+    def release(self) -> None:
+        """Ctrl-C acts again; if it was pressed meanwhile, KeyboardInterrupt now."""
+        import signal
+
+        if self._handler is not None:
+            signal.signal(signal.SIGINT, self._handler)
+            self._handler = None
+        if self.interrupted:
+            self.interrupted = False
+            raise KeyboardInterrupt
 
     def __call__(self, kind: str, data: bytes) -> None:
         path = self.targets.get(kind)
         if path is None:
             return
+        if not self.replaced and self._handler is None:
+            self._hold()
         try:
             with open(path, "rb") as fh:
                 old: bytes | None = fh.read()
@@ -288,6 +314,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
             made = make_files(job, parallel=getattr(session, "worker", None) or True, early=early, memo=session.memo)
         except BaseException:
             early.undo()
+            early.release()
             raise
     else:
         from layout.output.press import make_files
@@ -302,7 +329,10 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     except BaseException:
         if early is not None:
             early.undo()
+            early.release()
         raise
+    if early is not None:
+        early.release()
     outputs = list(files)
     if opts.archive_to:
         from layout.output.finish import file_to_archive

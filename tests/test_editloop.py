@@ -73,6 +73,7 @@ EDITS = [
     ("a line more", lambda d: _edit(d / "article.yaml", "推进扶贫志愿服务常态化。",
                                     "推进扶贫志愿服务常态化，全面推进各项重点工作落实落细见到实效。")),
     ("a subhead", lambda d: _edit(d / "article.yaml", "决战决胜全面小康", "决胜决战全面小康")),
+    ("a new character", lambda d: _edit(d / "article.yaml", "决胜决战全面小康", "决胜决战全面小雪")),
     ("a photo replaced", lambda d: _new_photo(d / "assets" / "photos" / "03-fengdian.jpg")),
     ("the template", lambda d: _edit(d / "desk-template.yaml", "rule_width_pt: 0.75", "rule_width_pt: 1.25")),
     ("the font catalog", lambda d: _edit(d / "catalog.yaml", "  sidebar: {path: /usr/share/fonts/opentype/noto/"
@@ -125,6 +126,39 @@ def test_watch_builds_write_the_bytes_of_cold_builds(desk, tmp_path, zhpaper_cac
 
 
 @needs_fonts
+def test_ctrl_c_after_the_proof_is_written_finishes_the_set(desk, tmp_path, zhpaper_cache, monkeypatch,
+                                                            clean_reportlab_registry):
+    """Watch mode writes the press PDF and the proof first; Ctrl-C then waits until the archive copy, the
+    report and the manifest are written too (the manifest vouches for the PDFs of the same build)."""
+    import hashlib
+    import json
+    import signal
+
+    from layout import pipeline
+
+    write = pipeline._Early.__call__
+
+    def write_then_ctrl_c(self, kind, data):
+        write(self, kind, data)
+        if kind == "proof":
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(pipeline._Early, "__call__", write_then_ctrl_c)
+    session = Session()
+    out = tmp_path / "w"
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build(str(desk / "article.yaml"), _opts(out, str(desk / "catalog.yaml"), zhpaper_cache), session=session)
+    finally:
+        session.close()
+    files = _files(out)
+    assert sorted(files) == sorted(OUTPUTS)
+    manifest = json.loads(files["article.manifest.json"])
+    for name in ("article.pdf", "article.archive.pdf"):
+        assert manifest["outputs"][name]["sha256"] == hashlib.sha256(files[name]).hexdigest()
+
+
+@needs_fonts
 def test_kept_results_stay_within_their_bounds(desk, tmp_path, zhpaper_cache, clean_reportlab_registry):
     """Tables far smaller than the edits need still give the same bytes, and never hold more than their
     bounds: what the watch process keeps cannot grow with the evening's edits."""
@@ -132,7 +166,7 @@ def test_kept_results_stay_within_their_bounds(desk, tmp_path, zhpaper_cache, cl
     session = Session(bounds)
     catalog = str(desk / "catalog.yaml")
     text = (desk / "article.yaml").read_text(encoding="utf-8")
-    swaps = ["精准", "攻坚", "全面", "发展", "乡村"]
+    swaps = ["精准", "攻坚", "乡村"]
     try:
         for i, word in enumerate(swaps):
             assert word in text
@@ -145,6 +179,28 @@ def test_kept_results_stay_within_their_bounds(desk, tmp_path, zhpaper_cache, cl
         assert _files(tmp_path / "w") == _files(tmp_path / "c")
     finally:
         session.close()
+
+
+@needs_fonts
+def test_a_subset_grown_in_the_watch_process_is_the_file_a_fresh_conversion_makes(tmp_path):
+    """The watch process keeps a CFF source open and its converted glyphs (layout.fonts.prep.build's `keep`):
+    a subset grown by characters, a dash stretched to its advance and a fallback set in another em box come
+    out as the bytes a fresh conversion writes."""
+    from layout.fonts import prep
+
+    keep = Memos({"font-source": (2, None), "glyph": (1000, None)})
+    sans = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+    cases = [(sans, "全面小康", None), (sans, "全面小康雪", None), (sans, "全面小康雪霜——", None),
+             (sans, "全面小康鏖", (0.9, -0.1))]
+    for i, (path, chars, em) in enumerate(cases):
+        out = {}
+        for name, k in (("kept", keep), ("fresh", None)):
+            job = prep.PrepJob(path, 2, "".join(sorted(set(chars))), str(tmp_path / f"{name}{i}.ttf"),
+                               str(tmp_path / f"{name}{i}.json"), em_target=em)
+            assert "error" not in prep.build(job, k)
+            out[name] = ((tmp_path / f"{name}{i}.ttf").read_bytes(), (tmp_path / f"{name}{i}.json").read_bytes())
+        assert out["kept"] == out["fresh"], chars
+    assert keep["font-source"].hits >= 3 and keep["glyph"].hits > 0
 
 
 def test_memo_keeps_the_most_recently_used_within_items_and_bytes():

@@ -13,6 +13,7 @@ its own bounded table (`layout.memo`), so a long evening of edits stays within i
 | the template | its file's bytes | `load_inputs` here |
 | the font catalog | the catalog files' bytes and the font files' sizes and times, as the font cache keys them | `prepare_fonts` here |
 | the prepared faces | the catalog, each role's characters, the cache folder | `prepare_fonts` here |
+| an open CFF source face, a glyph converted to TrueType | the font file's path, index, size and time; the glyph, its transform and tolerance | `layout.fonts.prep.build` (a subset grown by a character converts that character) |
 | a paragraph set at a measure, a subhead, a caption at a span, the sidebar, the headline band | text, face, size, measure, options | `layout.compose.story` (`Kit.memo`) |
 | the arrangement survey (plans and levers) | the arrangement problem without the paragraphs' line counts | `layout.compose.story._survey` |
 | the arrangement search | the whole arrangement problem | `layout.compose.story._search` |
@@ -50,6 +51,8 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "flate": (400, 96 << 20),
     "proxy": (200, 32 << 20),
     "run": (6000, 16 << 20),
+    "font-source": (2, None),  # an open CJK face is tens of MiB: the last two a subset was cut from
+    "glyph": (12000, None),
 }
 
 
@@ -73,6 +76,22 @@ class Session:
             from layout.fork import Worker
 
             self.worker = Worker()
+
+    def warm_up(self, opts) -> None:
+        """What the first photo edit would otherwise pay (≈ 0.15 s): Pillow's codecs and colour
+        management, numpy, the sRGB → output profile transform. For the idle time after a build; only
+        a head start, so any problem is left for a build to report."""
+        try:
+            import numpy  # noqa: F401
+            from PIL import Image, ImageCms, ImageOps, JpegImagePlugin  # noqa: F401
+
+            from layout.photo import colour
+
+            profile = colour.read_profile(opts.icc or colour.DEFAULT_PROFILE)
+            if colour.check_output_profile(profile) is None:
+                colour.warm_up(profile)
+        except Exception:
+            pass
 
     def close(self) -> None:
         if self.worker is not None:
@@ -174,5 +193,5 @@ class Session:
         charsets = tuple(sorted((role, "".join(sorted(set(text)))) for role, text in chars.items()))
         key = (tuple(sorted(specs.items())), stamps, charsets, opts.cache_dir or cache_root())
         faces = self.memo["faces"].call(key, lambda: prepare_faces(specs, chars, cache_dir=opts.cache_dir,
-                                                                   jobs=opts.jobs))
+                                                                   jobs=opts.jobs, keep=self.memo))
         return faces, check_coverage(faces, chars, lambda role, wanted: places(page, role, wanted))

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from layout.errors import InputError
 
 POLL_S = 0.3  # the polling loop's interval (without watchdog only)
-SETTLE_S = 0.01  # after a followed file is closed or renamed into place: other files of the same save
+SETTLE_S = 0.005  # after a followed file is closed or renamed into place: other files of the same save
 QUIET_S = 0.15  # after a write with no close seen yet: the writer may not be done
 
 Stamp = tuple[int, int] | None  # (mtime_ns, size), None when the file is missing
@@ -257,6 +257,15 @@ def run_watch(article_path: str, opts, quiet: bool = False, changes=None, sessio
     def paths() -> list[str]:
         return known
 
+    shown = guarded(one, out)
+    warmed = []
+
+    def build_then_warm() -> None:
+        shown()
+        if not warmed:  # the idle time after the first build: a head start for the first photo edit
+            warmed.append(True)
+            session.warm_up(opts)
+
     own = None
     if changes is None:
         try:
@@ -266,9 +275,9 @@ def run_watch(article_path: str, opts, quiet: bool = False, changes=None, sessio
     out(f"watching {article_path} (Ctrl-C to stop)")
     try:
         if changes is None:
-            poll(paths, guarded(one, out), time.sleep)
+            poll(paths, build_then_warm, time.sleep)
         else:
-            watch(paths, guarded(one, out), changes)
+            watch(paths, build_then_warm, changes)
     except KeyboardInterrupt:
         out("stopped watching")
     finally:
