@@ -44,7 +44,8 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     in the `layout.fork.Worker` it is.
 
     The press PDF and the proof come first: `early(kind, data)` is called with each as soon as it is
-    made (watch mode writes them then), before the archive copy is waited for. `memo` (the watch
+    made (watch mode writes them then); the archive copy is then started, so that it never competes
+    with them for a core (the machine's other core may be busy with other work). `memo` (the watch
     process's `layout.memo.Memos`) keeps font programs, compressed streams and proof proxies between
     jobs; the bytes are the same with it or without."""
     from layout.output.finish import finish_archive, finish_press, manifest_bytes
@@ -59,12 +60,18 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=kept)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
     pending = None
-    if callable(getattr(parallel, "call", None)):  # a layout.fork.Worker kept by the watch process
-        pending = parallel.call(finish_archive, *archive_args)
-    elif parallel and hasattr(os, "fork"):
-        from layout.fork import ForkedCall
 
-        pending = ForkedCall(finish_archive, *archive_args)
+    def start_archive():
+        if callable(getattr(parallel, "call", None)):  # a layout.fork.Worker kept by the watch process
+            return parallel.call(finish_archive, *archive_args)
+        if parallel and hasattr(os, "fork"):
+            from layout.fork import ForkedCall
+
+            return ForkedCall(finish_archive, *archive_args)
+        return None
+
+    if early is None:  # finished meanwhile in a process of its own: the press PDF and the proof wait for it
+        pending = start_archive()
     try:
         press = finish_press(pdf, job.meta, job.icc_path, job.layout.trim, job.layout.bleed)
     except BaseException:
@@ -75,7 +82,7 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     try:
         if early is not None:
             early("press", press)
-        if job.proof_dpi is not None:  # made while the archive copy is finished in its own process
+        if job.proof_dpi is not None:
             from layout.output.proof import proof_png
 
             files["proof"] = proof_png(press, job.proof_dpi, memo)
@@ -85,6 +92,8 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
         if pending is not None:
             pending.discard()
         raise
+    if early is not None:
+        pending = start_archive()
     archive = pending.result() if pending is not None else finish_archive(*archive_args)
     files["archive"] = archive
     files["manifest"] = manifest_bytes(job.meta, {os.path.basename(job.press_path): press,

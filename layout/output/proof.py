@@ -40,7 +40,7 @@ def proof_png(pdf: bytes, dpi: float = 50, memo=None) -> bytes:
     check_dpi(dpi)
     doc = pdfium.PdfDocument(_with_proxies(pdf, dpi, memo))
     try:
-        image = doc[0].render(scale=dpi / 72.0).to_pil()
+        image = doc[0].render(scale=dpi / 72.0, rev_byteorder=True).to_pil()  # RGB as pdfium draws it
     finally:
         doc.close()
     return png_bytes(image.convert("RGB"))
