@@ -5,8 +5,10 @@ Every frozen dataclass gets its `__init__`, `__repr__`, `__eq__`, `__hash__`, `_
 dataclasses a build imports that was 35 ms of a warm one-shot build's 0.1 s of imports, every time
 (bench/README.md). Python keeps the compiled code of our modules in `.pyc` files but not this; this
 keeps it too. The compiled code is looked up by the exact source text the dataclasses module writes
-(so a changed class just compiles again), in one marshal file per Python version, rewritten with
-only the entries a process used whenever it had to compile one. The functions made are the ones
+(its BLAKE2b digest)
+(so a changed class just compiles again), in one marshal file per Python version, rewritten by a
+process that had to compile something (with what it used, and what was kept while that stays under
+MAX_KEPT entries). The functions made are the ones
 `exec` of the same text makes: only the compiling is skipped.
 
 Python 3.11's `dataclasses._create_fn` is what is wrapped (checked by its parameters); under another
@@ -19,13 +21,14 @@ import os
 import sys
 
 _state: dict = {}
+MAX_KEPT = 2000  # entries; past that, a process that compiled something writes only what it used
 
 
 def _file() -> str:
     from layout.digest import cache_root
 
     tag = f"{sys.implementation.cache_tag}-{sys.version_info.releaselevel}{sys.version_info.serial}"
-    return os.path.join(cache_root(), "code", f"dataclasses-{tag}.marshal")
+    return os.path.join(cache_root(), "code", f"dataclasses-{tag}-b2.marshal")
 
 
 def install() -> None:
@@ -39,11 +42,12 @@ def install() -> None:
     if code is None or code.co_varnames[:6] != ("name", "args", "body", "globals", "locals", "return_type"):
         return
     import marshal
+    from hashlib import blake2b
 
     path = _file()
     try:
         with open(path, "rb") as fh:
-            kept = marshal.load(fh)
+            kept = marshal.loads(fh.read())  # (marshal.load on the file object reads in small pieces: 7× slower)
         if not isinstance(kept, dict):
             kept = {}
     except (OSError, EOFError, ValueError, TypeError):
@@ -64,11 +68,12 @@ def install() -> None:
         txt = f" def {name}({args}){return_annotation}:\n{body}"
         local_vars = ", ".join(locals.keys())
         txt = f"def __create_fn__({local_vars}):\n{txt}\n return {name}"
-        compiled = kept.get(txt)
+        key = blake2b(txt.encode("utf-8"), digest_size=20).digest()
+        compiled = kept.get(key)
         if compiled is None:
             compiled = compile(txt, "<string>", "exec")
             _state["compiled"] += 1
-        _state["used"][txt] = compiled
+        _state["used"][key] = compiled
         ns: dict = {}
         exec(compiled, globals, ns)
         return ns["__create_fn__"](**locals)
@@ -90,7 +95,8 @@ def save() -> None:
 
     try:
         os.makedirs(os.path.dirname(_state["path"]), exist_ok=True)
-        atomic_write(_state["path"], marshal.dumps({**_state["kept"], **_state["used"]}), sync=False)
+        kept = _state["kept"] if len(_state["kept"]) < MAX_KEPT else {}  # old classes' code goes in time
+        atomic_write(_state["path"], marshal.dumps({**kept, **_state["used"]}), sync=False)
         _state["compiled"] = 0
     except (OSError, ValueError):
         pass
