@@ -188,7 +188,7 @@ def test_a_subset_grown_in_the_watch_process_is_the_file_a_fresh_conversion_make
     out as the bytes a fresh conversion writes."""
     from layout.fonts import prep
 
-    keep = Memos({"font-source": (2, None), "glyph": (1000, None)})
+    keep = Memos({"font-source": (1, None), "glyph": (1000, None)})
     sans = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
     cases = [(sans, "全面小康", None), (sans, "全面小康雪", None), (sans, "全面小康雪霜——", None),
              (sans, "全面小康鏖", (0.9, -0.1))]

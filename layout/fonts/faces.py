@@ -321,11 +321,17 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dic
     # Biggest charset first so the long body conversion starts at once on one core.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].chars))
     results: list[dict] = [{}] * len(jobs)
-    if keep is not None and (len(jobs) == 1 or workers <= 1):
-        # One file to make (a subset grown by an edit): in this process, with the source faces and the
-        # converted glyphs kept (fontprep.build). Many (a cold cache): the pool, as without `keep`.
-        for i in order:
-            results[i] = fontprep.build(jobs[i], keep)
+    if keep is not None and len(jobs) == 1:
+        # One file to make (a subset grown by an edit, in the watch process). A display subset: here, with
+        # its source face and converted glyphs kept (fontprep.build). A text face's whole base set: in a
+        # forked process, so that the watch process does not keep the memory it takes. Many (a cold
+        # cache): the pool, as without `keep`.
+        if len(jobs[0].chars) <= fontprep.KEEP_MAX_CHARS:
+            results[0] = fontprep.build(jobs[0], keep)
+        else:
+            from layout.fork import ForkedCall
+
+            results[0] = ForkedCall(fontprep.build, jobs[0]).result()
     elif workers > 1 and len(jobs) > 1:
         from concurrent.futures import ProcessPoolExecutor  # only a cold build needs it
 

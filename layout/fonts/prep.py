@@ -402,6 +402,9 @@ def _glyf_subset(font, glyph_for: dict[int, str], stretch: dict[str, tuple[float
     return fb.font
 
 
+KEEP_MAX_CHARS = 1000  # subsets larger than this are converted afresh even when `keep` is given
+
+
 @dataclass
 class _Source:
     """A source face opened, with what every subset of it reads: cmap, fwid, halt, em box."""
@@ -442,6 +445,8 @@ def build(job: PrepJob, keep=None) -> dict:
 
     from fontTools.ttLib import TTFont
 
+    if keep is not None and len(job.chars) > KEEP_MAX_CHARS:
+        keep = None  # a text face's base set: thousands of glyphs, ~80 MiB kept, and it seldom grows
     skey = None
     if keep is not None:
         try:
