@@ -105,12 +105,16 @@ class Article:
         return self.text.replace(old, new)
 
     def lines_edit(self, i: int) -> str:
-        """The base text with PHRASE added before the last 。 of paragraph i % n (nothing else changed)."""
+        """The text as the line edits found it (the char edits in it) with PHRASE added before the last 。
+        of paragraph i % n; the previous line edit undone."""
+        if not hasattr(self, "lines_base"):
+            self.lines_base = self.text
         k = i % len(self.paragraphs)
-        para = self.paragraphs[k]
+        para = self.current_paragraph(k)
         cut = para.rstrip("。")
         new = cut + "，" + PHRASE[: 18 + i % 6] + para[len(cut):]
-        return self.base.replace(para, new)
+        assert self.lines_base.count(para) == 1
+        return self.lines_base.replace(para, new)
 
     def subhead_edit(self, i: int) -> str:
         """The current text with two neighbouring characters of one subhead phrase swapped."""
@@ -333,10 +337,8 @@ def run(root: Path = ROOT, edits: int = 9, rss_edits: int = 200, cache: str | No
                         return time.perf_counter()
 
                     runs.append(one(save_photo))
-            if kind == "lines":  # back to the base text for the subhead edits (kept: the char edits)
-                article.text = article.base
-                article.__dict__.pop("_current", None)
-                one(lambda: article.save(article.base))
+            if kind == "lines":  # the last line edit undone (the char edits stay)
+                one(lambda: article.save(article.lines_base))
             results[kind] = {"edits": edits, "press": _summary([r["press"] for r in runs]),
                              "proof": _summary([r["proof"] for r in runs]),
                              "press_ms": [round(r["press"] * 1000, 1) for r in runs],
