@@ -69,8 +69,9 @@ class Session:
 
     def __init__(self, bounds: dict[str, tuple[int, int | None]] | None = None, worker: bool = True):
         self.memo = Memos({**BOUNDS, **(bounds or {})})
-        # The archive copy of each build is finished here while this process makes the proof. Forked
-        # now, while this process is small and has no threads (a fork per build would copy a grown one).
+        # The archive copy of each build is finished here, once the proof is out (layout.output.press).
+        # Forked now, while this process is small and has no threads (a fork per build would copy a
+        # grown one).
         self.worker = None
         if worker and hasattr(os, "fork"):
             from layout.fork import Worker

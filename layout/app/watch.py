@@ -15,8 +15,9 @@ Builds run in this process, which stays warm and keeps what a build made for the
 (`layout.app.session.Session`): after an edit to one paragraph, that paragraph is set again, the
 arrangement searched again only if its line count changed, and the page painted again from kept
 font programs and photo proxies. The press PDF and the proof are written as soon as each is made;
-the archive copy, the manifest and the report follow (the archive finished in a forked process
-meanwhile). The files are the same bytes a one-shot build writes.
+then the archive copy is finished (in a worker process, once the proof is out: it never competes
+with them for a core), and the manifest and the report follow. Ctrl-C in between waits for the set
+to be finished. The files are the same bytes a one-shot build writes.
 
 After each build it prints the preflight summary; a bad input prints the one-line error and the
 loop goes on, so the desk can fix the YAML and save again. Ctrl-C stops it with exit 0.
