@@ -114,3 +114,103 @@ def portable(exc: BaseException) -> BaseException:
         return exc
     except Exception:
         return RuntimeError("".join(traceback.format_exception(exc)).rstrip())
+
+
+class Worker:
+    """A process forked once that computes the calls it is sent, one at a time, for as long as the
+    process that made it wants (the watch process finishes each build's archive copy in one, while it
+    makes the proof). Fork it while the process is small and has no threads; `call(fn, *args)` returns
+    a pending call like ForkedCall's (`result()`, `discard()`); `close()` lets it go. Where no process
+    can be had, or it has died, the calls are ForkedCalls."""
+
+    def __init__(self):
+        job_r, job_w = os.pipe()
+        res_r, res_w = os.pipe()
+        widen(job_w)
+        widen(res_w)
+        pid = fork()
+        self.pid = pid
+        if pid is None:
+            for fd in (job_r, job_w, res_r, res_w):
+                os.close(fd)
+            self._out = self._in = None
+            return
+        if pid == 0:
+            code = 1
+            try:
+                os.close(job_w)
+                os.close(res_r)
+                code = _serve_calls(job_r, res_w)
+            finally:
+                os._exit(code)
+        os.close(job_r)
+        os.close(res_w)
+        self._out = os.fdopen(job_w, "wb")
+        self._in = os.fdopen(res_r, "rb")
+
+    def call(self, fn, *args):
+        if self._out is not None:
+            try:
+                pickle.dump((fn, args), self._out, protocol=pickle.HIGHEST_PROTOCOL)
+                self._out.flush()
+                return _Pending(self)
+            except (BrokenPipeError, pickle.PicklingError, AttributeError, TypeError):
+                self.close()
+        return ForkedCall(fn, *args)
+
+    def _answer(self):
+        try:
+            status, value = pickle.load(self._in)
+        except EOFError:
+            self.close()
+            raise RuntimeError(f"worker process {self.pid} ended without an answer") from None
+        if status == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        for f in (self._out, self._in):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        self._out = self._in = None
+        if self.pid:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = None
+
+
+class _Pending:
+    """A call sent to a Worker: `result()` once (or `discard()` when it is no longer wanted)."""
+
+    def __init__(self, worker: Worker):
+        self._worker = worker
+
+    def result(self):
+        return self._worker._answer()
+
+    def discard(self) -> None:
+        try:
+            self._worker._answer()
+        except BaseException:
+            pass
+
+
+def _serve_calls(job_fd: int, result_fd: int) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to act on; it closes the pipe
+    with os.fdopen(job_fd, "rb") as inbox, os.fdopen(result_fd, "wb") as outbox:
+        while True:
+            try:
+                fn, args = pickle.load(inbox)
+            except EOFError:
+                return 0
+            try:
+                answer: tuple = ("ok", fn(*args))
+            except BaseException as exc:
+                answer = ("error", portable(exc))
+            pickle.dump(answer, outbox, protocol=pickle.HIGHEST_PROTOCOL)
+            outbox.flush()

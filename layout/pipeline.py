@@ -40,6 +40,18 @@ class PressRunner(Protocol):
     def run(self, job) -> dict[str, bytes]: ...
 
 
+class Incremental(Protocol):
+    """What a process that builds the same page again and again keeps between builds (the watch
+    process's `layout.app.session.Session`): the loaded inputs and the prepared faces, each kept by
+    the content it was made from, and `memo`, the tables compose and output keep their results in."""
+
+    memo: object
+
+    def load_inputs(self, page_path: str, opts: BuildOptions) -> tuple[Page, tuple[Finding, ...], Template]: ...
+
+    def prepare_fonts(self, page: Page, opts: BuildOptions) -> tuple[dict, list[Finding]]: ...
+
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -232,19 +244,83 @@ def _report_bytes(report: Report) -> bytes:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
 
 
-def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) -> BuildResult:
+class _Early:
+    """Watch mode's early writes: the press PDF and the proof go in as soon as they are made, each
+    atomically; if the build then fails, what they replaced is put back, so that a failed build
+    leaves the files of the last good one (or none), never half of a new set. From the first write
+    to the last, Ctrl-C waits (`release` raises it then): the set is finished, not torn."""
+
+    def __init__(self, targets: dict[str, str]):
+        self.targets = targets  # kind → path
+        self.replaced: dict[str, bytes | None] = {}
+        self.interrupted = False
+        self._handler = None
+
+    def _hold(self) -> None:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._handler = signal.signal(signal.SIGINT, self._note)
+
+    def _note(self, signum, frame) -> None:
+        self.interrupted = True
+
+    def release(self) -> None:
+        """Ctrl-C acts again; if it was pressed meanwhile, KeyboardInterrupt now."""
+        import signal
+
+        if self._handler is not None:
+            signal.signal(signal.SIGINT, self._handler)
+            self._handler = None
+        if self.interrupted:
+            self.interrupted = False
+            raise KeyboardInterrupt
+
+    def __call__(self, kind: str, data: bytes) -> None:
+        path = self.targets.get(kind)
+        if path is None:
+            return
+        if not self.replaced and self._handler is None:
+            self._hold()
+        try:
+            with open(path, "rb") as fh:
+                old: bytes | None = fh.read()
+        except OSError:
+            old = None
+        write_outputs({path: data})
+        self.replaced.setdefault(path, old)
+
+    def undo(self) -> None:
+        from layout.atomic import atomic_write
+
+        for path, old in self.replaced.items():
+            try:
+                if old is None:
+                    os.unlink(path)
+                else:
+                    atomic_write(path, old)
+            except OSError:
+                pass
+
+
+def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
+          session: Incremental | None = None) -> BuildResult:
     """Build one page. The back half (layout.output.press: render → finish) runs here, or in `press`,
-    a process forked at start-up (layout.app.pressproc) that did its imports meanwhile."""
+    a process forked at start-up (layout.app.pressproc) that did its imports meanwhile.
+
+    `session` (watch mode) keeps what the next build of the same page can use again, and has the
+    press PDF and the proof written as soon as each is made; the files are the same bytes."""
     from layout.output.press import PressJob
 
     paths = output_paths(opts.out_pdf)
-    page, findings, template = load_inputs(page_path, opts)
-    faces, font_findings = prepare_fonts(page, opts)
+    page, findings, template = (session or _Fresh).load_inputs(page_path, opts)
+    faces, font_findings = (session or _Fresh).prepare_fonts(page, opts)
     if press is not None:
         press.prepare(faces)
     sizes = photo_sizes(page, opts)
     layout = compose_page(page, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid),
-                          ad_sizes(page, opts))
+                          ad_sizes(page, opts), memo=session.memo if session is not None else None)
     layout, image_findings, prepared = prepare_images(layout, page, opts)
     layout = with_bleed(layout, opts.bleed_pt, opts.marks)
     report = preflight(page, template, layout, faces, prepared,
@@ -260,9 +336,20 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) 
         _refuse_archived(opts.archive_to, meta, page.slug)  # before anything is made or written
     job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
                    validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None,
-                   alto_path=paths["alto"])
+                   alto_path=paths["alto"], cache_dir=opts.cache_dir or cache_root())
+    early = None
     if press is not None:
         made = press.run(job)
+    elif session is not None:
+        from layout.output.press import make_files
+
+        early = _Early({"press": paths["press"], **({"proof": opts.proof} if opts.proof else {})})
+        try:
+            made = make_files(job, parallel=getattr(session, "worker", None) or True, early=early, memo=session.memo)
+        except BaseException:
+            early.undo()
+            early.release()
+            raise
     else:
         from layout.output.press import make_files
 
@@ -272,7 +359,15 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None) 
     files.update(continuations(page, layout, opts.out_pdf))
     if opts.proof:
         files[opts.proof] = made["proof"]
-    write_outputs(files)
+    try:
+        write_outputs({p: b for p, b in files.items() if early is None or p not in early.replaced})
+    except BaseException:
+        if early is not None:
+            early.undo()
+            early.release()
+        raise
+    if early is not None:
+        early.release()
     outputs = list(files)
     if opts.archive_to:
         from layout.docmeta import archive_names
@@ -295,6 +390,13 @@ def continuations(page: Page, layout: PageLayout, out_pdf: str) -> dict[str, byt
     stories = {s.id: s for s in page.news}
     return {f"{stem}.jump-{sid}.yaml": continuation(page, stories[sid], pieces).encode("utf-8")
             for sid, _, pieces in layout.continued}
+
+
+class _Fresh:
+    """The build's stages with nothing kept (the one-shot path)."""
+
+    load_inputs = staticmethod(lambda page_path, opts: load_inputs(page_path, opts))
+    prepare_fonts = staticmethod(lambda page, opts: prepare_fonts(page, opts))
 
 
 def warm(page_path: str, opts: BuildOptions) -> None:

@@ -19,6 +19,7 @@ from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisio
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
 from layout.errors import InputError
+from layout.memo import Memos
 from layout.model import Finding, Page
 from layout.primitives import BLACK, Image, PageLayout, PlacedPage, Rule, StoryRegion, moved
 from layout.source.template import Template
@@ -31,16 +32,21 @@ GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
 
 
 def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[tuple[str, str], tuple[int, int]],
-                 settings: Settings = Settings(), ad_sizes: Mapping[str, tuple[float, float, str]] | None = None
-                 ) -> PageLayout:
+                 settings: Settings = Settings(), ad_sizes: Mapping[str, tuple[float, float, str]] | None = None,
+                 memo=None) -> PageLayout:
     """The whole page: the 报眉, then every item in the module it is given (a page of one story and no
     reserved area — a 专版 — gives the story the whole type area and the template's headline).
 
     `ad_sizes` gives the size of each ad PDF by reserved area id, as its page shows (layout.source.adpdf):
     width and height in pt and the box measured (TrimBox | MediaBox); an ad must be made to its
-    area's size (AD_TOLERANCE_MM)."""
+    area's size (AD_TOLERANCE_MM). `memo`: results kept between builds (`Kit.memo`; the watch
+    process's), or None: a page of several items then keeps its own for this build, since the module
+    search sets each story's paragraphs, captions and headline for every module size it tries."""
     basic, grid = basic_columns(t), page_rows(t)
-    kit = Kit(t, faces, photo_sizes, dict(page.options), settings)
+    modular = not (len(page.stories) == 1 and not page.reserved and page.stories[0].kind == "story")
+    if memo is None and modular:
+        memo = Memos(PAGE_MEMO)
+    kit = Kit(t, faces, photo_sizes, dict(page.options), settings, memo)
     out = _Out(list(_folio(page, t, faces, basic, grid)))
     if len(page.stories) == 1 and not page.reserved and page.stories[0].kind == "story":
         story = page.stories[0]
@@ -78,6 +84,7 @@ class _Out:
 # Figures of the items that the page's report sums (the report shows each item's too, by its id).
 SUMMED = ("body_lines", "ragged_lines", "lonely_last_chars", "widows", "orphans", "stranded_subheads",
           "overflow_lines", "empty_rows", "overlaps")
+PAGE_MEMO = {"paragraph": (6000, None), "caption": (2000, None), "headline": (400, None), "subhead": (400, None)}
 MAX_STRIKES = 40  # story module sizes the bound allowed but the composition refused, before giving up
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from layout.compose import arrange, blocks, score
 from layout.compose.arrange import Cell, Limits, PhotoSpec, Problem, SidebarSpec
@@ -61,6 +60,10 @@ class Kit:
     photo_sizes: Mapping[tuple[str, str], tuple[int, int]]
     options: Mapping[str, object]
     settings: Settings = Settings()
+    # Results kept between builds (the watch process's; layout.memo.Memos), or None: composing is then
+    # done afresh. Keys are content (texts, faces, measures, the arrangement problem), so a kept result
+    # is the one a fresh composition gives.
+    memo: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -146,15 +149,16 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
             stream.append(Para(len(ps.lines), path))
             continue
         if kind == "subhead":
-            set_ = blocks.subhead_lines(text, faces["subhead"], sub.size_pt, measure_pt)
+            set_ = _kept(kit, "subhead", lambda: (text, face_key(faces["subhead"]), sub.size_pt, measure_pt),
+                         lambda: blocks.subhead_lines(text, faces["subhead"], sub.size_pt, measure_pt))
             lines.append(set_)
             stream.append(Subhead(blocks.subhead_rows(set_, sub.size_pt, sub.rows, grid), path))
             continue
-        ps = _setting(text, faces["body"], t.body_size_pt, measure_pt, opts)
+        ps = set_paragraph(kit, text, faces["body"], t.body_size_pt, measure_pt, opts)
         findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
         if len(ps.lines) > 1:
             alternates += [(len(stream), delta, got) for delta in (-1, 1)
-                           if (got := _reset(text, faces["body"], t.body_size_pt, measure_pt, opts, delta))]
+                           if (got := _reset(kit, text, faces["body"], t.body_size_pt, measure_pt, opts, delta))]
         lines.append(ps.lines)
         stream.append(Para(len(ps.lines), path))
         ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - measure_pt) > 0.05)
@@ -163,17 +167,28 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
     return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely), tuple(alternates))
 
 
-@lru_cache(maxsize=8192)
-def _setting(text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions):
-    """compose_paragraph, kept by content (a pure function of its arguments): a page of several
-    stories asks for the same paragraph at the same measure for every module size it tries."""
-    return compose_paragraph(text, face, size_pt, measure_pt, opts)
-
-
-def _reset(text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions, delta: int) -> tuple:
+def _reset(kit: Kit, text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions, delta: int) -> tuple:
     """The paragraph set `delta` lines off its best within the first tolerance (no visible change of
     spacing, text.fit.break_to_count), or () when it cannot be."""
-    return _setting(text, face, size_pt, measure_pt, replace(opts, looseness=delta)).lines
+    return set_paragraph(kit, text, face, size_pt, measure_pt, replace(opts, looseness=delta)).lines
+
+
+def face_key(face) -> tuple:
+    """What a face's metrics depend on, as a key: the face (its prepared file) and its fallback chain."""
+    return (face, tuple(getattr(face, "fallbacks", ()))) if face is not None else (None,)
+
+
+def _kept(kit: Kit, kind: str, key, compute):
+    """`compute()`, or the result kept in `kit.memo` for `key()` (no memo: always computed)."""
+    if kit.memo is None:
+        return compute()
+    return kit.memo[kind].call(key(), compute)
+
+
+def set_paragraph(kit: Kit, text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions):
+    """compose_paragraph, kept in the kit's memo by (text, face, size, measure, options)."""
+    return _kept(kit, "paragraph", lambda: (text, face_key(face), size_pt, measure_pt, opts),
+                 lambda: compose_paragraph(text, face, size_pt, measure_pt, opts))
 
 
 def compose_options(options: Mapping[str, object]) -> ComposeOptions:
@@ -254,10 +269,13 @@ def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None =
     t = kit.template
     n = story.body_columns or t.body_columns
     geo = geometry(t, area, n)
-    captions = {ph.id: {s: blocks.caption_lines(ph.caption.text, ph.credit.text if ph.credit else "",
-                                                kit.faces["caption"], t.styles["caption"].size_pt, geo.body.width_pt(s))
-                        for s in range(1, n + 1)}
-                for ph in story.photos}
+    def caption(ph, s):
+        args = (ph.caption.text, ph.credit.text if ph.credit else "", kit.faces["caption"],
+                t.styles["caption"].size_pt, geo.body.width_pt(s))
+        return _kept(kit, "caption", lambda: args[:2] + (face_key(args[2]),) + args[3:],
+                     lambda: blocks.caption_lines(*args))
+
+    captions = {ph.id: {s: caption(ph, s) for s in range(1, n + 1)} for ph in story.photos}
     return _Set(geo, _headline_band(story, kit, geo, head), _sidebar_set(story, kit, geo), captions,
                 set_body(story, kit, geo.body.column_width_pt, geo.rows))
 
@@ -265,11 +283,14 @@ def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None =
 def _headline_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle | None) -> blocks.Band:
     h = story.headline
     credits = tuple(f"{c.role}/{c.name.text}" for c in story.byline)
-    return blocks.headline_band(h.kicker.text if h.kicker else "", tuple(x.text for x in h.title),
-                                h.subtitle.text if h.subtitle else "", credits, kit.faces,
-                                head or blocks.HeadStyle.of_template(kit.template.styles), geo.rows, geo.basic.x0_pt,
-                                geo.basic.width_pt(geo.basic.count), f"{story.id}/headline",
-                                story.field("headline.title"))
+    args = (h.kicker.text if h.kicker else "", tuple(x.text for x in h.title), h.subtitle.text if h.subtitle else "",
+            credits, kit.faces, head or blocks.HeadStyle.of_template(kit.template.styles), geo.rows, geo.basic.x0_pt,
+            geo.basic.width_pt(geo.basic.count), f"{story.id}/headline", story.field("headline.title"))
+    if kit.memo is None:
+        return blocks.headline_band(*args)
+    faces = tuple((role, face_key(f)) for role, f in sorted(kit.faces.items()))
+    return _kept(kit, "headline", lambda: args[:4] + (faces, repr(args[5])) + args[6:],
+                 lambda: blocks.headline_band(*args))
 
 
 def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] = ()) -> dict:
@@ -279,10 +300,14 @@ def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] 
         return {}
     sb, st = story.sidebar, kit.template.styles
     widths = widths or ((1, 2) if geo.body.count >= 4 else (1,))
-    return {w: blocks.sidebar_set(sb.title.text, tuple(i.text for i in sb.items), kit.faces["sidebar_title"],
-                                  kit.faces["sidebar"], st["sidebar_title"].size_pt, st["sidebar"].size_pt,
-                                  geo.body.width_pt(w), geo.rows)
-            for w in widths}
+
+    def one(w: int):
+        args = (sb.title.text, tuple(i.text for i in sb.items), kit.faces["sidebar_title"], kit.faces["sidebar"],
+                st["sidebar_title"].size_pt, st["sidebar"].size_pt, geo.body.width_pt(w), geo.rows)
+        return _kept(kit, "sidebar", lambda: args[:2] + (face_key(args[2]), face_key(args[3])) + args[4:],
+                     lambda: blocks.sidebar_set(*args))
+
+    return {w: one(w) for w in widths}
 
 
 def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
@@ -332,8 +357,8 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
     the arrangement set a line shorter or longer take their alternate lines."""
     findings = []
     problem = _problem(story, kit, made)
-    viable = arrange.survey(problem)
-    best = arrange.search(problem, viable) if fitting else arrange.natural(problem, viable)
+    problem, viable = _survey(kit, problem)
+    best = _search(kit, problem, viable) if fitting else arrange.natural(problem, viable)
     if best is not None and best.loosened:
         text, notes = _with_loosened(story, made.text, best.loosened)
         made = replace(made, text=text)
@@ -420,6 +445,30 @@ def _jump_line(story: Story, kit: Kit, made: _Set):
     text = f"（下转第{story.continue_to}版）"
     line = set_line(text, kit.faces["body"], kit.template.body_size_pt)
     return line.shifted(made.geo.body.column_width_pt - line.width_pt)
+
+
+def _survey(kit: Kit, problem: Problem) -> tuple[Problem, arrange.Viable]:
+    """arrange.survey, kept by the problem with its paragraphs' line counts left out (plans and levers
+    do not depend on them, see `_arrange`): an edit that moves line counts reuses the survey and the
+    tables it worked out (a copy of them: the search adds its own)."""
+    if kit.memo is None:
+        return problem, arrange.survey(problem)
+    key = repr(replace(problem, stream=tuple(p if isinstance(p, Subhead) else None for p in problem.stream)))
+    table = kit.memo["survey"]
+    got = table.get(key)
+    if got is None:
+        viable = arrange.survey(problem)
+        table.put(key, (dict(problem.memo), viable))
+        return problem, viable
+    tables, viable = got
+    return replace(problem, memo=dict(tables)), viable
+
+
+def _search(kit: Kit, problem: Problem, viable: arrange.Viable) -> arrange.Arrangement | None:
+    """arrange.search, kept by the whole problem (an edit that keeps every line count reuses it)."""
+    if kit.memo is None:
+        return arrange.search(problem, viable)
+    return _kept(kit, "search", lambda: repr(problem), lambda: arrange.search(problem, viable))
 
 
 def _describe(arr: arrange.Arrangement) -> dict:

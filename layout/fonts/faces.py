@@ -317,11 +317,22 @@ def _job_for(want: Want, chars: frozenset[str], folder: pathlib.Path) -> tuple[s
     return key, f"zh-{stem}", job
 
 
-def _run_jobs(jobs: list[fontprep.PrepJob], workers: int) -> list[dict]:
+def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dict]:
     # Biggest charset first so the long body conversion starts at once on one core.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].chars))
     results: list[dict] = [{}] * len(jobs)
-    if workers > 1 and len(jobs) > 1:
+    if keep is not None and len(jobs) == 1:
+        # One file to make (a subset grown by an edit, in the watch process). A display subset: here, with
+        # its source face and converted glyphs kept (fontprep.build). A text face's whole base set: in a
+        # forked process, so that the watch process does not keep the memory it takes. Many (a cold
+        # cache): the pool, as without `keep`.
+        if len(jobs[0].chars) <= fontprep.KEEP_MAX_CHARS:
+            results[0] = fontprep.build(jobs[0], keep)
+        else:
+            from layout.fork import ForkedCall
+
+            results[0] = ForkedCall(fontprep.build, jobs[0]).result()
+    elif workers > 1 and len(jobs) > 1:
         from concurrent.futures import ProcessPoolExecutor  # only a cold build needs it
 
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
@@ -333,7 +344,8 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int) -> list[dict]:
     return results
 
 
-def _materialise(groups: Mapping[Want, frozenset[str]], folder: pathlib.Path, workers: int) -> dict[Want, _Prepared]:
+def _materialise(groups: Mapping[Want, frozenset[str]], folder: pathlib.Path, workers: int,
+                 keep=None) -> dict[Want, _Prepared]:
     """Prepared file per (source face, em target): from the cache if there, else built (in parallel)."""
     out: dict[Want, _Prepared] = {}
     todo: list[tuple[Want, str, str, fontprep.PrepJob]] = []
@@ -350,7 +362,7 @@ def _materialise(groups: Mapping[Want, frozenset[str]], folder: pathlib.Path, wo
         todo.append((want, key, name, job))
     if todo:
         folder.mkdir(parents=True, exist_ok=True)
-        results = _run_jobs([t[3] for t in todo], workers)
+        results = _run_jobs([t[3] for t in todo], workers, keep)
         for (want, key, name, job), metrics in zip(todo, results):
             if "error" in metrics:
                 raise InputError(metrics["error"], f"{want[0]}#{want[1]}",
@@ -376,7 +388,7 @@ def _same_box(a: EmBox, b: EmBox) -> bool:
 
 
 def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str],
-                  cache_dir: str | None = None, jobs: int = 2) -> dict[str, Face]:
+                  cache_dir: str | None = None, jobs: int = 2, keep=None) -> dict[str, Face]:
     """Role → prepared Face, converting and caching as needed.
 
     Roles with the same source face share one prepared file (the union of their charsets)
@@ -385,6 +397,9 @@ def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str
     (like a display charset: per document, cached), set in the em box of the role's face, unless
     a file already prepared from the same source answers for them in that em box. A fallback that
     draws none of them is left out of the chain. `cache_dir` is the cache root (fonts go in its `fonts/`).
+    `keep` (the watch process's `layout.memo.Memos`): files to prepare are prepared in this process with
+    their source faces and converted glyphs kept (`prep.build`), so a subset that grows by a character
+    converts that character only; the files are the same bytes.
     """
     folder = (pathlib.Path(cache_dir) if cache_dir else cache_root()) / "fonts"
     groups: dict[Want, frozenset[str]] = {}
@@ -393,7 +408,7 @@ def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str
             raise InputError(f"unknown charset {spec.charset!r}", f"font role {role}", "use text or display")
         want = (os.path.realpath(spec.path), spec.index, None)
         groups[want] = groups.get(want, frozenset()) | fontcharsets.charset_for(spec.charset, chars_by_role.get(role, ""))
-    built_primaries = _materialise(groups, folder, jobs)
+    built_primaries = _materialise(groups, folder, jobs, keep)
     primaries = {role: built_primaries[(os.path.realpath(spec.path), spec.index, None)] for role, spec in specs.items()}
     prepared = list(built_primaries.values())
 
@@ -428,7 +443,7 @@ def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str
             if done is not None:
                 reuse[want] = done
                 del wanted[want]
-        built = _materialise(wanted, folder, jobs)
+        built = _materialise(wanted, folder, jobs, keep)
         prepared.extend(built.values())
         by_want = {**reuse, **built}
         for role, (want, mine, scope) in asked.items():

@@ -264,12 +264,15 @@ def _stretch_for(font, glyphset, name) -> tuple[float, float] | None:
 
 
 def _cff_to_truetype(font, glyph_for: dict[int, str], max_err: float,
-                     shape: dict[str, Affine], advances: dict[str, int]):
+                     shape: dict[str, Affine], advances: dict[str, int], kept: tuple | None = None):
     """A new glyf-outline TTFont holding only the glyphs of `glyph_for` (code point → glyph).
 
     Built directly rather than through fontTools' Subsetter: pruning CFF subroutines and hints
     for a 4,000-glyph subset costs ~4 s, and the cu2qu pen reads the outlines either way.
+    `kept`: (a table of converted glyphs, the source's key) when the source stays open (`build`).
     """
+    import copy
+
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -280,10 +283,18 @@ def _cff_to_truetype(font, glyph_for: dict[int, str], max_err: float,
     glyphset = font.getGlyphSet()
     glyphs = {}
     for name in order:
-        tt_pen = TTGlyphPen(None)
-        # reverse_direction: CFF contours run counter-clockwise, TrueType wants clockwise.
-        _draw_glyph(glyphset, name, Cu2QuPen(tt_pen, max_err, reverse_direction=True), shape.get(name))
-        glyphs[name] = tt_pen.glyph()
+        key = kept[1] + (name, shape.get(name), max_err) if kept is not None else None
+        got = kept[0].get(key) if kept is not None else None
+        if got is None:
+            tt_pen = TTGlyphPen(None)
+            # reverse_direction: CFF contours run counter-clockwise, TrueType wants clockwise.
+            _draw_glyph(glyphset, name, Cu2QuPen(tt_pen, max_err, reverse_direction=True), shape.get(name))
+            got = tt_pen.glyph()
+            if kept is not None:
+                kept[0].put(key, copy.deepcopy(got))
+        else:
+            got = copy.deepcopy(got)
+        glyphs[name] = got
     hmtx = font["hmtx"]
     fb = FontBuilder(font["head"].unitsPerEm, isTTF=True)
     fb.setupGlyphOrder(order)
@@ -293,7 +304,9 @@ def _cff_to_truetype(font, glyph_for: dict[int, str], max_err: float,
     fb.setupHorizontalMetrics({n: (advances.get(n, hmtx[n][0]), glyf[n].xMin if glyf[n].numberOfContours else 0)
                                for n in order})
     for tag in ("head", "hhea", "OS/2", "name"):
-        fb.font[tag] = font[tag]  # the source's own records (dates, vendor, licence) carry over
+        # The source's own records (dates, vendor, licence) carry over; saving changes some fields of
+        # these, so a source kept open gives copies.
+        fb.font[tag] = copy.deepcopy(font[tag]) if kept is not None else font[tag]
     fb.setupMaxp()
     fb.font["maxp"].recalc(fb.font)
     fb.setupPost(keepGlyphNames=True)
@@ -389,14 +402,27 @@ def _glyf_subset(font, glyph_for: dict[int, str], stretch: dict[str, tuple[float
     return fb.font
 
 
-def build(job: PrepJob) -> dict:
-    """Subset + convert + write the TTF and its metrics JSON. Returns the metrics dict."""
-    from io import BytesIO
+KEEP_MAX_CHARS = 1000  # subsets larger than this are converted afresh even when `keep` is given
 
+
+@dataclass
+class _Source:
+    """A source face opened, with what every subset of it reads: cmap, fwid, halt, em box."""
+
+    font: object
+    cmap: dict
+    upm: int
+    fwid: dict
+    halt_glyph: dict
+    em_box: tuple[int, int]
+    has_cff: bool
+
+
+def _open_source(path: str, index: int) -> _Source | dict:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        font = TTFont(job.source_path, fontNumber=job.source_index, recalcTimestamp=False)
+        font = TTFont(path, fontNumber=index, recalcTimestamp=False)
         cmap = font.getBestCmap() or {}
         upm = font["head"].unitsPerEm
     except (TTLibError, OSError, KeyError, AssertionError, ValueError, IndexError) as exc:
@@ -404,15 +430,47 @@ def build(job: PrepJob) -> dict:
     if "glyf" not in font and "CFF " not in font:
         # e.g. a colour emoji font (CBDT/sbix bitmaps only): newsprint needs outlines, in one ink.
         return {"error": "the font has no outline glyphs (glyf or CFF); a colour bitmap font cannot be printed"}
+    return _Source(font, cmap, upm, _fwid_map(font), _halt_by_glyph(font), _em_box(font), "CFF " in font)
+
+
+def build(job: PrepJob, keep=None) -> dict:
+    """Subset + convert + write the TTF and its metrics JSON. Returns the metrics dict.
+
+    `keep` (the watch process's `layout.memo.Memos`): a CFF source face stays open between calls
+    (table "font-source", by its path, index, size and time) and each glyph converted to TrueType is
+    kept (table "glyph", by source, glyph, transform and tolerance), so that a subset grown by a few
+    characters converts only those. The tables the new file takes from the source are copied, never
+    shared, and each kept glyph is handed out as a copy: the bytes are those of a fresh build."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    if keep is not None and len(job.chars) > KEEP_MAX_CHARS:
+        keep = None  # a text face's base set: thousands of glyphs, ~80 MiB kept, and it seldom grows
+    skey = None
+    if keep is not None:
+        try:
+            st = os.stat(job.source_path)
+            skey = (job.source_path, job.source_index, st.st_size, st.st_mtime_ns)
+        except OSError:
+            skey = None
+    src = keep["font-source"].get(skey) if skey is not None else None
+    if src is None:
+        src = _open_source(job.source_path, job.source_index)
+        if isinstance(src, dict):
+            return src
+        if skey is not None and src.has_cff:  # a glyf source's glyphs are shared with its subsets: not kept
+            keep["font-source"].put(skey, src)
+    kept = skey is not None and src.has_cff
+    font, cmap, upm = src.font, src.cmap, src.upm
+    fwid, halt_glyph = src.fwid, src.halt_glyph
+    top, bottom = src.em_box
+    has_cff = src.has_cff
 
     wanted = [ord(ch) for ch in job.chars]
     present = [cp for cp in wanted if cp in cmap]
     missing = [cp for cp in wanted if cp not in cmap]
-    fwid = _fwid_map(font)
     remap = {cp: fwid[cmap[cp]] for cp in job.fullwidth if cp in cmap and cmap[cp] in fwid and cp in present}
-    halt_glyph = _halt_by_glyph(font)
-    top, bottom = _em_box(font)
-    has_cff = "CFF " in font
 
     glyph_for = {cp: remap.get(cp, cmap[cp]) for cp in present}
     stretch = {}
@@ -434,7 +492,8 @@ def build(job: PrepJob) -> dict:
             shape[g] = _compose(affine, shape[g]) if g in shape else affine
     try:
         if has_cff:
-            font = _cff_to_truetype(font, glyph_for, job.max_err, shape, advances_to)
+            font = _cff_to_truetype(font, glyph_for, job.max_err, shape, advances_to,
+                                    (keep["glyph"], skey) if kept else None)
         elif advances_to:
             font = _glyf_subset(font, glyph_for, stretch, shape, advances_to)
         else:

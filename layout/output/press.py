@@ -9,13 +9,16 @@ imports — while the main process was still loading and composing the page.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from layout.photo.colour import DEFAULT_PROFILE
 from layout.docmeta import DocMeta
 from layout.fonts.faces import Face, register_faces
 from layout.primitives import PageLayout, PlacedPage
+
+
+SUBSETS_KEPT = 300  # font subset programs kept on disk (≈ 150 kB each): a few dozen pages' worth
 
 
 @dataclass(frozen=True)
@@ -32,17 +35,31 @@ class PressJob:
     validate: bool = False  # run the PDF/A validator on the archive copy
     proof_dpi: float | None = None  # also a PNG proof at this resolution
     alto_path: str | None = None  # where the ALTO of the archive copy will be written; None: no ALTO
+    cache_dir: str | None = None  # where font subset programs are kept between builds (None: not kept)
 
 
-def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
+def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None] | None = None,
+               memo=None) -> dict[str, bytes]:
     """kind → bytes for "press", "archive", "manifest" and, when asked, "alto" (layout.output.alto: the
     archive copy's text line by line, naming the archive copy's file) and "proof". `parallel`
-    finishes the archive copy in a forked process meanwhile (for a process with a core to spare)."""
+    finishes the archive copy in a forked process meanwhile (for a process with a core to spare), or
+    in the `layout.fork.Worker` it is.
+
+    The press PDF and the proof come first: `early(kind, data)` is called with each as soon as it is
+    made (watch mode writes them then); the archive copy is then started, so that it never competes
+    with them for a core (the machine's other core may be busy with other work). `memo` (the watch
+    process's `layout.memo.Memos`) keeps font programs, compressed streams and proof proxies between
+    jobs; the bytes are the same with it or without."""
     from layout.output.finish import finish_archive, finish_press, manifest_bytes
     from layout.output.render import render
 
     register_faces(job.faces)
-    pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid)
+    kept = memo
+    if kept is None and job.cache_dir:  # one build per process: the subset programs are kept on disk
+        from layout.memo import DiskMemo
+
+        kept = {"subset": DiskMemo(os.path.join(job.cache_dir, "subsets"), SUBSETS_KEPT), "flate": None, "run": None}
+    pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=kept)
     placed = [it for it in job.layout.items if isinstance(it, PlacedPage)]
     if placed:  # supplied PDF pages (ads), which reportlab cannot draw: into the rendered page
         from layout.output.place import place_pages
@@ -50,18 +67,42 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
         pdf = place_pages(pdf, placed)
     archive_args = (pdf, job.meta, job.icc_path, job.validate)
     pending = None
-    if parallel and hasattr(os, "fork"):
-        from layout.fork import ForkedCall
 
-        pending = ForkedCall(finish_archive, *archive_args)
+    def start_archive():
+        if callable(getattr(parallel, "call", None)):  # a layout.fork.Worker kept by the watch process
+            return parallel.call(finish_archive, *archive_args)
+        if parallel and hasattr(os, "fork"):
+            from layout.fork import ForkedCall
+
+            return ForkedCall(finish_archive, *archive_args)
+        return None
+
+    if early is None:  # finished meanwhile in a process of its own: the press PDF and the proof wait for it
+        pending = start_archive()
     try:
         press = finish_press(pdf, job.meta, job.icc_path, job.layout.trim, job.layout.bleed)
     except BaseException:
         if pending is not None:
             pending.discard()
         raise
+    files = {"press": press}
+    try:
+        if early is not None:
+            early("press", press)
+        if job.proof_dpi is not None:
+            from layout.output.proof import proof_png
+
+            files["proof"] = proof_png(press, job.proof_dpi, memo)
+            if early is not None:
+                early("proof", files["proof"])
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
+    if early is not None:
+        pending = start_archive()
     archive = pending.result() if pending is not None else finish_archive(*archive_args)
-    files = {"press": press, "archive": archive}
+    files["archive"] = archive
     outputs = {os.path.basename(job.press_path): press, os.path.basename(job.archive_path): archive}
     if job.alto_path is not None:
         from layout.output.alto import alto_for
@@ -69,10 +110,6 @@ def make_files(job: PressJob, parallel: bool = False) -> dict[str, bytes]:
         files["alto"] = alto_for(job.layout, job.meta, os.path.basename(job.archive_path), job.faces)
         outputs[os.path.basename(job.alto_path)] = files["alto"]
     files["manifest"] = manifest_bytes(job.meta, outputs)
-    if job.proof_dpi is not None:
-        from layout.output.proof import proof_png
-
-        files["proof"] = proof_png(press, job.proof_dpi)
     return files
 
 

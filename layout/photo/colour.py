@@ -82,6 +82,11 @@ def _transform(src: bytes | None, dst: bytes, in_mode: str) -> ImageCms.ImageCms
                                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
+def warm_up(dst_profile: bytes) -> None:
+    """Build the sRGB → `dst_profile` transform now (a process that will prepare photos later: watch mode)."""
+    _transform(None, dst_profile, "RGB")
+
+
 def to_cmyk(im: Image.Image, src_profile: bytes | None, dst_profile: bytes) -> Image.Image:
     """RGB or CMYK image → CMYK in the output profile. `src_profile` None means sRGB for RGB input."""
     from PIL import ImageCms
