@@ -26,7 +26,8 @@ from test_cache import DISPLAY_CATALOG, LXGW, clean_reportlab_registry  # noqa: 
 
 needs_fonts = pytest.mark.usefixtures("debian_fonts")
 
-OUTPUTS = ("article.pdf", "article.archive.pdf", "article.report.json", "article.manifest.json", "article.png")
+OUTPUTS = ("article.pdf", "article.archive.pdf", "article.alto.xml", "article.report.json", "article.manifest.json",
+           "article.png")
 
 
 def _files(folder) -> dict[str, bytes]:

@@ -123,7 +123,7 @@ class Sizing:
             for n in self.body_options(i, span):
                 try:
                     base = problem_for(self.story(i, span, n), t, kit.faces, kit.photo_sizes, kit.options,
-                                       Area(0, span, 0, t.rows), self.head(i, span))
+                                       Area(0, span, 0, t.rows), self.head(i, span), kit.memo)
                 except InputError:  # its headline does not fit this width: no module this narrow
                     continue
                 self._natural.setdefault((i, span), self._natural_rows(base, span))

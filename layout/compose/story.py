@@ -247,10 +247,10 @@ def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | N
 
 
 def problem_for(story: Story, t: Template, faces: Mapping, photo_sizes: Mapping, options: Mapping,
-                area: Area | None = None, head: blocks.HeadStyle | None = None) -> Problem:
+                area: Area | None = None, head: blocks.HeadStyle | None = None, memo=None) -> Problem:
     """The arrangement problem of `story` in `area` (default the whole type area), as compose_story
-    poses it: for the independent bound, the page's module search and tests."""
-    kit = Kit(t, faces, photo_sizes, options)
+    poses it: for the independent bound, the page's module search and tests. `memo`: as `Kit.memo`."""
+    kit = Kit(t, faces, photo_sizes, options, memo=memo)
     return _problem(story, kit, _set_all(story, kit, area or Area(0, t.columns, 0, t.rows), head))
 
 
