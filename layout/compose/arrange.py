@@ -490,12 +490,12 @@ def _partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str
             options[key] = got
         return options[key]
 
-    # Tiers in reading order, top to bottom; `ok(prev, w)`: may a tier w wide follow one prev wide?
+    # Tiers in reading order, top to bottom; `widths(prev)`: the widths a tier may take after one prev wide.
     if partial_at == "first":
-        ok = lambda prev, w: w >= prev  # noqa: E731  (foot: widening downwards)
+        widths = lambda prev: range(max(prev, least), width + 1)  # noqa: E731  (foot: widening downwards)
         start = 0
     else:
-        ok = lambda prev, w: w <= prev  # noqa: E731  (top: narrowing downwards)
+        widths = lambda prev: range(least, min(prev, width) + 1)  # noqa: E731  (top: narrowing downwards)
         start = width
     out: list[tuple[Tier, ...]] = []
     for penalty, area_weight in score.TIER_STYLES:
@@ -505,9 +505,7 @@ def _partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str
         for j in range(1, m + 1):
             for i in range(max(0, j - 2 * most + 1), j):
                 for prev, c0 in cost[i].items():
-                    for w in range(least, width + 1):
-                        if not ok(prev, w):
-                            continue
+                    for w in widths(prev):
                         got = option(i, j, w, area_weight)
                         if got is None:
                             continue

@@ -131,3 +131,24 @@ def bound(p: Problem) -> Bound:
     down = sum(1 for _, d, _ in p.loose if d < 0)
     return Bound(reach, area, stream_rows(p.stream), subheads(p) * p.limits.subhead_extra_rows, fit and bool(reach),
                  down, len(p.loose) - down)
+
+
+def why(b: Bound, p: Problem) -> str:
+    """Why the bound refuses, in the desk's terms (as arrange.why words the search's refusals)."""
+    chars = round(p.col_width_pt / (p.pitch_pt - p.gap_pt))
+    if not b.blocks_fit:
+        return (f"the blocks do not fit the area even at their smallest ({len(p.photos)} photos"
+                f"{', a sidebar' if p.sidebar else ''}); place some by hand, drop one, or use more body columns")
+    fewest, most = b.need - b.down, b.need + b.flex + b.up
+    if fewest > b.most:
+        return (f"the body text needs {b.need} lines but the area holds at most {b.most}: {fewest - b.most} lines "
+                f"over (about {(fewest - b.most) * chars} characters) even with every paragraph that can set a line "
+                f"shorter; every photo is at its smallest span and height within the crop bound — cut text, drop a "
+                f"photo, or change body_columns")
+    if most < b.least:
+        return (f"the body text needs {b.need} lines but the area leaves at least {b.least}: {b.least - most} lines "
+                f"short (about {(b.least - most) * chars} characters) even with every paragraph that can set a line "
+                f"longer; every photo is at its largest within the crop bound, the sidebar and the subheads at their "
+                f"most white space — add text or a photo")
+    return (f"the body text needs {b.need} lines; no choice of photo and sidebar sizes within the crop bounds leaves "
+            f"exactly that many — lengthen or shorten the text by a line or two, or place a photo")

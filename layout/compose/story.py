@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from layout.compose import arrange, blocks, score
 from layout.compose.arrange import Cell, Limits, PhotoSpec, Problem, SidebarSpec
+from layout.compose.bound import bound, why as why_bound
 from layout.compose.flow import Para, Subhead, stream_rows
 from layout.compose.grid import Columns, Rows
 from layout.errors import InputError
@@ -357,6 +358,12 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
     the arrangement set a line shorter or longer take their alternate lines."""
     findings = []
     problem = _problem(story, kit, made)
+    if fitting and not kit.settings.draft and not story.continue_to:
+        # The independent bound refuses in a moment what the survey of every plan would take long to.
+        b = bound(problem)
+        if not b.feasible:
+            raise InputError(f"copyfit: {why_bound(b, problem)}", story.source_file or "article",
+                             "build with --draft to see the page with the overflow marked")
     problem, viable = _survey(kit, problem)
     best = _search(kit, problem, viable) if fitting else arrange.natural(problem, viable)
     if best is not None and best.loosened:
