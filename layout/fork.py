@@ -116,6 +116,32 @@ def portable(exc: BaseException) -> BaseException:
         return RuntimeError("".join(traceback.format_exception(exc)).rstrip())
 
 
+def serving(serve) -> tuple[int, int, int] | None:
+    """A forked process running `serve(job_r, res_w)` on two pipes, and leaving without any cleanup
+    when it returns: (its pid, the pipe to write jobs to, the pipe to read results from), or None
+    when no process can be had (nothing is left open then)."""
+    job_r, job_w = os.pipe()
+    res_r, res_w = os.pipe()
+    widen(job_w)
+    widen(res_w)
+    pid = fork()
+    if pid is None:
+        for fd in (job_r, job_w, res_r, res_w):
+            os.close(fd)
+        return None
+    if pid == 0:
+        code = 1
+        try:
+            os.close(job_w)
+            os.close(res_r)
+            code = serve(job_r, res_w)
+        finally:
+            os._exit(code)
+    os.close(job_r)
+    os.close(res_w)
+    return pid, job_w, res_r
+
+
 class Worker:
     """A process forked once that computes the calls it is sent, one at a time, for as long as the
     process that made it wants (the watch process finishes each build's archive copy in one, while it
@@ -124,29 +150,13 @@ class Worker:
     can be had, or it has died, the calls are ForkedCalls."""
 
     def __init__(self):
-        job_r, job_w = os.pipe()
-        res_r, res_w = os.pipe()
-        widen(job_w)
-        widen(res_w)
-        pid = fork()
-        self.pid = pid
-        if pid is None:
-            for fd in (job_r, job_w, res_r, res_w):
-                os.close(fd)
+        got = serving(_serve_calls)
+        self.pid = got[0] if got else None
+        if got is None:
             self._out = self._in = None
             return
-        if pid == 0:
-            code = 1
-            try:
-                os.close(job_w)
-                os.close(res_r)
-                code = _serve_calls(job_r, res_w)
-            finally:
-                os._exit(code)
-        os.close(job_r)
-        os.close(res_w)
-        self._out = os.fdopen(job_w, "wb")
-        self._in = os.fdopen(res_r, "rb")
+        self._out = os.fdopen(got[1], "wb")
+        self._in = os.fdopen(got[2], "rb")
 
     def call(self, fn, *args):
         if self._out is not None:

@@ -24,7 +24,7 @@ import pickle
 import signal
 from collections.abc import Mapping
 
-from layout.fork import fork, portable, widen
+from layout.fork import portable, serving
 
 
 class PressProcess:
@@ -41,26 +41,8 @@ class PressProcess:
         """Fork the press process, or None where that is not possible or not wanted."""
         if os.environ.get("ZHPAPER_ONE_PROCESS") == "1" or not hasattr(os, "fork"):
             return None
-        job_r, job_w = os.pipe()
-        res_r, res_w = os.pipe()
-        widen(job_w)
-        widen(res_w)
-        pid = fork()
-        if pid is None:  # no second process today: the build runs in this one
-            for fd in (job_r, job_w, res_r, res_w):
-                os.close(fd)
-            return None
-        if pid == 0:  # the press process: serve one job and leave without running any cleanup
-            code = 1
-            try:
-                os.close(job_w)
-                os.close(res_r)
-                code = _serve(job_r, res_w)
-            finally:
-                os._exit(code)
-        os.close(job_r)
-        os.close(res_w)
-        return cls(pid, job_w, res_r)
+        got = serving(_serve)  # the press process serves one job
+        return None if got is None else cls(*got)  # None: no second process today, the build runs in this one
 
     def __enter__(self) -> "PressProcess":
         return self
