@@ -38,7 +38,7 @@ from layout.source.template import load_template
 
 FACES = fake_faces()
 TEMPLATES = {name: load_template(name) for name in V.TEMPLATES}
-FLOOR = 0.85  # built / (built + refused inside the bound) on the sample below, when this was written
+FLOOR = 0.85  # built / (built + refused inside the bound) on the sample below: 0.86 when this was written
 TALLY = {"built": 0, "refused_right": 0, "refused_inside_bound": 0}
 
 
@@ -97,7 +97,7 @@ def judge(v: V.Variant) -> str:
     return "built"
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(v=V.variants())
 def test_every_variant_builds_cleanly_or_is_refused(v):
@@ -105,12 +105,13 @@ def test_every_variant_builds_cleanly_or_is_refused(v):
 
 
 def test_the_feasible_share_holds():
-    """The seeded uniform draw `make variants` uses, 150 articles: the share of those the bound
-    calls feasible that give a page stays at least FLOOR."""
+    """A seeded uniform draw of 80 articles (`make variants` and `make bench` run the larger ones): the
+    share of those the bound calls feasible that give a page stays at least FLOOR."""
     rng = random.Random(13)
     tally = {"built": 0, "refused_right": 0, "refused_inside_bound": 0}
-    for _ in range(150):
+    for _ in range(80):
         tally[judge(V.random_variant(rng))] += 1
+    print(f"\n[variants] {tally}", file=sys.stderr)
     feasible = tally["built"] + tally["refused_inside_bound"]
     assert tally["built"] / feasible >= FLOOR, tally
 
@@ -125,7 +126,7 @@ def test_the_bound_refuses_what_cannot_fit():
         compose_page(page, TEMPLATES["tabloid"], FACES, sizes)
 
 
-@pytest.mark.parametrize("seed", [3, 11, 29])
+@pytest.mark.parametrize("seed", [3, 29])
 def test_a_variant_built_for_real_reads_back_without_faults(tmp_path, zhpaper_cache, seed):
     """Real fonts, a real PDF, read back by tools/pdfcheck.py: every count zero."""
     rng = random.Random(seed)
