@@ -710,10 +710,6 @@ class Levers:
     loose: Lever = Lever(1, {0: 0.0})
     down: int = 0
 
-    @property
-    def all(self) -> tuple[Lever, ...]:
-        return self.tiers + (self.pad, self.flex, self.loose)
-
     def heights(self, values: list[int]) -> Heights:
         out, k = [], 0
         for n in self.shape:
@@ -791,18 +787,29 @@ def loose_lever(p: Problem) -> tuple[int, Lever]:
     return p.memo[key]
 
 
-def loosened(p: Problem, d: int) -> tuple[tuple, tuple[tuple[int, int], ...]]:
-    """The stream with |d| paragraphs set a line longer (d > 0) or shorter, the cheapest that can,
-    and which they are."""
+LOOSE_CHOICES = 4  # sets of paragraphs tried for one number of loosened lines (where a line moves decides 背题)
+
+
+def loosened(p: Problem, d: int) -> Iterator[tuple[tuple, tuple[tuple[int, int], ...], float]]:
+    """The stream with |d| paragraphs set a line longer (d > 0) or shorter: the cheapest that can,
+    then the same with one of them swapped for the next cheapest that can — the line gained or lost
+    moves through the columns, which changes where subheads fall. Each with which paragraphs they
+    are and what the set costs beyond the cheapest (the lever counted the cheapest)."""
     if not d:
-        return p.stream, ()
+        yield p.stream, (), 0.0
+        return
     sign = 1 if d > 0 else -1
-    chosen = sorted((c, i) for i, delta, c in p.loose if delta == sign)[:abs(d)]
-    picks = tuple(sorted((i, sign) for _, i in chosen))
-    stream = list(p.stream)
-    for i, delta in picks:
-        stream[i] = replace(stream[i], lines=stream[i].lines + delta)
-    return tuple(stream), picks
+    ranked = sorted((c, i) for i, delta, c in p.loose if delta == sign)
+    n = abs(d)
+    sets = [ranked[:n]] + [ranked[:n - 1 - k] + ranked[n - k:n] + [extra] for extra in ranked[n:n + LOOSE_CHOICES - 1]
+                           for k in range(1)]
+    least = sum(c for c, _ in ranked[:n])
+    for chosen in sets:
+        picks = tuple(sorted((i, sign) for _, i in chosen))
+        stream = list(p.stream)
+        for i, delta in picks:
+            stream[i] = replace(stream[i], lines=stream[i].lines + delta)
+        yield tuple(stream), picks, sum(c for c, _ in chosen) - least
 
 
 def subheads(p: Problem) -> int:
@@ -822,17 +829,20 @@ def text_span(lv: Levers, need: int) -> tuple[int, int]:
     return need - lv.down, need + lv.loose.high - lv.down + lv.flex.high
 
 
-def _reach(lv: Levers, target: int) -> list[int]:
+def _reach(levers_: tuple[Lever, ...], target: int) -> list[int]:
     """suffix[k]: bit t set when the levers from k on can take exactly t rows (t ≤ target)."""
     mask = (1 << (target + 1)) - 1
-    suffix = [0] * (len(lv.all) + 1)
+    suffix = [0] * (len(levers_) + 1)
     suffix[-1] = 1
-    for k in range(len(lv.all) - 1, -1, -1):
-        x, bits = lv.all[k], 0
+    for k in range(len(levers_) - 1, -1, -1):
+        x, bits = levers_[k], 0
         for v in x.values:
             bits |= suffix[k + 1] << (x.coef * v)
         suffix[k] = bits & mask
     return suffix
+
+
+LOOSE_TRIES = 4  # numbers of loosened lines tried per plan, the cheapest the other levers can make up
 
 
 def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int = 3000,
@@ -840,18 +850,22 @@ def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int
     """Heights that leave exactly `need` rows of text and stack no column past the area's foot,
     cheapest first.
 
-    A depth-first search over the levers in order (the lead tier first), each lever's values
-    cheapest first. Two prunes keep it small: reachability bitsets say whether the levers still to
-    set can make up the rest of the total exactly (one shift), and each column's stack so far plus
-    the least the levers still to set add to it must stay within the area. Every value of the first
-    lever gets its own share of the node budget, so the solutions vary in the lead photo's height."""
-    target = lv.base - need + lv.down
-    if target < 0:
+    For each number of lines loosening may gain or lose, cheapest first, a depth-first search over
+    the other levers in order (the lead tier first), each lever's values cheapest first. Two prunes
+    keep it small: reachability bitsets say whether the levers still to set can make up the rest of
+    the total exactly (one shift), and each column's stack so far plus the least the levers still to
+    set add to it must stay within the area. Every value of the first lever gets its own share of the
+    node budget, so the solutions vary in the lead photo's height; each number of loosened lines has
+    a budget of its own, so a plan that fits only with a line more or less is still found."""
+    levers_ = lv.tiers + (lv.pad, lv.flex)
+    targets = {v: lv.base - need + lv.down - v for v in lv.loose.values}  # what the other levers take, v − down loosened
+    top = max(targets.values())
+    if top < 0:
         return []
-    suffix = _reach(lv, target)
-    if not suffix[0] >> target & 1:
-        return []
-    levers_ = lv.all
+    suffix = _reach(levers_, top)
+    # The numbers of loosened lines the other levers can make up exactly, cheapest first.
+    tries = [v for v in sorted(lv.loose.values, key=lv.loose.values.get)
+             if targets[v] >= 0 and suffix[0] >> targets[v] & 1][:LOOSE_TRIES]
     n, height, run = len(levers_), p.body_rows, p.limits.min_run
     stack0 = [0] * p.columns  # every column's constant rows: fixed blocks, captions, white lines
     for c in p.fixed:
@@ -895,23 +909,28 @@ def exact_heights(p: Problem, lv: Levers, need: int, keep: int = 24, budget: int
 
     first = levers_[0]
     share = max(150, budget // max(1, len(first.values)))
-    for v0 in order[0]:
-        if len(out) >= keep or nodes[0] >= budget:
-            break
-        rem = target - first.coef * v0
-        if rem < 0 or not suffix[1] >> rem & 1:
-            continue
-        stack = stack0[:]
-        for c in first.cols:
-            stack[c] += first.unit_rows * v0
-        if any(stack[c] + least[1][c] > height for c in range(p.columns)):
-            continue
-        nodes[1] = min(budget, nodes[0] + share)
-        dfs(1, rem, stack, [v0], first.values[v0])
+    for loose in tries:
+        target = targets[loose]
+        found, ceiling = len(out), nodes[0] + budget
+        for v0 in order[0]:
+            if len(out) - found >= keep or nodes[0] >= ceiling:
+                break
+            rem = target - first.coef * v0
+            if rem < 0 or not suffix[1] >> rem & 1:
+                continue
+            stack = stack0[:]
+            for c in first.cols:
+                stack[c] += first.unit_rows * v0
+            if any(stack[c] + least[1][c] > height for c in range(p.columns)):
+                continue
+            nodes[1] = min(ceiling, nodes[0] + share)
+            dfs(1, rem, stack, [v0], first.values[v0] + lv.loose.values[loose])
+        for k in range(found, len(out)):
+            out[k] = (out[k][0], out[k][1] + [loose])
     if spent is not None:
         spent[0] += nodes[0]
-    found = sorted(out, key=lambda c: c[0])[:keep]
-    return [(c, lv.heights(ch)) for c, ch in found]
+    best = sorted(out, key=lambda c: c[0])[:keep]
+    return [(c, lv.heights(ch)) for c, ch in best]
 
 
 # ---------------------------------------------------------------- the search
@@ -941,10 +960,10 @@ def _candidates(p: Problem, plan: Plan, h: Heights) -> Iterator[Arrangement]:
     if not fits(p, placed, regions):
         return
     extra = p.limits.subhead_extra_rows
-    base, picks = loosened(p, h.loose)
-    for pattern in ((0, 1, 2) if h.flex else (0,)):
-        stream = flexed(base, h.flex, extra, pattern)
-        yield Arrangement(plan, h, placed, regions, flow(stream, regions), stream, 0.0, picks)
+    for base, picks, dearer in loosened(p, h.loose):
+        for pattern in ((0, 1, 2) if h.flex else (0,)):
+            stream = flexed(base, h.flex, extra, pattern)
+            yield Arrangement(plan, h, placed, regions, flow(stream, regions), stream, dearer, picks)
 
 
 Viable = list[tuple[Plan, Levers]]
@@ -991,7 +1010,7 @@ def search(p: Problem, viable: Viable) -> Arrangement | None:
                 tries += 1
                 if not arr.flow.exact:
                     continue
-                total = base + hcost + score.layout_cost(p, arr)
+                total = base + hcost + arr.cost + score.layout_cost(p, arr)
                 if best is None or total < best.cost:
                     best = replace(arr, cost=total)
                 break
