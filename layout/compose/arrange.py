@@ -801,8 +801,7 @@ def loosened(p: Problem, d: int) -> Iterator[tuple[tuple, tuple[tuple[int, int],
     sign = 1 if d > 0 else -1
     ranked = sorted((c, i) for i, delta, c in p.loose if delta == sign)
     n = abs(d)
-    sets = [ranked[:n]] + [ranked[:n - 1 - k] + ranked[n - k:n] + [extra] for extra in ranked[n:n + LOOSE_CHOICES - 1]
-                           for k in range(1)]
+    sets = [ranked[:n]] + [ranked[:n - 1] + [extra] for extra in ranked[n:n + LOOSE_CHOICES - 1]]
     least = sum(c for c, _ in ranked[:n])
     for chosen in sets:
         picks = tuple(sorted((i, sign) for _, i in chosen))
