@@ -42,7 +42,7 @@ TEMPLATES = {name: load_template(name) for name in P.TEMPLATES}
 GRIDS = {name: P.Grid.of(t) for name, t in TEMPLATES.items()}
 INVISIBLE = " \u3000\n\t"
 HEADLINE_KINDS = ("headline",)
-FLOOR = 0.4  # pages built / pages drawn below (seeded): 0.44 when this was written (make bench: larger runs)
+FLOOR = 0.4  # pages built / pages drawn below (seeded): 0.42 when this was written (200 drawn: 0.5)
 SAMPLE = os.path.join(ROOT, "samples", "yaowen.yaml")
 
 
@@ -156,12 +156,12 @@ def judge(v: P.PageVariant) -> str:
 
 
 def test_generated_pages():
-    """16 pages drawn uniformly (seeded): every one built passes every check, every other is refused
+    """12 pages drawn uniformly (seeded): every one built passes every check, every other is refused
     with the one-line copyfit error, and the share built stays at what the engine reached."""
     rng = random.Random(14)
-    tally = Counter(judge(P.random_page(rng, GRIDS)) for _ in range(16))
-    share = tally["built"] / 16
-    print(f"\n[pages] built {tally['built']} of 16 ({share:.0%})", file=sys.stderr)
+    tally = Counter(judge(P.random_page(rng, GRIDS)) for _ in range(12))
+    share = tally["built"] / 12
+    print(f"\n[pages] built {tally['built']} of 12 ({share:.0%})", file=sys.stderr)
     assert share >= FLOOR, dict(tally)
 
 
