@@ -128,6 +128,18 @@ def real_page(tmp_path_factory, zhpaper_cache) -> RealPage:
 
 
 @pytest.fixture(scope="session")
+def rare_page(tmp_path_factory, zhpaper_cache) -> dict:
+    """tests/data/rare-han.yaml (Han from Ext B to Ext H in body, headline and byline) built ONCE per
+    session with the command line and --validate: the fallback-face and the ALTO tests read it back."""
+    out = tmp_path_factory.mktemp("rare-han")
+    pdf = os.path.join(out, "rare.pdf")
+    r = run_make_pdf([os.path.join(ROOT, "tests", "data", "rare-han.yaml"), "-o", pdf, "--validate"], zhpaper_cache)
+    assert r.returncode == 0, f"the rare-Han page did not build:\n{r.stderr}"
+    return {"out": str(out), "pdf": pdf, "archive": os.path.join(out, "rare.archive.pdf"),
+            "alto": os.path.join(out, "rare.alto.xml"), "stderr": r.stderr, "cache": zhpaper_cache}
+
+
+@pytest.fixture(scope="session")
 def run_cli(zhpaper_cache):
     def run(args: list[str], cwd: str = ROOT) -> subprocess.CompletedProcess:
         return run_make_pdf(args, zhpaper_cache, cwd=cwd)

@@ -29,7 +29,6 @@ A = "{http://www.loc.gov/standards/alto/ns-v4#}"
 PT_PER_MM10 = 72 / 254
 MM_PER_PT = 25.4 / 72
 TOL_MM = 0.2  # the writer rounds to 0.1 mm; anything past this is a wrong place, not rounding
-RARE = os.path.join(DATA, "rare-han.yaml")
 MINI_PHOTO = os.path.join(DATA, "mini-photo.yaml")
 
 
@@ -278,16 +277,13 @@ def test_story_regions_agree_in_alto_manifest_and_xmp(real):
     assert manifest["outputs"]["article.alto.xml"]["sha256"] == hashlib.sha256(real["data"]).hexdigest()
 
 
-def test_fallback_faces_split_no_line(tmp_path, zhpaper_cache, alto_schema):
+def test_fallback_faces_split_no_line(rare_page, alto_schema):
     """On the rare-Han page a fallback face draws characters inside lines (the composer splits those
     lines into several glyph runs): each is still one TextLine, and the text is the PDF's."""
-    pdf = str(tmp_path / "rare.pdf")
-    r = run_make_pdf([RARE, "-o", pdf, "-q"], zhpaper_cache)
-    assert r.returncode == 0, r.stderr
-    with open(tmp_path / "rare.alto.xml", "rb") as fh:
+    with open(rare_page["alto"], "rb") as fh:
         data = fh.read()
     assert_valid(alto_schema, data)
-    chars, _, _, height = read_pdf(str(tmp_path / "rare.archive.pdf"))
+    chars, _, _, height = read_pdf(rare_page["archive"])
     alto = parse(data)
     check_lines_both_ways(alto, chars, height)
     mixed = [ln for ln in pdf_lines(chars) if len(ln["fonts"]) > 1]

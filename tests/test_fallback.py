@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -33,10 +32,7 @@ HANA_A = "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"
 HANA_B = "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
 BABEL = "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"
 
-needs_fonts = pytest.mark.skipif(not all(os.path.exists(p) for p in (SERIF, HANA_A, HANA_B, BABEL)),
-                                 reason="fonts-noto-cjk, fonts-hanazono and fonts-babelstone-han are needed "
-                                        "(tools/setup_system.sh installs them)")
-pytestmark = needs_fonts
+pytestmark = pytest.mark.usefixtures("debian_fonts")  # set-up installs the faces: a failure, not a skip
 
 # character → (block, the face the default chain draws it with)
 EXPECTED = {
@@ -64,24 +60,19 @@ def _face_of(fontname: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rare(tmp_path_factory, zhpaper_cache):
-    from layout.source.load import load_page
-
-    out = tmp_path_factory.mktemp("rare-han")
-    pdf = str(out / "rare.pdf")
-    r = run_make_pdf([RARE, "-o", pdf, "--validate"], zhpaper_cache)
-    assert r.returncode == 0, f"the rare-Han page did not build:\n{r.stderr}"
+def rare(rare_page):
+    """The rare-Han page as conftest's session fixture built it, with the press PDF's characters."""
     import json
 
-    with open(out / "rare.report.json", encoding="utf-8") as fh:
+    import pdfplumber
+    from layout.source.load import load_page
+
+    with open(rare_page["out"] + "/rare.report.json", encoding="utf-8") as fh:
         report = json.load(fh)
     page, _ = load_page(RARE)
-    import pdfplumber
-
-    with pdfplumber.open(pdf) as doc:
+    with pdfplumber.open(rare_page["pdf"]) as doc:
         chars = [dict(c) for c in doc.pages[0].chars]
-    return {"pdf": pdf, "archive": str(out / "rare.archive.pdf"), "report": report, "page": page, "chars": chars,
-            "stderr": r.stderr, "cache": zhpaper_cache}
+    return {**rare_page, "report": report, "page": page, "chars": chars}
 
 
 def test_the_page_holds_what_it_claims():
@@ -374,7 +365,7 @@ def test_embedded_fallback_fonts_are_consistent(rare):
     assert seen == {"HanaMinA", "HanaMinB", "BabelStoneHan"}
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.usefixtures("poppler")
 def test_pdftotext_reads_the_byline_and_headline(rare):
     text = subprocess.run(["pdftotext", rare["pdf"], "-"], capture_output=True, text=True, check=True).stdout
     assert "\U0002A6A5村来信" in text and "张\U0002A6A5" in text
