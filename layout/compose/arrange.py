@@ -152,7 +152,10 @@ class Tier:
         return Tier(photos, cols, spans, (0,) * n, (False,) * n, sum(spans), 1, ragged)
 
     def moved(self, dcol: int) -> "Tier":
-        return replace(self, cols=tuple(c + dcol for c in self.cols))
+        if not dcol:
+            return self
+        return Tier(self.photos, tuple(c + dcol for c in self.cols), self.spans, self.starts, self.tall, self.width,
+                    self.height, self.ragged)
 
     @property
     def levers(self) -> int:
@@ -376,7 +379,16 @@ def _best_own(p: Problem, photo: int, span: int, area_weight: float) -> float | 
 def _cheapest_row(p: Problem, photos: tuple[int, ...], width: int, ragged: bool,
                   area_weight: float) -> tuple[float, Tier] | None:
     """The one-row tier of `photos` exactly `width` columns wide with the least crop (and area); a
-    ragged one pays for its uneven feet."""
+    ragged one pays for its uneven feet. Once per problem: every split of the photos into top and
+    foot groups, and every sidebar place of the same width, asks again for the same runs."""
+    key = ("cheapest-row", photos, width, ragged, area_weight)
+    if key not in p.memo:
+        p.memo[key] = _row_tier(p, photos, width, ragged, area_weight)
+    return p.memo[key]
+
+
+def _row_tier(p: Problem, photos: tuple[int, ...], width: int, ragged: bool,
+              area_weight: float) -> tuple[float, Tier] | None:
     if ragged:
         best = None
         for spans in compositions(width, len(photos), min_span(p)):
@@ -395,6 +407,14 @@ def _cheapest_row(p: Problem, photos: tuple[int, ...], width: int, ragged: bool,
 
 
 def _cheapest_pair(p: Problem, photos: tuple[int, ...], width: int, area_weight: float) -> tuple[float, Tier] | None:
+    """`_pair_tier`, once per problem (as `_cheapest_row`)."""
+    key = ("cheapest-pair", photos, width, area_weight)
+    if key not in p.memo:
+        p.memo[key] = _pair_tier(p, photos, width, area_weight)
+    return p.memo[key]
+
+
+def _pair_tier(p: Problem, photos: tuple[int, ...], width: int, area_weight: float) -> tuple[float, Tier] | None:
     """The two-row tier of `photos` across `width` columns with the least crop: one photo (narrower
     than TALL_ASPECT) through both rows at the left or the right edge, the others in article order
     in the upper row and then the lower one. Taking the tall photo out of its place in the reading
@@ -415,18 +435,26 @@ def _cheapest_pair(p: Problem, photos: tuple[int, ...], width: int, area_weight:
                 if side < least * max(len(top), len(low)):
                     continue
                 a_lo, a_hi, tall_table = crop_table(p, tall, st)
-                tall_cap = p.photos[tall].caption_rows[st]
-                ups, lows = _row_table(p, top, side), _row_table(p, low, side)
-                best_low: dict[int, tuple[float, int, tuple[int, ...]]] = {}
-                for (h, cap), (c, spans) in lows.items():
-                    cap = max(cap, tall_cap)
+                ups, up_least = _upper_rows(p, top, side)
+                if a_lo > a_hi or not ups or not tall_table:
+                    continue
+                if best is not None:  # no cheaper than the best so far even at each part's least crop
+                    low_least = _least_crop(p, low, side)
+                    least_moved = min(k, abs(k - upper))
+                    floor = up_least + low_least + min(tall_table.values()) + score.PAIR + score.REORDER * least_moved
+                    if floor > best[0] + 1e-9:
+                        continue
+                # The upper rows whose frames the tall photo can match, in their table's order.
+                if len(ups) <= a_hi - a_lo:
+                    fitting = sorted(e for frame, es in ups.items() if a_lo <= frame <= a_hi for e in es)
+                else:
+                    fitting = sorted(e for frame in range(a_lo, a_hi + 1) for e in ups.get(frame, ()))
+                if not fitting:
+                    continue
+                best_low = _lower_rows(p, low, side, p.photos[tall].caption_rows[st], area_weight * width)
+                for _, frame, h, cap0, cu, up_spans in fitting:
                     got = best_low.get(h)
-                    if got is None or c + area_weight * width * cap < got[0] + area_weight * width * got[1]:
-                        best_low[h] = (c, cap, spans)
-                for (h, cap0), (cu, up_spans) in ups.items():
-                    got = best_low.get(h)
-                    frame = 2 * h + cap0 + SPACER_ROWS
-                    if got is None or not a_lo <= frame <= a_hi:
+                    if got is None:
                         continue
                     cl, cap1, low_spans = got
                     c = cu + cl + tall_table[frame] + area_weight * width * (2 * h + cap0 + cap1 + 2 * SPACER_ROWS)
@@ -445,6 +473,46 @@ def _cheapest_pair(p: Problem, photos: tuple[int, ...], width: int, area_weight:
     order = ((tall,) + top if tall_at == "left" else top + (tall,)) + low
     cols, spans, starts, talls = zip(*(placed[ph] for ph in order))
     return best[0], Tier(order, cols, spans, starts, talls, width, 2)
+
+
+def _upper_rows(p: Problem, top: tuple[int, ...], side: int) -> tuple[dict[int, list[tuple]], float]:
+    """A pair tier's upper row, by the frame height a tall photo beside it takes (2h + caption lines +
+    white line): (position in the row table, frame, h, caption lines, crop, spans); and its least crop."""
+    key = ("upper-rows", top, side)
+    got = p.memo.get(key)
+    if got is None:
+        rows: dict[int, list[tuple]] = {}
+        for n, ((h, cap), (c, spans)) in enumerate(_row_table(p, top, side).items()):
+            frame = 2 * h + cap + SPACER_ROWS
+            rows.setdefault(frame, []).append((n, frame, h, cap, c, spans))
+        got = p.memo[key] = (rows, _least_crop(p, top, side))
+    return got
+
+
+def _least_crop(p: Problem, photos: tuple[int, ...], width: int) -> float:
+    """The least crop of any row of `photos` across `width` columns (inf when there is none)."""
+    key = ("least-crop", photos, width)
+    got = p.memo.get(key)
+    if got is None:
+        got = p.memo[key] = min((c for c, _ in _row_table(p, photos, width).values()), default=math.inf)
+    return got
+
+
+def _lower_rows(p: Problem, low: tuple[int, ...], side: int, tall_cap: int,
+                weight: float) -> dict[int, tuple[float, int, tuple[int, ...]]]:
+    """A pair tier's lower row beside a tall photo whose caption takes `tall_cap` lines: at each frame
+    height, the least crop plus `weight` per caption line, its caption lines and spans."""
+    key = ("lower-rows", low, side, tall_cap, weight)
+    got = p.memo.get(key)
+    if got is None:
+        got = {}
+        for (h, cap), (c, spans) in _row_table(p, low, side).items():
+            cap = max(cap, tall_cap)
+            best = got.get(h)
+            if best is None or c + weight * cap < best[0] + weight * best[1]:
+                got[h] = (c, cap, spans)
+        p.memo[key] = got
+    return got
 
 
 def partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str) -> list[tuple[Tier, ...]]:
@@ -490,28 +558,36 @@ def _partitions(p: Problem, photos: tuple[int, ...], width: int, partial_at: str
             options[key] = got
         return options[key]
 
-    # Tiers in reading order, top to bottom; `widths(prev)`: the widths a tier may take after one prev wide.
-    if partial_at == "first":
-        widths = lambda prev: range(max(prev, least), width + 1)  # noqa: E731  (foot: widening downwards)
-        start = 0
-    else:
-        widths = lambda prev: range(least, min(prev, width) + 1)  # noqa: E731  (top: narrowing downwards)
-        start = width
+    # Tiers in reading order, top to bottom. Foot group: tiers widen downwards (a tier at least as wide
+    # as the one before); top group: they narrow downwards.
+    widening = partial_at == "first"
+    start = 0 if widening else width
+    choices: dict[tuple[int, int, float], list[tuple[int, float, int]]] = {}
+
+    def fitting(i: int, j: int, area_weight: float) -> list[tuple[int, float, int]]:
+        """(width, cost, height) of every tier of photos[i:j] that can be set, narrowest first."""
+        key = (i, j, area_weight)
+        if key not in choices:
+            choices[key] = [(w, got[0], got[1].height) for w in range(least, width + 1)
+                            if (got := option(i, j, w, area_weight)) is not None]
+        return choices[key]
+
     out: list[tuple[Tier, ...]] = []
     for penalty, area_weight in score.TIER_STYLES:
         cost: list[dict[int, float]] = [{} for _ in range(m + 1)]  # cost[j][w]: photos[:j] set, last tier w wide
         back: dict[tuple[int, int], tuple[int, int]] = {}
         cost[0][start] = 0.0
         for j in range(1, m + 1):
+            here = cost[j]
             for i in range(max(0, j - 2 * most + 1), j):
+                tiers = fitting(i, j, area_weight)
                 for prev, c0 in cost[i].items():
-                    for w in widths(prev):
-                        got = option(i, j, w, area_weight)
-                        if got is None:
+                    for w, oc, oh in tiers:
+                        if (w < prev) if widening else (w > prev):
                             continue
-                        c = c0 + got[0] + penalty * got[1].height
-                        if c < cost[j].get(w, math.inf):
-                            cost[j][w], back[(j, w)] = c, (i, prev)
+                        c = c0 + oc + penalty * oh
+                        if c < here.get(w, math.inf):
+                            here[w], back[(j, w)] = c, (i, prev)
         if not cost[m]:
             continue
         w = min(cost[m], key=cost[m].get)
@@ -756,18 +832,33 @@ def levers(p: Problem, plan: Plan) -> Levers | None:
         shape.append(len(got[0]))
         tiers += got[0]
         base -= got[1]
-    if plan.side is not None:
-        side = plan.side
-        box = p.sidebar.rows[side.width] + SPACER_ROWS
-        base -= side.width * box
-        first = 0 if side.edge == "left" else p.columns - side.width
-        pad = Lever(side.width, {k: score.pad_cost(k) for k in range(p.sidebar.max_pad + 1)},
-                    tuple(range(first, first + side.width)), 1, box)
-    else:
-        pad = Lever(1, {0: 0.0})
-    flex = Lever(1, {k: score.flex_cost(k) for k in range(subheads(p) * p.limits.subhead_extra_rows + 1)})
+    pad, box = side_lever(p, plan.side)
+    base -= box
     down, loose = loose_lever(p)
-    return Levers(tuple(tiers), pad, flex, base, tuple(shape), loose, down)
+    return Levers(tuple(tiers), pad, flex_lever(p), base, tuple(shape), loose, down)
+
+
+def side_lever(p: Problem, side: Side | None) -> tuple[Lever, int]:
+    """The sidebar's padding lever and the column-rows its box takes at padding 0. Once per place."""
+    key = ("side-lever", side)
+    if key not in p.memo:
+        if side is None:
+            p.memo[key] = (Lever(1, {0: 0.0}), 0)
+        else:
+            box = p.sidebar.rows[side.width] + SPACER_ROWS
+            first = 0 if side.edge == "left" else p.columns - side.width
+            pad = Lever(side.width, {k: score.pad_cost(k) for k in range(p.sidebar.max_pad + 1)},
+                        tuple(range(first, first + side.width)), 1, box)
+            p.memo[key] = (pad, side.width * box)
+    return p.memo[key]
+
+
+def flex_lever(p: Problem) -> Lever:
+    """White rows above subheads (once per problem)."""
+    key = ("flex-lever",)
+    if key not in p.memo:
+        p.memo[key] = Lever(1, {k: score.flex_cost(k) for k in range(subheads(p) * p.limits.subhead_extra_rows + 1)})
+    return p.memo[key]
 
 
 def loose_lever(p: Problem) -> tuple[int, Lever]:
