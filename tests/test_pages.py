@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sys
 from collections import Counter
 
@@ -318,6 +319,9 @@ def test_a_story_too_long(tmp_path, zhpaper_cache, continue_to):
     r = run_make_pdf([str(path), "-o", str(out / "page.pdf"), "-q"], zhpaper_cache)
     if not continue_to:
         assert r.returncode != 0 and "copyfit" in r.stderr and "Traceback" not in r.stderr, r.stderr
+        # How many lines are over, and the story to cut named first.
+        assert re.search(r"\d+ lines \(about \d+ characters\) too many; the least each needs: chengzhen \d+, ",
+                         r.stderr), r.stderr
         assert not out.exists() or not os.listdir(out)
         return
     assert r.returncode == 0, r.stderr

@@ -194,6 +194,13 @@ class Sizing:
             self._blocks[key] = block
         return self._blocks[key]
 
+    def _shares(self, end: int) -> str:
+        """Each item's least (end 0) or most (end 1) grid lines of one column, the largest first: the
+        story to cut or lengthen stands at the front."""
+        got = sorted(((self.cells(i)[end], item.id) for i, item in enumerate(self.page.stories)),
+                     key=lambda c: -c[0])
+        return ", ".join(f"{sid} {lines}" for lines, sid in got)
+
     def why(self, free: tuple[Rect, ...]) -> str:
         """Why no tiling works, in the desk's terms: too much or too little for the free area (by the
         grid cells each item can fill at its narrowest and widest), else what each item fills at the
@@ -208,10 +215,12 @@ class Sizing:
         head = f"no tiling of the page's {n} items fills the free type area ({rows} rows at {width} columns) exactly"
         if fewest > cells:
             return (f"{head}: the items need at least {fewest} grid lines of one column and the area has {cells} — "
-                    f"about {(fewest - cells) * chars} characters too many")
+                    f"{fewest - cells} lines (about {(fewest - cells) * chars} characters) too many; "
+                    f"the least each needs: {self._shares(0)}")
         if most < cells:
             return (f"{head}: the items fill at most {most} grid lines of one column and the area has {cells} — "
-                    f"about {(cells - most) * chars} characters too few")
+                    f"{cells - most} lines (about {(cells - most) * chars} characters) too few; "
+                    f"the most each fills: {self._shares(1)}")
         parts = []
         for i, item in enumerate(self.page.stories):
             got = list(self._rows_at(i, width))
