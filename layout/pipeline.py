@@ -326,11 +326,11 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     report = preflight(page, template, layout, faces, prepared,
                        tuple(findings) + tuple(font_findings) + tuple(image_findings))
     if report.errors and not opts.draft:
-        # The report is what the desk needs to fix the page: it is written, the PDFs are not.
-        write_outputs({paths["report"]: _report_bytes(report)})
+        # Nothing is written: the last good set (PDFs, report, manifest) stays as it was and agrees with
+        # itself. --draft writes the marked page with the whole report.
         first = report.errors[0]
-        raise InputError(f"{first.message} ({len(report.errors)} preflight error(s); see {paths['report']})",
-                         first.where, "fix the input, or build with --draft to see the page anyway")
+        raise InputError(f"{first.message} ({len(report.errors)} preflight error(s))", first.where,
+                         "fix the input, or build with --draft to see the page and the whole report")
     meta = doc_meta(page, template, faces, prepared, opts.cache_dir, layout)
     if opts.archive_to and not opts.force:
         _refuse_archived(opts.archive_to, meta, page.slug)  # before anything is made or written

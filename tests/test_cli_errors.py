@@ -321,8 +321,10 @@ def test_bad_cli_option(desk, run_cli, args, needles):
 # ---------------------------------------------------------------- too much text
 
 
-def _long_article(desk) -> str:
-    text = BASE.replace("options: {copyfit: false}\n", "")
+def _long_article(desk, copyfit: bool = True) -> str:
+    """The base article with a lead 60 times too long: with copyfit the copyfit error; without it (the
+    base's `copyfit: false`) the page is set and preflight finds the overflow."""
+    text = BASE.replace("options: {copyfit: false}\n", "") if copyfit else BASE
     lead = "去年以来，郾城区紧扣全面建成小康社会目标任务。"
     return desk.write(text.replace(f'"{lead}"', '"' + lead * 60 + '"'), name="long.yaml")
 
@@ -346,7 +348,7 @@ def test_too_much_text_then_draft(desk, run_cli):
 # ---------------------------------------------------------------- a failing build leaves old files alone
 
 
-@pytest.mark.parametrize("cls", ["syntax", "photo", "copyfit", "glyph"])
+@pytest.mark.parametrize("cls", ["syntax", "photo", "copyfit", "glyph", "preflight"])
 def test_failing_build_keeps_the_previous_good_output(desk, run_cli, cls):
     r = run_cli([desk.write(), "-o", desk.pdf, "-q"])
     assert r.returncode == 0, r.stderr
@@ -359,10 +361,14 @@ def test_failing_build_keeps_the_previous_good_output(desk, run_cli, cls):
         bad = desk.write(**{"img/landscape.jpg": "img/cut.jpg"})
     elif cls == "copyfit":
         bad = _long_article(desk)
+    elif cls == "preflight":  # set with copyfit off, refused by preflight (text overflows): not even the report
+        bad = _long_article(desk, copyfit=False)
     else:
         bad = desk.write(BASE.replace("郾城区", "郾城区😀"))
     r = run_cli([bad, "-o", desk.pdf])
     assert_clean_error(r, USAGE if cls == "usage" else CONTENT, None)
+    if cls == "preflight":
+        assert "do not fit" in r.stderr and "preflight error" in r.stderr and "--draft" in r.stderr, r.stderr
     assert sorted(os.listdir(desk.out)) == sorted(names), "no new or temporary files"
     for n in names:
         assert (desk.out / n).read_bytes() == before[n], f"{n} was touched by a failing build"

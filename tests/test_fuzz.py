@@ -292,7 +292,7 @@ def mutated_article_known_chars(draw) -> bytes:
     return "".join(ch if ch in allowed else "字" for ch in text).encode("utf-8")
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(data=mutated_article_known_chars())
 def test_mutated_article_full_build(desk, zhpaper_cache, data):

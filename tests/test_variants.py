@@ -38,7 +38,7 @@ from layout.source.template import load_template
 
 FACES = fake_faces()
 TEMPLATES = {name: load_template(name) for name in V.TEMPLATES}
-FLOOR = 0.8  # built / (built + refused inside the bound) on the sample below: 0.83 when this was written (200 in make bench: 0.85)
+FLOOR = 0.8  # built / (built + refused inside the bound) on the sample below: 0.81 when this was written (200 in make bench: 0.85)
 TALLY = {"built": 0, "refused_right": 0, "refused_inside_bound": 0}
 
 
@@ -97,7 +97,7 @@ def judge(v: V.Variant) -> str:
     return "built"
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(v=V.variants())
 def test_every_variant_builds_cleanly_or_is_refused(v):
@@ -105,11 +105,11 @@ def test_every_variant_builds_cleanly_or_is_refused(v):
 
 
 def test_the_feasible_share_holds():
-    """A seeded uniform draw of 60 articles (`make variants` and `make bench` run the larger ones): the
+    """A seeded uniform draw of 40 articles (`make variants` and `make bench` run the larger ones): the
     share of those the bound calls feasible that give a page stays at least FLOOR."""
     rng = random.Random(13)
     tally = {"built": 0, "refused_right": 0, "refused_inside_bound": 0}
-    for _ in range(60):
+    for _ in range(40):
         tally[judge(V.random_variant(rng))] += 1
     print(f"\n[variants] {tally}", file=sys.stderr)
     feasible = tally["built"] + tally["refused_inside_bound"]
