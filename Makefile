@@ -24,8 +24,9 @@ $(SYSTAMP): tools/setup_system.sh | $(STAMP)
 pdf: setup
 	$(PY) make_pdf.py article.yaml -o out/article.pdf --proof out/article.png --validate
 
+# One pytest-xdist worker per core, at most 4 (each builds the session's shared pages once).
 test: setup
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n auto --maxprocesses 4 tests
 
 # Rewrite the golden layout dumps (tests/golden/*.txt) after a reviewed change to composition;
 # the suite itself only compares against them.

@@ -18,7 +18,7 @@ Hypothesis, for every property test in the suite (tests/text too):
   providers._get_local_constants`; every module outside site-packages and the standard library,
   test files excepted). A test would then draw other examples alone than in the full suite, or
   in another order. So every project module a test can import is imported here, before any test
-  is collected, and the session fails if a test later imports one that is not on the list.
+  is collected, and a test during which one not on the list is first imported fails.
 """
 
 from __future__ import annotations
@@ -59,15 +59,15 @@ def _import_project_modules() -> None:
         importlib.import_module(name)
 
 
-def _project_modules() -> set[str]:
-    """Modules in sys.modules loaded from the repository: not test files, and not the installed packages
-    of a virtualenv that set-up made inside it (.venv)."""
+def _project_modules(names=None) -> set[str]:
+    """Modules in sys.modules (or those of `names`) loaded from the repository: not test files, and not
+    the installed packages of a virtualenv that set-up made inside it (.venv)."""
     root = os.path.realpath(ROOT) + os.sep
     outside = tuple(os.path.realpath(p) + os.sep for p in
                     (os.path.join(root, "tests"), sys.prefix, sys.base_prefix, sys.exec_prefix))
     out = set()
-    for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
+    for name in list(sys.modules) if names is None else names:
+        path = getattr(sys.modules.get(name), "__file__", None)
         path = os.path.realpath(path) if isinstance(path, str) else ""
         if path.startswith(root) and not path.startswith(outside) and "site-packages" not in path.split(os.sep):
             out.add(name)
@@ -76,15 +76,23 @@ def _project_modules() -> set[str]:
 
 _import_project_modules()
 _PROJECT_MODULES = _project_modules()
+_SEEN = set(sys.modules)
 
 
-def pytest_sessionfinish(session, exitstatus):
-    late = _project_modules() - _PROJECT_MODULES
-    if late:
-        print(f"\nconftest: project modules imported after collection began: {sorted(late)}; add them to "
-              "tests/conftest.py's up-front imports, or Hypothesis draws other examples alone than in the suite",
-              file=sys.stderr)
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+@pytest.fixture(autouse=True)
+def _no_late_project_imports():
+    """Fails the test during which (or during whose collection) a project module was first imported:
+    it must be on the up-front list above, or Hypothesis draws other examples alone than in the
+    suite. A fixture, not a session hook, so that it holds in every pytest-xdist worker too."""
+    yield
+    new = sys.modules.keys() - _SEEN
+    if new:
+        _SEEN.update(new)
+        late = _project_modules(new) - _PROJECT_MODULES
+        if late:
+            pytest.fail(f"project modules imported after collection began: {sorted(late)}; add them to "
+                        "tests/conftest.py's up-front imports, or Hypothesis draws other examples alone than in "
+                        "the suite", pytrace=False)
 
 
 @pytest.fixture(scope="session")
