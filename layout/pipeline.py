@@ -225,9 +225,19 @@ def write_outputs(files: dict[str, bytes]) -> None:
     try:
         atomic_write_all(files)
     except OSError as exc:
-        where = exc.filename or next(iter(files))
-        raise UsageError(f"cannot write output ({exc.strerror or exc})", str(where),
-                         "choose a writable -o path") from None
+        where = str(exc.filename or next(iter(files)))
+        blocker = _file_in_the_way(where)
+        why = f"{blocker} is a file, not a folder" if blocker else exc.strerror or str(exc)
+        raise UsageError(f"cannot write output ({why})", where, "choose a writable -o path") from None
+
+
+def _file_in_the_way(path: str) -> str | None:
+    """The nearest existing folder of `path` above it, when that is a file (mkdir then says only "File
+    exists" or "Not a directory")."""
+    parent = os.path.dirname(os.path.abspath(path))
+    while parent and not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    return parent if parent and not os.path.isdir(parent) else None
 
 
 def _refuse_archived(archive_dir: str, meta, slug: str) -> None:

@@ -280,8 +280,9 @@ def test_output_path_not_writable_proc(desk, run_cli):
 def test_output_folder_is_a_file(desk, run_cli):
     blocker = desk.root / "blocker"
     blocker.write_text("a file, not a folder")
-    r = run_cli([desk.write(), "-o", str(blocker / "page.pdf")])
-    assert_clean_error(r, USAGE, None, "blocker")
+    for out in (blocker / "page.pdf", blocker / "sub" / "page.pdf"):
+        r = run_cli([desk.write(), "-o", str(out)])
+        assert_clean_error(r, USAGE, None, f"{blocker} is a file, not a folder")
     assert blocker.read_text() == "a file, not a folder"
 
 
