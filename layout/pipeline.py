@@ -232,8 +232,8 @@ def write_outputs(files: dict[str, bytes]) -> None:
 
 
 def _file_in_the_way(path: str) -> str | None:
-    """The nearest existing folder of `path` above it, when that is a file (mkdir then says only "File
-    exists" or "Not a directory")."""
+    """The nearest existing ancestor of `path` when it is a file, not a folder (mkdir then says only
+    "File exists" or "Not a directory", which does not tell the desk what to move)."""
     parent = os.path.dirname(os.path.abspath(path))
     while parent and not os.path.exists(parent):
         parent = os.path.dirname(parent)
