@@ -38,7 +38,7 @@ from layout.source.template import load_template
 
 FACES = fake_faces()
 TEMPLATES = {name: load_template(name) for name in V.TEMPLATES}
-FLOOR = 0.8  # built / (built + refused inside the bound) on the sample below: 0.81 when this was written (200 in make bench: 0.85)
+FLOOR = 0.85  # built / (built + refused inside the bound) on the sample below: 0.88 when this was written (500 in make variants: 0.94)
 TALLY = {"built": 0, "refused_right": 0, "refused_inside_bound": 0}
 
 
@@ -143,3 +143,17 @@ def test_a_variant_built_for_real_reads_back_without_faults(tmp_path, zhpaper_ca
 
     counts = pdfcheck.check(pdf, template=v.template, columns=v.columns)["counts"]
     assert counts and not any(counts.values()), (v.label(), counts)
+
+
+def test_a_long_lead_group_may_leave_photos_to_the_foot():
+    """Five lead photos above 3,600 characters in four columns: no plan with all of them in the lead's
+    column strip fills the columns (the first pass), but with the last ones at the foot, before the end
+    group, a page comes out (the second pass adds only such plans, each paying for the photos moved)."""
+    v = V.Variant("broadsheet", 4, 3622, True, 1, ((0.566, "lead"), (1.263, "lead"), (2.46, "lead"), (0.923, "lead"),
+                                                  (1.047, "lead"), (1.646, "end"), (2.159, "end")), 6, 936592400)
+    page, sizes = V.page_of(v)
+    p = problem_for(page.stories[0], TEMPLATES["broadsheet"], FACES, sizes, dict(page.options))
+    assert arrange.search(p, arrange.survey(p)) is None
+    more = arrange.survey(p, regroup=True)
+    assert more and all(plan.moved > 0 and plan.top[0].photos == (0,) for plan, _ in more)
+    assert judge(v) == "built"

@@ -610,22 +610,29 @@ def _sides(p: Problem) -> list[Side | None]:
             for at in ("top", "foot") for edge in ("left", "right")]
 
 
-def plans(p: Problem) -> Iterator[Plan]:
+def plans(p: Problem, regroup: bool = False) -> Iterator[Plan]:
     """Every plan worth a look: sidebar place × lead span and edge × top tiers × foot tiers.
 
     The lead group stands at the top and the end group at the foot. When one group is empty the
     other may be split between top and foot (article order kept); a photo moved out of its group
-    costs (score.MOVED)."""
+    costs (score.MOVED). With `regroup` (a second pass, for a story no plan of the first could
+    fit) the last photos of a long lead group may also stand at the foot, before the end group:
+    the lead's column strip then need not hold them all."""
     n = len(p.photos)
     lead_group = tuple(i for i, s in enumerate(p.photos) if s.group == "lead")
     end_group = tuple(i for i, s in enumerate(p.photos) if s.group == "end")
-    splits = [(lead_group, end_group, 0)]
-    if not end_group and n > 1:  # everything after the lead: some may stand at the foot instead
-        row = min(MAX_PER_ROW, p.columns // min_span(p))
-        tops = sorted({1, 1 + row, 1 + 2 * row, (n + 1) // 2} - {n})
-        splits += [(tuple(range(k)), tuple(range(k, n)), n - k) for k in tops if k < n]
-    elif not lead_group and n:  # everything at the end: the first may lead
-        splits += [(tuple(range(k)), tuple(range(k, n)), k) for k in range(1, min(n, 3))]
+    row = min(MAX_PER_ROW, p.columns // min_span(p))
+    if regroup:
+        m = len(lead_group) if end_group else 0
+        splits = [(lead_group[:k], tuple(sorted(lead_group[k:] + end_group)), m - k)
+                  for k in (1, 1 + row) if k < m]
+    else:
+        splits = [(lead_group, end_group, 0)]
+        if not end_group and n > 1:  # everything after the lead: some may stand at the foot instead
+            tops = sorted({1, 1 + row, 1 + 2 * row, (n + 1) // 2} - {n})
+            splits += [(tuple(range(k)), tuple(range(k, n)), n - k) for k in tops if k < n]
+        elif not lead_group and n:  # everything at the end: the first may lead
+            splits += [(tuple(range(k)), tuple(range(k, n)), k) for k in range(1, min(n, 3))]
     least = min_span(p)
     for side in _sides(p):
         top_w = p.columns - (side.width if side and side.at == "top" else 0)
@@ -1059,10 +1066,11 @@ def _candidates(p: Problem, plan: Plan, h: Heights) -> Iterator[Arrangement]:
 Viable = list[tuple[Plan, Levers]]
 
 
-def survey(p: Problem) -> Viable:
-    """Every plan whose photos can all be framed within the crop bound, with its levers."""
+def survey(p: Problem, regroup: bool = False) -> Viable:
+    """Every plan whose photos can all be framed within the crop bound, with its levers (`regroup`:
+    only the plans `plans` adds in its second pass)."""
     out = []
-    for plan in plans(p):
+    for plan in plans(p, regroup):
         lv = levers(p, plan)
         if lv is not None:
             out.append((plan, lv))

@@ -366,6 +366,11 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
                              "build with --draft to see the page with the overflow marked")
     problem, viable = _survey(kit, problem)
     best = _search(kit, problem, viable) if fitting else arrange.natural(problem, viable)
+    if best is None and fitting:  # a second pass: a long lead group may leave photos to the foot
+        problem, more = _survey(kit, problem, regroup=True)
+        if more:  # only its own plans: every plan of the first pass was searched already
+            best = _search(kit, problem, more, regroup=True)
+            viable = viable + more
     if best is not None and best.loosened:
         text, notes = _with_loosened(story, made.text, best.loosened)
         made = replace(made, text=text)
@@ -454,28 +459,31 @@ def _jump_line(story: Story, kit: Kit, made: _Set):
     return line.shifted(made.geo.body.column_width_pt - line.width_pt)
 
 
-def _survey(kit: Kit, problem: Problem) -> tuple[Problem, arrange.Viable]:
+def _survey(kit: Kit, problem: Problem, regroup: bool = False) -> tuple[Problem, arrange.Viable]:
     """arrange.survey, kept by the problem with its paragraphs' line counts left out (plans and levers
     do not depend on them, see `_arrange`): an edit that moves line counts reuses the survey and the
     tables it worked out (a copy of them: the search adds its own)."""
     if kit.memo is None:
-        return problem, arrange.survey(problem)
-    key = repr(replace(problem, stream=tuple(p if isinstance(p, Subhead) else None for p in problem.stream)))
+        return problem, arrange.survey(problem, regroup)
+    stream = tuple(p if isinstance(p, Subhead) else None for p in problem.stream)
+    key = repr((regroup, replace(problem, stream=stream)))
     table = kit.memo["survey"]
     got = table.get(key)
     if got is None:
-        viable = arrange.survey(problem)
+        viable = arrange.survey(problem, regroup)
         table.put(key, (dict(problem.memo), viable))
         return problem, viable
     tables, viable = got
     return replace(problem, memo=dict(tables)), viable
 
 
-def _search(kit: Kit, problem: Problem, viable: arrange.Viable) -> arrange.Arrangement | None:
-    """arrange.search, kept by the whole problem (an edit that keeps every line count reuses it)."""
+def _search(kit: Kit, problem: Problem, viable: arrange.Viable,
+            regroup: bool = False) -> arrange.Arrangement | None:
+    """arrange.search, kept by the whole problem and the pass (an edit that keeps every line count
+    reuses it)."""
     if kit.memo is None:
         return arrange.search(problem, viable)
-    return _kept(kit, "search", lambda: repr(problem), lambda: arrange.search(problem, viable))
+    return _kept(kit, "search", lambda: repr((regroup, problem)), lambda: arrange.search(problem, viable))
 
 
 def _describe(arr: arrange.Arrangement) -> dict:
