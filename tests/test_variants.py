@@ -148,12 +148,12 @@ def test_a_variant_built_for_real_reads_back_without_faults(tmp_path, zhpaper_ca
 def test_a_long_lead_group_may_leave_photos_to_the_foot():
     """Five lead photos above 3,600 characters in four columns: no plan with all of them in the lead's
     column strip fills the columns (the first pass), but with the last ones at the foot, before the end
-    group, a page comes out (the second pass adds only such plans, each paying for the photos moved)."""
+    group, a page comes out (the later passes add only such plans, each paying for the photos moved)."""
     v = V.Variant("broadsheet", 4, 3622, True, 1, ((0.566, "lead"), (1.263, "lead"), (2.46, "lead"), (0.923, "lead"),
                                                   (1.047, "lead"), (1.646, "end"), (2.159, "end")), 6, 936592400)
     page, sizes = V.page_of(v)
     p = problem_for(page.stories[0], TEMPLATES["broadsheet"], FACES, sizes, dict(page.options))
     assert arrange.search(p, arrange.survey(p)) is None
-    more = arrange.survey(p, regroup=True)
+    more = arrange.survey(p, 1) + arrange.survey(p, 2)
     assert more and all(plan.moved > 0 and plan.top[0].photos == (0,) for plan, _ in more)
     assert judge(v) == "built"

@@ -610,22 +610,25 @@ def _sides(p: Problem) -> list[Side | None]:
             for at in ("top", "foot") for edge in ("left", "right")]
 
 
-def plans(p: Problem, regroup: bool = False) -> Iterator[Plan]:
+REGROUPS = 2  # later passes of `plans`: the lead photo alone at the top, then with one row of photos
+
+
+def plans(p: Problem, regroup: int = 0) -> Iterator[Plan]:
     """Every plan worth a look: sidebar place × lead span and edge × top tiers × foot tiers.
 
     The lead group stands at the top and the end group at the foot. When one group is empty the
     other may be split between top and foot (article order kept); a photo moved out of its group
-    costs (score.MOVED). With `regroup` (a second pass, for a story no plan of the first could
-    fit) the last photos of a long lead group may also stand at the foot, before the end group:
-    the lead's column strip then need not hold them all."""
+    costs (score.MOVED). A later pass (`regroup` 1 … REGROUPS, for a story no plan of the passes
+    before could fit) yields only plans where a long lead group leaves its last photos to the
+    foot, before the end group, so that the lead's column strip need not hold them all: pass 1
+    keeps the lead photo alone at the top, pass 2 the lead photo and one row."""
     n = len(p.photos)
     lead_group = tuple(i for i, s in enumerate(p.photos) if s.group == "lead")
     end_group = tuple(i for i, s in enumerate(p.photos) if s.group == "end")
     row = min(MAX_PER_ROW, p.columns // min_span(p))
     if regroup:
-        m = len(lead_group) if end_group else 0
-        splits = [(lead_group[:k], tuple(sorted(lead_group[k:] + end_group)), m - k)
-                  for k in (1, 1 + row) if k < m]
+        m, k = len(lead_group) if end_group else 0, 1 if regroup == 1 else 1 + row
+        splits = [(lead_group[:k], tuple(sorted(lead_group[k:] + end_group)), m - k)] if k < m else []
     else:
         splits = [(lead_group, end_group, 0)]
         if not end_group and n > 1:  # everything after the lead: some may stand at the foot instead
@@ -1066,9 +1069,9 @@ def _candidates(p: Problem, plan: Plan, h: Heights) -> Iterator[Arrangement]:
 Viable = list[tuple[Plan, Levers]]
 
 
-def survey(p: Problem, regroup: bool = False) -> Viable:
+def survey(p: Problem, regroup: int = 0) -> Viable:
     """Every plan whose photos can all be framed within the crop bound, with its levers (`regroup`:
-    only the plans `plans` adds in its second pass)."""
+    only the plans of that later pass of `plans`)."""
     out = []
     for plan in plans(p, regroup):
         lv = levers(p, plan)

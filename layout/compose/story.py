@@ -366,10 +366,12 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
                              "build with --draft to see the page with the overflow marked")
     problem, viable = _survey(kit, problem)
     best = _search(kit, problem, viable) if fitting else arrange.natural(problem, viable)
-    if best is None and fitting:  # a second pass: a long lead group may leave photos to the foot
-        problem, more = _survey(kit, problem, regroup=True)
-        if more:  # only its own plans: every plan of the first pass was searched already
-            best = _search(kit, problem, more, regroup=True)
+    for regroup in range(1, arrange.REGROUPS + 1):  # later passes: a long lead group leaves photos to the foot
+        if best is not None or not fitting:
+            break
+        problem, more = _survey(kit, problem, regroup)
+        if more:  # only the pass's own plans: those of the passes before were searched already
+            best = _search(kit, problem, more, regroup)
             viable = viable + more
     if best is not None and best.loosened:
         text, notes = _with_loosened(story, made.text, best.loosened)
@@ -459,7 +461,7 @@ def _jump_line(story: Story, kit: Kit, made: _Set):
     return line.shifted(made.geo.body.column_width_pt - line.width_pt)
 
 
-def _survey(kit: Kit, problem: Problem, regroup: bool = False) -> tuple[Problem, arrange.Viable]:
+def _survey(kit: Kit, problem: Problem, regroup: int = 0) -> tuple[Problem, arrange.Viable]:
     """arrange.survey, kept by the problem with its paragraphs' line counts left out (plans and levers
     do not depend on them, see `_arrange`): an edit that moves line counts reuses the survey and the
     tables it worked out (a copy of them: the search adds its own)."""
@@ -478,7 +480,7 @@ def _survey(kit: Kit, problem: Problem, regroup: bool = False) -> tuple[Problem,
 
 
 def _search(kit: Kit, problem: Problem, viable: arrange.Viable,
-            regroup: bool = False) -> arrange.Arrangement | None:
+            regroup: int = 0) -> arrange.Arrangement | None:
     """arrange.search, kept by the whole problem and the pass (an edit that keeps every line count
     reuses it)."""
     if kit.memo is None:
