@@ -9,7 +9,8 @@ broadsheet at 4/6/8 body columns, the tabloid at 3/6) and composes each with the
 once, from the cache). Each article gives a page, or a copyfit refusal that the independent bound
 (layout.compose.bound) confirms, or a refusal the bound does not confirm (a miss). Prints the
 counts, the feasible share (pages / (pages + misses)) and the median and worst composing time in
-this warm process; --json writes them.
+this warm process (the slowest few timed three times, the fastest run counting, and the worst single
+run beside it); --json writes them.
 """
 
 from __future__ import annotations
@@ -45,12 +46,15 @@ def faces() -> dict:
     return prepare_faces(load_catalog(), chars)
 
 
+RETIME = 5  # the slowest variants timed three times, the fastest run counting
+
+
 def run(count: int, seed: int, misses: int = 0) -> dict:
     f = faces()
     templates = {name: load_template(name) for name in V.TEMPLATES}
     rng = random.Random(seed)
     tally = {"built": 0, "refused_right": 0, "refused_inside_bound": 0}
-    times, built_times, missed = [], [], []
+    times, built_times, missed, runs = [], [], [], []
     warm = V.Variant("broadsheet", 4, 2700, True, 4, ((2.0, "lead"), (1.5, "end")), 8, 0)
     try:  # the first composition pays for lazy imports and tables: not a variant's own time
         compose_page(*V.page_of(warm)[:1], templates["broadsheet"], f, V.page_of(warm)[1])
@@ -70,14 +74,31 @@ def run(count: int, seed: int, misses: int = 0) -> dict:
             kind = "refused_right" if ok else "refused_inside_bound"
             if not ok:
                 missed.append((v, str(e)))
+        runs.append((dt, kind, page, t, sizes))
+        tally[kind] += 1
+    single_worst = max(dt for dt, *_ in runs)
+    # The slowest few are composed twice more and keep their fastest time: one run's worst is as much the
+    # host's hiccup (a scheduler pause, a collection) as the composition's (timeit's rule).
+    slow = set(sorted(range(len(runs)), key=lambda k: -runs[k][0])[:RETIME])
+    for k in slow:
+        dt, kind, page, t, sizes = runs[k]
+        for _ in range(2):
+            t0 = time.perf_counter()
+            try:
+                compose_page(page, t, f, sizes)
+            except InputError:
+                pass
+            dt = min(dt, time.perf_counter() - t0)
+        runs[k] = (dt, kind, page, t, sizes)
+    for dt, kind, *_ in runs:
         times.append(dt)
         if kind == "built":
             built_times.append(dt)
-        tally[kind] += 1
     feasible = tally["built"] + tally["refused_inside_bound"]
     out = {"count": count, "seed": seed, **tally,
            "feasible_share": round(tally["built"] / feasible, 4) if feasible else None,
            "compose_median_s": round(statistics.median(times), 4), "compose_worst_s": round(max(times), 4),
+           "compose_worst_single_run_s": round(single_worst, 4),
            "built_median_s": round(statistics.median(built_times), 4) if built_times else None,
            "built_worst_s": round(max(built_times), 4) if built_times else None,
            "misses": [{"variant": v.label(), "error": e[:200]} for v, e in missed[:misses]]}
@@ -96,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(the bound confirms), {r['refused_inside_bound']} refused inside the bound")
     print(f"feasible share: {r['feasible_share']:.1%} of the articles the bound allows give a page")
     print(f"composing, warm: median {r['compose_median_s'] * 1000:.0f} ms, worst {r['compose_worst_s'] * 1000:.0f} ms "
-          f"(pages only: median {r['built_median_s'] * 1000:.0f} ms, worst {r['built_worst_s'] * 1000:.0f} ms)")
+          f"(pages only: median {r['built_median_s'] * 1000:.0f} ms, worst {r['built_worst_s'] * 1000:.0f} ms; "
+          f"the {RETIME} slowest best of 3 runs, the worst single run {r['compose_worst_single_run_s'] * 1000:.0f} ms)")
     for m in r["misses"]:
         print(f"  miss: {m['variant']}: {m['error']}")
     if a.json:
