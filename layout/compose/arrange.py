@@ -435,26 +435,14 @@ def _pair_tier(p: Problem, photos: tuple[int, ...], width: int, area_weight: flo
                 if side < least * max(len(top), len(low)):
                     continue
                 a_lo, a_hi, tall_table = crop_table(p, tall, st)
-                ups, up_least = _upper_rows(p, top, side)
-                if a_lo > a_hi or not ups or not tall_table:
-                    continue
-                if best is not None:  # no cheaper than the best so far even at each part's least crop
-                    low_least = _least_crop(p, low, side)
-                    least_moved = min(k, abs(k - upper))
-                    floor = up_least + low_least + min(tall_table.values()) + score.PAIR + score.REORDER * least_moved
-                    if floor > best[0] + 1e-9:
-                        continue
-                # The upper rows whose frames the tall photo can match, in their table's order.
-                if len(ups) <= a_hi - a_lo:
-                    fitting = sorted(e for frame, es in ups.items() if a_lo <= frame <= a_hi for e in es)
-                else:
-                    fitting = sorted(e for frame in range(a_lo, a_hi + 1) for e in ups.get(frame, ()))
-                if not fitting:
+                ups = _row_table(p, top, side)
+                if a_lo > a_hi or not ups:
                     continue
                 best_low = _lower_rows(p, low, side, p.photos[tall].caption_rows[st], area_weight * width)
-                for _, frame, h, cap0, cu, up_spans in fitting:
+                for (h, cap0), (cu, up_spans) in ups.items():
                     got = best_low.get(h)
-                    if got is None:
+                    frame = 2 * h + cap0 + SPACER_ROWS
+                    if got is None or not a_lo <= frame <= a_hi:
                         continue
                     cl, cap1, low_spans = got
                     c = cu + cl + tall_table[frame] + area_weight * width * (2 * h + cap0 + cap1 + 2 * SPACER_ROWS)
@@ -473,29 +461,6 @@ def _pair_tier(p: Problem, photos: tuple[int, ...], width: int, area_weight: flo
     order = ((tall,) + top if tall_at == "left" else top + (tall,)) + low
     cols, spans, starts, talls = zip(*(placed[ph] for ph in order))
     return best[0], Tier(order, cols, spans, starts, talls, width, 2)
-
-
-def _upper_rows(p: Problem, top: tuple[int, ...], side: int) -> tuple[dict[int, list[tuple]], float]:
-    """A pair tier's upper row, by the frame height a tall photo beside it takes (2h + caption lines +
-    white line): (position in the row table, frame, h, caption lines, crop, spans); and its least crop."""
-    key = ("upper-rows", top, side)
-    got = p.memo.get(key)
-    if got is None:
-        rows: dict[int, list[tuple]] = {}
-        for n, ((h, cap), (c, spans)) in enumerate(_row_table(p, top, side).items()):
-            frame = 2 * h + cap + SPACER_ROWS
-            rows.setdefault(frame, []).append((n, frame, h, cap, c, spans))
-        got = p.memo[key] = (rows, _least_crop(p, top, side))
-    return got
-
-
-def _least_crop(p: Problem, photos: tuple[int, ...], width: int) -> float:
-    """The least crop of any row of `photos` across `width` columns (inf when there is none)."""
-    key = ("least-crop", photos, width)
-    got = p.memo.get(key)
-    if got is None:
-        got = p.memo[key] = min((c for c, _ in _row_table(p, photos, width).values()), default=math.inf)
-    return got
 
 
 def _lower_rows(p: Problem, low: tuple[int, ...], side: int, tall_cap: int,
