@@ -53,6 +53,19 @@ def line_demerit(ratio: float, surcharge: float = 0.0) -> float:
 SOLID_DEMERIT = line_demerit(0.0)  # a line that fits as it is
 
 
+def set_demerit(diff: float, stretch: float, shrink: float, tol: float, surcharge: float) -> float | None:
+    """The demerit of a line `diff` short of its measure (< 0: too long), with `stretch` and `shrink`
+    to give, or None when it cannot be set at tolerance `tol`. The main loop of _total_fit weighs
+    its lines inline (with prunes of its own); the hanging lines and break_to_count come here."""
+    if diff > EPS:
+        if stretch <= 0.0 or diff > tol * stretch + EPS:
+            return None
+        return line_demerit(diff / stretch, surcharge)
+    if diff < -EPS:
+        return None if shrink + diff < -EPS else line_demerit(-diff / shrink)
+    return SOLID_DEMERIT
+
+
 def break_paragraph(p: Prepared, measure: float, indent: float, opts: ComposeOptions) -> Breaks:
     """The paragraph's breaks, the last at len(p.text): total fit at the first tolerance that
     sets every line, the last rung also allowing what is otherwise forbidden; first fit if none does."""
@@ -222,19 +235,9 @@ def _hanging_relaxation(fit: _Pass, hangs: list[int]) -> Callable[[int, float, f
             k = kinds[b]
             if k and not last_resort:
                 continue
-            diff = avail - (width[b - 1] - wa)
-            if diff > EPS:
-                st = stretch[b - 1] - ga
-                if st <= 0.0 or diff > tol * st + EPS:
-                    continue
-                d = line_demerit(diff / st, exp_dem)
-            elif diff < -EPS:
-                shrink = shrink_sum[b - 1] - za
-                if shrink + diff < -EPS:
-                    continue
-                d = line_demerit(-diff / shrink)
-            else:
-                d = SOLID_DEMERIT
+            d = set_demerit(avail - (width[b - 1] - wa), stretch[b - 1] - ga, shrink_sum[b - 1] - za, tol, exp_dem)
+            if d is None:
+                continue
             if k:
                 d += PROHIBITED_DEMERIT
             c = ca + d
@@ -303,17 +306,13 @@ def _line_cost(p: Prepared, a: int, b: int, avail: float, tol: float, opts: Comp
     n = len(p.text)
     if b < n and p.break_kinds[b]:
         return None
-    ws, zs = p.width_sum_at_start[a], p.shrink_sum_at_start[a]
     last = b == n
-    width = p.width_sum[n] if last else p.width_sum_at_end[b]
-    diff = avail - (width - ws)
-    if diff < -EPS:
-        shrink = (p.shrink_sum[n] if last else p.shrink_sum_at_end[b]) - zs
-        return None if shrink + diff < -EPS else line_demerit(-diff / shrink)
-    if diff > EPS and not (last and opts.align_last != "justify"):
-        st = (p.stretch_sum[n] if last else p.stretch_sum_at_end[b]) - p.stretch_sum[a + 1]
-        return None if st <= 0.0 or diff > tol * st + EPS else line_demerit(diff / st, opts.expansion_demerits)
-    return SOLID_DEMERIT
+    diff = avail - ((p.width_sum[n] if last else p.width_sum_at_end[b]) - p.width_sum_at_start[a])
+    if last and diff > EPS and opts.align_last != "justify":
+        return SOLID_DEMERIT  # the paragraph's last line stays ragged
+    stretch = (p.stretch_sum[n] if last else p.stretch_sum_at_end[b]) - p.stretch_sum[a + 1]
+    shrink = (p.shrink_sum[n] if last else p.shrink_sum_at_end[b]) - p.shrink_sum_at_start[a]
+    return set_demerit(diff, stretch, shrink, tol, opts.expansion_demerits)
 
 
 def _hang_offsets(p: Prepared) -> list[int]:
