@@ -105,8 +105,18 @@ class Section:
     paragraphs: tuple[Text, ...]
 
 
+class _Item:
+    """What the items of a page (story, 简讯, 导读) share: a `path`, their place in the page file."""
+
+    path: str
+
+    def field(self, path: str) -> str:
+        """A field path as the page file spells it: `sections[1]` → `stories[2].sections[1]`."""
+        return f"{self.path}.{path}" if self.path else path
+
+
 @dataclass(frozen=True)
-class Story:
+class Story(_Item):
     """One story as the desk wrote it: headline group, byline, sidebar, lead, sections, photos.
 
     A story knows nothing of the page: the composer sets it into the grid area it is given.
@@ -130,13 +140,9 @@ class Story:
     continued_from: int | None = None  # 转版: the page it continues from
     kind = "story"
 
-    def field(self, path: str) -> str:
-        """A field path of the story as the page file spells it: `sections[1]` → `stories[2].sections[1]`."""
-        return f"{self.path}.{path}" if self.path else path
-
 
 @dataclass(frozen=True)
-class Briefs:
+class Briefs(_Item):
     """A 简讯 block: short items (本报讯) under one heading, set in the body face."""
 
     id: str
@@ -145,12 +151,9 @@ class Briefs:
     path: str = ""
     kind = "briefs"
 
-    def field(self, path: str) -> str:
-        return f"{self.path}.{path}" if self.path else path
-
 
 @dataclass(frozen=True)
-class Digest:
+class Digest(_Item):
     """A 导读 box: pointers to stories on other pages."""
 
     id: str
@@ -158,9 +161,6 @@ class Digest:
     pointers: tuple[tuple[Text, int], ...]  # (title, page)
     path: str = ""
     kind = "digest"
-
-    def field(self, path: str) -> str:
-        return f"{self.path}.{path}" if self.path else path
 
 
 @dataclass(frozen=True)

@@ -161,21 +161,26 @@ def write_atomic(path: str, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def write_photos(folder: str, photos: list[tuple[Slot, int]], force: bool) -> None:
+    """Render each (slot, seed) into `folder`, keeping a file that exists unless `force`."""
+    os.makedirs(folder, exist_ok=True)
+    for slot, seed in photos:
+        path = os.path.join(folder, slot.name)
+        if os.path.exists(path) and not force:
+            print(f"keep   {path} (exists; --force to overwrite)")
+            continue
+        data = render(slot, seed)
+        write_atomic(path, data)
+        print(f"wrote  {path} {slot.width_px}×{slot.height_px} {len(data) // 1024} KiB")
+
+
 def main(argv: list[str] | None = None) -> int:
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(here, "assets", "photos"))
     ap.add_argument("--force", action="store_true", help="overwrite existing files")
     args = ap.parse_args(argv)
-    os.makedirs(args.out, exist_ok=True)
-    for seed, slot in enumerate(SLOTS, start=1):
-        path = os.path.join(args.out, slot.name)
-        if os.path.exists(path) and not args.force:
-            print(f"keep   {path} (exists; --force to overwrite)")
-            continue
-        data = render(slot, seed)
-        write_atomic(path, data)
-        print(f"wrote  {path} {slot.width_px}×{slot.height_px} {len(data) // 1024} KiB")
+    write_photos(args.out, [(slot, seed) for seed, slot in enumerate(SLOTS, start=1)], args.force)
     return 0
 
 

@@ -19,7 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from make_placeholders import FONT_PATH, Slot, render, write_atomic  # noqa: E402
+from make_placeholders import FONT_PATH, Slot, write_atomic, write_photos  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -95,15 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="overwrite existing files")
     args = ap.parse_args(argv)
-    for slot, seed in FILES:
-        path = os.path.join(ROOT, "samples", "assets", slot.name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if os.path.exists(path) and not args.force:
-            print(f"keep   {path} (exists; --force to overwrite)")
-            continue
-        data = render(slot, seed)
-        write_atomic(path, data)
-        print(f"wrote  {path} {slot.width_px}×{slot.height_px} {len(data) // 1024} KiB")
+    write_photos(os.path.join(ROOT, "samples", "assets"), list(FILES), args.force)
     page_name, area_id, name = AD
     path = os.path.join(ROOT, "samples", "assets", name)
     if os.path.exists(path) and not args.force:
