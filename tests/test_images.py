@@ -291,6 +291,15 @@ def test_placeholder_matches_generator_bytes():
         assert fh.read() == data
 
 
+def test_sample_page_photos_match_their_generator_bytes():
+    """samples/assets holds what tools/make_samples.py makes (the same generator, other slots)."""
+    import make_samples
+
+    slot, seed = min(make_samples.FILES, key=lambda f: f[0].width_px * f[0].height_px)
+    with open(os.path.join(ROOT, "samples", "assets", slot.name), "rb") as fh:
+        assert fh.read() == make_placeholders.render(slot, seed)
+
+
 def test_placeholder_tool_never_overwrites_without_force(tmp_path):
     out = tmp_path / "photos"
     out.mkdir()
