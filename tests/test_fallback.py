@@ -302,13 +302,6 @@ def test_a_warm_rebuild_converts_nothing(rare, monkeypatch):
 # ---------------------------------------------------------------- the pieces
 
 
-def test_the_fonts_stage_han_is_the_text_stage_han():
-    from layout.text.cjk import is_han
-
-    cps = list(range(0x2E80, 0xFFFF)) + list(range(0x1F000, 0x40100, 7))
-    assert all(charsets.is_han(chr(cp)) == is_han(chr(cp)) for cp in cps)
-
-
 def test_places_names_every_printed_field_with_its_role():
     from layout.source.load import load_page
     from layout.source.texts import chars_by_role, page_text_fields, places, role_fields

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 
+from layout.han import is_han
+
 TEXT = "text"
 DISPLAY = "display"
 POLICIES = (TEXT, DISPLAY)
@@ -85,22 +87,6 @@ def charset_for(policy: str, doc_chars: str) -> frozenset[str]:
 ALL = "all"  # every character the face has (the default; a desk's own safety net)
 HAN = "han"  # CJK ideographs only (`is_han`)
 SCOPES = (ALL, HAN)
-
-
-def is_han(ch: str) -> bool:
-    """A CJK ideograph: the Unified Ideographs block, Extension A, planes 2 and 3 (Extensions B–I and
-    the compatibility supplement), the compatibility ideographs, 〇 and 々.
-
-    The same set as `layout.text.cjk.is_han` (the fonts stage may not import the text stage;
-    tests/test_fallback.py checks that the two agree)."""
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0x20000 <= o <= 0x3FFFF
-        or 0xF900 <= o <= 0xFAFF
-        or o in (0x3005, 0x3007)
-    )
 
 
 def in_scope(ch: str, scope: str) -> bool:

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 
 from layout.atomic import atomic_write
-from layout.fonts.charsets import is_han
+from layout.han import is_han
 
 # Part of the cache key: bump when the output of `build` changes for the same input.
 CONVERTER_VERSION = "zhpaper-fontprep-6"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layout.model import Finding
-from layout.text.cjk import is_han  # one definition of a Han character for the whole engine
+from layout.han import is_han  # one definition of a Han character for the whole engine
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from operator import or_
 
+from layout.han import is_han  # noqa: F401  (the text stage's name for it: layout.text.is_han, cjk.is_han)
+
 # ---------------------------------------------------------------------------------------------
 # Character classes. Small ints so per-character arrays stay cheap in the line breaker.
 # ---------------------------------------------------------------------------------------------
@@ -110,18 +112,6 @@ NUMBER_SEPARATORS = frozenset(".,")
 
 # GB §5.1.2: ？ and ！ used in runs: two take one em, three take two.
 QUERY_EXCLAIM = frozenset("？！")
-
-
-def is_han(ch: str) -> bool:
-    """True for a CJK ideograph (Unified, extensions, compatibility, 〇 and 々)."""
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0x20000 <= o <= 0x3FFFF
-        or 0xF900 <= o <= 0xFAFF
-        or o in (0x3005, 0x3007)
-    )
 
 
 def _is_latin(ch: str) -> bool:
