@@ -592,8 +592,11 @@ def plans(p: Problem, regroup: int = 0) -> Iterator[Plan]:
     end_group = tuple(i for i, s in enumerate(p.photos) if s.group == "end")
     row = min(MAX_PER_ROW, p.columns // min_span(p))
     if regroup:
-        m, k = len(lead_group) if end_group else 0, 1 if regroup == 1 else 1 + row
-        splits = [(lead_group[:k], tuple(sorted(lead_group[k:] + end_group)), m - k)] if k < m else []
+        keep = 1 if regroup == 1 else 1 + row  # lead-group photos kept at the top
+        moved = len(lead_group) - keep
+        splits = []
+        if end_group and moved > 0:
+            splits = [(lead_group[:keep], tuple(sorted(lead_group[keep:] + end_group)), moved)]
     else:
         splits = [(lead_group, end_group, 0)]
         if not end_group and n > 1:  # everything after the lead: some may stand at the foot instead
