@@ -35,7 +35,7 @@ def six_story_page(folder: Path) -> Path:
     from support import fake_faces
 
     from layout.compose.page import compose_page
-    from layout.errors import InputError
+    from layout.base.errors import InputError
     from layout.source.template import load_template
 
     templates = {name: load_template(name) for name in P.TEMPLATES}
@@ -54,22 +54,23 @@ def six_story_page(folder: Path) -> Path:
         return Path(P.write(v, str(folder), grids))
 
 
-def run(tmp: Path, env: dict, runs: int) -> dict:
-    """Warm builds of both pages: median, least and most wall seconds."""
-    from run import build_cmd, timed
+def run(root: Path, tmp: Path, env: dict, runs: int) -> dict:
+    """Warm builds of both pages with the checkout `root`'s make_pdf.py: median, least and most wall
+    seconds."""
+    from timing import build_cmd, timed
 
     out = {}
     for name, path in (("sample", SAMPLE), ("six_stories", six_story_page(tmp / "six"))):
-        cmd = build_cmd(path, tmp / "out" / name / "page.pdf")
-        timed(cmd, env, ROOT)  # warm-up: font subsets and photos into the cache
-        walls = [timed(cmd, env, ROOT)["wall_s"] for _ in range(runs)]
+        cmd = build_cmd(root, path, tmp / "out" / name / "page.pdf")
+        timed(cmd, env, root)  # warm-up: font subsets and photos into the cache
+        walls = [timed(cmd, env, root)["wall_s"] for _ in range(runs)]
         out[name] = {"runs": runs, "wall_s": round(statistics.median(walls), 3), "wall_min_s": round(min(walls), 3),
                      "wall_max_s": round(max(walls), 3)}
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    from run import child_env
+    from timing import child_env
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="zhpaper-pages-"))
     try:
-        got = run(tmp, child_env(str(tmp / "cache"), bytecode=True), args.runs)
+        got = run(ROOT, tmp, child_env(ROOT, str(tmp / "cache"), bytecode=True), args.runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for name, r in got.items():

@@ -32,7 +32,7 @@ import variants as V  # noqa: E402
 from layout.compose.bound import bound  # noqa: E402
 from layout.compose.page import compose_page  # noqa: E402
 from layout.compose.story import problem_for  # noqa: E402
-from layout.errors import InputError  # noqa: E402
+from layout.base.errors import InputError  # noqa: E402
 from layout.fonts.faces import load_catalog, prepare_faces  # noqa: E402
 from layout.source.template import load_template  # noqa: E402
 

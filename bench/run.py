@@ -39,12 +39,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import timing  # noqa: E402
+from timing import timed  # noqa: E402
 
 ARTICLE = ROOT / "article.yaml"
 TARGETS = {  # issues 7 and 16, on the 2-core reference machine
@@ -69,30 +71,11 @@ def set_root(root: Path) -> None:
 
 
 def child_env(cache: str, bytecode: bool) -> dict[str, str]:
-    env = dict(os.environ, ZHPAPER_CACHE=cache, PYTHONPATH=str(ROOT))
-    if bytecode:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
-def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
-    """Run `cmd`; wall seconds, CPU seconds and peak RSS of the process tree it waited for."""
-    with tempfile.TemporaryFile() as out:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
-    if p.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(cmd)} failed ({p.returncode}):\n{text}")
-    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mib": ru.ru_maxrss / 1024,
-            "output": text}
+    return timing.child_env(ROOT, cache, bytecode)
 
 
 def build_cmd(article: Path, out_pdf: Path, *extra: str) -> list[str]:
-    return [sys.executable, str(ROOT / "make_pdf.py"), str(article), "-o", str(out_pdf), "-q", *extra]
+    return timing.build_cmd(ROOT, article, out_pdf, *extra)
 
 
 def bench_cold(tmp: Path, env: dict) -> dict:
@@ -246,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         print("pages of several items …", file=sys.stderr, flush=True)
         import bench_pages
 
-        results["pages"] = bench_pages.run(tmp, env, args.page_runs)
+        results["pages"] = bench_pages.run(ROOT, tmp, env, args.page_runs)
         figures = {"warm_wall_s": results["warm"]["wall_s"], "warm_peak_rss_mib": results["warm"]["peak_rss_mib"],
                    "batch_pages_per_s": results["batch"]["pages_per_s"],
                    "linebreak_chars_per_s": results["linebreak"]["chars_per_s"],

@@ -8,6 +8,6 @@ with preflight alongside.
 
 __version__ = "0.1.0"
 
-from layout import codecache as _codecache
+from layout.base import codecache as _codecache
 
 _codecache.install()  # the dataclasses' generated methods compiled once, not in every process

@@ -18,15 +18,15 @@ from typing import Protocol
 from layout import __version__
 from layout.compose.page import compose_page
 from layout.compose.story import Settings
-from layout.digest import cache_root, remembered, sha256_cached, sha256_file
-from layout.errors import InputError
+from layout.base.digest import cache_root, remembered, sha256_cached, sha256_file
+from layout.base.errors import InputError
 from layout.fonts.faces import DEFAULT_CATALOG, check_coverage, load_catalog, prepare_faces
-from layout.model import Finding, Page, Photo, Story
+from layout.base.model import Finding, Page, Photo, Story
 from layout.photo.colour import DEFAULT_PROFILE
 from layout.photo.images import prepare_image, probe_image
 from layout.output.marks import with_bleed
 from layout.preflight.report import Report, preflight
-from layout.primitives import Image, PageLayout
+from layout.base.primitives import Image, PageLayout
 from layout.source.load import load_page
 from layout.source.template import Template, load_template
 from layout.source.texts import chars_by_role, places
@@ -185,7 +185,7 @@ def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_
              layout: PageLayout | None = None):
     """The document record: the page's description, every file it was made from with its sha256, and
     (given the composed `layout`) each story's region."""
-    from layout.docmeta import DocMeta, story_meta
+    from layout.base.docmeta import DocMeta, story_meta
     from layout.source.meta import describe
 
     d = describe(page)
@@ -219,8 +219,8 @@ def output_paths(out_pdf: str) -> dict[str, str]:
 def write_outputs(files: dict[str, bytes]) -> None:
     """All files or none: each is written to a temporary file beside its target, and only when
     every one is complete are they renamed into place. An unwritable path is a usage error."""
-    from layout.errors import UsageError
-    from layout.atomic import atomic_write_all
+    from layout.base.errors import UsageError
+    from layout.base.atomic import atomic_write_all
 
     try:
         atomic_write_all(files)
@@ -241,7 +241,7 @@ def _file_in_the_way(path: str) -> str | None:
 
 
 def _refuse_archived(archive_dir: str, meta, slug: str) -> None:
-    from layout.docmeta import archive_names
+    from layout.base.docmeta import archive_names
 
     names = archive_names(meta, slug)
     taken = sorted(n for k, n in names.items() if k != "proof" and os.path.exists(os.path.join(archive_dir, n)))
@@ -302,7 +302,7 @@ class _Early:
         self.replaced.setdefault(path, old)
 
     def undo(self) -> None:
-        from layout.atomic import atomic_write
+        from layout.base.atomic import atomic_write
 
         for path, old in self.replaced.items():
             try:
@@ -380,7 +380,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
         early.release()
     outputs = list(files)
     if opts.archive_to:
-        from layout.docmeta import archive_names
+        from layout.base.docmeta import archive_names
         from layout.output.alto import alto_for
         from layout.output.finish import file_to_archive
 

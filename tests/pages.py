@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import variants as V
 
-from layout.model import Briefs, Credit, Digest, Edition, Headline, Page, Photo, Reserved, Section, Story, Text
+from layout.base.model import Briefs, Credit, Digest, Edition, Headline, Page, Photo, Reserved, Section, Story, Text
 
 TEMPLATES = ("broadsheet", "tabloid")
 TITLES = ("全市秋粮收获基本结束", "老旧小区改造惠及三万余户", "职业教育活动周启动", "新型城镇化建设迈出新步伐",

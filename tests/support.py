@@ -45,8 +45,8 @@ class RealPage:
     archive: str  # PDF/A-2b copy
     report_json: str
     manifest_json: str
-    article: object  # layout.model.Story: the page's one story
-    page: object  # layout.model.Page
+    article: object  # layout.base.model.Story: the page's one story
+    page: object  # layout.base.model.Page
     cache: str
     cache_added: frozenset  # files the build added to the (then fresh) cache
     stderr: str
@@ -169,7 +169,7 @@ def golden_dump(name: str) -> str:
     tests/golden/<name>.txt holds (test_compose compares; `make golden` rewrites)."""
     from layout.compose.page import compose_page
     from layout.compose.story import Settings
-    from layout.primitives import dump
+    from layout.base.primitives import dump
     from layout.source.load import load_page
     from layout.source.template import load_template
 

@@ -22,8 +22,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from support import DATA, run_make_pdf
 
-from layout.docmeta import DocMeta, story_meta
-from layout.primitives import Box, Frame, GlyphRun, Image, PageLayout, PlacedPage, StoryRegion
+from layout.base.docmeta import DocMeta, story_meta
+from layout.base.primitives import Box, Frame, GlyphRun, Image, PageLayout, PlacedPage, StoryRegion
 
 A = "{http://www.loc.gov/standards/alto/ns-v4#}"
 PT_PER_MM10 = 72 / 254

@@ -2,10 +2,10 @@
 
 Stages, in order (docs/architecture.md):
 
-    basics (layout/*.py)  →  text, fonts, photo  →  source  →  compose  →  preflight  →  output
+    base (layout/base/)  →  text, fonts, photo  →  source  →  compose  →  preflight  →  output
                           →  pipeline  →  app
 
-A module imports only the basics, its own stage and the stages before it; two stages of the same
+A module imports only the base, its own stage and the stages before it; two stages of the same
 rank never import each other; output never imports source, compose or text (it paints what it is
 given); and no two modules import each other, directly or around a loop. The imports are read
 from the source (every `import`, at any depth, including those only for type checking), so the
@@ -23,7 +23,7 @@ from support import ROOT
 LAYOUT = os.path.join(ROOT, "layout")
 
 RANK = {
-    "basics": 0,
+    "base": 0,
     "text": 1, "fonts": 1, "photo": 1,
     "source": 2,
     "compose": 3,
@@ -50,12 +50,8 @@ def modules() -> dict[str, str]:
 def stage(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
-        return "basics"  # the package itself
-    if parts[1] == "pipeline":
-        return "pipeline"
-    if len(parts) == 2 and parts[1] not in RANK:
-        return "basics"  # a flat module: shared basics
-    return parts[1]
+        return "base"  # the package itself
+    return parts[1]  # a package is its stage; layout/pipeline.py is the pipeline stage
 
 
 def imports(module: str, path: str, known: dict[str, str]) -> set[str]:

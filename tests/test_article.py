@@ -13,8 +13,8 @@ import yaml
 
 from layout.source.load import load_page
 from layout.source.texts import page_text_fields
-from layout.errors import InputError, UsageError
-from layout.model import Page
+from layout.base.errors import InputError, UsageError
+from layout.base.model import Page
 from support import as_unprivileged, unprivileged_dir
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir)

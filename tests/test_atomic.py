@@ -1,4 +1,4 @@
-"""layout.atomic: files replaced whole or not at all."""
+"""layout.base.atomic: files replaced whole or not at all."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from layout import atomic
-from layout.atomic import atomic_write, atomic_write_all
+from layout.base import atomic
+from layout.base.atomic import atomic_write, atomic_write_all
 
 
 def test_atomic_write_replaces_whole_file(tmp_path):

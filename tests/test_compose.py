@@ -11,8 +11,8 @@ from support import GOLDEN, GOLDEN_CASES, fake_faces, golden_dump, sizes_of, wit
 from layout.compose.grid import rows as grid_rows
 from layout.compose.page import compose_page
 from layout.compose.story import Settings
-from layout.errors import InputError
-from layout.primitives import Image, dump
+from layout.base.errors import InputError
+from layout.base.primitives import Image, dump
 from layout.source.load import load_page
 from layout.source.template import load_template
 
@@ -199,7 +199,7 @@ def test_variable_columns_bianlan_fit_the_page(columns):
 
 
 def test_photo_credit_set_flush_right_under_the_caption():
-    from layout.model import Text
+    from layout.base.model import Text
 
     p, t = _load(os.path.join(ROOT, "tests", "data", "mini-photo.yaml"))
     photo = dataclasses.replace(p.stories[0].photos[0], credit=Text("本报记者 焦海洋 摄"))
@@ -217,7 +217,7 @@ def test_a_sidebar_too_long_for_the_page_is_an_error_not_a_frame_off_the_page(co
     """Found by tests/test_fuzz.py: with `copyfit: false` a sidebar taller than the body grid was
     placed with its box running 11.8 pt past the foot of the page. Every frame of an accepted
     page lies on the page; a block that cannot is a one-line input error naming it."""
-    from layout.model import Text
+    from layout.base.model import Text
 
     p, t = _load(os.path.join(ROOT, "tests", "data", "mini-sidebar.yaml"))
     sidebar = p.stories[0].sidebar

@@ -18,8 +18,8 @@ import shutil
 import pytest
 
 from layout.app.session import Session
-from layout.errors import InputError
-from layout.memo import Memo, Memos
+from layout.base.errors import InputError
+from layout.base.memo import Memo, Memos
 from layout.pipeline import BuildOptions, build
 from support import ARTICLE, ROOT, run_make_pdf
 from test_cache import DISPLAY_CATALOG, LXGW, clean_reportlab_registry  # noqa: F401  (fixture)

@@ -203,7 +203,7 @@ def test_catalog_scope_is_checked(tmp_path):
     desk = tmp_path / "desk.yaml"
     desk.write_text(f"roles:\n  body: {{path: {SERIF}, index: 2, fallbacks: [{{path: {HANA_B}, scope: emoji}}]}}\n",
                     encoding="utf-8")
-    from layout.errors import InputError
+    from layout.base.errors import InputError
 
     with pytest.raises(InputError, match="unknown fallback scope 'emoji'") as e:
         fonts.load_catalog(str(desk))

@@ -19,8 +19,8 @@ from reportlab.pdfgen import canvas
 
 from layout.output import finish
 from layout.photo.colour import DEFAULT_PROFILE
-from layout.errors import InputError
-from layout.docmeta import DocMeta
+from layout.base.errors import InputError
+from layout.base.docmeta import DocMeta
 from layout.output.finish import file_to_archive, finish_archive, finish_press, validate_archive
 from layout.photo.images import prepare_image
 from support import srgb_icc

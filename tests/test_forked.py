@@ -1,4 +1,4 @@
-"""layout.app.pressproc and layout.fork: the press process and forked calls — same files as one process, errors carried
+"""layout.app.pressproc and layout.base.fork: the press process and forked calls — same files as one process, errors carried
 back whole, no process left behind."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ import pickle
 
 import pytest
 
-from layout import fork as forked
+from layout.base import fork as forked
 from layout.app import pressproc
 from layout.fonts import faces as font_faces
 from layout.output import press
-from layout.errors import InputError
+from layout.base.errors import InputError
 from layout.app.pressproc import PressProcess
-from layout.fork import ForkedCall
+from layout.base.fork import ForkedCall
 from support import ARTICLE, run_make_pdf
 
 

@@ -35,9 +35,9 @@ from hypothesis import strategies as st
 from layout.compose.page import compose_page
 from layout.compose.story import Settings
 from layout.source.load import load_page
-from layout.errors import InputError
+from layout.base.errors import InputError
 from layout.photo.images import probe_image
-from layout.primitives import Box, GlyphRun, Image, PageLayout, Rule
+from layout.base.primitives import Box, GlyphRun, Image, PageLayout, Rule
 from layout.source.template import load_template
 from layout.text.fake import FakeMetrics
 

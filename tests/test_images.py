@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from layout.photo import images
-from layout.errors import InputError
+from layout.base.errors import InputError
 from layout.photo.images import prepare_image, probe_image
 from support import srgb_icc
 

@@ -1,7 +1,7 @@
 """Bleed and crop marks: the page moves inside a larger sheet; marks stay outside the trim."""
 
 from layout.output.marks import MARK_LENGTH_PT, with_bleed
-from layout.primitives import Box, GlyphRun, PageLayout, Rule
+from layout.base.primitives import Box, GlyphRun, PageLayout, Rule
 
 PAGE = PageLayout(100.0, 200.0, (0.0, 0.0, 100.0, 200.0),
                   items=(GlyphRun(10, 20, "F", 9, "字", (0.0,)), Rule(0, 0, 100, 0, 1), Box(5, 5, 10, 10)))

@@ -33,8 +33,8 @@ import pages as P
 
 from layout.compose import modules as M
 from layout.compose.page import compose_page, free_layouts
-from layout.errors import InputError
-from layout.primitives import GlyphRun, Image
+from layout.base.errors import InputError
+from layout.base.primitives import GlyphRun, Image
 from layout.source.template import load_template
 from layout.source.texts import item_text_fields
 

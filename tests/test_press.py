@@ -8,8 +8,8 @@ import pikepdf
 import pytest
 from reportlab.pdfgen import canvas
 
-from layout.docmeta import DocMeta
-from layout.errors import InputError
+from layout.base.docmeta import DocMeta
+from layout.base.errors import InputError
 from layout.output import finish, press
 from layout.photo.colour import DEFAULT_PROFILE
 from support import srgb_icc

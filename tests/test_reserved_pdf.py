@@ -28,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from support import DATA, ROOT
 
-from layout.errors import InputError
+from layout.base.errors import InputError
 from layout.output.finish import _unique_subset_tags, press_problems, validate_archive
 from layout.source.adpdf import check_ad_pdf
 

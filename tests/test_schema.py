@@ -9,7 +9,7 @@ import shutil
 import pytest
 import yaml
 
-from layout.errors import InputError, UsageError
+from layout.base.errors import InputError, UsageError
 from layout.source.schema import ARTICLE, Field, build, describe, load_yaml_node, validate
 from support import as_unprivileged, unprivileged_dir
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from layout.errors import InputError
+from layout.base.errors import InputError
 from layout.compose.grid import rows
 from layout.compose.story import Area, geometry
 from layout.source.template import load_template
-from layout.units import pt_to_mm
+from layout.base.units import pt_to_mm
 
 
 def test_broadsheet_grid_is_the_duikai_standard():

@@ -32,8 +32,8 @@ from layout.compose import arrange
 from layout.compose.bound import bound
 from layout.compose.page import compose_page
 from layout.compose.story import problem_for
-from layout.errors import InputError
-from layout.primitives import Image
+from layout.base.errors import InputError
+from layout.base.primitives import Image
 from layout.source.template import load_template
 
 FACES = fake_faces()

@@ -14,7 +14,7 @@ import pytest
 
 from layout.app import watch as w
 from layout.app.cli import main
-from layout.errors import InputError
+from layout.base.errors import InputError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")

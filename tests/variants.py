@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from layout.model import Credit, Edition, Headline, Page, Photo, Section, Sidebar, Story, Text
+from layout.base.model import Credit, Edition, Headline, Page, Photo, Section, Sidebar, Story, Text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = os.path.join(HERE, "data", "seed-000_88f5a99a4fbbcac4.txt")

@@ -100,7 +100,7 @@ class Geometry:
         `figures.modules` (their place on the basic grid and their body columns)."""
         from layout.compose.grid import EM_BOX_ASCENT, rows
         from layout.compose.story import Area, geometry
-        from layout.errors import InputError
+        from layout.base.errors import InputError
         from layout.source.template import load_template
 
         try:
@@ -125,7 +125,7 @@ class Geometry:
 
     @classmethod
     def from_template(cls, name_or_path: str = "broadsheet", columns: int | None = None) -> Geometry:
-        from layout.errors import InputError
+        from layout.base.errors import InputError
         from layout.compose.grid import EM_BOX_ASCENT, rows
         from layout.compose.story import Area, geometry
         from layout.source.template import load_template

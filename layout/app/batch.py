@@ -24,7 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
-from layout.errors import CONTENT, InputError, UsageError
+from layout.base.errors import CONTENT, InputError, UsageError
 
 
 @dataclass(frozen=True)

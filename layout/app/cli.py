@@ -10,10 +10,10 @@ import argparse
 import os
 import sys
 
-from layout.errors import InputError, UsageError
+from layout.base.errors import InputError, UsageError
 from layout.app.pressproc import PressProcess
 from layout.output.proof import check_dpi
-from layout.units import parse_length_pt
+from layout.base.units import parse_length_pt
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
             opts = options(a, out)  # the proof is the point of watching: next to the PDF unless named
             return run_watch(a.articles[0], replace(opts, proof=opts.proof or os.path.splitext(out)[0] + ".png"),
                              quiet=a.quiet)
-        # Forked before _options imports the pipeline, so its imports overlap ours (layout.fork).
+        # Forked before _options imports the pipeline, so its imports overlap ours (layout.base.fork).
         press = PressProcess.start()
         try:
             return build_one(a.articles[0], options(a, out), quiet=a.quiet, press=press)

@@ -14,7 +14,7 @@ files. The files are the same bytes either way: only where the work runs changes
             press.close()
 
 Messages are pickles on two pipes. An exception in the press process comes back and is raised in
-the main process (layout.fork.portable). ZHPAPER_ONE_PROCESS=1 turns the press process off.
+the main process (layout.base.fork.portable). ZHPAPER_ONE_PROCESS=1 turns the press process off.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pickle
 import signal
 from collections.abc import Mapping
 
-from layout.fork import portable, serving
+from layout.base.fork import portable, serving
 
 
 class PressProcess:

@@ -5,7 +5,7 @@
     build(path, opts, session=session)     # after an edit: only what the edit changed is made again
 
 Everything is kept by the content it was made from, never by a time, and each kind of result in
-its own bounded table (`layout.memo`), so a long evening of edits stays within its memory:
+its own bounded table (`layout.base.memo`), so a long evening of edits stays within its memory:
 
 | what | kept by | where |
 |---|---|---|
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 
-from layout.memo import Memos
+from layout.base.memo import Memos
 
 # (items, bytes) per table: enough for a page of several stories and an evening of edits, and a
 # bound on what they hold (tests/test_editloop.py makes many edits and checks the tables stay inside).
@@ -74,7 +74,7 @@ class Session:
         # grown one).
         self.worker = None
         if worker and hasattr(os, "fork"):
-            from layout.fork import Worker
+            from layout.base.fork import Worker
 
             self.worker = Worker()
 
@@ -183,7 +183,7 @@ class Session:
     def prepare_fonts(self, page, opts):
         """layout.pipeline.prepare_fonts with the catalog and the prepared faces kept (the faces by the
         catalog, the font files' identities as the font cache keys them, and each role's characters)."""
-        from layout.digest import cache_root
+        from layout.base.digest import cache_root
         from layout.fonts.faces import check_coverage, prepare_faces
         from layout.source.texts import chars_by_role, places
 

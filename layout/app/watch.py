@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from layout.errors import InputError
+from layout.base.errors import InputError
 
 POLL_S = 0.3  # the polling loop's interval (without watchdog only)
 SETTLE_S = 0.005  # after a followed file is closed or renamed into place: other files of the same save

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layout.compose.grid import EM_BOX_ASCENT, Rows
-from layout.primitives import BLACK, PAPER, Box, GlyphRun, Rule
-from layout.errors import InputError
+from layout.base.primitives import BLACK, PAPER, Box, GlyphRun, Rule
+from layout.base.errors import InputError
 from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
 
 TITLE_FILL = 0.94  # a headline fills at most this share of the type width

@@ -19,9 +19,9 @@ from layout.compose import blocks
 from layout.compose.flow import Para, Region, Subhead, flow
 from layout.compose.grid import EM_BOX_ASCENT, Rows
 from layout.compose.story import Area, Kit, StoryBlock, compose_options, geometry
-from layout.errors import InputError
-from layout.model import Briefs, Digest, Finding
-from layout.primitives import BLACK, PAPER, Box, Frame, Rule
+from layout.base.errors import InputError
+from layout.base.model import Briefs, Digest, Finding
+from layout.base.primitives import BLACK, PAPER, Box, Frame, Rule
 from layout.text.linebreak import compose_paragraph, set_line
 
 DIGEST_TINT = (0.0, 0.0, 0.0, 0.08)

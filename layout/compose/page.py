@@ -18,14 +18,14 @@ from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
 from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisions, holes, orders
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
-from layout.errors import InputError
-from layout.memo import Memos
-from layout.model import Finding, Page
-from layout.primitives import BLACK, Image, PageLayout, PlacedPage, Rule, StoryRegion, moved
+from layout.base.errors import InputError
+from layout.base.memo import Memos
+from layout.base.model import Finding, Page
+from layout.base.primitives import BLACK, Image, PageLayout, PlacedPage, Rule, StoryRegion, moved
 from layout.source.template import Template
 from layout.source.meta import story_title
 from layout.source.texts import folio_strings
-from layout.units import pt_to_mm
+from layout.base.units import pt_to_mm
 
 GRID_CYAN = (1.0, 0.0, 0.0, 0.0)
 GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)

@@ -25,8 +25,8 @@ from layout.compose.flow import stream_rows
 from layout.compose.grid import rows as page_rows
 from layout.compose.modules import OFF_NATURAL, SEPARATOR_ROWS, Fits, Rect
 from layout.compose.story import Area, Kit, StoryBlock, compose_story, headline_set, problem_for
-from layout.errors import InputError
-from layout.model import Page, Story
+from layout.base.errors import InputError
+from layout.base.model import Page, Story
 from layout.source.template import Template
 
 BODY_OFF_GRID = 0.15  # a story's body in fewer columns than its module's basic columns

@@ -22,9 +22,9 @@ from layout.compose.arrange import Cell, Limits, PhotoSpec, Problem, SidebarSpec
 from layout.compose.bound import bound, why as why_bound
 from layout.compose.flow import Para, Subhead, stream_rows
 from layout.compose.grid import Columns, Rows
-from layout.errors import InputError
-from layout.model import Finding, Story
-from layout.primitives import BLACK, Box, Frame, GlyphRun, Image, Rule
+from layout.base.errors import InputError
+from layout.base.model import Finding, Story
+from layout.base.primitives import BLACK, Box, Frame, GlyphRun, Image, Rule
 from layout.source.template import Template
 from layout.text.cjk import is_lonely_line
 from layout.text.linebreak import ComposeOptions, compose_paragraph, set_line
@@ -61,7 +61,7 @@ class Kit:
     photo_sizes: Mapping[tuple[str, str], tuple[int, int]]
     options: Mapping[str, object]
     settings: Settings = Settings()
-    # Results kept between builds (the watch process's; layout.memo.Memos), or None: composing is then
+    # Results kept between builds (the watch process's; layout.base.memo.Memos), or None: composing is then
     # done afresh. Keys are content (texts, faces, measures, the arrangement problem), so a kept result
     # is the one a fresh composition gives.
     memo: object = field(default=None, compare=False, repr=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from layout.han import is_han
+from layout.base.han import is_han
 
 TEXT = "text"
 DISPLAY = "display"

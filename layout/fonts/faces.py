@@ -27,10 +27,10 @@ import pathlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from layout import digest
+from layout.base import digest
 from layout.fonts import charsets as fontcharsets, prep as fontprep
-from layout.errors import InputError
-from layout.model import Finding
+from layout.base.errors import InputError
+from layout.base.model import Finding
 
 ROLES = (
     "body", "headline", "kicker", "subtitle", "subhead", "sidebar_title",
@@ -246,7 +246,7 @@ def load_catalog(path: str | None = None, overrides: Mapping[str, str] | None = 
 # ---------------------------------------------------------------- cache
 
 def cache_root() -> pathlib.Path:
-    """The cache folder (layout.digest.cache_root) as a Path."""
+    """The cache folder (layout.base.digest.cache_root) as a Path."""
     return pathlib.Path(digest.cache_root())
 
 
@@ -329,7 +329,7 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dic
         if len(jobs[0].chars) <= fontprep.KEEP_MAX_CHARS:
             results[0] = fontprep.build(jobs[0], keep)
         else:
-            from layout.fork import ForkedCall
+            from layout.base.fork import ForkedCall
 
             results[0] = ForkedCall(fontprep.build, jobs[0]).result()
     elif workers > 1 and len(jobs) > 1:
@@ -397,7 +397,7 @@ def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str
     (like a display charset: per document, cached), set in the em box of the role's face, unless
     a file already prepared from the same source answers for them in that em box. A fallback that
     draws none of them is left out of the chain. `cache_dir` is the cache root (fonts go in its `fonts/`).
-    `keep` (the watch process's `layout.memo.Memos`): files to prepare are prepared in this process with
+    `keep` (the watch process's `layout.base.memo.Memos`): files to prepare are prepared in this process with
     their source faces and converted glyphs kept (`prep.build`), so a subset that grows by a character
     converts that character only; the files are the same bytes.
     """

@@ -16,8 +16,8 @@ import json
 import os
 from dataclasses import dataclass
 
-from layout.atomic import atomic_write
-from layout.han import is_han
+from layout.base.atomic import atomic_write
+from layout.base.han import is_han
 
 # Part of the cache key: bump when the output of `build` changes for the same input.
 CONVERTER_VERSION = "zhpaper-fontprep-6"
@@ -436,7 +436,7 @@ def _open_source(path: str, index: int) -> _Source | dict:
 def build(job: PrepJob, keep=None) -> dict:
     """Subset + convert + write the TTF and its metrics JSON. Returns the metrics dict.
 
-    `keep` (the watch process's `layout.memo.Memos`): a CFF source face stays open between calls
+    `keep` (the watch process's `layout.base.memo.Memos`): a CFF source face stays open between calls
     (table "font-source", by its path, index, size and time) and each glyph converted to TrueType is
     kept (table "glyph", by source, glyph, transform and tolerance), so that a subset grown by a few
     characters converts only those. The tables the new file takes from the source are copied, never

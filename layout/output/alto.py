@@ -47,8 +47,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from layout.docmeta import DocMeta
-from layout.primitives import GlyphRun, Image, PageLayout, PlacedPage
+from layout.base.docmeta import DocMeta
+from layout.base.primitives import GlyphRun, Image, PageLayout, PlacedPage
 
 NS = "http://www.loc.gov/standards/alto/ns-v4#"
 SCHEMA_VERSION = "4.3"  # nothing of 4.4 (Page LANG/ROTATION) is used

@@ -35,10 +35,10 @@ from collections.abc import Mapping
 import pikepdf
 from pikepdf import Dictionary, Name, String
 
-from layout.atomic import atomic_write
-from layout.docmeta import REGION_ORIGIN, DocMeta, StoryMeta, archive_names, check_meta
-from layout.errors import InputError
-from layout.pdfwalk import page_uses
+from layout.base.atomic import atomic_write
+from layout.base.docmeta import REGION_ORIGIN, DocMeta, StoryMeta, archive_names, check_meta
+from layout.base.errors import InputError
+from layout.base.pdfwalk import page_uses
 
 TIMEZONE = "+08:00"  # editions are dated in Beijing time
 OUTPUT_CONDITION_ID = "IFRA26"
@@ -309,7 +309,7 @@ def press_problems(pdf: bytes) -> list[str]:
             if Name.TrimBox not in page.obj and Name.ArtBox not in page.obj:
                 problems.append(f"{where}: no TrimBox")
             # every Use is a problem here: PDF/X-1a holds device and spot colour only (no ICC-based
-            # CMYK either), embedded fonts and no transparency (layout.pdfwalk)
+            # CMYK either), embedded fonts and no transparency (layout.base.pdfwalk)
             problems += [use.line() for use in page_uses(page, where)]
     return problems
 

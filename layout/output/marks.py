@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from layout.primitives import PageLayout, Rule, moved
-from layout.units import mm_to_pt
+from layout.base.primitives import PageLayout, Rule, moved
+from layout.base.units import mm_to_pt
 
 MARK_LENGTH_PT = mm_to_pt(5)
 MARK_WEIGHT_PT = 0.25

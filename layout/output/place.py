@@ -3,7 +3,7 @@
 reportlab cannot draw another PDF's page, so the renderer leaves each `PlacedPage` out and this
 module adds it to the bytes the renderer wrote, with pikepdf:
 
-* the ad's page becomes a Form XObject (layout.pdfwalk.page_form: its content and resources,
+* the ad's page becomes a Form XObject (layout.base.pdfwalk.page_form: its content and resources,
   clipped by its BBox to the page's TrimBox, else MediaBox; /Rotate and /UserUnit in its /Matrix)
   copied into the page (`Pdf.copy_foreign`). Nothing of the ad's document comes along — not its
   XMP, output intents, annotations, JavaScript, outlines or structure — and what a form may still
@@ -32,9 +32,9 @@ from collections.abc import Sequence
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
-from layout.errors import InputError
-from layout.pdfwalk import device_equivalent, form_uses, page_form
-from layout.primitives import PlacedPage
+from layout.base.errors import InputError
+from layout.base.pdfwalk import device_equivalent, form_uses, page_form
+from layout.base.primitives import PlacedPage
 
 # Keys a placed form's objects lose: object-level XMP and private application data, links into the
 # ad's optional content, structure tree and OPI/reference workflow, associated files and geospatial

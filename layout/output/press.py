@@ -2,7 +2,7 @@
 the press PDF and the archive copy → ALTO → manifest → proof. One pure function of a `PressJob`.
 
 It imports only what it uses (reportlab, pikepdf, the renderer and the finisher; no YAML, no
-composition), so that `layout.fork` can run it in a process that was started — and did these
+composition), so that `layout.base.fork` can run it in a process that was started — and did these
 imports — while the main process was still loading and composing the page.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from layout.photo.colour import DEFAULT_PROFILE
-from layout.docmeta import DocMeta
+from layout.base.docmeta import DocMeta
 from layout.fonts.faces import Face, register_faces
-from layout.primitives import PageLayout, PlacedPage
+from layout.base.primitives import PageLayout, PlacedPage
 
 
 SUBSETS_KEPT = 300  # font subset programs kept on disk (≈ 150 kB each): a few dozen pages' worth
@@ -43,12 +43,12 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     """kind → bytes for "press", "archive", "manifest" and, when asked, "alto" (layout.output.alto: the
     archive copy's text line by line, naming the archive copy's file) and "proof". `parallel`
     finishes the archive copy in a forked process meanwhile (for a process with a core to spare), or
-    in the `layout.fork.Worker` it is.
+    in the `layout.base.fork.Worker` it is.
 
     The press PDF and the proof come first: `early(kind, data)` is called with each as soon as it is
     made (watch mode writes them then); the archive copy is then started, so that it never competes
     with them for a core (the machine's other core may be busy with other work). `memo` (the watch
-    process's `layout.memo.Memos`) keeps font programs, compressed streams and proof proxies between
+    process's `layout.base.memo.Memos`) keeps font programs, compressed streams and proof proxies between
     jobs; the bytes are the same with it or without."""
     from layout.output.finish import finish_archive, finish_press, manifest_bytes
     from layout.output.render import render
@@ -56,7 +56,7 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     register_faces(job.faces)
     kept = memo
     if kept is None and job.cache_dir:  # one build per process: the subset programs are kept on disk
-        from layout.memo import DiskMemo
+        from layout.base.memo import DiskMemo
 
         kept = {"subset": DiskMemo(os.path.join(job.cache_dir, "subsets"), SUBSETS_KEPT), "flate": None, "run": None}
     pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=kept)
@@ -69,10 +69,10 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     pending = None
 
     def start_archive():
-        if callable(getattr(parallel, "call", None)):  # a layout.fork.Worker kept by the watch process
+        if callable(getattr(parallel, "call", None)):  # a layout.base.fork.Worker kept by the watch process
             return parallel.call(finish_archive, *archive_args)
         if parallel and hasattr(os, "fork"):
-            from layout.fork import ForkedCall
+            from layout.base.fork import ForkedCall
 
             return ForkedCall(finish_archive, *archive_args)
         return None

@@ -11,7 +11,7 @@ is the press PDF's own. The PNG is written here, unfiltered and with zlib level 
 that is mostly paper and type that is both the fastest and the smallest (Pillow's adaptive filters
 and level 6 took four times as long for a file 9 % larger).
 
-`memo` (the watch process's `layout.memo.Memos`) keeps proxies by the JPEG's bytes and the size.
+`memo` (the watch process's `layout.base.memo.Memos`) keeps proxies by the JPEG's bytes and the size.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import math
 import struct
 import zlib
 
-from layout.errors import UsageError
+from layout.base.errors import UsageError
 
 PNG_LEVEL = 1
 PROXY_MARGIN = 1  # device pixels added to a proxy's size, so pdfium never scales one up

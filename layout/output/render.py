@@ -6,7 +6,7 @@ advance would have left it (glyphs at their own advance share a string), so the 
 exactly the composed positions while the text stays one extractable string per line. Colours are CMYK only (`enforceColorSpace='cmyk'`);
 pure-black fills and strokes overprint (typography.md §5).
 
-`memo`: the embedded font programs (and, in the watch process's `layout.memo.Memos`, every large
+`memo`: the embedded font programs (and, in the watch process's `layout.base.memo.Memos`, every large
 compressed stream) are kept between renders. reportlab numbers a font's glyphs into subsets of 256 in
 the order the document first uses them, so a subset is the exact ordered list of characters in it:
 its program and the program's Flate form are kept by (font, prepared file, that list), and a
@@ -27,7 +27,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas
 
-from layout.primitives import BLACK, Box, GlyphRun, Image, PageLayout, Rule
+from layout.base.primitives import BLACK, Box, GlyphRun, Image, PageLayout, Rule
 
 
 def _fmt(x: float) -> str:
@@ -100,7 +100,7 @@ def _kept_flate(memo):
 @contextlib.contextmanager
 def _kept_fonts(layout: PageLayout, memo):
     """For one render, each font's subset programs (with their Flate form) are kept in `memo["subset"]`
-    by (font, prepared file, ordered characters of the subset): a `layout.memo.Memo` of programs, or a
+    by (font, prepared file, ordered characters of the subset): a `layout.base.memo.Memo` of programs, or a
     `DiskMemo` of their bytes."""
     table = memo["subset"]
     faces = {}

@@ -38,10 +38,10 @@ from dataclasses import asdict, dataclass
 import PIL
 
 from layout.photo import colour
-from layout.atomic import atomic_write
-from layout.digest import cache_root, sha256_cached
-from layout.errors import InputError
-from layout.model import Finding
+from layout.base.atomic import atomic_write
+from layout.base.digest import cache_root, sha256_cached
+from layout.base.errors import InputError
+from layout.base.model import Finding
 
 VERSION = "images-1"
 LOW_PPI_WARNING = 150.0

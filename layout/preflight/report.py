@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from layout.compose.grid import rows as grid_rows
-from layout.model import Finding, Page
-from layout.primitives import PageLayout
+from layout.base.model import Finding, Page
+from layout.base.primitives import PageLayout
 from layout.source.template import Template
 from layout.text.cjk import prohibited_at_end, prohibited_at_start
 

@@ -14,12 +14,12 @@ a file that
   image), alpha below 1 or a blend mode — PDF/X-1a has none.
 
 What it reports is the page's size as it shows: its TrimBox (else MediaBox) with /Rotate and
-/UserUnit applied (layout.pdfwalk.page_form, the same box layout.output.place scales onto the area).
+/UserUnit applied (layout.base.pdfwalk.page_form, the same box layout.output.place scales onto the area).
 Whether that size fits the area is the page's business (layout.compose.page), which knows the area.
 
 Every refusal is an `InputError` without a place: the pipeline adds the page file's place of
 `file:` (the way it names a photo's). The walk itself is shared with the press check
-(layout.pdfwalk).
+(layout.base.pdfwalk).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from layout.errors import InputError
-from layout.pdfwalk import Use, form_uses, page_form
+from layout.base.errors import InputError
+from layout.base.pdfwalk import Use, form_uses, page_form
 
 PDFX = "a one-page PDF/X-1a (CMYK, fonts embedded, no transparency)"
 EXPORT_HINT = f"export the ad again as {PDFX}"

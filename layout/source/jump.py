@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-from layout.model import Page, Story
+from layout.base.model import Page, Story
 
 
 def continuation(page: Page, story: Story, pieces: tuple[tuple[str, str, int], ...]) -> str:

@@ -1,4 +1,4 @@
-"""A page file (article.yaml) → `layout.model.Page` of `Story`s, validated against `layout.source.schema.ARTICLE`.
+"""A page file (article.yaml) → `layout.base.model.Page` of `Story`s, validated against `layout.source.schema.ARTICLE`.
 
 Everything about the *shape* of the file lives in the schema table; this module turns the
 validated value into the frozen model: it normalises text (unless `options.normalise: false`),
@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import re
 
-from layout.errors import InputError
-from layout.model import (
+from layout.base.errors import InputError
+from layout.base.model import (
     Briefs,
     Credit,
     Digest,

@@ -1,12 +1,12 @@
 """What the page says about itself as a document: title, creators, subject and keywords, read off the
-model by the desk's rules (the archive's XMP and the manifest carry them; `layout.docmeta` holds the
+model by the desk's rules (the archive's XMP and the manifest carry them; `layout.base.docmeta` holds the
 record)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layout.model import Page, Story
+from layout.base.model import Page, Story
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layout.model import Finding
-from layout.han import is_han  # one definition of a Han character for the whole engine
+from layout.base.model import Finding
+from layout.base.han import is_han  # one definition of a Han character for the whole engine
 
 
 @dataclass(frozen=True)

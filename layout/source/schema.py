@@ -22,8 +22,8 @@ from typing import Mapping
 
 import yaml
 
-from layout.errors import InputError, UsageError
-from layout.model import Source
+from layout.base.errors import InputError, UsageError
+from layout.base.model import Source
 
 # Kinds of value a Field may hold. "text" is words a reader sees (normalised by the article
 # loader); "str" is a name, id or path, taken as written.

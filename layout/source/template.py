@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from layout.errors import InputError
+from layout.base.errors import InputError
 from layout.source.schema import Field, load
-from layout.units import mm_to_pt
+from layout.base.units import mm_to_pt
 
 BUILTIN_DIR = os.path.join(os.path.dirname(__file__), "templates")
 

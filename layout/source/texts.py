@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from layout.model import Page, Story
+from layout.base.model import Page, Story
 
 WEEKDAYS = "一二三四五六日"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from operator import or_
 
-from layout.han import is_han  # noqa: F401  (the text stage's name for it: layout.text.is_han, cjk.is_han)
+from layout.base.han import is_han  # noqa: F401  (the text stage's name for it: layout.text.is_han, cjk.is_han)
 
 # ---------------------------------------------------------------------------------------------
 # Character classes. Small ints so per-character arrays stay cheap in the line breaker.

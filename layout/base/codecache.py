@@ -25,7 +25,7 @@ MAX_KEPT = 2000  # entries; past that, a process that compiled something writes 
 
 
 def _file() -> str:
-    from layout.digest import cache_root
+    from layout.base.digest import cache_root
 
     tag = f"{sys.implementation.cache_tag}-{sys.version_info.releaselevel}{sys.version_info.serial}"
     return os.path.join(cache_root(), "code", f"dataclasses-{tag}-b2.marshal")
@@ -91,7 +91,7 @@ def save() -> None:
         return
     import marshal
 
-    from layout.atomic import atomic_write
+    from layout.base.atomic import atomic_write
 
     try:
         os.makedirs(os.path.dirname(_state["path"]), exist_ok=True)

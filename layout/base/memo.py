@@ -128,7 +128,7 @@ class DiskMemo:
     def put(self, key: Hashable, value: bytes, size: int = 0) -> bytes:
         import os
 
-        from layout.atomic import atomic_write
+        from layout.base.atomic import atomic_write
 
         try:
             os.makedirs(self.folder, exist_ok=True)

@@ -105,7 +105,7 @@ def portable(exc: BaseException) -> BaseException:
     as a note unless it is an input error (those are one line for the desk)."""
     import traceback  # only on the error path: it costs start-up time every build would pay
 
-    from layout.errors import InputError
+    from layout.base.errors import InputError
 
     if not isinstance(exc, InputError):
         exc.add_note(f"in forked process {os.getpid()}:\n" + "".join(traceback.format_exception(exc)).rstrip())

@@ -1,6 +1,6 @@
 """What a finished page says about itself: the document metadata record and the archive's file
 names. Plain data, no PDF library, so the main process of a build can make them while another
-process (layout.fork) does the rendering and finishing."""
+process (layout.base.fork) does the rendering and finishing."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from layout.errors import InputError
-from layout.primitives import StoryRegion
+from layout.base.errors import InputError
+from layout.base.primitives import StoryRegion
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
