@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 
 import variants as V
 
-from layout.base.model import Briefs, Credit, Digest, Edition, Headline, Page, Photo, Reserved, Section, Story, Text
+from layout.base.model import (Briefs, Credit, Digest, Edition, Filler, Headline, Page, Photo, Reserved, Section, Story,
+                               Text)
 
 TEMPLATES = ("broadsheet", "tabloid")
 TITLES = ("全市秋粮收获基本结束", "老旧小区改造惠及三万余户", "职业教育活动周启动", "新型城镇化建设迈出新步伐",
@@ -33,6 +34,13 @@ KICKERS = ("聚焦高质量发展", "奋进新征程", "关注民生", "一线�
 SUBTITLES = ("全年完成投资一百二十亿元", "惠及群众二十余万人", "十项举措同步推进")
 POINTERS = ("市政府常务会议召开", "全市经济运行平稳向好", "春运首日客流平稳", "城市书房再添新成员",
             "新能源汽车产业链加快集聚", "乡村学校迎来新老师")
+# The desk's pool of 补白 (fillers), as every generated page keeps it: short pieces of three lengths.
+FILLERS = (
+    ("gongyi", "公益广告", ("文明出行，安全你我。",)),
+    ("zhishi", "小知识", ("冬季取暖注意通风，使用燃气热水器和煤炉时务必保持室内空气流通，谨防一氧化碳中毒。",)),
+    ("yiju", "一句话新闻", ("本市今年新增城市书房十二处，市民可凭身份证免费借阅图书。",
+                          "市区新开通两条公交线路，方便市民就近换乘地铁。")),
+)
 OPTIONS = (("copyfit", True), ("flow_order", ()), ("han_latin_space_em", 0.0), ("hanging", False),
            ("normalise", True), ("ppi", 200), ("strictness", "gb"))
 
@@ -82,7 +90,8 @@ def random_page(rng: random.Random, grids: dict[str, "Grid"]) -> PageVariant:
     photos = [tuple(round(rng.uniform(0.6, 2.0), 3) for _ in range(rng.randint(0, most_photos[k]))) for k in range(n)]
     # What is left for text: the free cells less headline bands, photos at a third of the width, the
     # boxes and a white line under each module.
-    taken = sum(g.band_cells(k) for k in range(n)) + sum(g.photo_cells(a) for ph in photos for a in ph)
+    taken = sum(g.band_cells(k) for k in range(n))
+    taken += sum(g.photo_cells(k, j) for k, ph in enumerate(photos) for j, _ in enumerate(ph))
     taken += briefs * 5 * 2 + (digest + 4) * 3 + (n + bool(briefs) + bool(digest)) * g.columns // 2
     text = max(free - taken, free // 4) * g.chars * rng.uniform(0.8, 1.2)
     weights = [rng.uniform(2.0, 3.5)] + [rng.uniform(0.6, 1.6) for _ in range(n - 1)]
@@ -103,19 +112,27 @@ class Grid:
     chars: int  # characters per line of one basic column
     col_width_pt: float
     pitch_pt: float
+    gutter_pt: float = 9.0
+    photo_areas_cm2: tuple = ((240.0, 900.0), (45.0, 160.0), (25.0, 110.0))
+    photo_others_cm2: tuple = (25.0, 160.0)
 
     @classmethod
     def of(cls, t) -> "Grid":
-        return cls(t.columns, t.rows, t.column_chars, t.column_width_pt, t.line_pitch_pt)
+        return cls(t.columns, t.rows, t.column_chars, t.column_width_pt, t.line_pitch_pt, t.gutter_pt,
+                   t.photo_areas_cm2, t.photo_others_cm2)
 
     def band_cells(self, rank: int) -> int:
         """A headline band: the 头条's across the page, the others' across half of it."""
         return (7 * self.columns) if rank == 0 else 5 * max(2, self.columns // 2)
 
-    def photo_cells(self, aspect: float) -> int:
-        span = max(2, self.columns // 3)
-        rows = span * self.col_width_pt / aspect / self.pitch_pt + 3  # caption and white line
-        return int(span * rows)
+    def photo_cells(self, rank: int, k: int) -> int:
+        """A photo of the story of `rank` (0 = the 头条), its k-th: a third of the way up its rank's
+        area range (the template's photos.area_cm2), with its caption and white line."""
+        least, most = (self.photo_others_cm2 if rank == 0 and k else
+                       self.photo_areas_cm2[min(rank, len(self.photo_areas_cm2) - 1)])
+        cm2 = least + (most - least) / 3
+        cell_cm2 = (self.col_width_pt + self.gutter_pt) * self.pitch_pt / (72 / 2.54) ** 2
+        return int(cm2 / cell_cm2 + 3 * max(2, self.columns // 3))
 
 
 def _story(k: int, s: StorySpec, rng: random.Random, title: str) -> Story:
@@ -154,8 +171,10 @@ def page_of(v: PageVariant, grids: dict[str, Grid], base_dir: str = ".") -> tupl
     if v.ad:
         col, span, rows = v.ad
         reserved = (Reserved("ad", col, span, grids[v.template].rows - rows, rows, None, "广告"),)
+    fillers = tuple(Filler(fid, Text(head), tuple(Text(t) for t in text), f"fillers[{k}]")
+                    for k, (fid, head, text) in enumerate(FILLERS))
     page = Page(v.template, Edition("示例日报", "2021-01-19", 2, "要闻"), tuple(items), slug="page",
-                base_dir=base_dir, source_file="page.yaml", options=OPTIONS, reserved=reserved)
+                base_dir=base_dir, source_file="page.yaml", options=OPTIONS, reserved=reserved, fillers=fillers)
     sizes = {(f"s{k + 1}", f"p{i + 1}"): V._pixels(a) for k, s in enumerate(v.stories) for i, a in enumerate(s.photos)}
     return page, sizes
 
@@ -196,6 +215,7 @@ def write(v: PageVariant, folder: str, grids: dict[str, Grid]) -> str:
            "edition": {"paper": "示例日报", "date": "2021-01-19", "page": 2, "page_name": "要闻", "sample": False},
            "reserved": [{"id": r.id, "col": r.col + 1, "span": r.span, "rows": r.rows, "file": None, "label": r.label}
                         for r in page.reserved],
+           "fillers": [{"id": f.id, "heading": f.heading.text, "text": [t.text for t in f.text]} for f in page.fillers],
            "stories": out}
     path = os.path.join(folder, "page.yaml")
     with open(path, "w", encoding="utf-8") as fh:

@@ -8,11 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layout.compose import arrange
-from layout.compose.arrange import Limits, PhotoSpec, Problem, SidebarSpec
+from layout.compose import heights, plans, tiers
+from layout.compose.problem import Limits, PhotoSpec, Problem, SidebarSpec, crop_range
 from layout.compose.bound import bound
 from layout.compose.flow import Para, Subhead, stream_rows
 
-LIMITS = Limits(max_aspect_change=1.4, photo_min_rows=8, lead_min_rows=20, photo_min_width_pt=117.0)
+LIMITS = Limits(photo_min_rows=8, lead_min_rows=20)
+CROP = 1.4  # these problems let a frame's aspect stray this far (a photo the desk framed)
 
 
 def problem(photos=(), sidebar_rows=None, lines=200, columns=4, rows=104, top=12, subheads=2) -> Problem:
@@ -22,7 +24,8 @@ def problem(photos=(), sidebar_rows=None, lines=200, columns=4, rows=104, top=12
         if k:
             stream.append(Subhead(3, f"h{k}"))
         stream.append(Para(per, f"p{k}"))
-    specs = tuple(PhotoSpec(f"ph{i}", a, {s: 1 for s in range(1, columns + 1)}, g) for i, (a, g) in enumerate(photos))
+    specs = tuple(PhotoSpec(f"ph{i}", a, {s: 1 for s in range(1, columns + 1)}, g, CROP, 117.0)
+                  for i, (a, g) in enumerate(photos))
     side = None if sidebar_rows is None else SidebarSpec({1: sidebar_rows, 2: sidebar_rows - 4}, 8, {1: 0, 2: 0})
     col = (999.0 - (columns - 1) * 9.0) / columns  # the broadsheet's type area, 1-character gutters
     return Problem(columns, rows, top, tuple(stream), specs, side, (), tuple(range(columns)), col, 9.0, 13.5, 4.5,
@@ -30,22 +33,22 @@ def problem(photos=(), sidebar_rows=None, lines=200, columns=4, rows=104, top=12
 
 
 def test_compositions_are_every_ordered_split():
-    assert arrange.compositions(4, 2, 1) == ((1, 3), (2, 2), (3, 1))
-    assert arrange.compositions(5, 2, 2) == ((2, 3), (3, 2))
-    assert arrange.compositions(3, 2, 2) == ()
+    assert tiers.compositions(4, 2, 1) == ((1, 3), (2, 2), (3, 1))
+    assert tiers.compositions(5, 2, 2) == ((2, 3), (3, 2))
+    assert tiers.compositions(3, 2, 2) == ()
 
 
 def test_a_row_of_photos_takes_spans_by_aspect():
     """A wide photo and a narrow one in one row at one height: the wide one takes more columns."""
     p = problem(photos=((2.5, "end"), (0.9, "end")))
-    got = arrange._cheapest_row(p, (0, 1), 4, False, 0.0)
+    got = tiers._cheapest_row(p, (0, 1), 4, False, 0.0)
     assert got is not None and got[1].spans == (3, 1)
 
 
 def test_a_portrait_stands_through_two_rows_beside_small_photos():
     p = problem(photos=((1.5, "end"), (1.5, "end"), (0.67, "end"), (1.5, "end"), (1.5, "end"), (1.5, "end"),
                         (1.5, "end")))
-    pair = arrange._cheapest_pair(p, tuple(range(7)), 4, 0.05)
+    pair = tiers._cheapest_pair(p, tuple(range(7)), 4, 0.05)
     assert pair is not None
     tier = pair[1]
     assert tier.height == 2 and tier.tall.count(True) == 1 and p.photos[tier.photos[tier.tall.index(True)]].aspect < 1
@@ -58,15 +61,15 @@ def test_a_portrait_stands_through_two_rows_beside_small_photos():
 def test_partitions_keep_every_photo_once_and_one_run_per_column(aspects, width, at):
     p = problem(photos=tuple((a, "end") for a in aspects))
     photos = tuple(range(len(aspects)))
-    for tiers in arrange.partitions(p, photos, width, at):
-        seen = [i for t in tiers for i in t.photos]
+    for found in tiers.partitions(p, photos, width, at):
+        seen = [i for t in found for i in t.photos]
         assert sorted(seen) == list(photos)
-        widths = [t.width for t in tiers]
+        widths = [t.width for t in found]
         assert all(w <= width for w in widths)
         # away from the text tiers only widen: foot tiers from the top down, top tiers from the foot up
         ordered = widths if at == "first" else widths[::-1]
         assert ordered == sorted(ordered)
-        for t in tiers:
+        for t in found:
             assert all(0 <= c and c + s <= width for c, s in zip(t.cols, t.spans))
 
 
@@ -82,12 +85,16 @@ def test_an_arrangement_fills_exactly_and_the_bound_allows_it(aspects, side, lin
         return
     assert best.flow.exact and not best.flow.stranded
     assert sum(r.rows for r in best.regions) == stream_rows(best.stream)
-    assert arrange.fits(p, best.cells, best.regions)
+    assert plans.fits(p, best.cells, best.regions)
     for cell in best.cells:
         if cell.kind == "photo":
             spec = next(s for s in p.photos if s.block == cell.block)
-            lo, hi = arrange.crop_range(p, spec.aspect, cell.span)
+            lo, hi = crop_range(p, spec.aspect, cell.span, CROP)
             assert lo <= cell.frame_rows <= hi, cell
+    # reading path: every column's text starts no higher than the column's before it
+    starts = [min(r.row for r in best.regions if r.col == c) for c in range(p.columns)
+              if any(r.col == c for r in best.regions)]
+    assert starts == sorted(starts), starts
     assert bound(p).feasible  # the bound never refuses a page the search built
 
 
@@ -96,9 +103,9 @@ def test_exact_heights_leave_exactly_the_text():
     need = stream_rows(p.stream)
     found = 0
     for plan, lv in arrange.survey(p)[:40]:
-        for _, h in arrange.exact_heights(p, lv, need):
-            placed = arrange.cells(p, plan, h)
-            free = sum(r.rows for r in arrange.free_regions(p, placed))
+        for _, h in heights.exact_heights(p, lv, need):
+            placed = plans.cells(p, plan, h)
+            free = sum(r.rows for r in plans.free_regions(p, placed))
             assert free == need + h.flex
             found += 1
     assert found

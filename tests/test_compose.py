@@ -190,12 +190,22 @@ def test_flow_order_threads_columns_in_the_given_order():
         compose(with_options(p, flow_order=(1, 1)), t)
 
 
-@pytest.mark.parametrize("columns", [5, 6])
+@pytest.mark.parametrize("columns", [5])
 def test_variable_columns_bianlan_fit_the_page(columns):
+    """The page in five body columns (变栏): each 1.6 basic columns wide, wide enough for a photo one
+    column wide (design rule photo-min-span); in six (1.33 basic columns) its eleven photos would
+    each need two columns, and the page is refused (test_six_body_columns_are_too_narrow_for_its_photos)."""
     p, t = _load(os.path.join(ROOT, "article.yaml"))
     lay = compose(with_story(p, body_columns=columns), t)
     assert lay.figures["body_columns"] == columns
     assert lay.figures["empty_rows"] == 0 and lay.figures["overflow_lines"] == 0 and lay.figures["overlaps"] == 0
+
+
+def test_six_body_columns_are_too_narrow_for_its_photos():
+    p, t = _load(os.path.join(ROOT, "article.yaml"))
+    with pytest.raises(InputError, match="copyfit") as e:
+        compose(with_story(p, body_columns=6), t)
+    assert "\n" not in e.value.line()
 
 
 def test_photo_credit_set_flush_right_under_the_caption():

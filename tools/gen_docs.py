@@ -1,5 +1,5 @@
-"""Write docs/article-format.md and docs/template-format.md from their schema tables
-(layout.source.schema.ARTICLE, layout.source.template.TEMPLATE_SCHEMA).
+"""Write docs/article-format.md, docs/template-format.md and docs/design-rules.md from their tables
+(layout.source.schema.ARTICLE, layout.source.template.TEMPLATE_SCHEMA, layout.compose.rules.RULES).
 
 Usage: python tools/gen_docs.py [--check]
   --check  exit 1 if a file on disk differs from what its table gives (for CI).
@@ -12,6 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from layout.compose import rules as design  # noqa: E402
 from layout.source.normalize import RULES  # noqa: E402
 from layout.source.schema import ARTICLE, describe  # noqa: E402
 from layout.source.template import TEMPLATE_SCHEMA  # noqa: E402
@@ -19,6 +20,7 @@ from layout.source.template import TEMPLATE_SCHEMA  # noqa: E402
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 TARGET = os.path.join(DOCS, "article-format.md")
 TEMPLATE_TARGET = os.path.join(DOCS, "template-format.md")
+RULES_TARGET = os.path.join(DOCS, "design-rules.md")
 
 TEMPLATE_INTRO = """
 A template (版式) is a YAML file: the built-ins are `layout/source/templates/broadsheet.yaml` (对开) and
@@ -57,7 +59,7 @@ def render_template() -> str:
 
 def main(argv: list[str]) -> int:
     status = 0
-    for target, text in ((TARGET, render()), (TEMPLATE_TARGET, render_template())):
+    for target, text in ((TARGET, render()), (TEMPLATE_TARGET, render_template()), (RULES_TARGET, design.markdown())):
         if "--check" in argv:
             try:
                 with open(target, encoding="utf-8") as fh:

@@ -86,6 +86,9 @@ class Photo:
     group: str = "lead"  # which photo group (seed order): "lead" after the lead paragraph, "end" after the body
     place: Placement | None = None
     source: Source = field(default_factory=Source, compare=False)
+    headshot: bool = False  # a head shot: it may be one column wide and takes no rank's area range
+    crop: tuple[float, float, float, float] | None = None  # the desk's crop: left, top, right, bottom fractions
+    framed: bool = False  # the desk gave focus: or crop:, so the layout may crop more than the rule's share
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,18 @@ class Digest(_Item):
 
 
 @dataclass(frozen=True)
+class Filler(_Item):
+    """A 补白 the desk keeps for filling: a short piece (a 公益 line, a 小知识, a quote) the page's
+    module search may set in a small box module of its own when no tiling fills the page without."""
+
+    id: str
+    heading: Text | None  # the box's heading bar (e.g. 公益广告, 小知识); None = no bar
+    text: tuple[Text, ...]  # its paragraphs
+    path: str = ""
+    kind = "filler"
+
+
+@dataclass(frozen=True)
 class Reserved:
     """An area held for the advertising department: basic columns [col, col + span), rows [row, row + rows)."""
 
@@ -196,6 +211,7 @@ class Page:
     source_file: str = ""
     options: tuple[tuple[str, object], ...] = ()  # layout options (name, value), validated by the schema
     reserved: tuple[Reserved, ...] = ()
+    fillers: tuple[Filler, ...] = ()  # the desk's pool of 补白, used only when the page cannot fill without
 
     @property
     def news(self) -> tuple[Story, ...]:

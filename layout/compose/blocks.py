@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from layout.compose.grid import EM_BOX_ASCENT, Rows
 from layout.base.primitives import BLACK, PAPER, Box, GlyphRun, Rule
 from layout.base.errors import InputError
+from layout.text import titles
 from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
 
 TITLE_FILL = 0.94  # a headline fills at most this share of the type width
@@ -46,18 +47,16 @@ def runs_for_line(line: Line, x_pt: float, y_pt: float, face, size_pt: float, ki
 def phrases_line(phrases: tuple[str, ...], metrics, size_pt: float, gap_em: float = 1.0) -> Line:
     """Two 对仗 phrases on one line with a 1-em space between them (typography.md §4.3); the
     space is a position, not a character, so the text stays exactly the desk's."""
-    xs: list[float] = []
-    advances: list[float] = []
-    x = 0.0
-    for i, ph in enumerate(phrases):
-        if i:
-            x += gap_em * size_pt
-        ln = set_line(ph, metrics, size_pt)
-        xs += [x + gx for gx in ln.xs_pt]
-        advances += ln.advances_pt
-        x += ln.width_pt
-    chars = "".join(phrases)
-    return Line(chars, tuple(xs), tuple(advances), 0, len(chars), x, True)
+    return titles.line_of(phrases, metrics, size_pt, gap_em)
+
+
+def size_steps(top_pt: float, least_pt: float, step_pt: float) -> list[float]:
+    """Sizes from `top_pt` down to `least_pt` in `step_pt` steps, both ends included."""
+    out, size = [], top_pt
+    while size > least_pt + 1e-6:
+        out.append(size)
+        size = round(size - step_pt, 2)
+    return out + [least_pt]
 
 
 @dataclass(frozen=True)
@@ -81,6 +80,7 @@ class HeadStyle:
     byline_pt: float
     rule: bool = True
     extra_rows: int = 0  # white rows added to the band (a module's lever: air around its headline)
+    title_lines: int = 1  # 1: one line at the largest size in range that fits, else more; 2: two lines
 
     @staticmethod
     def of_template(styles: dict) -> "HeadStyle":
@@ -88,34 +88,37 @@ class HeadStyle:
                          styles["subtitle"].size_pt, styles["byline"].size_pt)
 
     @staticmethod
-    def for_module(title_pt: float, styles: dict) -> "HeadStyle":
-        """A module's headline: 主题 at the size its rank and span give, 引题 and 副题 two grades below."""
+    def for_rank(ladder: tuple[float, float], styles: dict, title_lines: int = 1) -> "HeadStyle":
+        """A module's headline: 主题 within its rank's range of the ladder (`(least, most)` pt), 引题
+        and 副题 two grades below its top."""
+        least, most = ladder
         body = styles["byline"].size_pt
-        return HeadStyle(max(body, round(title_pt * 0.45)), title_pt, title_pt * 0.75, max(body, round(title_pt * 0.5)),
-                         min(body, styles["byline"].size_pt), rule=False)
+        return HeadStyle(max(body, round(most * 0.45)), most, least, max(body, round(most * 0.5)),
+                         min(body, styles["byline"].size_pt), rule=False, title_lines=title_lines)
 
 
-def _title_lines(title: tuple[str, ...], face, style: HeadStyle, width_pt: float, where: str) -> tuple[list, float]:
-    """The 主题 as one line (its 对仗 phrases a 1-em space apart) if it fits at no less than the
-    style's minimum, else one phrase per line, else broken like a paragraph (centred, unjustified)."""
-    natural = phrases_line(title, face, 1.0).width_pt
-    size = min(style.title_pt, TITLE_FILL * width_pt / max(natural, 1e-6))
-    size = float(int(size * 2) / 2)  # half-point steps, like a type catalogue
-    if size >= style.title_min_pt:
-        return [phrases_line(title, face, size)], size
-    size = style.title_pt
-    if len(title) > 1:
-        widest = max(set_line(t, face, 1.0).width_pt for t in title)
-        size = float(int(min(size, TITLE_FILL * width_pt / max(widest, 1e-6)) * 2) / 2)
-        if size >= style.title_min_pt:
-            return [set_line(t, face, size) for t in title], size
-        size = style.title_pt
-    text = "".join(title)
-    broken = compose_paragraph(text, face, size, TITLE_FILL * width_pt, ComposeOptions(indent_em=0.0)).lines
-    if len(broken) > 3:
-        raise InputError(f"the headline takes {len(broken)} lines at {size:g} pt in a module {width_pt:.0f} pt wide",
-                         where, "shorten the headline or give the story a wider module")
-    return [set_line(text[ln.start:ln.end], face, size) for ln in broken], size
+TITLE_STEP_PT = 2.0  # a headline steps down its rank's range two points at a time
+
+
+def title_lines(title: tuple[str, ...], face, style: HeadStyle, width_pt: float, where: str) -> tuple[list, float]:
+    """The 主题's lines and size: one line at the largest size of the style's range that fits
+    `TITLE_FILL` of the width; or (`title_lines` 2, or no size fits one line) two lines broken where a
+    reader expects (layout.text.titles) at the largest size that fits; else three. Never past the
+    measure: an InputError when nothing in the range fits."""
+    measure = TITLE_FILL * width_pt
+    sizes = size_steps(style.title_pt, style.title_min_pt, TITLE_STEP_PT)
+    for n in range(style.title_lines, 4):
+        for size in sizes:
+            got = titles.display(title, face, size, measure, max_lines=n)
+            if got is not None and len(got.lines) == n:
+                return list(got.lines), size
+    raise InputError(f"the headline does not fit {width_pt:.0f} pt in three lines at {style.title_min_pt:g} pt "
+                     f"(the least its rank allows)", where, "shorten the headline or give the story a wider module")
+
+
+def title_fits_one_line(title: tuple[str, ...], face, style: HeadStyle, width_pt: float) -> bool:
+    """Whether the 主题 takes one line at the top of its range (then a two-line variant is pointless)."""
+    return phrases_line(title, face, style.title_pt).width_pt <= TITLE_FILL * width_pt + 1e-6
 
 
 def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: tuple[str, ...],
@@ -125,7 +128,7 @@ def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: t
     number of rows plus a white line (and, in a 专版, a rule) under them."""
     parts: list[tuple[Line, object, float, str]] = []  # line, face, size, kind
     title_face = faces["headline"]
-    lines, size = _title_lines(title, title_face, style, width_pt, where)
+    lines, size = title_lines(title, title_face, style, width_pt, where)
     if kicker:
         parts.append((set_line(kicker, faces["kicker"], style.kicker_pt), faces["kicker"], style.kicker_pt, "kicker"))
     parts += [(ln, title_face, size, "headline") for ln in lines]
@@ -179,12 +182,24 @@ def folio(texts: tuple[str, str], face, style: FolioStyle, x0_pt: float, width_p
     return tuple(items)
 
 
-def subhead_lines(phrases: tuple[str, ...], face, size_pt: float, width_pt: float) -> tuple[Line, ...]:
-    """A two-phrase 小标题 on one line if it fits the column, else a phrase per line."""
-    one = phrases_line(phrases, face, size_pt)
-    if one.width_pt <= width_pt:
-        return (one,)
-    return tuple(set_line(p, face, size_pt) for p in phrases)
+SUBHEAD_STEP_PT = 0.5
+
+
+def subhead_lines(phrases: tuple[str, ...], face, size_pt: float, width_pt: float,
+                  least_pt: float | None = None) -> tuple[tuple[Line, ...], float]:
+    """A 小标题 and its size: on one line if it fits the column, else on two broken at its phrases
+    (or a clause or word boundary, layout.text.titles), else a size smaller down to `least_pt`, else
+    three lines; as a last resort broken like a paragraph. It never runs past the column."""
+    sizes = size_steps(size_pt, least_pt or size_pt, SUBHEAD_STEP_PT)
+    tries = [(1, sizes[0]), (2, sizes[0])] + [(n, s) for s in sizes[1:] for n in (1, 2)] + [(3, s) for s in sizes]
+    for n, size in tries:
+        got = titles.display(phrases, face, size, width_pt, max_lines=n)
+        if got is not None:
+            return got.lines, size
+    size = sizes[-1]
+    text = "".join(phrases)
+    broken = compose_paragraph(text, face, size, width_pt, ComposeOptions(indent_em=0.0, align_last="start")).lines
+    return tuple(set_line(text[ln.start:ln.end].strip(), face, size) for ln in broken), size
 
 
 def subhead_rows(lines: tuple[Line, ...], size_pt: float, base_rows: int, grid: Rows) -> int:

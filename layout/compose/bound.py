@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layout.compose.arrange import SPACER_ROWS, Problem, crop_range, lead_min_rows, subheads, width_pt
+from layout.compose.heights import subheads
+from layout.compose.problem import SPACER_ROWS, Problem, frame_range, lead_min_rows
 from layout.compose.flow import stream_rows
 
 
@@ -58,15 +59,15 @@ class Bound:
         return self.blocks_fit and self.leaves(self.need - self.down, self.need + self.flex + self.up)
 
 
-def photo_ranges(p: Problem, aspect: float, caption_rows, min_rows: int) -> list[tuple[int, int, int]]:
+def photo_ranges(p: Problem, photo: int, min_rows: int) -> list[tuple[int, int, int]]:
     """The areas (column-rows, caption and white line included) a photo can take, as runs: at each
     span it may take, (span, first area, how many) — the areas span × (rows + caption + white line)
-    for every frame height from the least to the most the crop bound and the area allow."""
+    for every frame height from the least to the most its frame range (crop bound, area range,
+    narrowest width) and the area allow."""
     out = []
+    caption_rows = p.photos[photo].caption_rows
     for span in range(1, p.columns + 1):
-        if width_pt(p, span) < p.limits.photo_min_width_pt - 1e-6:
-            continue
-        lo, hi = crop_range(p, aspect, span)
+        lo, hi = frame_range(p, photo, span)
         cap = caption_rows[span]
         lo = max(lo, min_rows)
         hi = min(hi, p.body_rows - cap - SPACER_ROWS)
@@ -75,9 +76,9 @@ def photo_ranges(p: Problem, aspect: float, caption_rows, min_rows: int) -> list
     return out
 
 
-def photo_areas(p: Problem, aspect: float, caption_rows, min_rows: int) -> set[int]:
+def photo_areas(p: Problem, photo: int, min_rows: int) -> set[int]:
     """Every area a photo can take at some span (`photo_ranges`, spelt out)."""
-    return {first + span * k for span, first, n in photo_ranges(p, aspect, caption_rows, min_rows) for k in range(n)}
+    return {first + span * k for span, first, n in photo_ranges(p, photo, min_rows) for k in range(n)}
 
 
 def _spread(bits: int, step: int, count: int) -> int:
@@ -111,7 +112,7 @@ def bound(p: Problem) -> Bound:
     # The template's rule for the lead photo (the first of the lead group) holds for every page.
     lead = next((i for i, ph in enumerate(p.photos) if ph.group == "lead"), None)
     for i, ph in enumerate(p.photos):
-        runs = photo_ranges(p, ph.aspect, ph.caption_rows, lead_min_rows(p) if i == lead else p.limits.photo_min_rows)
+        runs = photo_ranges(p, i, lead_min_rows(p) if i == lead else p.limits.photo_min_rows)
         if not runs:
             fit = False
             continue

@@ -8,7 +8,9 @@ sidebar's title); then
   after column; white lines between items (up to `modules.briefs_gap_rows` each) make the text fill
   its columns exactly, so a 简讯 block fits a module of a few heights (`briefs_rows`);
 - 导读 (Digest): a tinted box of pointers, each a title with its page 第N版 flush right, spread
-  evenly when the box grows (up to `modules.digest_max_padding_rows`).
+  evenly when the box grows (up to `modules.digest_max_padding_rows`);
+- 补白 (Filler): a tinted box with its heading bar (if it has one) and its short text, spread evenly
+  when the box grows (up to `modules.filler_max_padding_rows`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from layout.compose.flow import Para, Region, Subhead, flow
 from layout.compose.grid import EM_BOX_ASCENT, Rows
 from layout.compose.story import Area, Kit, StoryBlock, compose_options, geometry
 from layout.base.errors import InputError
-from layout.base.model import Briefs, Digest, Finding
+from layout.base.model import Briefs, Digest, Filler, Finding
 from layout.base.primitives import BLACK, PAPER, Box, Frame, Rule
 from layout.text.linebreak import compose_paragraph, set_line
 
@@ -171,3 +173,66 @@ def compose_digest(d: Digest, area: Area, kit: Kit) -> StoryBlock:
         y -= pitch
     frames = (Frame(f"{d.id}/digest", "digest", 0.0, -height, width, height, 0, area.span, 0, area.rows, "basic"),)
     return StoryBlock(d.id, area, tuple(items), frames, (), {"digest_padding_rows": area.rows - need})
+
+
+# ---------------------------------------------------------------- 补白
+
+
+FILLER_PAD_EM = 0.8
+
+
+def _filler_lines(f: Filler, kit: Kit, width_pt: float) -> tuple:
+    size, face = kit.template.styles["sidebar"].size_pt, kit.faces["sidebar"]
+    opts = compose_options(kit.options)
+    measure = width_pt - 2 * FILLER_PAD_EM * size
+    return tuple(compose_paragraph(t.text, face, size, measure, opts).lines for t in f.text)
+
+
+def _filler_top(f: Filler, kit: Kit) -> float:
+    """The box's top furniture: its heading bar (if any) and the padding under it."""
+    size = kit.template.styles["sidebar"].size_pt
+    bar = blocks.bar_height(kit.template.styles["sidebar_title"].size_pt) if f.heading else 0.0
+    return bar + FILLER_PAD_EM * size
+
+
+def filler_rows(f: Filler, kit: Kit, span: int, grid: Rows) -> range:
+    """The module heights a 补白 box `span` basic columns wide fills: its natural rows up to
+    `modules.filler_max_padding_rows` more (an empty range when its text would wrap past 4 lines a
+    paragraph: too narrow a box)."""
+    t = kit.template
+    width = span * t.column_width_pt + (span - 1) * t.gutter_pt
+    lines = _filler_lines(f, kit, width)
+    if any(len(p) > 4 for p in lines):
+        return range(0)
+    size = t.styles["sidebar"].size_pt
+    n = sum(len(p) for p in lines)
+    need = grid.rows_for_height(_filler_top(f, kit) + FILLER_PAD_EM * size + n * max(grid.pitch_pt, 1.75 * size))
+    return range(need, need + t.filler_max_padding_rows + 1)
+
+
+def compose_filler(f: Filler, area: Area, kit: Kit) -> StoryBlock:
+    """The 补白 box filling `area`: a tinted box, its heading bar, its lines spread evenly."""
+    geo = geometry(kit.template, area, area.span)
+    fits = filler_rows(f, kit, area.span, geo.rows)
+    if area.rows not in fits:
+        raise InputError(f"the 补白 {f.id} fills {fits.start}–{fits.stop - 1} rows, its module has {area.rows}",
+                         f.path or f.id, "the page's module search should not have chosen this area")
+    width, height = geo.basic.width_pt(area.span), geo.rows.height_pt(area.rows)
+    size, face = kit.template.styles["sidebar"].size_pt, kit.faces["sidebar"]
+    items: list = [Box(0.0, -height, width, height, fill=DIGEST_TINT, kind="filler")]
+    if f.heading:
+        items += _bar(f.heading.text, kit, 0.0, width, 0.0, f"{f.id}/heading")
+    paras = _filler_lines(f, kit, width)
+    n = sum(len(p) for p in paras)
+    pad = FILLER_PAD_EM * size
+    top = _filler_top(f, kit)
+    # Lines spread evenly as the box grows, but no wider apart than a loose leading: the rest of the
+    # white goes above and below them, the text centred in the box.
+    pitch = min((height - top - pad) / max(n, 1), 2.2 * size)
+    y = -top - ((height - top - pad) - pitch * n) / 2 - (pitch - size) / 2 - EM_BOX_ASCENT * size
+    for i, para in enumerate(paras):
+        for ln in para:
+            items += blocks.runs_for_line(ln, pad, y, face, size, "filler", f.field(f"text[{i}]"))
+            y -= pitch
+    frames = (Frame(f"{f.id}/filler", "filler", 0.0, -height, width, height, 0, area.span, 0, area.rows, "basic"),)
+    return StoryBlock(f.id, area, tuple(items), frames, (), {"filler_padding_rows": area.rows - fits.start})

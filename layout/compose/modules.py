@@ -64,7 +64,8 @@ class Fits:
     cost: Callable[[int, int, int], float]  # (item, span, rows) → cost
     kind: Callable[[int], str]  # story | briefs | digest
     cells: Callable[[int], tuple[int, int]] | None = None  # item → (fewest, most) grid cells it may fill
-    head: Callable[[int, int], tuple[float, int]] | None = None  # (item, span) → (主题 size pt, headline band rows)
+    # (item, span, module rows) → (主题 size pt, headline band rows with its white rows)
+    head: Callable[[int, int, int], tuple[float, int]] | None = None
 
 
 class Tiler:
@@ -138,9 +139,9 @@ class Tiler:
         (docs/page-layout.md §2: importance gives place and size)."""
         if self.kinds[lead] != "story":
             return True
-        span = next(m.rect.span for m in modules if m.item == lead)
-        size = self._head(lead, span)[0]
-        return all(m.rect.span <= span and self._head(m.item, m.rect.span)[0] <= size
+        own = next(m for m in modules if m.item == lead)
+        size = self._head(lead, own.rect.span, own.rect.rows)[0]
+        return all(m.rect.span <= own.rect.span and self._head(m.item, m.rect.span, m.rect.rows)[0] <= size
                    for m in modules if self.kinds[m.item] == "story")
 
     def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]):
@@ -167,11 +168,11 @@ class Tiler:
             got = self.own[key] = (rows, frozenset(rows))
         return got
 
-    def _head(self, item: int, span: int) -> tuple[float, int]:
-        key = (item, span)
+    def _head(self, item: int, span: int, rows: int) -> tuple[float, int]:
+        key = (item, span, rows)
         got = self.heads.get(key)
         if got is None:
-            got = self.heads[key] = self.fits.head(item, span) if self.fits.head else (1.0, 1)
+            got = self.heads[key] = self.fits.head(item, span, rows) if self.fits.head else (1.0, 1)
         return got
 
     def _ways(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> Iterator[tuple]:
@@ -274,21 +275,17 @@ def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns
     return None if got is None else got[1]
 
 
-HEAD_DISTINCT = 1.25  # headlines whose sizes differ by this factor do not read as one line (not 撞题)
-
-
 def _heads_level(x: tuple, y: tuple, head) -> bool:
-    """Two story modules (item, span, row, rows) whose headline bands overlap in height and whose
-    headline sizes are within HEAD_DISTINCT of each other."""
-    (sx, bx), (sy, by) = head(x[0], x[1]), head(y[0], y[1])
-    return x[2] < y[2] + by and y[2] < x[2] + bx and max(sx, sy) < HEAD_DISTINCT * min(sx, sy)
+    """Two story modules (item, span, row, rows) whose headline bands share a row (撞题, design rule
+    zhuangti: whatever their sizes)."""
+    bx, by = head(x[0], x[1], x[3])[1], head(y[0], y[1], y[3])[1]
+    return x[2] < y[2] + by and y[2] < x[2] + bx
 
 
 def _clashes(a, b, kinds, head) -> list[tuple[int, int]]:
     """Pairs of stories, one from `a` and one from `b`, whose modules touch across the gutter between
-    them and whose headlines stand side by side: headline bands overlapping in height, sizes within
-    HEAD_DISTINCT of each other (docs/page-layout.md: 撞题 — two headlines of similar size side by
-    side at the same height in neighbouring modules)."""
+    them and whose headline bands share a row (docs/page-layout.md: 撞题 — headlines side by side at
+    the same height in neighbouring modules; a 简讯 or 导读 box's title does not count)."""
     out = []
     for x in a:
         for y in b:
@@ -304,7 +301,7 @@ def _clashes(a, b, kinds, head) -> list[tuple[int, int]]:
 
 
 def collisions(modules: list[Module], kind: Callable[[int], str],
-               head: Callable[[int, int], tuple[float, int]]) -> list[tuple[int, int]]:
+               head: Callable[[int, int, int], tuple[float, int]]) -> list[tuple[int, int]]:
     """Pairs of neighbouring story modules whose headlines collide (撞题), for the checks."""
     kinds = {m.item: kind(m.item) for m in modules}
     return sorted(set(_clashes(tuple(modules), tuple(modules), kinds, head)))
@@ -321,9 +318,10 @@ def holes(modules: list[Module], regions: tuple[Rect, ...]) -> int:
     return len(want - set(got)) + sum(1 for v in got.values() if v > 1)
 
 
-def orders(kinds: list[str]) -> list[tuple[int, ...]]:
+def orders(kinds: list[str], extra: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
     """The item orders worth a tiling: the page's own, and each 简讯 / 导读 block moved to every other
-    place after the 头条 (stories keep their order of importance)."""
+    place after the 头条 (stories keep their order of importance); with `extra` items (filler slots,
+    numbered after the page's), each of them put in at every place after the 头条 as well."""
     base = tuple(range(len(kinds)))
     out = [base]
     for b in (i for i, k in enumerate(kinds) if k != "story" and i > 0):
@@ -332,4 +330,6 @@ def orders(kinds: list[str]) -> list[tuple[int, ...]]:
             order = rest[:pos] + (b,) + rest[pos:]
             if order not in out:
                 out.append(order)
+    for x in extra:
+        out = list(dict.fromkeys(o[:pos] + (x,) + o[pos:] for o in out for pos in range(1, len(o) + 1)))
     return out

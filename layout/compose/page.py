@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from layout.compose import blocks
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
 from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisions, holes, orders
+from layout.compose.boxes import compose_filler
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
 from layout.base.errors import InputError
@@ -99,16 +100,26 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     modules = None
     kinds = [s.kind for s in page.stories]
     height = max(g.row + g.rows for g in free) - min(g.row for g in free)
-    tiler = Tiler(sizing.fits(), len(kinds), t.columns, height)
+    tiler = Tiler(sizing.fits(), len(sizing.items), t.columns, height)
     for _ in range(MAX_STRIKES + 1):
-        modules = _best_tiling(cuts, kinds, tiler, t)
+        modules = _best_tiling(cuts, kinds, tiler, t, sizing.slots)
         if modules is None:
             raise InputError(f"copyfit: {sizing.why(free)}", page.source_file,
                              "cut a story, let one continue on another page (continue_to), or give the page fewer items")
         blocks_ = {}
+        taken: set[str] = set()
         for m in modules:
-            item = page.stories[m.item]
+            item = sizing.items[m.item]
             area = Area(m.rect.col, m.rect.span, m.rect.row, m.rect.rows - (SEPARATOR_ROWS if m.separated else 0))
+            if item.kind == "filler":
+                k = sizing.filler_for(area.span, area.rows, taken)
+                if k is None:  # the pool's other filler was the only one of this size
+                    sizing.strike(m.item, m.rect.span, m.rect.rows)
+                    tiler.forget(m.item, m.rect.span, m.rect.rows)
+                    break
+                taken.add(page.fillers[k].id)
+                blocks_[m.item] = compose_filler(page.fillers[k], area, kit)
+                continue
             try:
                 blocks_[m.item] = sizing.compose(m.item, area)
             except InputError as e:
@@ -122,12 +133,19 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     else:
         raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
                          page.source_file, "cut or lengthen a story, or give the page fewer items")
+    fillers = {blocks_[m.item].story: m for m in modules if sizing.items[m.item].kind == "filler"}
     for m in modules:
-        item, block = page.stories[m.item], blocks_[m.item]
+        block = blocks_[m.item]
+        item = sizing.items[m.item] if m.item not in sizing.slots else next(f for f in page.fillers
+                                                                             if f.id == block.story)
         out.add(place(block, basic, grid), region(block, item.kind, item_title(item), basic, grid))
         out.figures[item.id] = block.figures
         if block.rest:
             out.continued.append((item.id, item.continue_to, block.rest))
+    if fillers:
+        out.figures["fillers"] = sorted(fillers)
+        out.findings += [Finding("info", "filler", f"补白 {fid} set ({m.rect.span} columns × {m.rect.rows} rows): "
+                                 "the page's items alone fill no tiling", fid) for fid, m in sorted(fillers.items())]
     for items, where, figures, findings in reserved:
         out.items += items
         out.regions.append(where)
@@ -135,29 +153,36 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     if reserved:
         out.figures["reserved"] = [figures for _, _, figures, _ in reserved]
     out.items += _module_rules(modules, t, basic, grid)
+    ids = {m.item: blocks_[m.item].story for m in modules}
     for key in SUMMED:
-        out.figures[key] = sum(out.figures[page.stories[m.item].id].get(key, 0) for m in modules)
+        out.figures[key] = sum(out.figures[ids[m.item]].get(key, 0) for m in modules)
     out.figures["stories"] = [s.id for s in page.stories]
-    out.figures["modules"] = [{"item": page.stories[m.item].id, "kind": page.stories[m.item].kind,
+    out.figures["modules"] = [{"item": ids[m.item], "kind": sizing.items[m.item].kind,
                                "col": m.rect.col + 1, "span": m.rect.span, "row": m.rect.row + 1, "rows": m.rect.rows,
                                "separated": m.separated,
-                               "body_columns": out.figures[page.stories[m.item].id].get("body_columns", m.rect.span)}
+                               "body_columns": out.figures[ids[m.item]].get("body_columns", m.rect.span)}
                               for m in modules]
-    kinds = lambda i: page.stories[i].kind  # noqa: E731
+    kinds = lambda i: sizing.items[i].kind  # noqa: E731
     out.figures["headline_collisions"] = len(collisions(modules, kinds, sizing.headline))
     out.figures["holes"] = holes(modules, free)
 
 
-def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t: Template) -> list[Module] | None:
+def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t: Template,
+                 slots: tuple[int, ...] = ()) -> list[Module] | None:
     """The cheapest tiling over the ways to cut the free area into rectangles (`free_layouts`) and
-    the item orders `orders` allows (boxes may move)."""
-    best = None
-    for free in cuts:
-        for order in orders(kinds):
-            got = tiler.tile(free, order, t.rows)
-            if got is not None and (best is None or got[0] < best[0]):
-                best = got
-    return None if best is None else best[1]
+    the item orders `orders` allows (boxes may move). Fillers (the filler `slots`) are the fifth
+    lever: a tiling with one is looked for only when there is none without, with two only when none
+    with one."""
+    for n in range(len(slots) + 1):
+        best = None
+        for free in cuts:
+            for order in orders(kinds, slots[:n]):
+                got = tiler.tile(free, order, t.rows)
+                if got is not None and (best is None or got[0] < best[0]):
+                    best = got
+        if best is not None:
+            return best[1]
+    return None
 
 
 def free_layouts(free: tuple[Rect, ...], t: Template) -> list[tuple[Rect, ...]]:
@@ -184,8 +209,11 @@ def free_layouts(free: tuple[Rect, ...], t: Template) -> list[tuple[Rect, ...]]:
 
 
 def item_title(item) -> str:
-    """How the archive and the report name an item: a story's title, a block's heading."""
-    return story_title(item) if item.kind == "story" else item.heading.text
+    """How the archive and the report name an item: a story's title, a block's heading (a filler
+    without one: 补白)."""
+    if item.kind == "story":
+        return story_title(item)
+    return item.heading.text if item.heading else "补白"
 
 
 def free_regions(page: Page, t: Template) -> tuple[Rect, ...]:

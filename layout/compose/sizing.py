@@ -16,10 +16,11 @@ One Sizing serves one page; its caches are keyed by item, span and rows.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from layout.compose.blocks import HeadStyle
-from layout.compose.boxes import briefs_rows, compose_briefs, compose_digest, digest_fits, digest_rows
+from layout.compose.blocks import HeadStyle, title_fits_one_line
+from layout.compose.boxes import (briefs_rows, compose_briefs, compose_digest, digest_fits, digest_rows,
+                                  filler_rows)
 from layout.compose.bound import bound
 from layout.compose.flow import stream_rows
 from layout.compose.grid import rows as page_rows
@@ -30,14 +31,36 @@ from layout.base.model import Page, Story
 from layout.source.template import Template
 
 BODY_OFF_GRID = 0.15  # a story's body in fewer columns than its module's basic columns
+FILLER = 3.0  # a 补白 set: the fifth lever (docs/design-rules.md), dearer than white space in any story
+FILLER_SLOTS = 1  # fillers one page may take
 HEAD_EXTRA_ROWS = 2  # white rows a module's headline band may take to make its story fit
+HEAD_TWO_LINES = 0.3  # a 主题 on two lines where one line at a smaller size of its range would do
+
+
+@dataclass(frozen=True)
+class FillerSlot:
+    """A place the module search may give one of the page's fillers (补白): an item after the page's
+    own, filled by whichever filler of the pool fits the module it gets."""
+
+    slot: int
+    kind = "filler"
+
+    @property
+    def id(self) -> str:
+        return f"filler-{self.slot + 1}"
 
 
 class Sizing:
-    """The module heights each item of `page` may fill, and the items composed in their modules."""
+    """The module heights each item of `page` may fill, and the items composed in their modules.
+
+    Items are numbered as on the page; after them come `FILLER_SLOTS` filler slots when the page keeps
+    a pool of fillers (`slots`)."""
 
     def __init__(self, page: Page, t: Template, kit: Kit):
         self.page, self.t, self.kit = page, t, kit
+        self.items: list = list(page.stories)
+        self.slots = tuple(range(len(self.items), len(self.items) + (FILLER_SLOTS if page.fillers else 0)))
+        self.items += [FillerSlot(k) for k in range(len(self.slots))]
         news = [i for i, s in enumerate(page.stories) if s.kind == "story"]
         self.rank = {i: k + 1 for k, i in enumerate(news)}
         self.struck: set[tuple[int, int, int]] = set()
@@ -47,11 +70,26 @@ class Sizing:
 
     def fits(self) -> Fits:
         """The search's view of the items, by their number on the page."""
-        return Fits(self.heights, self.cost, lambda i: self.page.stories[i].kind, self.cells, self.headline)
+        return Fits(self.heights, self.cost, lambda i: self.items[i].kind, self.cells, self.headline)
 
-    def head(self, i: int, span: int, extra: int = 0) -> HeadStyle:
-        return replace(HeadStyle.for_module(self.t.module_headline_pt(self.rank[i], span), self.t.styles),
+    def head(self, i: int, span: int, extra: int = 0, lines: int = 1) -> HeadStyle:
+        """Story i's headline style: its rank's range of the ladder, `lines` (1: one line if any size of
+        the range fits, 2: two lines at the largest size that fits), `extra` white rows."""
+        return replace(HeadStyle.for_rank(self.t.headline_range(self.rank[i]), self.t.styles, lines),
                        extra_rows=extra)
+
+    def head_variants(self, i: int, span: int) -> tuple[int, ...]:
+        """The headline lines story i may take at `span` (the headline-lines lever): one line, and two
+        when the 主题 does not fit one line at the top of its range (two lines at the top size are then
+        another band height, at no smaller size)."""
+        key = ("variants", i, span)
+        if key not in self._heights:
+            story = self.page.stories[i]
+            width = span * self.t.column_width_pt + (span - 1) * self.t.gutter_pt
+            one = title_fits_one_line(tuple(x.text for x in story.headline.title), self.kit.faces["headline"],
+                                      self.head(i, span), width)
+            self._heights[key] = (1,) if one else (1, 2)
+        return self._heights[key]
 
     def story(self, i: int, span: int, columns: int | None = None) -> Story:
         """Item i as composed at `span` with `columns` body columns (default: its own, or one per basic column)."""
@@ -81,19 +119,25 @@ class Sizing:
                                         key=lambda r: abs(r - sep - self.natural(i, span)))
         return [r for r in self._heights[key] if (i, span, r) not in self.struck]
 
-    def headline(self, i: int, span: int) -> tuple[float, int]:
-        """A story's 主题 size as set at `span` (its rank's, shrunk if the title needs) and the rows of
-        its headline band (least white); boxes (0, 0)."""
-        if self.page.stories[i].kind != "story":
+    def headline(self, i: int, span: int, rows: int | None = None) -> tuple[float, int]:
+        """A story's 主题 size as set at `span` (within its rank's range) and the rows of its headline
+        band with its white rows, for a module `rows` high (separator included; None: its one-line
+        headline with no white); boxes (0, 0)."""
+        if self.items[i].kind != "story":
             return 0.0, 0
-        key = ("headline", i, span)
+        extra, lines = 0, 1
+        if rows is not None:
+            got = self._rows_at(i, span)
+            extra, _, lines = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1)))
+        key = ("headline", i, span, lines)
         if key not in self._heights:
             try:
                 self._heights[key] = headline_set(self.story(i, span), self.kit, Area(0, span, 0, self.t.rows),
-                                                  self.head(i, span))
+                                                  self.head(i, span, 0, lines))
             except InputError:  # the title does not fit this width at all
                 self._heights[key] = (0.0, 0)
-        return self._heights[key]
+        size, band = self._heights[key]
+        return size, band + extra
 
     def cells(self, i: int) -> tuple[int, int]:
         """The fewest and most grid cells (separator row included) item i fills at any span."""
@@ -104,40 +148,57 @@ class Sizing:
                                   if sizes else (1, 0))
         return self._heights[key]
 
-    def _rows_at(self, i: int, span: int) -> dict[int, tuple[int, int | None]]:
+    def _rows_at(self, i: int, span: int) -> dict[int, tuple[int, int | None, int]]:
         """Item rows (no separator) item i fills at `span` → the white rows its headline band takes
-        for it and its body columns (stories; (0, None) for boxes)."""
+        for it, its body columns and its headline's lines (stories; (0, None, 1) for boxes)."""
         key = ("rows", i, span)
         if key in self._heights:
             return self._heights[key]
-        item, t, kit = self.page.stories[i], self.t, self.kit
+        item, t, kit = self.items[i], self.t, self.kit
         most = t.rows
         out: dict[int, int] = {}
-        if item.kind == "briefs":
-            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1)), (0, None))
+        if item.kind == "filler":
+            for f in self.page.fillers:
+                for r in filler_rows(f, kit, span, page_rows(t)):
+                    if r <= most:
+                        out.setdefault(r, (0, None, 1))
+        elif item.kind == "briefs":
+            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1)), (0, None, 1))
         elif item.kind == "digest":
             if digest_fits(item, kit, span * t.column_width_pt + (span - 1) * t.gutter_pt):
                 need = digest_rows(item, kit, page_rows(t))
-                out = dict.fromkeys(range(need, min(most, need + t.digest_max_padding_rows) + 1), (0, None))
+                out = dict.fromkeys(range(need, min(most, need + t.digest_max_padding_rows) + 1), (0, None, 1))
         else:
             for n in self.body_options(i, span):
                 try:
                     base = problem_for(self.story(i, span, n), t, kit.faces, kit.photo_sizes, kit.options,
-                                       Area(0, span, 0, t.rows), self.head(i, span), kit.memo)
+                                       Area(0, span, 0, t.rows), self.head(i, span), kit.memo, self.rank[i])
                 except InputError:  # its headline does not fit this width: no module this narrow
                     continue
                 self._natural.setdefault((i, span), self._natural_rows(base, span))
                 # The bound depends on the rows under the headline band only, so it is asked once per
-                # body height and the white rows the band may take shift the answers.
+                # body height; the band's lines and white rows shift the answers.
                 body = [b for b in range(t.min_run_lines, most - base.top_row + 1)
                         if self._may_fill(item, replace(base, rows=base.top_row + b, memo={}))]
-                for extra in range(HEAD_EXTRA_ROWS + 1):  # air around the headline, least first
-                    for b in body:
-                        r = base.top_row + extra + b
-                        if r <= most and r not in out:
-                            out[r] = (extra, n)
+                for lines in self.head_variants(i, span):  # one line first, then two (a lever further on)
+                    band = base.top_row if lines == 1 else self._band_rows(i, span, n, lines)
+                    if band is None:
+                        continue
+                    for extra in range(HEAD_EXTRA_ROWS + 1):  # air around the headline, least first
+                        for b in body:
+                            r = band + extra + b
+                            if r <= most and r not in out:
+                                out[r] = (extra, n, lines)
         self._heights[key] = out
         return out
+
+    def _band_rows(self, i: int, span: int, n: int, lines: int) -> int | None:
+        """The headline band's rows of story i at `span` with its 主题 on `lines` lines (None: cannot)."""
+        try:
+            return headline_set(self.story(i, span, n), self.kit, Area(0, span, 0, self.t.rows),
+                                self.head(i, span, 0, lines))[1]
+        except InputError:
+            return None
 
     @staticmethod
     def _may_fill(item: Story, p) -> bool:
@@ -166,15 +227,26 @@ class Sizing:
     def cost(self, i: int, span: int, rows: int) -> float:
         """An item's own cost for a module (rows with its separator, if any): a photo story off its
         natural size; a story whose body leaves the basic columns (双栏, 变栏)."""
-        item = self.page.stories[i]
+        item = self.items[i]
+        if item.kind == "filler":
+            return FILLER
         if item.kind != "story":
             return 0.0
         got = self._rows_at(i, span)
-        _, n = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None)))
+        _, n, lines = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1)))
         cost = BODY_OFF_GRID if n and n != span and not item.body_columns else 0.0
+        cost += HEAD_TWO_LINES * (lines - 1)
         if item.photos:
             cost += OFF_NATURAL * abs(rows - self.natural(i, span))
         return cost
+
+    def filler_for(self, span: int, rows: int, taken: set[str]) -> int | None:
+        """The first filler of the pool (not in `taken`) that fills a module `span` × `rows` (its
+        separator row included or not: the caller gives the item's own rows)."""
+        for k, f in enumerate(self.page.fillers):
+            if f.id not in taken and rows in filler_rows(f, self.kit, span, page_rows(self.t)):
+                return k
+        return None
 
     def strike(self, i: int, span: int, rows: int) -> None:
         """A module size the bound allowed but composing the story refused."""
@@ -189,8 +261,9 @@ class Sizing:
             elif item.kind == "digest":
                 block = compose_digest(item, area, self.kit)
             else:
-                extra, n = self._rows_at(i, area.span).get(area.rows, (0, None))
-                block = compose_story(self.story(i, area.span, n), area, self.kit, self.head(i, area.span, extra))
+                extra, n, lines = self._rows_at(i, area.span).get(area.rows, (0, None, 1))
+                block = compose_story(self.story(i, area.span, n), area, self.kit,
+                                      self.head(i, area.span, extra, lines), self.rank[i])
             self._blocks[key] = block
         return self._blocks[key]
 

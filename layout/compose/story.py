@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from layout.compose import arrange, blocks, score
-from layout.compose.arrange import Cell, Limits, PhotoSpec, Problem, SidebarSpec
+from layout.compose import arrange, blocks, rules, score
+from layout.compose.heights import capacity_span
+from layout.compose.plans import REGROUPS, overlaps
+from layout.compose.problem import SPACER_ROWS, Cell, Limits, PhotoSpec, Problem, SidebarSpec
 from layout.compose.bound import bound, why as why_bound
 from layout.compose.flow import Para, Subhead, stream_rows
 from layout.compose.grid import Columns, Rows
@@ -127,6 +129,7 @@ class BodySetting:
     lonely: tuple[str, ...]  # paragraphs ending in 孤字
     # Paragraphs set a line shorter (−1) or longer (+1) within the first tolerance: (stream index, delta, lines).
     alternates: tuple[tuple[int, int, tuple], ...] = ()
+    sub_sizes: tuple[tuple[int, float], ...] = ()  # (stream index, size) of each subhead: it may step down
 
 
 def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetting:
@@ -134,7 +137,7 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
     t, faces = kit.template, kit.faces
     opts = compose_options(kit.options)
     sub = t.styles["subhead"]
-    lines, stream, findings, lonely, alternates = [], [], [], [], []
+    lines, stream, findings, lonely, alternates, sub_sizes = [], [], [], [], [], []
     ragged = 0
     if story.continued_from:
         jump = set_line(f"（上接第{story.continued_from}版）", faces["body"], t.body_size_pt)
@@ -150,10 +153,13 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
             stream.append(Para(len(ps.lines), path))
             continue
         if kind == "subhead":
-            set_ = _kept(kit, "subhead", lambda: (text, face_key(faces["subhead"]), sub.size_pt, measure_pt),
-                         lambda: blocks.subhead_lines(text, faces["subhead"], sub.size_pt, measure_pt))
+            set_, size = _kept(kit, "subhead", lambda: (text, face_key(faces["subhead"]), sub.size_pt,
+                                                        sub.min_size_pt, measure_pt),
+                               lambda: blocks.subhead_lines(text, faces["subhead"], sub.size_pt, measure_pt,
+                                                            sub.min_size_pt or None))
+            sub_sizes.append((len(stream), size))
             lines.append(set_)
-            stream.append(Subhead(blocks.subhead_rows(set_, sub.size_pt, sub.rows, grid), path))
+            stream.append(Subhead(blocks.subhead_rows(set_, size, sub.rows, grid), path))
             continue
         ps = set_paragraph(kit, text, faces["body"], t.body_size_pt, measure_pt, opts)
         findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
@@ -165,7 +171,8 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
         ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - measure_pt) > 0.05)
         if len(ps.lines) > 1 and is_lonely_line(ps.lines[-1].chars):
             lonely.append(path)
-    return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely), tuple(alternates))
+    return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely), tuple(alternates),
+                       tuple(sub_sizes))
 
 
 def _reset(kit: Kit, text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions, delta: int) -> tuple:
@@ -216,13 +223,16 @@ class _Set:
     text: BodySetting
     rest: tuple = ()  # 转版: (field path, text, first char left) of each piece that continues elsewhere
     rest_lines: int = 0
+    rank: int = 1  # the story's rank on its page (1 = the 头条, or a 专版): its photos' area ranges
 
 
-def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | None = None) -> StoryBlock:
+def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | None = None,
+                  rank: int = 1) -> StoryBlock:
     """`story` composed into `area`; a copyfit InputError when it cannot be made to fit (unless --draft).
-    `head`: how its headline is set (default the template's, the 专版's)."""
+    `head`: how its headline is set (default the template's, the 专版's); `rank`: its rank on the page,
+    which gives its photos their area ranges (1: the 头条, or a 专版)."""
     t = kit.template
-    made = _set_all(story, kit, area, head)
+    made = _set_all(story, kit, area, head, rank)
     geo, band = made.geo, made.band
     n = geo.body.count
     fitting = kit.settings.copyfit and bool(kit.options.get("copyfit", True))
@@ -242,17 +252,17 @@ def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | N
         "arrangement": _describe(arrangement),
         "widows": f.widows, "orphans": f.orphans, "ragged_lines": text.ragged, "lonely_last_chars": len(text.lonely),
         "stranded_subheads": len(f.stranded), "overflow_lines": f.overflow_lines, "empty_rows": f.unused_rows,
-        "overlaps": len(arrange.overlaps(arrangement.cells)),
+        "overlaps": len(overlaps(arrangement.cells)),
     }
     return StoryBlock(story.id, area, tuple(items), tuple(frames), tuple(findings), figures, made.rest)
 
 
 def problem_for(story: Story, t: Template, faces: Mapping, photo_sizes: Mapping, options: Mapping,
-                area: Area | None = None, head: blocks.HeadStyle | None = None, memo=None) -> Problem:
+                area: Area | None = None, head: blocks.HeadStyle | None = None, memo=None, rank: int = 1) -> Problem:
     """The arrangement problem of `story` in `area` (default the whole type area), as compose_story
     poses it: for the independent bound, the page's module search and tests. `memo`: as `Kit.memo`."""
     kit = Kit(t, faces, photo_sizes, options, memo=memo)
-    return _problem(story, kit, _set_all(story, kit, area or Area(0, t.columns, 0, t.rows), head))
+    return _problem(story, kit, _set_all(story, kit, area or Area(0, t.columns, 0, t.rows), head, rank))
 
 
 def headline_set(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None = None) -> tuple[float, int]:
@@ -264,7 +274,7 @@ def headline_set(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | No
         band.rows
 
 
-def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None = None) -> _Set:
+def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None = None, rank: int = 1) -> _Set:
     """Everything of the story set before arranging: grids, headline band, sidebar, captions at every
     span, body."""
     t = kit.template
@@ -278,7 +288,7 @@ def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None =
 
     captions = {ph.id: {s: caption(ph, s) for s in range(1, n + 1)} for ph in story.photos}
     return _Set(geo, _headline_band(story, kit, geo, head), _sidebar_set(story, kit, geo), captions,
-                set_body(story, kit, geo.body.column_width_pt, geo.rows))
+                set_body(story, kit, geo.body.column_width_pt, geo.rows), rank=rank)
 
 
 def _headline_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle | None) -> blocks.Band:
@@ -314,21 +324,48 @@ def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] 
 def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
     """The copyfit problem in grid units: what must fit, which blocks may change and how far."""
     t, body, grid = kit.template, made.geo.body, made.geo.rows
-    specs = {ph.id: PhotoSpec(ph.id, _aspect(kit.photo_sizes[(story.id, ph.id)]),
-                              {s: c.rows for s, c in made.captions[ph.id].items()}, ph.group)
-             for ph in story.photos}
+    specs = {ph.id: _photo_spec(story, kit, made, k, ph) for k, ph in enumerate(story.photos)}
     side = None
     if made.side and not story.sidebar.place:
         side = SidebarSpec({w: s.natural_rows for w, s in made.side.items()}, t.sidebar_max_padding_rows,
                            {w: sum(len(x) - 1 for x in s.items) for w, s in made.side.items()})
-    limits = Limits(t.max_aspect_change, t.photo_min_rows, t.lead_photo_min_rows,
-                    t.photo_min_width_chars * t.body_size_pt, t.min_run_lines, t.subhead_extra_rows)
+    limits = Limits(t.photo_min_rows, t.lead_photo_min_rows, t.min_run_lines, t.subhead_extra_rows,
+                    rules.figure("photo-share"))
     return Problem(
         columns=body.count, rows=grid.count, top_row=made.band.rows, stream=made.text.stream,
         photos=tuple(specs[ph.id] for ph in story.photos if ph.place is None), sidebar=side,
         fixed=_fixed_cells(story, kit, made, specs), order=_flow_order(kit.options, body.count),
         col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt, gap_pt=grid.gap_pt,
         limits=limits, loose=_loose(made.text))
+
+
+CM2_PT2 = (72 / 2.54) ** 2  # pt² in a cm²
+
+
+def _photo_spec(story: Story, kit: Kit, made: _Set, k: int, ph) -> PhotoSpec:
+    """A photo as the arrangement sees it, with the design rules' bounds on its frame: the crop bound
+    (photo-crop: at most its share of the image, unless the desk framed it with focus: or crop:), the
+    narrowest width (photo-min-span: a head shot may take one basic column) and the area range of its
+    story's rank (photo-range; a head shot has none)."""
+    t = kit.template
+    w, h = kit.photo_sizes[(story.id, ph.id)]
+    if ph.crop:
+        left, top, right, bottom = ph.crop
+        w, h = w * (right - left), h * (bottom - top)
+    change = t.max_aspect_change if ph.framed else 1.0 / (1.0 - rules.figure("photo-crop"))
+    basic = lambda n: n * t.column_width_pt + (n - 1) * t.gutter_pt  # noqa: E731
+    if ph.headshot:
+        min_width = basic(1)
+    else:
+        # Two basic columns; in a story set in wider columns (变栏) one of its columns when that is at
+        # least one and a half basic columns: a photo as wide as the text beside it is no stamp.
+        min_width = min(basic(t.photo_min_span), max(basic(1.5), made.geo.body.column_width_pt))
+    area = None
+    if not ph.headshot:
+        least, most = t.photo_area_range(made.rank, first=k == 0)
+        area = (least * CM2_PT2, most * CM2_PT2)
+    return PhotoSpec(ph.id, w / h, {s: c.rows for s, c in made.captions[ph.id].items()}, ph.group, change,
+                     min_width, area)
 
 
 def _loose(text: BodySetting) -> tuple[tuple[int, int, float], ...]:
@@ -366,7 +403,7 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
                              "build with --draft to see the page with the overflow marked")
     problem, viable = _survey(kit, problem)
     best = _search(kit, problem, viable) if fitting else arrange.natural(problem, viable)
-    for regroup in range(1, arrange.REGROUPS + 1):  # later passes: a long lead group leaves photos to the foot
+    for regroup in range(1, REGROUPS + 1):  # later passes: a long lead group leaves photos to the foot
         if best is not None or not fitting:
             break
         problem, more = _survey(kit, problem, regroup)
@@ -393,7 +430,7 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
     if best is None:  # not even --draft can place blocks that fit no plan at any height
         raise InputError(f"copyfit: {arrange.why(problem, [])}", story.source_file or "article",
                          "drop or shorten a block, or place it by hand")
-    bad = arrange.overlaps(best.cells)
+    bad = overlaps(best.cells)
     if bad:
         raise InputError(f"blocks {bad[0][0]} and {bad[0][1]} overlap", story.source_file,
                          "change the place: of the blocks placed by hand")
@@ -415,9 +452,12 @@ def _jumped(story: Story, kit: Kit, made: _Set, problem: Problem, viable) -> tup
     tried first, then a line less, and so on."""
     stream, lines = made.text.stream, made.text.lines
     total = stream_rows(stream)
-    most = max((arrange.capacity_span(lv)[1] for _, lv in viable), default=0)
-    for keep in range(min(total - 1, most - 1), 0, -1):  # text rows kept; one more row for the jump line
-        cut = _cut(stream, lines, keep)
+    most = max((capacity_span(lv)[1] for _, lv in viable), default=0)
+    # Cuts that leave two lines of a paragraph on either side first; then, only if none fits, a cut
+    # that leaves one (a 孤行 is a scored rule, a jump that cannot land is no page at all).
+    tries = [(keep, least) for least in (2, 1) for keep in range(min(total - 1, most - 1), 0, -1)]
+    for keep, least in tries:  # text rows kept; one more row for the jump line
+        cut = _cut(stream, lines, keep, least)
         if cut is None:
             continue
         kept_stream, kept_lines, (k, first) = cut
@@ -434,9 +474,10 @@ def _jumped(story: Story, kit: Kit, made: _Set, problem: Problem, viable) -> tup
     return None
 
 
-def _cut(stream: tuple, lines: tuple, keep: int) -> tuple | None:
-    """The stream's first `keep` rows, cut inside a paragraph if need be, and what is left: (stream, lines,
-    rest as (piece index, first line left)). A subhead never ends what stays (背题)."""
+def _cut(stream: tuple, lines: tuple, keep: int, least: int = 2) -> tuple | None:
+    """The stream's first `keep` rows, cut inside a paragraph if need be (at least `least` of its lines
+    on either side), and what is left: (stream, lines, rest as (piece index, first line left)). A
+    subhead never ends what stays (背题)."""
     out_s, out_l, used = [], [], 0
     for k, piece in enumerate(stream):
         n = piece.lines if isinstance(piece, Para) else piece.rows
@@ -446,7 +487,7 @@ def _cut(stream: tuple, lines: tuple, keep: int) -> tuple | None:
             used += n
             continue
         take = keep - used
-        if isinstance(piece, Subhead) or take < 2 or n - take < 2:  # no 孤行 either side of the cut
+        if isinstance(piece, Subhead) or take < least or n - take < least:  # 孤行 either side of the cut
             return None
         out_s.append(Para(take, piece.key))
         out_l.append(lines[k][:take])
@@ -571,11 +612,11 @@ def _fixed_cells(story: Story, kit: Kit, made: _Set, specs: dict) -> tuple[Cell,
             frame = pl.rows or max(t.photo_min_rows, round((w / spec.aspect + t.line_pitch_pt - t.body_size_pt)
                                                           / t.line_pitch_pt))
             cap = spec.caption_rows[span]
-            cell = Cell(block, kind, col, span, row, frame + cap + arrange.SPACER_ROWS, frame, cap)
+            cell = Cell(block, kind, col, span, row, frame + cap + SPACER_ROWS, frame, cap)
         else:
             box = pl.rows or 10
-            cell = Cell(block, kind, col, span, row, box + arrange.SPACER_ROWS, box)
-        if cell.row + cell.rows > rows + arrange.SPACER_ROWS:
+            cell = Cell(block, kind, col, span, row, box + SPACER_ROWS, box)
+        if cell.row + cell.rows > rows + SPACER_ROWS:
             raise InputError(f"the block ends at row {cell.row + cell.rows}, below the {rows} rows of the page",
                              where, "reduce row or rows")
         out.append(cell)
@@ -593,7 +634,7 @@ def _cell(cell: Cell, story: Story, photos: dict, kit: Kit, made: _Set) -> tuple
     """A placed block's primitives and its frame."""
     geo, st = made.geo, kit.template.styles
     x, w = geo.body.x_pt(cell.col), geo.body.width_pt(cell.span)
-    frame_row = cell.row + (arrange.SPACER_ROWS if cell.spacer_top else 0)
+    frame_row = cell.row + (SPACER_ROWS if cell.spacer_top else 0)
     top, height = geo.rows.top_y(frame_row), geo.rows.height_pt(cell.frame_rows)
     if cell.kind == "sidebar":
         frame = Frame(f"{story.id}/sidebar", "sidebar", x, top - height, w, height, cell.col, cell.span, frame_row,
@@ -617,7 +658,7 @@ def _body_items(arr: arrange.Arrangement, made: _Set, kit: Kit) -> tuple[list, d
     text_rows: dict[int, list[tuple[int, int]]] = {}
     geo, stream, lines_by_piece = made.geo, arr.stream, made.text.lines
     size = kit.template.body_size_pt
-    sub = kit.template.styles["subhead"]
+    sub_sizes = dict(made.text.sub_sizes)
     for slot in arr.flow.slots:
         region = arr.regions[slot.region]
         x = geo.body.x_pt(region.col)
@@ -625,7 +666,7 @@ def _body_items(arr: arrange.Arrangement, made: _Set, kit: Kit) -> tuple[list, d
         piece = stream[slot.item]
         lines = lines_by_piece[slot.item]
         if isinstance(piece, Subhead):
-            items += blocks.subhead_items(lines, kit.faces["subhead"], sub.size_pt, x, geo.body.column_width_pt,
+            items += blocks.subhead_items(lines, kit.faces["subhead"], sub_sizes[slot.item], x, geo.body.column_width_pt,
                                           geo.rows.top_y(slot.row), geo.rows.height_pt(slot.count), piece.key)
             continue
         for i in range(slot.count):

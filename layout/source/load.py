@@ -17,6 +17,7 @@ from layout.base.model import (
     Credit,
     Digest,
     Edition,
+    Filler,
     Finding,
     Headline,
     Page,
@@ -130,13 +131,27 @@ def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, bas
     photos = []
     for i, p in enumerate(v["photos"]):
         _check_file(base_dir, p["file"], built.source(at(f"photos[{i}].file")))
+        crop = _crop(p["crop"], built.source(at(f"photos[{i}].crop")))
+        framed = crop is not None or at(f"photos[{i}].focus") in built.sources
         photos.append(Photo(id=p["id"], file=p["file"], caption=reader.text(p["caption"], at(f"photos[{i}].caption")),
                             credit=reader.optional_text(p["credit"], at(f"photos[{i}].credit")),
                             focus=(p["focus"][0], p["focus"][1]), group=p["group"], place=_placement(p["place"]),
-                            source=built.source(at(f"photos[{i}]"))))
+                            source=built.source(at(f"photos[{i}]")), headshot=p["headshot"], crop=crop,
+                            framed=framed))
     return Story(id=story_id, headline=headline, byline=byline, sidebar=sidebar, lead=lead, sections=sections,
                  photos=tuple(photos), body_columns=v.get("body_columns"), path=path, base_dir=base_dir,
                  source_file=source_file, continue_to=v.get("continue_to"), continued_from=v.get("continued_from"))
+
+
+def _crop(v, where) -> tuple[float, float, float, float] | None:
+    """The desk's crop rectangle, checked: it keeps some of the image in both directions."""
+    if not v:
+        return None
+    left, top, right, bottom = (float(x) for x in v)
+    if right - left < 0.05 or bottom - top < 0.05:
+        raise InputError(f"crop [{left:g}, {top:g}, {right:g}, {bottom:g}] keeps nothing of the image", str(where),
+                         "give [left, top, right, bottom] with left < right and top < bottom (fractions of the image)")
+    return left, top, right, bottom
 
 
 def _missing_headline(built: Built, path: str) -> InputError:
@@ -242,6 +257,12 @@ def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
             raise _missing_headline(built, "headline")
         stories = [_story(reader, built, v, "", MAIN_STORY, base_dir, path)]
     reserved = tuple(_reserved(built, r, i, base_dir) for i, r in enumerate(v["reserved"]))
+    fillers = tuple(Filler(f["id"], reader.optional_text(f["heading"], f"fillers[{k}].heading"),
+                           reader.texts(f["text"], f"fillers[{k}].text"), f"fillers[{k}]")
+                    for k, f in enumerate(v["fillers"]))
+    if fillers and not v["stories"]:
+        raise InputError("fillers are for a page of several stories", str(built.source("fillers")),
+                         "list the page's stories under 'stories:', or leave 'fillers:' out")
 
     page = Page(
         template=v["template"],
@@ -252,5 +273,6 @@ def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
         source_file=path,
         options=tuple(sorted(v["options"].items())),
         reserved=reserved,
+        fillers=fillers,
     )
     return page, tuple(findings + reader.findings)

@@ -533,6 +533,13 @@ STORY_FIELDS = (
                   item=Field("fraction", "float", "a fraction of the image size", min=0.0, max=1.0)),
             Field("group", "enum", "where the photo belongs: lead = after the lead, end = after the body",
                   default="lead", choices=("lead", "end")),
+            Field("headshot", "bool", "a head shot (人物头像): it may be one basic column wide and is not held to its "
+                  "rank's photo area range", default=False),
+            Field("crop", "list", "the desk's crop: the part of the image to print, [left, top, right, bottom] as "
+                  "fractions of its width and height from the top-left corner. The layout then frames that part; "
+                  "with crop: (or focus:) given it may cut up to the template's copyfit.max_aspect_change, without "
+                  "at most the photo-crop rule's share of the image", nullable=True, min_items=4, max_items=4,
+                  item=Field("fraction", "float", "a fraction of the image size", min=0.0, max=1.0)),
             PLACEMENT,
         ))),
 )
@@ -613,6 +620,18 @@ ARTICLE = Field(
         )),
     ) + STORY_FIELDS + (
         RESERVED,
+        Field("fillers", "list", "补白: the desk's pool of short pieces for filling (a 公益 line, a 小知识, a quote). "
+              "On a page of several stories the module search sets one or two of them, each in a small box "
+              "module of its own, only when no tiling fills the page without (the filler lever, "
+              "docs/design-rules.md)", unique="id", item=Field(
+                  "filler", "map", "one filler", fields=(
+                      Field("id", "str", "a short name for the filler", required=True,
+                            pattern=r"[a-z0-9][a-z0-9_-]{0,31}", pattern_hint="lower-case letters, digits, - and _"),
+                      Field("heading", "text", "the heading in the box's bar (e.g. 公益广告, 小知识); null = none",
+                            nullable=True),
+                      Field("text", "list", "its paragraphs (a single text = one paragraph)", required=True,
+                            scalar_ok=True, min_items=1, item=Field("paragraph", "text", "one paragraph")),
+                  ))),
         Field("stories", "list", "the page's stories in order of importance, for a page of several; leave out "
               "for a page of one story, whose keys (headline, byline, sidebar, lead, sections, photos) then "
               "stand at the top level", unique="id", item=STORY),

@@ -51,7 +51,10 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
         _style("subtitle", "副题", 18),
         _style("byline", "credits under the headline", 10.5),
         _style("subhead", "小标题", 13, (Field("rows", "int", "grid lines a subhead occupies", default=3,
-                                               min=1, max=10),)),
+                                               min=1, max=10),
+                                         Field("min_size_pt", "float", "smallest size a subhead steps down to "
+                                               "before it breaks a third time; 0 = its size (no stepping down)",
+                                               default=0, min=0, max=200))),
         _style("caption", "photo captions", 9),
         _style("sidebar_title", "sidebar title", 14),
         _style("sidebar", "sidebar items", 10.5),
@@ -66,13 +69,13 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
               default=0.3, min=0, max=3),
     )),
     Field("modules", "map", "pages of several stories: modules, their headlines and the rules between them", fields=(
-        Field("headlines", "list", "a story's 主题 size by its rank on the page (1 = the 头条) and its module's span "
-              "in basic columns: the first entry with rank ≥ the story's and min_span ≤ the span applies; no "
-              "other story's size may exceed the 头条's smallest (the 头条 has the largest headline)",
-              default=((1, 6, 44.0), (1, 4, 36.0), (1, 1, 28.0), (2, 4, 28.0), (2, 2, 24.0), (2, 1, 20.0),
-                       (99, 3, 24.0), (99, 1, 18.0)),
-              item=Field("size", "list", "[rank, min_span, size_pt]", min_items=3, max_items=3,
-                         item=Field("number", "float", "a number", min=0, max=999))),
+        Field("ladder", "list", "the headline ladder: a story's 主题 size range by its rank on the page, [least, "
+              "most] pt for the 头条, the 二条, then the 三条 (the last entry serves every rank after it). A rank's "
+              "least is at least the next rank's most, so a headline never grows as rank falls; the 主题 is set "
+              "at the largest size of its range that its module's width allows (design rule headline-ladder)",
+              default=((36.0, 48.0), (28.0, 32.0), (20.0, 24.0)), min_items=1,
+              item=Field("range", "list", "[least_pt, most_pt]", min_items=2, max_items=2,
+                         item=Field("size", "float", "a size in pt", min=6, max=200))),
         Field("rule_width_pt", "float", "rule between modules, in the white line or gutter that parts them; 0 = "
               "white space only", default=0.5, min=0, max=3),
         Field("min_rows", "int", "shortest module in rows", default=10, min=3, max=400),
@@ -80,10 +83,25 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
               default=1, min=0, max=3),
         Field("digest_max_padding_rows", "int", "rows a 导读 box may grow to fill its module", default=6, min=0,
               max=50),
+        Field("filler_max_padding_rows", "int", "rows a 补白 box may grow to fill its module (its text spread "
+              "evenly)", default=6, min=0, max=50),
+    )),
+    Field("photos", "map", "photo sizes by rank (design rule photo-hierarchy)", fields=(
+        Field("min_span", "int", "narrowest photo in basic columns, unless the desk marks it a head shot "
+              "(headshot: true)", default=2, min=1, max=20),
+        Field("area_cm2", "list", "a photo's area range by its story's rank, [least, most] cm²: the 头条's first "
+              "photo, the 二条's photos, then the 三条's (the last entry serves every rank after it); the 头条's "
+              "other photos take `others_cm2`. A page of one story (专版) is a 头条",
+              default=((240.0, 900.0), (45.0, 160.0), (25.0, 110.0)), min_items=1,
+              item=Field("range", "list", "[least_cm2, most_cm2]", min_items=2, max_items=2,
+                         item=Field("area", "float", "an area in cm²", min=0, max=10000))),
+        Field("others_cm2", "list", "[least, most] cm² for the 头条's photos after its first", default=(25.0, 160.0),
+              min_items=2, max_items=2, item=Field("area", "float", "an area in cm²", min=0, max=10000)),
     )),
     Field("copyfit", "map", "limits for fitting the text to the page", fields=(
-        Field("max_aspect_change", "float", "a photo frame's aspect may differ from the photo's by at most "
-              "this factor (crop bound)", default=1.4, min=1, max=4),
+        Field("max_aspect_change", "float", "the crop bound for a photo the desk gives a focus: (or crop:) for: a "
+              "frame's aspect may differ from the photo's by at most this factor; other photos are cropped by at "
+              "most design rule photo-crop's share of the image", default=1.4, min=1, max=4),
         Field("photo_min_rows", "int", "smallest photo frame in grid lines", default=8, min=2, max=200),
         Field("lead_photo_min_rows", "int", "smallest lead photo frame in grid lines", default=20, min=2, max=400),
         Field("photo_min_width_chars", "float", "narrowest photo frame, in body characters: a photo spans as many "
@@ -138,18 +156,26 @@ class Template:
     photo_min_width_chars: float = 13.0
     min_run_lines: int = 3
     subhead_extra_rows: int = 1
-    module_headlines: tuple[tuple[int, int, float], ...] = ()  # (rank, min_span, size_pt)
+    ladder: tuple[tuple[float, float], ...] = ((36.0, 48.0), (28.0, 32.0), (20.0, 24.0))  # (least, most) pt by rank
+    photo_min_span: int = 2
+    photo_areas_cm2: tuple[tuple[float, float], ...] = ((240.0, 900.0), (45.0, 160.0), (25.0, 110.0))
+    photo_others_cm2: tuple[float, float] = (25.0, 160.0)
     module_rule_pt: float = 0.5
     module_min_rows: int = 10
     briefs_gap_rows: int = 1
     digest_max_padding_rows: int = 6
+    filler_max_padding_rows: int = 6
 
-    def module_headline_pt(self, rank: int, span: int) -> float:
-        """The 主题 size of a story of `rank` in a module `span` basic columns wide."""
-        for r, min_span, size in self.module_headlines:
-            if rank <= r and span >= min_span:
-                return size
-        return self.styles["headline"].min_size_pt
+    def headline_range(self, rank: int) -> tuple[float, float]:
+        """(least, most) pt of the 主题 of a story of `rank` (1 = the 头条) on a page of several."""
+        return self.ladder[min(rank, len(self.ladder)) - 1]
+
+    def photo_area_range(self, rank: int, first: bool) -> tuple[float, float]:
+        """(least, most) cm² of a photo of a story of `rank`: the 头条's first photo, its others, or any
+        photo of a lower rank."""
+        if rank == 1 and not first:
+            return self.photo_others_cm2
+        return self.photo_areas_cm2[min(rank, len(self.photo_areas_cm2)) - 1]
 
     @property
     def column_width_pt(self) -> float:
@@ -188,6 +214,19 @@ def resolve_template_path(name_or_path: str, base_dir: str = ".") -> str:
     return path
 
 
+def _check_ladder(ranges: tuple[tuple[float, float], ...], path: str, key: str, what: str,
+                  strict: bool = True) -> None:
+    """Each range's least no more than its most; with `strict`, no rank's most above the rank
+    before it's least (a headline never grows as rank falls)."""
+    for k, (least, most) in enumerate(ranges):
+        if least > most:
+            raise InputError(f"{key}[{k}] is [{least:g}, {most:g}]: its least is above its most", path,
+                             f"give [least, most] {what}")
+        if strict and k and most > ranges[k - 1][0]:
+            raise InputError(f"{key}[{k}] reaches {most:g}, above rank {k}'s least {ranges[k - 1][0]:g}", path,
+                             f"{what} never grow as rank falls: lower rank {k + 1}'s range")
+
+
 def load_template(name_or_path: str, base_dir: str = ".") -> Template:
     path = resolve_template_path(name_or_path, base_dir)
     v = load(path, TEMPLATE_SCHEMA).value
@@ -206,13 +245,11 @@ def load_template(name_or_path: str, base_dir: str = ".") -> Template:
                          "reduce grid.columns/column_chars/rows or type_area_top_mm")
     if g["line_pitch_pt"] < g["body_size_pt"]:
         raise InputError("grid.line_pitch_pt is smaller than the body size", path, "lines would overlap")
-    heads = [(int(r), float(z)) for r, _, z in v["modules"]["headlines"]]
-    lead_least = min((z for r, z in heads if r == 1), default=None)
-    over = [z for r, z in heads if r > 1 and lead_least is not None and z > lead_least]
-    if over:
-        raise InputError(f"modules.headlines gives a story after the 头条 a {max(over):g} pt headline, larger than "
-                         f"the 头条's smallest ({lead_least:g} pt)", path,
-                         "the 头条 has the largest headline: lower the other ranks' sizes or raise rank 1's")
+    ladder = tuple((float(a), float(b)) for a, b in v["modules"]["ladder"])
+    _check_ladder(ladder, path, "modules.ladder", "headline sizes")
+    ph = v["photos"]
+    areas = tuple((float(a), float(b)) for a, b in ph["area_cm2"])
+    _check_ladder(areas, path, "photos.area_cm2", "photo areas", strict=False)
     return Template(
         name=v["name"], label=v["label"], path=path, page_width_pt=width_pt, page_height_pt=height_pt,
         type_top_pt=top_pt, type_left_pt=(width_pt - type_w) / 2, columns=g["columns"],
@@ -226,8 +263,10 @@ def load_template(name_or_path: str, base_dir: str = ".") -> Template:
         sidebar_max_padding_rows=v["copyfit"]["sidebar_max_padding_rows"],
         photo_min_width_chars=v["copyfit"]["photo_min_width_chars"], min_run_lines=v["copyfit"]["min_run_lines"],
         subhead_extra_rows=v["copyfit"]["subhead_extra_rows"],
-        module_headlines=tuple((int(r), int(m), float(z)) for r, m, z in v["modules"]["headlines"]),
+        ladder=ladder, photo_min_span=ph["min_span"], photo_areas_cm2=areas,
+        photo_others_cm2=(float(ph["others_cm2"][0]), float(ph["others_cm2"][1])),
         module_rule_pt=v["modules"]["rule_width_pt"], module_min_rows=v["modules"]["min_rows"],
         briefs_gap_rows=v["modules"]["briefs_gap_rows"],
         digest_max_padding_rows=v["modules"]["digest_max_padding_rows"],
+        filler_max_padding_rows=v["modules"]["filler_max_padding_rows"],
     )

@@ -75,6 +75,9 @@ def item_text_fields(item) -> list[tuple[str, str]]:
     导读 box's heading and pointers (title, then its page as printed, 第N版)."""
     if item.kind == "story":
         return story_text_fields(item)
+    if item.kind == "filler":
+        head = [(item.field("heading"), item.heading.text)] if item.heading else []
+        return head + [(item.field(f"text[{i}]"), t.text) for i, t in enumerate(item.text)]
     out = [(item.field("heading"), item.heading.text)]
     if item.kind == "briefs":
         return out + [(item.field(f"briefs[{i}]"), t.text) for i, t in enumerate(item.items)]
@@ -84,8 +87,9 @@ def item_text_fields(item) -> list[tuple[str, str]]:
 
 
 def page_text_fields(page: Page) -> list[tuple[str, str]]:
-    """Every text printed from the page's items, item by item (the 报眉 is formatted, not written)."""
-    return [f for item in page.stories for f in item_text_fields(item)]
+    """Every text printed from the page's items, item by item, then the fillers the page may set (the
+    报眉 is formatted, not written)."""
+    return [f for item in page.stories + page.fillers for f in item_text_fields(item)]
 
 
 def byline_text(story: Story) -> str:
@@ -97,7 +101,7 @@ def chars_by_role(page: Page) -> dict[str, str]:
     """The text each font role draws on the page (the font stage cuts its subsets from these)."""
     roles = dict.fromkeys(("body", "headline", "kicker", "subtitle", "byline", "subhead", "caption",
                            "sidebar_title", "sidebar"), "")
-    for item in page.stories:
+    for item in page.stories + page.fillers:
         if item.kind != "story":
             for path, text in item_text_fields(item):
                 roles[_field_role(path)] += text
@@ -131,6 +135,8 @@ def locate(page: Page, chars: set[str] | list[str]) -> str:
 
 def _field_role(path: str) -> str:
     """The font role that draws a field of `item_text_fields` (its path without the story prefix)."""
+    if path.startswith("fillers["):  # a filler's heading in its bar, its text in the sidebar face
+        return "sidebar_title" if path.endswith(".heading") else "sidebar"
     tail = path.split(".", 1)[1] if path.startswith("stories[") else path
     head = tail.split("[", 1)[0]
     if head == "heading":  # a 简讯 or 导读 heading, in its bar
