@@ -122,7 +122,10 @@ class _Driver:
                      (json.dumps(self.state, indent=1, sort_keys=True) + "\n").encode(), sync=False)
 
     def key(self, task: PageTask) -> str:
-        spec = repr(replace(task, opts=replace(task.opts, cache_dir=None, jobs=1)))
+        # the files are named by their stem wherever the folder is (a moved folder stays up to date)
+        named = replace(task.opts, cache_dir=None, jobs=1, out_pdf=os.path.basename(task.opts.out_pdf),
+                        proof=os.path.basename(task.opts.proof))
+        spec = repr(replace(task, opts=named))
         return hashlib.sha256(f"{STATE_FORMAT}\0{self.code}\0{spec}".encode()).hexdigest()
 
     def unchanged(self, task: PageTask) -> PageOutcome | None:
