@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SYSTAMP := $(VENV)/.system
 
-.PHONY: all setup pdf test golden bench variants proof samples docs clean
+.PHONY: all setup pdf test golden bench variants proof samples docs clean edition
 all: pdf
 
 setup: $(STAMP) $(SYSTAMP)
@@ -51,3 +51,8 @@ docs: setup
 
 clean:
 	rm -rf out .pytest_cache
+
+# The sample edition (samples/edition.yaml, six pages, one 转版) into out/edition/: every page's files,
+# mets.xml, the e-paper hotspots and contact.png.
+edition: setup
+	$(PY) make_pdf.py --edition samples/edition.yaml -o out/edition/

@@ -18,7 +18,9 @@
     one invocation with -j 2; pages per second of wall time;
 (e) variants: --variants generated 专版 articles composed in this process with the real faces
     (bench/bench_variants.py): the feasible share, the median and worst composing time;
-(f) pages: warm builds of the sample 要闻版 and of a generated six-story page (bench/bench_pages.py).
+(f) pages: warm builds of the sample 要闻版 and of a generated six-story page (bench/bench_pages.py);
+(g) the edition: the sample edition (6 pages) and 24 pages of it at -j 1, -j N and on a Dask LocalCluster
+    (bench/bench_edition.py): seconds per edition, pages per second.
 
 Everything uses its own temporary cache: the figures do not depend on the user's cache. The builds'
 own caching of Python bytecode is left on (PYTHONDONTWRITEBYTECODE is dropped for the children), as on
@@ -230,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         import bench_pages
 
         results["pages"] = bench_pages.run(ROOT, tmp, env, args.page_runs)
+        import bench_edition
+
+        results["edition"] = bench_edition.run(Path(tmp) / "edition", env)
         figures = {"warm_wall_s": results["warm"]["wall_s"], "warm_peak_rss_mib": results["warm"]["peak_rss_mib"],
                    "batch_pages_per_s": results["batch"]["pages_per_s"],
                    "linebreak_chars_per_s": results["linebreak"]["chars_per_s"],
@@ -309,6 +314,13 @@ def table(r: dict) -> str:
         f"{pg['sample']['runs']} runs {pg['sample']['wall_min_s']:.3f}–{pg['sample']['wall_max_s']:.3f} s")
     row("six_story_warm_wall_s", "six-story page warm build", f"{pg['six_stories']['wall_s']:.3f} s",
         f"{pg['six_stories']['runs']} runs {pg['six_stories']['wall_min_s']:.3f}–{pg['six_stories']['wall_max_s']:.3f} s")
+    ed = r["edition"]
+    for label in ("six", "twenty_four"):
+        e = ed[label]
+        for name, v in e.items():
+            if isinstance(v, dict):
+                row("", f"edition of {e['pages']} pages, {name}", f"{v['wall_s']:.2f} s/edition",
+                    f"{v['pages_per_s']:.2f} pages/s, CPU {v['cpu_s']} s (goal: 24 pages ≤ 8 s on 4 cores)")
     widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
     lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

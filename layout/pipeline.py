@@ -27,6 +27,7 @@ from layout.photo.images import prepare_image, probe_image
 from layout.output.marks import with_bleed
 from layout.preflight.report import Report, preflight
 from layout.base.primitives import Image, PageLayout
+from layout.source.edition import InEdition, in_edition
 from layout.source.load import load_page
 from layout.source.template import Template, load_template
 from layout.source.texts import chars_by_role, places
@@ -73,6 +74,7 @@ class BuildOptions:
     icc: str | None = None  # output profile; default the bundled IFRA26S newsprint profile
     cache_dir: str | None = None
     jobs: int = 2
+    edition: InEdition | None = None  # a page of an edition: its 报眉 values and the 转版 slots it fills
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,15 @@ class BuildResult:
     report: Report
     layout: PageLayout
     inputs: tuple[str, ...] = ()  # every file the build read that the desk edits (watch follows these)
+    page: Page | None = None  # the page as loaded
 
 
 def load_inputs(page_path: str, opts: BuildOptions) -> tuple[Page, tuple[Finding, ...], Template]:
-    page, findings = load_page(page_path)
+    e = opts.edition
+    page, findings = load_page(page_path, dict(e.slots) if e is not None else None)
+    if e is not None:
+        page, more = in_edition(page, e)
+        findings += tuple(more)
     template = load_template(page.template, page.base_dir)
     return page, findings, template
 
@@ -315,12 +322,13 @@ class _Early:
 
 
 def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
-          session: Incremental | None = None) -> BuildResult:
+          session: Incremental | None = None, sink=None) -> BuildResult:
     """Build one page. The back half (layout.output.press: render → finish) runs here, or in `press`,
     a process forked at start-up (layout.app.pressproc) that did its imports meanwhile.
 
     `session` (watch mode) keeps what the next build of the same page can use again, and has the
-    press PDF and the proof written as soon as each is made; the files are the same bytes."""
+    press PDF and the proof written as soon as each is made; the files are the same bytes. `sink`
+    (an edition's page task) takes the files, path → bytes, instead of their being written here."""
     from layout.output.press import PressJob
 
     paths = output_paths(opts.out_pdf)
@@ -369,6 +377,9 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     files.update(continuations(page, layout, opts.out_pdf))
     if opts.proof:
         files[opts.proof] = made["proof"]
+    if sink is not None:
+        sink(files)
+        return BuildResult(tuple(files), report, layout, inputs_read(page, template, opts), page)
     try:
         write_outputs({p: b for p, b in files.items() if early is None or p not in early.replaced})
     except BaseException:
@@ -388,7 +399,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
         alto = alto_for(layout, meta, archive_names(meta, page.slug)["archive"], faces)
         outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"],
                                                      "alto": alto}, meta, page.slug, opts.force)
-    return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts))
+    return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts), page)
 
 
 def continuations(page: Page, layout: PageLayout, out_pdf: str) -> dict[str, bytes]:

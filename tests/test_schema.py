@@ -328,3 +328,5 @@ def test_generated_docs_are_up_to_date():
     assert on_disk == gen.render(), "docs/article-format.md is stale: run python tools/gen_docs.py"
     with open(gen.TEMPLATE_TARGET, encoding="utf-8") as fh:
         assert fh.read() == gen.render_template(), "docs/template-format.md is stale: run python tools/gen_docs.py"
+    with open(gen.EDITION_TARGET, encoding="utf-8") as fh:
+        assert fh.read() == gen.render_edition(), "docs/edition-format.md is stale: run python tools/gen_docs.py"

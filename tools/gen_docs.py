@@ -1,5 +1,6 @@
-"""Write docs/article-format.md, docs/template-format.md and docs/design-rules.md from their tables
-(layout.source.schema.ARTICLE, layout.source.template.TEMPLATE_SCHEMA, layout.compose.rules.RULES).
+"""Write docs/article-format.md, docs/template-format.md, docs/edition-format.md and docs/design-rules.md
+from their tables (layout.source.schema.ARTICLE, layout.source.template.TEMPLATE_SCHEMA,
+layout.source.schema.EDITION, layout.compose.rules.RULES).
 
 Usage: python tools/gen_docs.py [--check]
   --check  exit 1 if a file on disk differs from what its table gives (for CI).
@@ -14,13 +15,28 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from layout.compose import rules as design  # noqa: E402
 from layout.source.normalize import RULES  # noqa: E402
-from layout.source.schema import ARTICLE, describe  # noqa: E402
+from layout.source.schema import ARTICLE, EDITION, describe  # noqa: E402
 from layout.source.template import TEMPLATE_SCHEMA  # noqa: E402
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 TARGET = os.path.join(DOCS, "article-format.md")
 TEMPLATE_TARGET = os.path.join(DOCS, "template-format.md")
 RULES_TARGET = os.path.join(DOCS, "design-rules.md")
+EDITION_TARGET = os.path.join(DOCS, "edition-format.md")
+
+EDITION_INTRO = """
+An edition file lists one issue's pages in the order they are printed; `make_pdf.py --edition
+EDITION.yaml -o out/edition/` builds them all (README, "The edition"). Every key below is declared once
+in `layout/source/schema.py`. The edition is the authority for the 报眉: each page prints the
+edition's paper and date and the number and 版名 the edition gives it, whatever its page file says
+(a difference is reported as an info finding). Page files are relative to the edition file.
+
+A story of one page may continue on another (`continue_to: N` on the story item, 转版): in an edition
+the rest of it goes to page N in the same run. Page N's file names where it goes with an item
+`{id: …, continued_from: P/ID}` (P the page, ID the story there), or the edition places it after page
+N's items; page N is composed once page P is. A jump to a page that is not in the edition, a slot that
+no story fills, or a page N that has no room for the rest is one error naming both pages.
+"""
 
 TEMPLATE_INTRO = """
 A template (版式) is a YAML file: the built-ins are `layout/source/templates/broadsheet.yaml` (对开) and
@@ -57,9 +73,15 @@ def render_template() -> str:
     return describe(TEMPLATE_SCHEMA, "Template (版式) reference", TEMPLATE_INTRO)
 
 
+def render_edition() -> str:
+    return describe(EDITION, "Edition file reference", EDITION_INTRO)
+
+
 def main(argv: list[str]) -> int:
     status = 0
-    for target, text in ((TARGET, render()), (TEMPLATE_TARGET, render_template()), (RULES_TARGET, design.markdown())):
+    targets = ((TARGET, render()), (TEMPLATE_TARGET, render_template()), (EDITION_TARGET, render_edition()),
+               (RULES_TARGET, design.markdown()))
+    for target, text in targets:
         if "--check" in argv:
             try:
                 with open(target, encoding="utf-8") as fh:

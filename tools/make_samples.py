@@ -1,8 +1,8 @@
-"""Write the marked placeholder photos and ad of the sample pages (samples/*.yaml).
+"""Write the marked placeholder photos and ads of the sample pages (samples/*.yaml, samples/edition/*.yaml).
 
-The sample 要闻版 needs photos and an ad no one has. Like the 郾城区 placeholders
+The sample 要闻版 and the sample edition's pages need photos and ads no one has. Like the 郾城区 placeholders
 (tools/make_placeholders.py, whose drawing this reuses) each photo is a synthetic JPEG visibly marked
-"示意图 PLACEHOLDER" with its caption. The ad is what the advertising department delivers: a
+"示意图 PLACEHOLDER" with its caption. An ad is what the advertising department delivers: a
 one-page PDF made to the booked area's size (its size read from the sample page and its template),
 vector, CMYK only, its face (LXGW WenKai, OFL) embedded, no transparency — marked "示意 PLACEHOLDER
 广告" and crossed like the photos, so nobody takes it for a real ad. Same input, same bytes.
@@ -27,8 +27,20 @@ FILES = (
     (Slot("sample-01-huanlu.jpg", "新建成的城市环路（示例）", 6000, 3375), 101),
     (Slot("sample-02-gongyuan.jpg", "市民在口袋公园休闲（示例）", 3000, 3000), 102),
     (Slot("sample-03-shouhuo.jpg", "联合收割机在田间作业（示例）", 4500, 3000), 103),
+    # the sample edition's pages (samples/edition.yaml)
+    (Slot("edition-01-kaigong.jpg", "重大项目集中开工现场（示例）", 4500, 3000), 111),
+    (Slot("edition-03-mogu.jpg", "村民在大棚里采摘香菇（示例）", 4500, 3000), 113),
+    (Slot("edition-04-chayuan.jpg", "南岭镇的生态茶园（示例）", 4800, 2700), 114),
+    (Slot("edition-05-xinnongren.jpg", "返乡青年直播带货（示例）", 3000, 3000), 115),
+    (Slot("edition-06-shitang.jpg", "老人们在社区食堂就餐（示例）", 4000, 3000), 116),
+    (Slot("edition-07-gangkou.jpg", "集装箱堆场（示例）", 4800, 2700), 117),
+    (Slot("edition-08-meili.jpg", "东沟村的荷塘和文化广场（示例）", 4500, 3000), 118),
 )
-AD = ("yaowen.yaml", "ad", "sample-ad.pdf")  # sample page, reserved area id, file in samples/assets
+ADS = (  # sample page (under samples/), reserved area id, file in samples/assets
+    ("yaowen.yaml", "ad", "sample-ad.pdf"),
+    ("edition/p05-jingji.yaml", "ad", "edition-ad-half.pdf"),
+    ("edition/p06-guanggao.yaml", "ad", "edition-ad-large.pdf"),
+)
 RED = (0.0, 1.0, 1.0, 0.0)  # the placeholder cross, as on the photos
 INK = (0.0, 0.0, 0.0, 1.0)
 TINT = (0.0, 0.08, 0.16, 0.0)  # a light ground, so the ad's extent shows on the proof
@@ -81,9 +93,9 @@ def ad_pdf(width_pt: float, height_pt: float, name: str) -> bytes:
     c.setFillColorCMYK(0, 0, 0, 0)
     c.rect(w * 0.18, (h - band) / 2, w * 0.64, band, fill=1, stroke=0)
     c.setFillColorCMYK(*INK)
-    c.setFont("SampleKai", h * 0.2)
+    c.setFont("SampleKai", min(h * 0.2, w * 0.06))  # a tall ad: sized by its width
     c.drawCentredString(w / 2, h * 0.52, "示意 PLACEHOLDER 广告")
-    c.setFont("SampleKai", h * 0.08)
+    c.setFont("SampleKai", min(h * 0.08, w * 0.024))
     size = f"{w * 25.4 / 72:.1f} × {h * 25.4 / 72:.1f} mm"
     c.drawCentredString(w / 2, h * 0.34, f"通栏广告位（示例） {name}  {size}  CMYK PDF")
     c.showPage()
@@ -96,11 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--force", action="store_true", help="overwrite existing files")
     args = ap.parse_args(argv)
     write_photos(os.path.join(ROOT, "samples", "assets"), list(FILES), args.force)
-    page_name, area_id, name = AD
-    path = os.path.join(ROOT, "samples", "assets", name)
-    if os.path.exists(path) and not args.force:
-        print(f"keep   {path} (exists; --force to overwrite)")
-    else:
+    for page_name, area_id, name in ADS:
+        path = os.path.join(ROOT, "samples", "assets", name)
+        if os.path.exists(path) and not args.force:
+            print(f"keep   {path} (exists; --force to overwrite)")
+            continue
         w, h = area_size_pt(os.path.join(ROOT, "samples", page_name), area_id)
         data = ad_pdf(w, h, name)
         write_atomic(path, data)

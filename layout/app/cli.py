@@ -44,6 +44,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--watch", action="store_true",
                    help="rebuild the PDF and proof whenever the article, its photos or the template change")
+    p.add_argument("--edition", metavar="YAML",
+                   help="build every page of this edition file into the -o folder (default out/edition/): "
+                        "jumps resolved, METS, e-paper hotspots, contact sheet")
+    p.add_argument("--scheduler", metavar="URL",
+                   help="with --edition: run the pages on this Dask scheduler (tcp://HOST:8786), or 'local' "
+                        "for a local Dask cluster of -j workers (default: -j local processes)")
     return p
 
 
@@ -68,6 +74,8 @@ def options(a: argparse.Namespace, out: str):
 def main(argv: list[str]) -> int:
     try:
         a = parser().parse_args(argv)
+        if a.edition or a.scheduler:
+            return edition(a, argv)
         if a.watch and len(a.articles) > 1:
             raise UsageError("--watch takes one article", "--watch", "watch one page at a time")
         if len(a.articles) > 1:
@@ -98,6 +106,19 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+def edition(a: argparse.Namespace, argv: list[str]) -> int:
+    """--edition: the whole edition (layout.app.edition.run_edition, what `zhpaper edition` runs too)."""
+    from layout.app.edition import run_edition
+
+    if not a.edition:
+        raise UsageError("--scheduler needs --edition", "--scheduler", "give the edition file: --edition EDITION.yaml")
+    if any(not x.startswith("-") for x in argv if x in a.articles) or a.watch or a.proof or a.archive_to:
+        raise UsageError("--edition builds the pages its file names, each with its proof, into the -o folder",
+                         "--edition", "leave out page files, --watch, --proof and --archive-to")
+    out = a.output or os.path.join("out", "edition")
+    return run_edition(a.edition, out, options(a, out), a.jobs, a.scheduler, a.quiet)
 
 
 def build_one(path: str, opts, quiet: bool = False, press: PressProcess | None = None) -> int:

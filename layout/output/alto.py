@@ -231,14 +231,7 @@ class _Writer:
         return ident
 
     def story_id(self, story: str) -> str:
-        """The story's id as an XML ID (an NCName, unique in the file): as it is when it can be."""
-        ident = story if _NCNAME.fullmatch(story) else "s_" + re.sub(r"[^A-Za-z0-9._-]", "_", story)
-        base, n = ident, 1
-        while ident in self.ids or re.fullmatch(r"(CB|TB|TL|S|IL|TS|TAG|PROC|Page)\d+", ident):
-            n += 1
-            ident = f"{base}_{n}"
-        self.ids.add(ident)
-        return ident
+        return _story_ident(story, self.ids)
 
     def style(self, font: str, size: float) -> str:
         key = (self.families.get(font, font), round(size, 2))
@@ -308,6 +301,24 @@ class _Writer:
             self.illustration(part, picture, depth)
         else:
             self.text_block(part, depth)
+
+
+def _story_ident(story: str, taken: set[str]) -> str:
+    """The story's id as an XML ID (an NCName, unique in the file): as it is when it can be."""
+    ident = story if _NCNAME.fullmatch(story) else "s_" + re.sub(r"[^A-Za-z0-9._-]", "_", story)
+    base, n = ident, 1
+    while ident in taken or re.fullmatch(r"(CB|TB|TL|S|IL|TS|TAG|PROC|Page)\d+", ident):
+        n += 1
+        ident = f"{base}_{n}"
+    taken.add(ident)
+    return ident
+
+
+def story_block_ids(layout: PageLayout) -> dict[str, str]:
+    """The ID of each story region's ComposedBlock, as `alto_bytes` gives them: what a METS file's
+    areas (BEGIN, BETYPE IDREF) and an e-paper's hotspots name a story by."""
+    taken: set[str] = set()
+    return {r.story: _story_ident(r.story, taken) for r in layout.regions}
 
 
 def _frame_kinds(layout: PageLayout) -> dict[str, str]:

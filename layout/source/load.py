@@ -31,7 +31,8 @@ from layout.base.model import (
     Text,
 )
 from layout.source.normalize import normalise
-from layout.source.schema import ARTICLE, STORY_FIELDS, STORY_FILE, STORY_KEYS, Built, build, load_yaml_node
+from layout.source.schema import (ARTICLE, STORY_FIELDS, STORY_FILE, STORY_KEYS, Built, build, compose_yaml,
+                                  load_yaml_node)
 
 PDF_MAGIC = b"%PDF-"  # the first bytes of every PDF file (ISO 32000-1 7.5.2)
 MAIN_STORY = "main"  # the id of the one story of a page that gives its story keys at the top level
@@ -136,11 +137,31 @@ def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, bas
         photos.append(Photo(id=p["id"], file=p["file"], caption=reader.text(p["caption"], at(f"photos[{i}].caption")),
                             credit=reader.optional_text(p["credit"], at(f"photos[{i}].credit")),
                             focus=(p["focus"][0], p["focus"][1]), group=p["group"], place=_placement(p["place"]),
+<<<<<<< HEAD
                             source=built.source(at(f"photos[{i}]")), headshot=p["headshot"], crop=crop,
                             framed=framed))
+=======
+                            source=built.source(at(f"photos[{i}]"))))
+    jump_page, jump_story = _jump_source(v.get("continued_from"))
+>>>>>>> main
     return Story(id=story_id, headline=headline, byline=byline, sidebar=sidebar, lead=lead, sections=sections,
                  photos=tuple(photos), body_columns=v.get("body_columns"), path=path, base_dir=base_dir,
-                 source_file=source_file, continue_to=v.get("continue_to"), continued_from=v.get("continued_from"))
+                 source_file=source_file, continue_to=v.get("continue_to"), continued_from=jump_page,
+                 continued_story=jump_story)
+
+
+def _jump_source(value: str | None) -> tuple[int | None, str | None]:
+    """`continued_from` as written ("4", or "1/chengzhen" in an edition) → (page, story id or None)."""
+    if value is None:
+        return None, None
+    page, _, story = str(value).partition("/")
+    return int(page), story or None
+
+
+# What an edition build hands a page for each 转版 slot it fills, by "N/ID": the continuation's file
+# name (as errors and findings name it) and its YAML text — or None when page N's story ID did not
+# need to continue (it fitted on page N).
+Slots = dict[str, "tuple[str, str] | None"]
 
 
 def _crop(v, where) -> tuple[float, float, float, float] | None:
@@ -161,9 +182,11 @@ def _missing_headline(built: Built, path: str) -> InputError:
 
 _BY_KIND = {"story": STORY_KEYS | {"file", "body_columns", "continue_to", "continued_from"},
             "briefs": {"heading", "briefs"}, "digest": {"heading", "pointers"}}
-def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir: str, page_file: str):
-    """One item of `stories:` — a story (inline or from its own file), a 简讯 block or a 导读 box — and
-    the findings of loading a story file."""
+def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir: str, page_file: str,
+          slots: Slots | None = None):
+    """One item of `stories:` — a story (inline, from its own file, or filled by the edition build), a
+    简讯 block or a 导读 box — and the findings of loading a story file. None for a slot the edition
+    leaves empty (the story it names did not continue)."""
     at = f"stories[{i}]"
     kind, sid = sv["kind"], sv["id"] or f"s{i + 1}"
     stray = sorted(k for k in _BY_KIND["story"] | _BY_KIND["briefs"] | _BY_KIND["digest"]
@@ -188,6 +211,29 @@ def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir:
                                           for k, ptr in enumerate(sv["pointers"])), at), []
     columns = sv["body_columns"] if sv["body_columns"] is not None else page["body_columns"]
     extra = {"body_columns": columns, "continue_to": sv["continue_to"], "continued_from": sv["continued_from"]}
+    key = sv["continued_from"]
+    if key is not None and "/" in key:  # a 转版 slot: the edition build fills it
+        given = sorted(k for k in STORY_KEYS if f"{at}.{k}" in built.sources)
+        if given:
+            raise InputError(f"'{given[0]}' in a 转版 slot (continued_from: {key})",
+                             str(built.source(f"{at}.{given[0]}")),
+                             f"the slot takes the rest of page {key.split('/')[0]}'s story as its page wrote it; "
+                             "give only id, continued_from, body_columns (and file: to build this page alone)")
+        if slots is not None:
+            if key not in slots:
+                raise InputError(f"continued_from: {key}: no story of page {key.split('/')[0]} continues on this page",
+                                 str(built.source(f"{at}.continued_from")),
+                                 f"give that story continue_to: this page's number, or remove the slot")
+            filled = slots[key]
+            if filled is None:
+                return None, []
+            return _continuation(reader, filled, sid, extra, base_dir)
+        if sv["file"] is None:
+            raise InputError(f"continued_from: {key} is a slot the edition build fills",
+                             str(built.source(f"{at}.continued_from")),
+                             "build the edition (make_pdf.py --edition EDITION.yaml), or name the continuation "
+                             "file page " + key.split("/")[0] + "'s build wrote (file: …jump-ID.yaml) to build "
+                             "this page alone")
     if sv["file"] is not None:
         given = sorted(k for k in STORY_KEYS if f"{at}.{k}" in built.sources)
         if given:
@@ -208,6 +254,35 @@ def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir:
     return _story(reader, built, dict(sv, **extra), at, sid, base_dir, page_file), []
 
 
+def _continuation(reader: _Reader, filled: tuple[str, str], sid: str, extra: dict, base_dir: str):
+    """A 转版 slot filled by the edition build: the continuation page N's build wrote, as a story file."""
+    name, text = filled
+    sbuilt = build(compose_yaml(text, name), STORY_FILE, name)
+    sreader = _Reader(sbuilt, reader.normalising)
+    story = _story(sreader, sbuilt, dict(sbuilt.value, **extra), "", sid, base_dir, name)
+    return story, sreader.findings
+
+
+def _placed_by_edition(slots: Slots, claimed: set[str], taken: set[str], page_file: str, reader: _Reader,
+                       page: dict, base_dir: str) -> tuple[list, list]:
+    """The continuations no slot of the page names: the edition places each after the page's items,
+    under its story's id."""
+    items, findings = [], []
+    for key, filled in sorted(slots.items()):
+        if key in claimed or filled is None:
+            continue
+        source_page, _, sid = key.partition("/")
+        if sid in taken:
+            raise InputError(f"the rest of page {source_page}'s story '{sid}' comes to this page, which has an "
+                             f"item '{sid}' too", page_file, f"name the slot: an item with continued_from: {key} "
+                             "and an id of its own")
+        extra = {"body_columns": page["body_columns"], "continue_to": None, "continued_from": key}
+        story, found = _continuation(reader, filled, sid, extra, base_dir)
+        items.append(story)
+        findings += found
+    return items, findings
+
+
 def _reserved(built: Built, r: dict, i: int, base_dir: str) -> Reserved:
     src = built.source(f"reserved[{i}]")
     kind, file_src = "", built.source(f"reserved[{i}].file")
@@ -223,8 +298,11 @@ def _reserved(built: Built, r: dict, i: int, base_dir: str) -> Reserved:
                     r["label"], src, kind, file_src)
 
 
-def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
-    """Load, validate and normalise a page file. Bad input raises `InputError` (one line, located)."""
+def load_page(path: str, slots: Slots | None = None) -> tuple[Page, tuple[Finding, ...]]:
+    """Load, validate and normalise a page file. Bad input raises `InputError` (one line, located).
+
+    `slots` (an edition build): the 转版 continuations that come to this page, by "N/ID" (`Slots`);
+    each fills the item that names it (continued_from: N/ID), or is placed after the page's items."""
     node, _ = load_yaml_node(path)
     built = build(node, ARTICLE, path)
     v = built.value
@@ -249,10 +327,23 @@ def load_page(path: str) -> tuple[Page, tuple[Finding, ...]]:
                              str(built.source(given[0])), "move it into one of the stories under 'stories:'")
         stories = []
         for i, sv in enumerate(v["stories"]):
-            item, found = _item(reader, built, sv, i, v, base_dir, path)
+            item, found = _item(reader, built, sv, i, v, base_dir, path, slots)
+            findings += found
+            if item is None:
+                findings.append(Finding("warning", "empty-slot", f"page {sv['continued_from'].split('/')[0]}'s "
+                                        "story fitted on its own page (no 下转): this slot is left out",
+                                        str(built.source(f"stories[{i}].continued_from"))))
+                continue
             stories.append(item)
+        if slots:
+            claimed = {sv["continued_from"] for sv in v["stories"] if sv["continued_from"]}
+            more, found = _placed_by_edition(slots, claimed, {s.id for s in stories}, path, reader, v, base_dir)
+            stories += more
             findings += found
     else:
+        if any(slots.values()) if slots else False:
+            raise InputError("the rest of a story from another page comes here, but this page lists no "
+                             "stories: to place it in", path, "give the page a stories: list")
         if "headline" not in built.sources:
             raise _missing_headline(built, "headline")
         stories = [_story(reader, built, v, "", MAIN_STORY, base_dir, path)]

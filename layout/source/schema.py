@@ -45,6 +45,7 @@ class Field:
     max: float | None = None
     pattern: str = ""  # str: full-match regex
     pattern_hint: str = ""  # str: the pattern in words, for messages and docs
+    int_ok: bool = False  # str: a whole number is taken as its decimal text (e.g. a page, or page/story)
     empty_ok: bool = False  # text/str: "" allowed
     fields: tuple["Field", ...] = ()  # map: its keys
     item: "Field | None" = None  # list: what each item is
@@ -129,6 +130,11 @@ def load_yaml_node(path: str) -> tuple[yaml.Node, str]:
         raise InputError(
             f"not valid UTF-8 (byte {exc.start}, line {line})", where=path, hint="save the file as UTF-8"
         ) from None
+    return compose_yaml(text, path), text
+
+
+def compose_yaml(text: str, path: str) -> yaml.Node:
+    """The node tree of one YAML document of `text` (read from, or named as, `path` in errors)."""
     try:
         try:
             node = yaml.compose(text, Loader=_FAST_LOADER)
@@ -149,7 +155,7 @@ def load_yaml_node(path: str) -> tuple[yaml.Node, str]:
         raise InputError(f"YAML error: {exc}", where=path, hint="check the file is YAML") from None
     if node is None:
         raise InputError("the file is empty", where=path, hint="copy article.yaml from the repository as a start")
-    return node, text
+    return node
 
 
 def _syntax_hint(what: str) -> str:
@@ -303,6 +309,8 @@ class _Builder:
         value = self.scalar(node, path)
         kind = spec.kind
         wrong = self.fail(node, path, f"expected {_EXPECT_WORDS[kind]}, found {_found(node)}", spec.help)
+        if kind == "str" and spec.int_ok and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         if kind in ("text", "str", "enum"):
             if not isinstance(value, str):
                 # A bare 8 or 2021 where text is wanted: say how to keep it as text.
@@ -415,6 +423,8 @@ def type_words(spec: Field) -> str:
         base += f" ({spec.pattern_hint})"
     if spec.kind in ("text", "str") and spec.empty_ok:
         base += " (may be empty)"
+    if spec.int_ok:
+        base += " or integer"
     return base + (" or null" if spec.nullable else "")
 
 
@@ -491,6 +501,9 @@ PLACEMENT = Field(
 
 _PHRASES = "one or more phrases (对仗 halves), set on one line with a 1-em space between them"
 
+# 转版 from another page: "N" (a page) or "N/ID" (page N's story ID, in an edition).
+JUMP_SOURCE = r"[1-9][0-9]{0,2}(/[a-z0-9][a-z0-9_-]{0,31})?"
+
 # The keys of one story. A page of one story (article.yaml) gives them at the top level; a page of
 # several gives each story as an item of `stories:`.
 STORY_FIELDS = (
@@ -563,8 +576,11 @@ STORY = Field(
               nullable=True, min=1, max=12),
         Field("continue_to", "int", "转版: a story too long for its module continues on this page of the edition: "
               "it ends with （下转第N版） and the rest is written out for that page", nullable=True, min=1, max=999),
-        Field("continued_from", "int", "转版: this story continues one from that page: it opens with （上接第N版）",
-              nullable=True, min=1, max=999),
+        Field("continued_from", "str", "转版: this story continues one from another page and opens with （上接第N版）. "
+              "N, a page number: `file:` names the continuation file page N's build wrote. N/ID, in an edition: "
+              "the rest of page N's story ID comes here (the edition build fills the slot; a `file:` beside it "
+              "is read only when this page is built alone)", nullable=True, int_ok=True,
+              pattern=JUMP_SOURCE, pattern_hint="a page number N, or N/ID: page N's story ID"),
         Field("heading", "text", "briefs, digest: the heading of the block (e.g. 简讯, 导读)", nullable=True),
         Field("briefs", "list", "briefs: the items, each a short paragraph (a 本报讯 item)", scalar_ok=True,
               item=Field("brief", "text", "one item")),
@@ -653,5 +669,31 @@ ARTICLE = Field(
                   "typography.md §1.2) or strict (also —— and …… not at line start)", default="gb",
                   choices=("strict", "gb", "basic")),
         )),
+    ),
+)
+
+
+# ---------------------------------------------------------------- the edition file's table
+
+EDITION = Field(
+    "edition file", "map", "one issue of the paper: its pages in order, each a page file", required=True,
+    fields=(
+        Field("paper", "text", "newspaper name as printed in every page's 报眉; it replaces the page files' "
+              "edition.paper", required=True),
+        Field("date", "date", "publication date; it replaces the page files' edition.date", required=True),
+        Field("edition", "int", "期号: the issue's number as the paper counts it (总第N期); the archive's METS "
+              "gives it as the issue number", required=True, min=1, max=999_999),
+        Field("paper_id", "text", "the paper's identifier for libraries (ISSN, 国内统一刊号 CN …, or LCCN), "
+              "given in the METS; null = none", nullable=True),
+        Field("sample", "bool", "true when this is a sample edition (the pages' 报眉 values are placeholders): "
+              "every page reports it as a warning", default=False),
+        Field("pages", "list", "the pages in the order they are printed", required=True, min_items=1,
+              unique="page", item=Field("page", "map", "one page of the edition", fields=(
+                  Field("page", "int", "the page number (版次); it replaces the page file's edition.page, and "
+                        "continue_to / continued_from name pages by it", required=True, min=1, max=999),
+                  Field("name", "text", "版名, e.g. 要闻, 社会, 经济; it replaces the page file's "
+                        "edition.page_name", required=True),
+                  Field("file", "str", "the page file, relative to the edition file", required=True),
+              ))),
     ),
 )
