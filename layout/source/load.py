@@ -137,13 +137,9 @@ def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, bas
         photos.append(Photo(id=p["id"], file=p["file"], caption=reader.text(p["caption"], at(f"photos[{i}].caption")),
                             credit=reader.optional_text(p["credit"], at(f"photos[{i}].credit")),
                             focus=(p["focus"][0], p["focus"][1]), group=p["group"], place=_placement(p["place"]),
-<<<<<<< HEAD
                             source=built.source(at(f"photos[{i}]")), headshot=p["headshot"], crop=crop,
                             framed=framed))
-=======
-                            source=built.source(at(f"photos[{i}]"))))
     jump_page, jump_story = _jump_source(v.get("continued_from"))
->>>>>>> main
     return Story(id=story_id, headline=headline, byline=byline, sidebar=sidebar, lead=lead, sections=sections,
                  photos=tuple(photos), body_columns=v.get("body_columns"), path=path, base_dir=base_dir,
                  source_file=source_file, continue_to=v.get("continue_to"), continued_from=jump_page,
