@@ -108,10 +108,9 @@ def title_lines(title: tuple[str, ...], face, style: HeadStyle, width_pt: float,
     measure = TITLE_FILL * width_pt
     sizes = size_steps(style.title_pt, style.title_min_pt, TITLE_STEP_PT)
     for n in range(style.title_lines, 4):
-        for size in sizes:
-            got = titles.display(title, face, size, measure, max_lines=n)
-            if got is not None and len(got.lines) == n:
-                return list(got.lines), size
+        got = titles.fit(title, face, sizes, measure, n)
+        if got is not None:
+            return list(got.lines), got.size_pt
     raise InputError(f"the headline does not fit {width_pt:.0f} pt in three lines at {style.title_min_pt:g} pt "
                      f"(the least its rank allows)", where, "shorten the headline or give the story a wider module")
 
@@ -191,11 +190,10 @@ def subhead_lines(phrases: tuple[str, ...], face, size_pt: float, width_pt: floa
     (or a clause or word boundary, layout.text.titles), else a size smaller down to `least_pt`, else
     three lines; as a last resort broken like a paragraph. It never runs past the column."""
     sizes = size_steps(size_pt, least_pt or size_pt, SUBHEAD_STEP_PT)
-    tries = [(1, sizes[0]), (2, sizes[0])] + [(n, s) for s in sizes[1:] for n in (1, 2)] + [(3, s) for s in sizes]
-    for n, size in tries:
-        got = titles.display(phrases, face, size, width_pt, max_lines=n)
+    for n, among in ((1, sizes[:1]), (2, sizes[:1]), (1, sizes[1:]), (2, sizes[1:]), (3, sizes)):
+        got = titles.fit(phrases, face, among, width_pt, n) if among else None
         if got is not None:
-            return got.lines, size
+            return got.lines, got.size_pt
     size = sizes[-1]
     text = "".join(phrases)
     broken = compose_paragraph(text, face, size, width_pt, ComposeOptions(indent_em=0.0, align_last="start")).lines

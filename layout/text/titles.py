@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
-import rjieba
-
 from layout.text import cjk
 from layout.text.linebreak import Line, set_line
 
@@ -58,8 +56,9 @@ def joined(phrases: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def breaks(phrases: tuple[str, ...], strictness: str = "gb") -> dict[int, int]:
-    """Offset (into the joined text) → the kind of break allowed there; offsets not listed may not break."""
+def breaks(phrases: tuple[str, ...], strictness: str = "gb", words: bool = True) -> dict[int, int]:
+    """Offset (into the joined text) → the kind of break allowed there; offsets not listed may not
+    break. Without `words` only the phrase and clause breaks (no segmentation needed)."""
     text = joined(phrases)
     kinds = cjk.break_kinds(text, strictness)
     out: dict[int, int] = {}
@@ -69,18 +68,30 @@ def breaks(phrases: tuple[str, ...], strictness: str = "gb") -> dict[int, int]:
         pos += len(ph)
     for s in starts[1:]:
         out[s] = PHRASE
-    for ph, s in zip(phrases, starts):
-        words = rjieba.cut(ph)
-        at = s
-        for w in words[:-1]:
-            at += len(w)
-            if at in out or kinds[at] != cjk.BREAK_OK:
-                continue
+    for at in range(1, len(text)):
+        if at not in out and kinds[at] == cjk.BREAK_OK and (
+                text[at - 1] in _CLAUSE_END or cjk.char_class(text[at]) == cjk.OPEN):
+            out[at] = CLAUSE
+    if words:
+        for at in _word_ends(phrases, starts):
             before, after = text[at - 1], text[at]
-            if before in _CLAUSE_END or cjk.char_class(after) == cjk.OPEN:
-                out[at] = CLAUSE
-            elif before not in NO_END and after not in NO_START and not after.isspace():
+            if at not in out and kinds[at] == cjk.BREAK_OK and before not in NO_END and after not in NO_START \
+                    and not after.isspace():
                 out[at] = WORD
+    return out
+
+
+def _word_ends(phrases: tuple[str, ...], starts: list[int]) -> list[int]:
+    """Offsets where a word ends inside a phrase (jieba's dictionary, through rjieba; imported here,
+    on the first title that needs a word break, since loading its dictionary takes half a second)."""
+    import rjieba
+
+    out = []
+    for ph, s in zip(phrases, starts):
+        at = s
+        for w in rjieba.cut(ph)[:-1]:
+            at += len(w)
+            out.append(at)
     return out
 
 
@@ -114,37 +125,56 @@ def line_of(pieces: tuple[str, ...], metrics, size_pt: float, gap_em: float = 1.
     return Line(chars, tuple(xs), tuple(advances), start, start + len(chars), x, True)
 
 
-def display(phrases: tuple[str, ...], metrics, size_pt: float, width_pt: float, max_lines: int = 2,
-            strictness: str = "gb", gap_em: float = 1.0) -> Display | None:
-    """`phrases` at `size_pt` in the fewest lines (at most `max_lines`) that fit `width_pt`, breaking
-    at the best kind of break there is and, among those, as evenly as can be; None when no setting
-    fits."""
+def fit(phrases: tuple[str, ...], metrics, sizes: list[float], width_pt: float, lines: int,
+        strictness: str = "gb", gap_em: float = 1.0) -> Display | None:
+    """`phrases` on exactly `lines` lines that fit `width_pt`, at the largest of `sizes` (largest
+    first) where any setting does, or None. Phrase and clause breaks are taken at any size before a
+    word break is (a headline steps down rather than break a phrase); among the settings that fit at
+    the size found, the best kind of break, then the most even lines. Widths are measured once at
+    1 pt: a line's natural width grows with its size."""
+    if lines == 1:
+        unit = line_of(phrases, metrics, 1.0, gap_em).width_pt
+        for size in sizes:
+            if size * unit <= width_pt + 1e-6:
+                return Display((line_of(phrases, metrics, size, gap_em),), size, -1)
+        return None
     text = joined(phrases)
-    one = line_of(phrases, metrics, size_pt, gap_em)
-    if one.width_pt <= width_pt + 1e-6:
-        return Display((one,), size_pt, -1)
-    allowed = breaks(phrases, strictness)
-    cuts = sorted(allowed)
-    widths: dict[tuple[int, int], Line] = {}
+    units: dict[tuple[int, int], float] = {}
 
-    def line(a: int, b: int) -> Line:
-        got = widths.get((a, b))
+    def unit(a: int, b: int) -> float:
+        got = units.get((a, b))
         if got is None:
-            got = widths[(a, b)] = line_of(_pieces(phrases, a, b), metrics, size_pt, gap_em, a)
+            pieces = _pieces(phrases, a, b)
+            got = units[(a, b)] = line_of(pieces, metrics, 1.0, gap_em).width_pt if pieces else -1.0
         return got
 
-    for n in range(2, max_lines + 1):
-        best = None
-        for chosen in combinations(cuts, n - 1):
+    for words in (False, True):
+        allowed = breaks(phrases, strictness, words)
+        found = []  # (widest at 1 pt, worst break, spread at 1 pt, cuts)
+        for chosen in combinations(sorted(allowed), lines - 1):
             edges = (0,) + chosen + (len(text),)
-            lines = [line(a, b) for a, b in zip(edges, edges[1:])]
-            if any(ln.width_pt > width_pt + 1e-6 or not ln.chars for ln in lines):
+            ws = [unit(a, b) for a, b in zip(edges, edges[1:])]
+            if min(ws) > 0:
+                found.append((max(ws), max(allowed[c] for c in chosen), max(ws) - min(ws), chosen))
+        if not found:
+            continue
+        least = min(f[0] for f in found)
+        for size in sizes:
+            if size * least > width_pt + 1e-6:
                 continue
-            worst = max(allowed[c] for c in chosen)
-            spread = max(ln.width_pt for ln in lines) - min(ln.width_pt for ln in lines)
-            key = (worst, round(spread, 3), chosen)
-            if best is None or key < best[0]:
-                best = (key, tuple(lines))
-        if best is not None:
-            return Display(best[1], size_pt, best[0][0])
+            best = min((f for f in found if size * f[0] <= width_pt + 1e-6),
+                       key=lambda f: (f[1], round(f[2] * size, 3), f[3]))
+            edges = (0,) + best[3] + (len(text),)
+            return Display(tuple(line_of(_pieces(phrases, a, b), metrics, size, gap_em, a)
+                                 for a, b in zip(edges, edges[1:])), size, best[1])
+    return None
+
+
+def display(phrases: tuple[str, ...], metrics, size_pt: float, width_pt: float, max_lines: int = 2,
+            strictness: str = "gb", gap_em: float = 1.0) -> Display | None:
+    """`phrases` at `size_pt` in the fewest lines (at most `max_lines`) that fit `width_pt`, or None."""
+    for n in range(1, max_lines + 1):
+        got = fit(phrases, metrics, [size_pt], width_pt, n, strictness, gap_em)
+        if got is not None:
+            return got
     return None
