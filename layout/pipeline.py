@@ -342,7 +342,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     layout, image_findings, prepared = prepare_images(layout, page, opts)
     layout = with_bleed(layout, opts.bleed_pt, opts.marks)
     report = preflight(page, template, layout, faces, prepared,
-                       tuple(findings) + tuple(font_findings) + tuple(image_findings))
+                       tuple(findings) + tuple(font_findings) + tuple(image_findings), photo_sizes=sizes)
     if report.errors and not opts.draft:
         # Nothing is written: the last good set (PDFs, report, manifest) stays as it was and agrees with
         # itself. --draft writes the marked page with the whole report.

@@ -7,9 +7,11 @@ fonts, images, composition), checks the set body lines once more, and returns a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from layout.compose.grid import rows as grid_rows
+from layout.preflight import rules as design
 from layout.base.model import Finding, Page
 from layout.base.primitives import PageLayout
 from layout.source.template import Template
@@ -50,6 +52,11 @@ class Report:
                  f"off-grid {fig.get('off_grid_lines', 0)}, empty rows {fig.get('empty_rows', 0)}",
                  f"  photos: {fig.get('photos', 0)} placed, lowest {fig.get('min_ppi', 0):.0f} ppi, "
                  f"max ink {fig.get('max_ink_pct', 0):.0f} %"]
+        rules = fig.get("rules", {})
+        hard = [f"{name} {r['findings']}" for name, r in rules.items() if r["hard"] and r["findings"]]
+        lines.append(f"  design rules: {sum(r['findings'] for r in rules.values() if r['hard'])} hard finding(s)"
+                     + (f" ({', '.join(hard)})" if hard else f" in {sum(1 for r in rules.values() if r['hard'])} "
+                        "hard rules"))
         for area in fig.get("reserved", ()):  # what each reserved (ad) area holds
             w, h = area["area_mm"]
             held = {"pdf": f"ad PDF {area['file']}", "image": f"image {area['file']}"}.get(area["kind"], "empty")
@@ -66,9 +73,12 @@ def _f(f: Finding) -> dict:
 
 
 def preflight(page: Page, template: Template, layout: PageLayout, faces: dict, prepared: list,
-              findings: tuple[Finding, ...]) -> Report:
+              findings: tuple[Finding, ...], photo_sizes: Mapping[tuple[str, str], tuple[int, int]] | None = None
+              ) -> Report:
     found = list(findings) + list(layout.findings)
     figures = dict(layout.figures)
+    ruled, figures["rules"] = design.check(page, template, layout, photo_sizes or {})
+    found += ruled
     strict = str(page.option("strictness", "strict"))
     body = layout.runs("body")
     starts = [r for r in body if prohibited_at_start(r.chars[0], strict)]
