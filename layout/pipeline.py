@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from layout import __version__
+from layout.compose import stable
 from layout.compose.page import compose_page
 from layout.compose.story import Settings
 from layout.base.digest import cache_root, remembered, sha256_cached, sha256_file
@@ -74,6 +75,7 @@ class BuildOptions:
     icc: str | None = None  # output profile; default the bundled IFRA26S newsprint profile
     cache_dir: str | None = None
     jobs: int = 2
+    fresh: bool = False  # plan the page afresh, not from the last build's modules (its manifest)
     edition: InEdition | None = None  # a page of an edition: its 报眉 values and the 转版 slots it fills
 
 
@@ -212,9 +214,23 @@ def doc_meta(page: Page, template: Template, faces: dict, prepared: list, cache_
         if r.file_kind == "pdf":
             sources.append((r.file, sha256_cached(os.path.join(page.base_dir, r.file), cache)))
     e = page.edition
+    modules = tuple((m["item"], m["kind"], m["col"], m["span"], m["row"], m["rows"])
+                    for m in (layout.figures.get("modules", ()) if layout else ()))
     return DocMeta(title=d.title, creators=d.creators, date=e.date, page=e.page, paper=e.paper,
                    page_name=e.page_name, keywords=d.keywords, subject=d.subject, producer=f"zhpaper {__version__}",
-                   sources=tuple(sources), stories=story_meta(layout.regions, layout.trim) if layout else ())
+                   sources=tuple(sources), stories=story_meta(layout.regions, layout.trim) if layout else (),
+                   arrangement=modules)
+
+
+def last_arrangement(manifest_path: str) -> tuple | None:
+    """The modules of the last build written to these outputs (its manifest's `arrangement`), where a
+    rebuild starts from (layout.compose.stable); None when there is none or it cannot be read."""
+    try:
+        with open(manifest_path, encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return stable.parse(record.get("arrangement") if isinstance(record, dict) else None)
 
 
 def output_paths(out_pdf: str) -> dict[str, str]:
@@ -338,7 +354,8 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
         press.prepare(faces)
     sizes = photo_sizes(page, opts)
     layout = compose_page(page, template, faces, sizes, Settings(draft=opts.draft, grid=opts.grid),
-                          ad_sizes(page, opts), memo=session.memo if session is not None else None)
+                          ad_sizes(page, opts), memo=session.memo if session is not None else None,
+                          previous=None if opts.fresh else last_arrangement(paths["manifest"]))
     layout, image_findings, prepared = prepare_images(layout, page, opts)
     layout = with_bleed(layout, opts.bleed_pt, opts.marks)
     report = preflight(page, template, layout, faces, prepared,

@@ -31,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--proof-dpi", type=float, default=50, help="proof resolution (default 50)")
     p.add_argument("--grid", action="store_true", help="overlay column grid, baseline grid and block frames")
     p.add_argument("--draft", action="store_true", help="render even when preflight finds errors (overflow marked)")
+    p.add_argument("--fresh", action="store_true",
+                   help="plan the page afresh instead of keeping the modules of the last build written to the "
+                        "same output (its manifest)")
     p.add_argument("--bleed", default="0", help="bleed around the trim, e.g. 3mm (default none)")
     p.add_argument("--marks", action="store_true", help="crop marks (needs --bleed)")
     p.add_argument("--archive-to", metavar="DIR", help="file the PDFs and manifest into this archive folder")
@@ -68,7 +71,7 @@ def options(a: argparse.Namespace, out: str):
         raise UsageError("--marks needs a bleed to draw in", "--marks", "add --bleed 3mm")
     return BuildOptions(out_pdf=out, proof=a.proof, proof_dpi=a.proof_dpi, grid=a.grid, draft=a.draft,
                         bleed_pt=bleed, marks=a.marks, archive_to=a.archive_to, force=a.force, validate=a.validate, fonts=a.fonts,
-                        icc=a.icc, cache_dir=a.cache, jobs=a.jobs)
+                        icc=a.icc, cache_dir=a.cache, jobs=a.jobs, fresh=a.fresh)
 
 
 def main(argv: list[str]) -> int:

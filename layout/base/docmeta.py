@@ -57,6 +57,9 @@ class DocMeta:
     producer: str  # tool name and version
     sources: tuple[tuple[str, str], ...]  # made-from list: (path, sha256)
     stories: tuple[StoryMeta, ...] = ()  # each story's module on the page, in the layout's order
+    # The modules on the basic grid, as the next build starts from them (layout.compose.stable): the
+    # layout's figures.modules — id, kind, col, span, row, rows (counted from 1) — for a page of several.
+    arrangement: tuple[tuple[str, str, int, int, int, int], ...] = ()
 
 
 def check_meta(meta: DocMeta) -> _dt.date:

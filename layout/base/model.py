@@ -141,6 +141,7 @@ class Story(_Item):
     source_file: str = ""
     continue_to: int | None = None  # 转版: the page it continues on when too long for its module
     continued_from: int | None = None  # 转版: the page it continues from
+    pinned: tuple[int, int, int, int] | None = None  # the module the desk pins it to: col, span, row, rows (0-based)
     continued_story: str | None = None  # 转版 in an edition: the id of the story it continues on that page
     kind = "story"
 

@@ -106,6 +106,9 @@ def sidebar_areas(p: Problem) -> set[int]:
 
 def bound(p: Problem) -> Bound:
     area = p.columns * p.body_rows - sum(c.rows * c.span for c in p.fixed)
+    if area < 0 or any(c.row + c.rows > p.rows + SPACER_ROWS for c in p.fixed):
+        # a block the desk placed lies below this area's foot: no page this short holds it
+        return Bound(0, 0, stream_rows(p.stream), 0, False)
     reach = 1  # bit k set: the blocks so far can cover exactly k column-rows
     mask = (1 << (area + 1)) - 1
     fit = True

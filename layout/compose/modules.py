@@ -79,8 +79,10 @@ class Tiler:
     left and right edges, which is all a cut beside it needs to see 撞题; modules are made from the
     tree only for the tiling chosen."""
 
-    def __init__(self, fits: Fits, count: int, columns: int, height: int, lead: int = 0):
+    def __init__(self, fits: Fits, count: int, columns: int, height: int, lead: int = 0,
+                 fixed: tuple[Module, ...] = ()):
         self.fits, self.columns, self.height, self.lead = fits, columns, height, lead
+        self.fixed = fixed  # modules the desk pinned: the search tiles around them, and no 撞题 with them
         self.kinds = [fits.kind(i) for i in range(count)]
         # Items fill a rectangle exactly only if its cells lie between their fewest and most:
         # a necessary condition that spares the search every rectangle of the wrong size.
@@ -125,21 +127,22 @@ class Tiler:
                     if here is None or (best is not None and here[0] + rest[0] >= best[0]):
                         continue
                     placed = tuple(_modules(here[1], g.col, g.row))
-                    if _clashes(placed, rest[1], self.kinds, self._head):  # regions side by side
+                    if _clashes(placed, rest[1] + self.fixed, self.kinds, self._head):  # side by side
                         continue
                     best = (here[0] + rest[0], placed + rest[1])
                 todo[(k, i)] = best
         got = todo.get((0, 0))
-        if got is None or not self._leads(got[1], items[0]):
+        if got is None or not self.leads(got[1] + self.fixed):
             return None
         return got[0], sorted(got[1], key=lambda m: m.item)
 
-    def _leads(self, modules: tuple[Module, ...], lead: int) -> bool:
+    def leads(self, modules: tuple[Module, ...]) -> bool:
         """The 头条 (a story first on the page) has the widest story module and the largest headline
         (docs/page-layout.md §2: importance gives place and size)."""
-        if self.kinds[lead] != "story":
+        lead = self.lead
+        own = next((m for m in modules if m.item == lead), None)
+        if own is None or self.kinds[lead] != "story":
             return True
-        own = next(m for m in modules if m.item == lead)
         size = self._head(lead, own.rect.span, own.rect.rows)[0]
         return all(m.rect.span <= own.rect.span and self._head(m.item, m.rect.span, m.rect.rows)[0] <= size
                    for m in modules if self.kinds[m.item] == "story")
@@ -318,15 +321,16 @@ def holes(modules: list[Module], regions: tuple[Rect, ...]) -> int:
     return len(want - set(got)) + sum(1 for v in got.values() if v > 1)
 
 
-def orders(kinds: list[str], extra: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
+def orders(kinds: list[str], extra: tuple[int, ...] = (), skip: frozenset[int] = frozenset()) -> list[tuple[int, ...]]:
     """The item orders worth a tiling: the page's own, and each 简讯 / 导读 block moved to every other
-    place after the 头条 (stories keep their order of importance); with `extra` items (filler slots,
-    numbered after the page's), each of them put in at every place after the 头条 as well."""
-    base = tuple(range(len(kinds)))
+    place after the first (stories keep their order of importance); with `extra` items (filler slots,
+    numbered after the page's), each of them put in at every place after the first as well. Items in
+    `skip` (pinned by the desk) are in no order."""
+    base = tuple(i for i in range(len(kinds)) if i not in skip)
     out = [base]
-    for b in (i for i, k in enumerate(kinds) if k != "story" and i > 0):
+    for b in (i for i in base[1:] if kinds[i] != "story"):
         rest = tuple(i for i in base if i != b)
-        for pos in range(1, len(kinds)):
+        for pos in range(1, len(base)):
             order = rest[:pos] + (b,) + rest[pos:]
             if order not in out:
                 out.append(order)

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from layout.compose import blocks
+from layout.compose import blocks, stable
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
 from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisions, holes, orders
 from layout.compose.boxes import compose_filler
@@ -34,7 +34,7 @@ GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
 
 def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[tuple[str, str], tuple[int, int]],
                  settings: Settings = Settings(), ad_sizes: Mapping[str, tuple[float, float, str]] | None = None,
-                 memo=None) -> PageLayout:
+                 memo=None, previous: tuple | None = None) -> PageLayout:
     """The whole page: the 报眉, then every item in the module it is given (a page of one story and no
     reserved area — a 专版 — gives the story the whole type area and the template's headline).
 
@@ -42,7 +42,9 @@ def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[t
     width and height in pt and the box measured (TrimBox | MediaBox); an ad must be made to its
     area's size (AD_TOLERANCE_MM). `memo`: results kept between builds (`Kit.memo`; the watch
     process's), or None: a page of several items then keeps its own for this build, since the module
-    search sets each story's paragraphs, captions and headline for every module size it tries."""
+    search sets each story's paragraphs, captions and headline for every module size it tries.
+    `previous`: the last build's modules (layout.compose.stable.parse of its manifest's arrangement):
+    the page keeps their shape when it can (design rule stable)."""
     basic, grid = basic_columns(t), page_rows(t)
     modular = not (len(page.stories) == 1 and not page.reserved and page.stories[0].kind == "story")
     if memo is None and modular:
@@ -57,7 +59,7 @@ def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[t
         if block.rest:
             out.continued.append((story.id, story.continue_to, block.rest))
     else:
-        _modular(page, t, kit, basic, grid, out, ad_sizes or {})
+        _modular(page, t, kit, basic, grid, out, ad_sizes or {}, previous)
     overlay = tuple(_grid_overlay(t, basic, grid, out.frames)) if settings.grid else ()
     return PageLayout(t.page_width_pt, t.page_height_pt, (0.0, 0.0, t.page_width_pt, t.page_height_pt),
                       tuple(out.items), tuple(out.frames), overlay, tuple(out.findings), out.figures,
@@ -90,49 +92,19 @@ MAX_STRIKES = 40  # story module sizes the bound allowed but the composition ref
 
 
 def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out: _Out,
-             ad_sizes: Mapping[str, tuple[float, float, str]]) -> None:
+             ad_sizes: Mapping[str, tuple[float, float, str]], previous: tuple | None = None) -> None:
     """A page of several items: the module search, each item composed in its module, rules between."""
-    free = free_regions(page, t)
-    cuts = free_layouts(free, t)
     # the reserved areas first: an ad of the wrong size is refused before the module search
     reserved = [_reserved(page, r, t, basic, grid, ad_sizes) for r in page.reserved]
+    pins = pinned_modules(page, t)
+    free = free_regions(page, t)
+    cuts = free_layouts(free, t) if not pins else around(Rect(0, t.columns, 0, t.rows),
+                                                        [_reserved_rect(r, t) for r in page.reserved]
+                                                        + [m.rect for m in pins.values()])
     sizing = Sizing(page, t, kit)
-    modules = None
-    kinds = [s.kind for s in page.stories]
-    height = max(g.row + g.rows for g in free) - min(g.row for g in free)
-    tiler = Tiler(sizing.fits(), len(sizing.items), t.columns, height)
-    for _ in range(MAX_STRIKES + 1):
-        modules = _best_tiling(cuts, kinds, tiler, t, sizing.slots)
-        if modules is None:
-            raise InputError(f"copyfit: {sizing.why(free)}", page.source_file,
-                             "cut a story, let one continue on another page (continue_to), or give the page fewer items")
-        blocks_ = {}
-        taken: set[str] = set()
-        for m in modules:
-            item = sizing.items[m.item]
-            area = Area(m.rect.col, m.rect.span, m.rect.row, m.rect.rows - (SEPARATOR_ROWS if m.separated else 0))
-            if item.kind == "filler":
-                k = sizing.filler_for(area.span, area.rows, taken)
-                if k is None:  # the pool's other filler was the only one of this size
-                    sizing.strike(m.item, m.rect.span, m.rect.rows)
-                    tiler.forget(m.item, m.rect.span, m.rect.rows)
-                    break
-                taken.add(page.fillers[k].id)
-                blocks_[m.item] = compose_filler(page.fillers[k], area, kit)
-                continue
-            try:
-                blocks_[m.item] = sizing.compose(m.item, area)
-            except InputError as e:
-                if item.kind != "story" or "copyfit" not in e.what:
-                    raise
-                sizing.strike(m.item, m.rect.span, m.rect.rows)
-                tiler.forget(m.item, m.rect.span, m.rect.rows)
-                break
-        else:
-            break
-    else:
-        raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
-                         page.source_file, "cut or lengthen a story, or give the page fewer items")
+    modules, blocks_, said = _search(page, t, kit, sizing, free, cuts, pins, previous)
+    if said:
+        out.findings.append(Finding("warning", "re-planned", said, page.source_file))
     fillers = {blocks_[m.item].story: m for m in modules if sizing.items[m.item].kind == "filler"}
     for m in modules:
         block = blocks_[m.item]
@@ -167,8 +139,154 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     out.figures["holes"] = holes(modules, free)
 
 
+def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect, ...], cuts: list,
+            pins: dict[int, Module], previous: tuple | None = None) -> tuple[list[Module], dict, str]:
+    """The modules and the items composed in them, and what the page says if it could not keep the
+    last build's shape. The last build's modules first (layout.compose.stable), with their edges moved
+    a few rows; else the module search, where a module size the bound allowed but the composition
+    refused is struck and the search runs again (MAX_STRIKES). The pinned modules stand where the
+    desk put them; their items must fill them."""
+    kinds = [s.kind for s in page.stories]
+    height = max(g.row + g.rows for g in free) - min(g.row for g in free)
+    tiler = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tuple(pins.values()))
+    said = ""
+    if previous:
+        got = _kept(page, t, sizing, tiler, free, pins, previous)
+        if got is not None:
+            return got[0], got[1], ""
+        said = stable.replanned(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), sizing.heights,
+                                t.rows)
+    for _ in range(MAX_STRIKES + 1):
+        found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
+        if found is None:
+            raise InputError(f"copyfit: {sizing.why(free)}", page.source_file,
+                             "cut a story, let one continue on another page (continue_to), or give the page fewer items")
+        modules = sorted(found + list(pins.values()), key=lambda m: m.item)
+        blocks_ = _compose_modules(page, kit, sizing, tiler, modules, pins)
+        if blocks_ is not None:
+            return modules, blocks_, said
+    raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
+                     page.source_file, "cut or lengthen a story, or give the page fewer items")
+
+
+def _unpinned(previous: tuple, page: Page, pins: dict[int, Module]) -> tuple:
+    pinned = {page.stories[i].id for i in pins}
+    return tuple(k for k in previous if k.id not in pinned)
+
+
+def _ids(page: Page, sizing: Sizing, pins: dict[int, Module], previous: tuple) -> dict[str, int]:
+    """The items the search places by the ids the last build's modules carry: the page's own by id,
+    a filler the last build set by the filler slot that takes its place."""
+    out = {item.id: i for i, item in enumerate(page.stories) if i not in pins}
+    fillers = [k.id for k in previous if k.kind == "filler"]
+    for fid, slot in zip(fillers, sizing.slots):
+        out[fid] = slot
+    return out
+
+
+def _kept(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rect, ...], pins: dict[int, Module],
+          previous: tuple) -> tuple[list[Module], dict] | None:
+    """The last build's modules kept (layout.compose.stable.keep) and the items composed in them, or
+    None when that shape cannot hold the page as it is now."""
+    pinned = {(c, r) for m in pins.values() for c in range(m.rect.col, m.rect.col + m.rect.span)
+              for r in range(m.rect.row, m.rect.row + m.rect.rows)}
+    cells = {(c, r) for g in free for c in range(g.col, g.col + g.span) for r in range(g.row, g.row + g.rows)}
+    kinds = lambda i: sizing.items[i].kind  # noqa: E731
+
+    def ok(modules: list[Module]) -> bool:
+        every = modules + list(pins.values())
+        return not collisions(every, kinds, sizing.headline) and tiler.leads(tuple(every))
+
+    for _ in range(MAX_STRIKES + 1):
+        found = stable.keep(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), cells - pinned,
+                            t.rows, sizing.heights, sizing.cost, ok)
+        if found is None:
+            return None
+        modules = sorted(found + list(pins.values()), key=lambda m: m.item)
+        blocks_ = _compose_modules(page, sizing.kit, sizing, tiler, modules, pins)
+        if blocks_ is not None:
+            return modules, blocks_
+    return None
+
+
+def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules: list[Module],
+                     pins: dict[int, Module]) -> dict | None:
+    """Every item composed in its module, or None when one refused (its module size is struck)."""
+    blocks_ = {}
+    taken: set[str] = set()
+    for m in modules:
+        item = sizing.items[m.item]
+        area = Area(m.rect.col, m.rect.span, m.rect.row, m.rect.rows - (SEPARATOR_ROWS if m.separated else 0))
+        if item.kind == "filler":
+            k = sizing.filler_for(area.span, area.rows, taken)
+            if k is None:  # the pool's other filler was the only one of this size
+                sizing.strike(m.item, m.rect.span, m.rect.rows)
+                tiler.forget(m.item, m.rect.span, m.rect.rows)
+                return None
+            taken.add(page.fillers[k].id)
+            blocks_[m.item] = compose_filler(page.fillers[k], area, kit)
+            continue
+        try:
+            blocks_[m.item] = sizing.compose(m.item, area)
+        except InputError as e:
+            if m.item in pins:
+                raise InputError(f"{e.what} in the module its place: pins ({m.rect.span} columns × {m.rect.rows} "
+                                 "rows)", str(item.source_file or page.source_file),
+                                 "change the place: of the story, or lengthen or cut it to fill its module") from None
+            if item.kind != "story" or "copyfit" not in e.what:
+                raise
+            sizing.strike(m.item, m.rect.span, m.rect.rows)
+            tiler.forget(m.item, m.rect.span, m.rect.rows)
+            return None
+    return blocks_
+
+
+def pinned_modules(page: Page, t: Template) -> dict[int, Module]:
+    """The modules the desk pinned stories to (place:), checked against the type area, the reserved
+    areas and each other."""
+    out: dict[int, Module] = {}
+    taken = [(r.id, _reserved_rect(r, t)) for r in page.reserved]
+    for i, item in enumerate(page.stories):
+        pin = getattr(item, "pinned", None)
+        if not pin:
+            continue
+        col, span, row, rows = pin
+        rect = Rect(col, span, row, rows)
+        where = item.field("place")
+        if col + span > t.columns or row + rows > t.rows:
+            raise InputError(f"place: columns {col + 1}–{col + span}, rows {row + 1}–{row + rows} run past the type "
+                             f"area ({t.columns} columns × {t.rows} rows)", where, "give a module inside the type area")
+        for other, r in taken:
+            if rect.col < r.col + r.span and r.col < rect.col + rect.span and rect.row < r.row + r.rows \
+                    and r.row < rect.row + rect.rows:
+                raise InputError(f"place: the module overlaps {other}", where, "give the modules apart")
+        taken.append((item.id, rect))
+        out[i] = Module(i, rect, row + rows < t.rows)
+    return out
+
+
+def around(area: Rect, blocked: list[Rect]) -> list[tuple[Rect, ...]]:
+    """The ways to cut `area` less the `blocked` rectangles into rectangles filled one after another
+    (reading order: the upper or left part first), cutting at the blocked rectangles' edges."""
+    inside = [b for b in blocked if b.col < area.col + area.span and area.col < b.col + b.span
+              and b.row < area.row + area.rows and area.row < b.row + b.rows]
+    if not inside:
+        return [(area,)]
+    if any(b.col <= area.col and b.col + b.span >= area.col + area.span and b.row <= area.row
+           and b.row + b.rows >= area.row + area.rows for b in inside):
+        return [()]
+    out: list[tuple[Rect, ...]] = []
+    for r in sorted({e for b in inside for e in (b.row, b.row + b.rows) if area.row < e < area.row + area.rows}):
+        top, low = Rect(area.col, area.span, area.row, r - area.row), Rect(area.col, area.span, r, area.row + area.rows - r)
+        out += [a + b for a in around(top, inside) for b in around(low, inside)]
+    for c in sorted({e for b in inside for e in (b.col, b.col + b.span) if area.col < e < area.col + area.span}):
+        left, right = Rect(area.col, c - area.col, area.row, area.rows), Rect(c, area.col + area.span - c, area.row, area.rows)
+        out += [a + b for a in around(left, inside) for b in around(right, inside)]
+    return list(dict.fromkeys(out))
+
+
 def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t: Template,
-                 slots: tuple[int, ...] = ()) -> list[Module] | None:
+                 slots: tuple[int, ...] = (), skip: frozenset[int] = frozenset()) -> list[Module] | None:
     """The cheapest tiling over the ways to cut the free area into rectangles (`free_layouts`) and
     the item orders `orders` allows (boxes may move). Fillers (the filler `slots`) are the fifth
     lever: a tiling with one is looked for only when there is none without, with two only when none
@@ -176,7 +294,7 @@ def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t
     for n in range(len(slots) + 1):
         best = None
         for free in cuts:
-            for order in orders(kinds, slots[:n]):
+            for order in orders(kinds, slots[:n], skip):
                 got = tiler.tile(free, order, t.rows)
                 if got is not None and (best is None or got[0] < best[0]):
                     best = got

@@ -267,6 +267,15 @@ class Sizing:
             self._blocks[key] = block
         return self._blocks[key]
 
+    def trouble(self, i: int, span: int, rows: int) -> str | None:
+        """Why story i cannot be composed even in a module `span` × `rows` (its own one-line refusal),
+        or None when it can."""
+        try:
+            compose_story(self.story(i, span), Area(0, span, 0, rows), self.kit, self.head(i, span), self.rank[i])
+        except InputError as e:
+            return e.what.removeprefix("copyfit: ")
+        return None
+
     def _shares(self, end: int) -> str:
         """Each item's least (end 0) or most (end 1) grid lines of one column, the largest first: the
         story to cut or lengthen stands at the front."""
@@ -282,6 +291,11 @@ class Sizing:
         cells = sum(r.rows * r.span for r in free)
         rows = cells // width
         n = len(self.page.stories)
+        for i, item in enumerate(self.page.stories):  # an item that fits no module at all says why
+            if item.kind == "story" and not any(self._rows_at(i, span) for span in range(1, self.t.columns + 1)):
+                reason = self.trouble(i, width, rows)
+                if reason:
+                    return f"{item.id} fits no module of the page: {reason}"
         fewest = sum(self.cells(i)[0] for i in range(n))
         most = sum(self.cells(i)[1] for i in range(n))
         chars = self.t.column_chars

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from layout.compose import arrange, blocks, rules, score
 from layout.compose.heights import capacity_span
-from layout.compose.plans import REGROUPS, overlaps
+from layout.compose.plans import REGROUPS, overlaps, reads_down
 from layout.compose.problem import SPACER_ROWS, Cell, Limits, PhotoSpec, Problem, SidebarSpec
 from layout.compose.bound import bound, why as why_bound
 from layout.compose.flow import Para, Subhead, stream_rows
@@ -395,6 +395,7 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
     the arrangement set a line shorter or longer take their alternate lines."""
     findings = []
     problem = _problem(story, kit, made)
+    _placed_reads_down(story, problem)
     if fitting and not kit.settings.draft and not story.continue_to:
         # The independent bound refuses in a moment what the survey of every plan would take long to.
         b = bound(problem)
@@ -621,6 +622,21 @@ def _fixed_cells(story: Story, kit: Kit, made: _Set, specs: dict) -> tuple[Cell,
                              where, "reduce row or rows")
         out.append(cell)
     return tuple(out)
+
+
+def _placed_reads_down(story: Story, p: Problem) -> None:
+    """The blocks the desk placed at the head of some columns must leave the text a path down the
+    columns from the top left (design rule reading-path): a column with no block at its head starts
+    right under the headline, so no column before it may have one."""
+    top = [c for c in p.fixed if c.row == p.top_row]
+    covered = {col for c in top for col in range(c.col, c.col + c.span)}
+    if reads_down(p, covered):
+        return
+    first = min(covered)
+    free = min(col for col in range(first, p.columns) if col not in covered)
+    raise InputError(f"place: a block at the head of column {first + 1} leaves column {free + 1} to start above "
+                     f"it: the story's text would read upwards", story.source_file or "article",
+                     "place it at the right edge or across every column, lower in its column, or set flow_order")
 
 
 def _basic_hint(k: int, columns: int) -> str:

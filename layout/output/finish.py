@@ -399,8 +399,8 @@ def _tool_versions() -> dict[str, str]:
 
 def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
     """The made-from manifest: edition, byline, sources (path + sha256), each story's module (id, kind,
-    title, region in mm from the trim box's top-left corner), tool versions and the sha256 of every
-    output. JSON with sorted keys and no timestamps, so it is reproducible."""
+    title, region in mm from the trim box's top-left corner), the modules on the grid (`arrangement`,
+    where the next build starts), tool versions and the sha256 of every output. JSON with sorted keys and no timestamps, so it is reproducible."""
     check_meta(meta)
     record = {
         "schema": MANIFEST_SCHEMA,
@@ -418,6 +418,8 @@ def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
                      "region_mm": {"x": s.x_mm, "y": s.y_mm, "width": s.width_mm, "height": s.height_mm}}
                     for s in meta.stories],
         "story_region_origin": REGION_ORIGIN,
+        "arrangement": {"modules": [{"id": i, "kind": k, "col": c, "span": s, "row": r, "rows": n}
+                                    for i, k, c, s, r, n in meta.arrangement]},
         "tools": _tool_versions(),
         "outputs": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                     for name, data in sorted(outputs.items())},

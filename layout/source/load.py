@@ -86,6 +86,13 @@ def _placement(value: dict | None) -> Placement | None:
     return Placement(col=value["col"], span=value["span"], row=value["row"], rows=value["rows"], grid=value["grid"])
 
 
+def _pinned(value: dict | None) -> tuple[int, int, int, int] | None:
+    """A story item's module place, 0-based: (col, span, row, rows)."""
+    if not value:
+        return None
+    return value["col"] - 1, value["span"], value["row"] - 1, value["rows"]
+
+
 def _check_file(base_dir: str, file: str, src: Source, what: str = "photo") -> bytes:
     """Check that a photo's (or an ad's: `what`) file exists and can be read; return its first bytes,
     which say what kind of file it is. It is not decoded here."""
@@ -143,7 +150,7 @@ def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, bas
     return Story(id=story_id, headline=headline, byline=byline, sidebar=sidebar, lead=lead, sections=sections,
                  photos=tuple(photos), body_columns=v.get("body_columns"), path=path, base_dir=base_dir,
                  source_file=source_file, continue_to=v.get("continue_to"), continued_from=jump_page,
-                 continued_story=jump_story)
+                 continued_story=jump_story, pinned=v.get("pinned"))
 
 
 def _jump_source(value: str | None) -> tuple[int | None, str | None]:
@@ -176,7 +183,7 @@ def _missing_headline(built: Built, path: str) -> InputError:
                       f"add 'headline:' ({STORY_FIELDS[0].help})")
 
 
-_BY_KIND = {"story": STORY_KEYS | {"file", "body_columns", "continue_to", "continued_from"},
+_BY_KIND = {"story": STORY_KEYS | {"file", "body_columns", "continue_to", "continued_from", "place"},
             "briefs": {"heading", "briefs"}, "digest": {"heading", "pointers"}}
 def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir: str, page_file: str,
           slots: Slots | None = None):
@@ -206,7 +213,8 @@ def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir:
         return Digest(sid, heading, tuple((reader.text(ptr["title"], f"{at}.pointers[{k}].title"), ptr["page"])
                                           for k, ptr in enumerate(sv["pointers"])), at), []
     columns = sv["body_columns"] if sv["body_columns"] is not None else page["body_columns"]
-    extra = {"body_columns": columns, "continue_to": sv["continue_to"], "continued_from": sv["continued_from"]}
+    extra = {"body_columns": columns, "continue_to": sv["continue_to"], "continued_from": sv["continued_from"],
+             "pinned": _pinned(sv["place"])}
     key = sv["continued_from"]
     if key is not None and "/" in key:  # a 转版 slot: the edition build fills it
         given = sorted(k for k in STORY_KEYS if f"{at}.{k}" in built.sources)
@@ -219,7 +227,7 @@ def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir:
             if key not in slots:
                 raise InputError(f"continued_from: {key}: no story of page {key.split('/')[0]} continues on this page",
                                  str(built.source(f"{at}.continued_from")),
-                                 f"give that story continue_to: this page's number, or remove the slot")
+                                 "give that story continue_to: this page's number, or remove the slot")
             filled = slots[key]
             if filled is None:
                 return None, []

@@ -581,6 +581,16 @@ STORY = Field(
               "the rest of page N's story ID comes here (the edition build fills the slot; a `file:` beside it "
               "is read only when this page is built alone)", nullable=True, int_ok=True,
               pattern=JUMP_SOURCE, pattern_hint="a page number N, or N/ID: page N's story ID"),
+        Field("place", "map", "story: the module the desk pins it to on the basic grid (the 头条, a picture "
+              "story); the module search fills the rest of the page around it; null = the search places it",
+              nullable=True, fields=(
+                  Field("col", "int", "first basic column, counted from 1 at the left", required=True, min=1, max=24),
+                  Field("span", "int", "basic columns wide", required=True, min=1, max=24),
+                  Field("row", "int", "first row, counted from 1 at the top of the type area", default=1, min=1,
+                        max=400),
+                  Field("rows", "int", "rows high, the white line under it included when something stands below",
+                        required=True, min=1, max=400),
+              )),
         Field("heading", "text", "briefs, digest: the heading of the block (e.g. 简讯, 导读)", nullable=True),
         Field("briefs", "list", "briefs: the items, each a short paragraph (a 本报讯 item)", scalar_ok=True,
               item=Field("brief", "text", "one item")),

@@ -1,0 +1,129 @@
+"""A page that keeps its shape: the last build's modules as the start of the next (design rule stable).
+
+When a story grows or shrinks late in the evening a layout editor moves the edges of the modules a
+little and leaves the page's shape alone (GN4 leaves placed articles alone; Cassowary's weighted
+"stay" constraints). `keep` looks for exactly that: every module of the last build keeps its columns,
+and each of its edges moves by at most `rules.figure("stable")` rows, with every item filling its
+module exactly and the modules still tiling the free type area. It is a small search, column by
+column from the top: a module's top is where the modules above it end, its rows one of the heights
+its item fills at its span. Only when there is no such page does the page search start afresh, and
+`replanned` says in one line why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from layout.compose import rules as R
+from layout.compose.modules import Module, Rect
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A module of the last build: its item's id and kind, and its rectangle on the basic grid."""
+
+    id: str
+    kind: str
+    rect: Rect
+
+
+def parse(record: object) -> tuple[Kept, ...] | None:
+    """The last build's modules from its manifest's `arrangement` (None when there is none, or it is
+    not what a build writes: a hand-edited or damaged manifest starts the page afresh)."""
+    if not isinstance(record, dict) or not isinstance(record.get("modules"), list):
+        return None
+    out = []
+    for m in record["modules"]:
+        try:
+            out.append(Kept(str(m["id"]), str(m["kind"]), Rect(int(m["col"]) - 1, int(m["span"]),
+                                                               int(m["row"]) - 1, int(m["rows"]))))
+        except (KeyError, TypeError, ValueError):
+            return None
+    return tuple(out)
+
+
+def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int, int]], foot_row: int,
+         heights: Callable[[int, int, bool], list[int]], cost: Callable[[int, int, int], float],
+         ok: Callable[[list[Module]], bool]) -> list[Module] | None:
+    """The last build's modules with their edges moved by at most the stable rule's rows, each item
+    (by id → its number, `items`) filling its module exactly (`heights(item, span, separated)`: a
+    module not standing on the type area's foot, `foot_row`, takes a white line under it), the modules
+    tiling the `free` regions; among those, the one whose edges move least (then the cheapest, `cost`)
+    that `ok` accepts (no 撞题, the 头条 leading). None when the items are not the last build's or no
+    such page exists."""
+    if not kept or sorted(k.id for k in kept) != sorted(items):
+        return None
+    slack = int(R.figure("stable"))
+    covered = {(c, r) for k in kept for c in range(k.rect.col, k.rect.col + k.rect.span)
+               for r in range(k.rect.row, k.rect.row + k.rect.rows)}
+    if cells != covered:
+        return None  # the free area changed (another ad, another template): the old shape does not fit
+    columns = sorted({c for c, _ in cells})
+    top_of = {c: min(r for cc, r in cells if cc == c) for c in columns}
+    foot_of = {c: max(r for cc, r in cells if cc == c) + 1 for c in columns}
+    order = sorted(kept, key=lambda k: (k.rect.row, k.rect.col))
+    best: list = []
+
+    def search(k: int, ends: dict[int, int], placed: list[Module], moved: int, spent: float) -> None:
+        if best and (moved, spent) >= best[0][:2]:
+            return
+        if k == len(order):
+            if all(ends.get(c) == foot_of[c] for c in columns) and ok(placed):
+                best[:] = [(moved, spent, list(placed))]
+            return
+        m = order[k]
+        cols = range(m.rect.col, m.rect.col + m.rect.span)
+        tops = {ends.get(c, top_of[c]) for c in cols}
+        if len(tops) != 1:
+            return  # the modules above it no longer end level across its columns
+        top = tops.pop()
+        if abs(top - m.rect.row) > slack:
+            return
+        item, old_bottom = items[m.id], m.rect.row + m.rect.rows
+        options = []
+        for separated in (True, False):
+            for rows in heights(item, m.rect.span, separated):
+                bottom = top + rows
+                if separated == (bottom == foot_row) or abs(bottom - old_bottom) > slack:
+                    continue
+                if any(bottom > foot_of[c] for c in cols):
+                    continue
+                options.append((abs(bottom - old_bottom), rows, separated))
+        for shift, rows, separated in sorted(options):
+            search(k + 1, {**ends, **{c: top + rows for c in cols}},
+                   placed + [Module(item, Rect(m.rect.col, m.rect.span, top, rows), separated)],
+                   moved + abs(top - m.rect.row) + shift, spent + cost(item, m.rect.span, rows))
+
+    search(0, {}, [], 0, 0.0)
+    return sorted(best[0][2], key=lambda m: m.item) if best else None
+
+
+def replanned(kept: tuple[Kept, ...], items: Mapping[str, int], heights: Callable[[int, int, bool], list[int]],
+              foot_row: int) -> str:
+    """Why the last build's shape could not be kept, in one line: the item whose module is furthest from
+    any height it now fills at its columns, and by how much (`re-planned: s2 grew 6 rows`)."""
+    ids = {k.id for k in kept}
+    if ids != set(items):
+        new, gone = sorted(set(items) - ids), sorted(ids - set(items))
+        what = ", ".join([f"{i} is new" for i in new] + [f"{i} is gone" for i in gone])
+        return f"re-planned: {what}"
+    worst = None
+    for k in kept:
+        fits = set(heights(items[k.id], k.rect.span, k.rect.row + k.rect.rows != foot_row))
+        if not fits:
+            change = None
+        else:
+            nearest = min(fits, key=lambda r: (abs(r - k.rect.rows), r))
+            change = nearest - k.rect.rows
+        size = float("inf") if change is None else abs(change)
+        if worst is None or size > worst[0]:
+            worst = (size, k, change)
+    _, k, change = worst
+    if change is None:
+        return f"re-planned: {k.id} no longer fits {k.rect.span} columns"
+    if change == 0:
+        return "re-planned: the modules no longer tile the page with their edges within " \
+               f"{int(R.figure('stable'))} rows"
+    rows = f"{abs(change)} row{'s' if abs(change) > 1 else ''}"
+    return f"re-planned: {k.id} {'grew' if change > 0 else 'shrank'} {rows}"
