@@ -61,7 +61,7 @@ def check_page(page, t, lay) -> None:
     for key in ("overflow_lines", "empty_rows", "overlaps", "stranded_subheads"):
         assert fig.get(key, 0) == 0, (key, fig.get(key))
     regions = {r.story: r for r in lay.regions}
-    ids = [s.id for s in page.stories]
+    ids = [s.id for s in page.stories] + list(fig.get("fillers", ()))
     assert [r.story for r in lay.regions if r.kind != "reserved"] == ids  # one region per item, in order
     _inside_own_region(lay, regions)
     _conserved(page, lay)
@@ -89,7 +89,8 @@ def _inside_own_region(lay, regions) -> None:
 
 
 def _conserved(page, lay) -> None:
-    for item in page.stories:
+    used = set(lay.figures.get("fillers", ()))
+    for item in page.stories + tuple(f for f in page.fillers if f.id in used):
         got = Counter(ch for run in lay.runs() if run.story == item.id for ch in run.chars if ch not in INVISIBLE)
         want = expected_chars(item)
         assert got == want, (item.id, dict(want - got), dict(got - want))
@@ -331,9 +332,11 @@ def test_a_story_too_long(tmp_path, zhpaper_cache, continue_to):
     assert jump.exists()
     text = "".join(c["text"] for c in _pdf_chars(str(out / "page.pdf")))
     assert f"（下转第{continue_to}版）" in text
-    # Page 5: the continuation first, then the sample's other items.
+    # Page 5: the continuation first, then the sample's other items but its 二条 (a story of its own
+    # size would not leave the continuation's page a tiling).
     nxt = dict(doc, slug="next", edition=dict(doc["edition"], page=continue_to),
-               stories=[{"id": "chengzhen", "file": str(jump), "continued_from": 2}] + doc["stories"][1:])
+               stories=[{"id": "chengzhen", "file": str(jump), "continued_from": 2}]
+               + [s for s in doc["stories"][1:] if s.get("id") != "qiuliang"])
     npath = folder / "next.yaml"
     npath.write_text(yaml.safe_dump(nxt, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r = run_make_pdf([str(npath), "-o", str(out / "next.pdf"), "-q"], zhpaper_cache)
