@@ -17,6 +17,7 @@ from typing import Protocol
 
 from layout import __version__
 from layout.compose import stable
+from layout.text import words
 from layout.compose.page import compose_page
 from layout.compose.story import Settings
 from layout.base.digest import cache_root, remembered, sha256_cached, sha256_file
@@ -348,6 +349,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     from layout.output.press import PressJob
 
     paths = output_paths(opts.out_pdf)
+    words.start()  # the dictionary for headline word breaks loads on the other core, in case one needs it
     page, findings, template = (session or _Fresh).load_inputs(page_path, opts)
     faces, font_findings = (session or _Fresh).prepare_fonts(page, opts)
     if press is not None:

@@ -120,6 +120,23 @@ def title_fits_one_line(title: tuple[str, ...], face, style: HeadStyle, width_pt
     return phrases_line(title, face, style.title_pt).width_pt <= TITLE_FILL * width_pt + 1e-6
 
 
+SIDE_LEAST = 0.8  # 引题, 副题 and byline step down to this share of their size before they break
+
+
+def _side_lines(text: str | tuple[str, ...], face, size_pt: float, width_pt: float, kind: str,
+                gap_em: float = 1.0) -> list[tuple[Line, object, float, str]]:
+    """The 引题, 副题 or byline (credits a `gap_em` apart) in the band: one line at its size, else a
+    little smaller, else broken where a reader expects (layout.text.titles); never past the width."""
+    phrases = (text,) if isinstance(text, str) else text
+    sizes = size_steps(size_pt, max(size_pt * SIDE_LEAST, 6.0), 0.5)
+    for n in (1, 2, 3):
+        got = titles.fit(phrases, face, sizes, TITLE_FILL * width_pt, n, gap_em=gap_em)
+        if got is not None:
+            return [(ln, face, got.size_pt, kind) for ln in got.lines]
+    raise InputError(f"the {kind} does not fit {width_pt:.0f} pt in three lines", f"headline.{kind}",
+                     "shorten it or give the story a wider module")
+
+
 def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: tuple[str, ...],
                   faces: dict, style: HeadStyle, grid: Rows, x0_pt: float, width_pt: float, block: str,
                   where: str = "headline.title") -> Band:
@@ -129,17 +146,15 @@ def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: t
     title_face = faces["headline"]
     lines, size = title_lines(title, title_face, style, width_pt, where)
     if kicker:
-        parts.append((set_line(kicker, faces["kicker"], style.kicker_pt), faces["kicker"], style.kicker_pt, "kicker"))
+        parts += _side_lines(kicker, faces["kicker"], style.kicker_pt, width_pt, "kicker")
     parts += [(ln, title_face, size, "headline") for ln in lines]
     if subtitle:
-        parts.append((set_line(subtitle, faces["subtitle"], style.subtitle_pt), faces["subtitle"], style.subtitle_pt,
-                      "subtitle"))
+        parts += _side_lines(subtitle, faces["subtitle"], style.subtitle_pt, width_pt, "subtitle")
     if credits:
-        parts.append((phrases_line(credits, faces["byline"], style.byline_pt, gap_em=2.0),
-                      faces["byline"], style.byline_pt, "byline"))
+        parts += _side_lines(credits, faces["byline"], style.byline_pt, width_pt, "byline", gap_em=2.0)
     # Space above each line after the first: a share of the larger neighbour's size (less within the title).
     gaps = [0.0] + [0.45 * max(parts[i][2], parts[i - 1][2]) * (0.5 if parts[i][3] == "byline" else 1.0)
-                    * (0.4 if parts[i][3] == parts[i - 1][3] == "headline" else 1.0)
+                    * (0.4 if parts[i][3] == parts[i - 1][3] else 1.0)
                     for i in range(1, len(parts))]
     content_h = sum(p[2] for p in parts) + sum(gaps)
     rows = grid.rows_for_height(content_h + 0.5 * grid.pitch_pt) + style.extra_rows

@@ -29,7 +29,7 @@ from layout.base.model import Finding, Story
 from layout.base.primitives import BLACK, Box, Frame, GlyphRun, Image, Rule
 from layout.source.template import Template
 from layout.text.cjk import is_lonely_line
-from layout.text.linebreak import ComposeOptions, compose_paragraph, set_line
+from layout.text.linebreak import ComposeOptions, compose_paragraph, compose_with_alternates, set_line
 
 GRID_MAGENTA = (0.0, 1.0, 0.0, 0.0)
 
@@ -161,11 +161,9 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
             lines.append(set_)
             stream.append(Subhead(blocks.subhead_rows(set_, size, sub.rows, grid), path))
             continue
-        ps = set_paragraph(kit, text, faces["body"], t.body_size_pt, measure_pt, opts)
+        ps, shorter, longer = set_paragraph(kit, text, faces["body"], t.body_size_pt, measure_pt, opts)
         findings += [Finding("warning", f.code, f.message, f"{path} char {f.offset}") for f in ps.findings]
-        if len(ps.lines) > 1:
-            alternates += [(len(stream), delta, got) for delta in (-1, 1)
-                           if (got := _reset(kit, text, faces["body"], t.body_size_pt, measure_pt, opts, delta))]
+        alternates += [(len(stream), delta, got) for delta, got in ((-1, shorter), (1, longer)) if got]
         lines.append(ps.lines)
         stream.append(Para(len(ps.lines), path))
         ragged += sum(1 for ln in ps.lines if not ln.last and abs(ln.width_pt - measure_pt) > 0.05)
@@ -173,12 +171,6 @@ def set_body(story: Story, kit: Kit, measure_pt: float, grid: Rows) -> BodySetti
             lonely.append(path)
     return BodySetting(tuple(lines), tuple(stream), tuple(findings), ragged, tuple(lonely), tuple(alternates),
                        tuple(sub_sizes))
-
-
-def _reset(kit: Kit, text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions, delta: int) -> tuple:
-    """The paragraph set `delta` lines off its best within the first tolerance (no visible change of
-    spacing, text.fit.break_to_count), or () when it cannot be."""
-    return set_paragraph(kit, text, face, size_pt, measure_pt, replace(opts, looseness=delta)).lines
 
 
 def face_key(face) -> tuple:
@@ -194,9 +186,11 @@ def _kept(kit: Kit, kind: str, key, compute):
 
 
 def set_paragraph(kit: Kit, text: str, face, size_pt: float, measure_pt: float, opts: ComposeOptions):
-    """compose_paragraph, kept in the kit's memo by (text, face, size, measure, options)."""
+    """The paragraph at its best, and a line shorter and longer within the first tolerance (抠行 /
+    拉行, text.linebreak.compose_with_alternates; () where it cannot be), kept in the kit's memo by
+    (text, face, size, measure, options)."""
     return _kept(kit, "paragraph", lambda: (text, face_key(face), size_pt, measure_pt, opts),
-                 lambda: compose_paragraph(text, face, size_pt, measure_pt, opts))
+                 lambda: compose_with_alternates(text, face, size_pt, measure_pt, opts))
 
 
 def compose_options(options: Mapping[str, object]) -> ComposeOptions:

@@ -250,7 +250,14 @@ def _hanging_relaxation(fit: _Pass, hangs: list[int]) -> Callable[[int, float, f
 
 
 def break_to_count(p: Prepared, measure: float, indent: float, opts: ComposeOptions, count: int) -> Breaks | None:
-    """The breaks of least total demerits that make exactly `count` lines, or None.
+    """The breaks of least total demerits that make exactly `count` lines, or None (see break_to_counts)."""
+    return break_to_counts(p, measure, indent, opts, (count,))[count]
+
+
+def break_to_counts(p: Prepared, measure: float, indent: float, opts: ComposeOptions,
+                    counts: tuple[int, ...]) -> dict[int, Breaks | None]:
+    """For each of `counts`, the breaks of least total demerits that make exactly that many lines, or
+    None; one dynamic programme serves them all (it finds every line count up to the largest).
 
     Knuth's looseness, for copyfit's last resort: a paragraph set one line shorter (more pushed in)
     or longer (more spread) than its best setting. Only what the first tolerance rung allows is
@@ -259,8 +266,11 @@ def break_to_count(p: Prepared, measure: float, indent: float, opts: ComposeOpti
     handful of paragraphs a page, never in the hot path.
     """
     n = len(p.text)
-    if p.min_width_sum[n] > count * measure - indent + EPS:  # too much text for so few lines, however pushed in
-        return None
+    out: dict[int, Breaks | None] = dict.fromkeys(counts)
+    wanted = [c for c in counts if p.min_width_sum[n] <= c * measure - indent + EPS]  # else too much text
+    if not wanted:
+        return out
+    count = max(wanted)
     tol = opts.tolerances[0]
     orphans = opts.avoid_orphans and n > 1
     best: list[dict[int, tuple[float, int]]] = [{} for _ in range(n + 1)]  # best[b][k]: (cost, start)
@@ -282,14 +292,16 @@ def break_to_count(p: Prepared, measure: float, indent: float, opts: ComposeOpti
             for k, (c, _) in best[a].items():
                 if k < count and c + d < best[b].get(k + 1, (INF, 0))[0]:
                     best[b][k + 1] = (c + d, a)
-    if count not in best[n]:
-        return None
-    ends, b, k = [], n, count
-    while b > 0:
-        ends.append(b)
-        b, k = best[b][k][1], k - 1
-    ends.reverse()
-    return Breaks(ends, frozenset())
+    for c in wanted:
+        if c not in best[n]:
+            continue
+        ends, b, k = [], n, c
+        while b > 0:
+            ends.append(b)
+            b, k = best[b][k][1], k - 1
+        ends.reverse()
+        out[c] = Breaks(ends, frozenset())
+    return out
 
 
 def _too_loose(p: Prepared, a: int, b: int, avail: float, tol: float) -> bool:

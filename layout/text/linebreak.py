@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from layout.text import cjk
 from layout.text.cjk import BREAK_NEVER, BREAK_OK
-from layout.text.fit import break_paragraph, break_to_count
+from layout.text.fit import break_paragraph, break_to_count, break_to_counts
 from layout.text.options import ComposeOptions, Metrics  # noqa: F401  (public here)
 from layout.text.prepare import Prepared, prepare
 from layout.text.setting import LineStyle, set_span
@@ -113,16 +113,47 @@ def compose_paragraph(text: str, metrics: Metrics, size_pt: float, measure_pt: f
     measure = measure_pt / size_pt
     indent = options.indent_em
     p = prepare(text, metrics, options, measure)
-    style = LineStyle(p, options, size_pt, True)
-    n = len(text)
-    findings: list[TextFinding] = []
-    lines: list[Line] = []
     breaks = break_paragraph(p, measure, indent, options)
     if options.looseness:
         looser = break_to_count(p, measure, indent, options, len(breaks.ends) + options.looseness)
         if looser is None:
             return ParagraphSetting((), (TextFinding("looseness", 0, f"cannot be set {options.looseness:+d} line(s)"),))
         breaks = looser
+    return _setting(p, breaks, size_pt, measure_pt, options)
+
+
+def compose_with_alternates(text: str, metrics: Metrics, size_pt: float, measure_pt: float,
+                            options: ComposeOptions = ComposeOptions()
+                            ) -> tuple[ParagraphSetting, tuple[Line, ...], tuple[Line, ...]]:
+    """The paragraph at its best (compose_paragraph), and set a line shorter and a line longer within
+    the first tolerance (`looseness` ∓1; () where it cannot be): prepared once, one dynamic programme
+    for both alternates (copyfit asks for them for every paragraph of every story)."""
+    _check(options)
+    if size_pt <= 0 or measure_pt <= 0:
+        raise ValueError("size_pt and measure_pt must be positive")
+    if not text:
+        return ParagraphSetting((), ()), (), ()
+    measure = measure_pt / size_pt
+    p = prepare(text, metrics, options, measure)
+    breaks = break_paragraph(p, measure, options.indent_em, options)
+    best = _setting(p, breaks, size_pt, measure_pt, options)
+    n = len(breaks.ends)
+    if n < 2:
+        return best, (), ()
+    alt = break_to_counts(p, measure, options.indent_em, options, (n - 1, n + 1))
+    shorter, longer = (_setting(p, alt[c], size_pt, measure_pt, options).lines if alt[c] else ()
+                       for c in (n - 1, n + 1))
+    return best, shorter, longer
+
+
+def _setting(p: Prepared, breaks, size_pt: float, measure_pt: float, options: ComposeOptions) -> ParagraphSetting:
+    """The lines of the chosen breaks, each set to the measure, and what was found."""
+    text, indent = p.text, options.indent_em
+    measure = measure_pt / size_pt
+    style = LineStyle(p, options, size_pt, True)
+    n = len(text)
+    findings: list[TextFinding] = []
+    lines: list[Line] = []
     a = 0
     for b in breaks.ends:
         last = b == n

@@ -5,7 +5,7 @@ the text does not fit on one line it breaks, best first,
 
   PHRASE  between the desk's phrases (对仗 halves; on one line they stand a 1-em space apart),
   CLAUSE  after a pause or stop mark, or before an opening quote or bracket,
-  WORD    between two words (segmentation by rjieba, jieba's dictionary), but never next to a
+  WORD    between two words (layout.text.words: jieba's dictionary), but never next to a
           bound particle (`NO_END`, `NO_START`) and never against 避头尾,
 
 and never inside a word, a number or a Latin word. Among the breaks of the best kind the lines come
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
-from layout.text import cjk
+from layout.text import cjk, words
 from layout.text.linebreak import Line, set_line
 
 PHRASE, CLAUSE, WORD = 0, 1, 2
@@ -56,7 +56,7 @@ def joined(phrases: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def breaks(phrases: tuple[str, ...], strictness: str = "gb", words: bool = True) -> dict[int, int]:
+def breaks(phrases: tuple[str, ...], strictness: str = "gb", with_words: bool = True) -> dict[int, int]:
     """Offset (into the joined text) → the kind of break allowed there; offsets not listed may not
     break. Without `words` only the phrase and clause breaks (no segmentation needed)."""
     text = joined(phrases)
@@ -72,7 +72,7 @@ def breaks(phrases: tuple[str, ...], strictness: str = "gb", words: bool = True)
         if at not in out and kinds[at] == cjk.BREAK_OK and (
                 text[at - 1] in _CLAUSE_END or cjk.char_class(text[at]) == cjk.OPEN):
             out[at] = CLAUSE
-    if words:
+    if with_words:
         for at in _word_ends(phrases, starts):
             before, after = text[at - 1], text[at]
             if at not in out and kinds[at] == cjk.BREAK_OK and before not in NO_END and after not in NO_START \
@@ -82,17 +82,8 @@ def breaks(phrases: tuple[str, ...], strictness: str = "gb", words: bool = True)
 
 
 def _word_ends(phrases: tuple[str, ...], starts: list[int]) -> list[int]:
-    """Offsets where a word ends inside a phrase (jieba's dictionary, through rjieba; imported here,
-    on the first title that needs a word break, since loading its dictionary takes half a second)."""
-    import rjieba
-
-    out = []
-    for ph, s in zip(phrases, starts):
-        at = s
-        for w in rjieba.cut(ph)[:-1]:
-            at += len(w)
-            out.append(at)
-    return out
+    """Offsets (into the joined text) where a word ends inside a phrase (layout.text.words)."""
+    return [s + at for s, inside in zip(starts, words.ends(phrases)) for at in inside]
 
 
 def _pieces(phrases: tuple[str, ...], a: int, b: int) -> tuple[str, ...]:
@@ -148,8 +139,8 @@ def fit(phrases: tuple[str, ...], metrics, sizes: list[float], width_pt: float, 
             got = units[(a, b)] = line_of(pieces, metrics, 1.0, gap_em).width_pt if pieces else -1.0
         return got
 
-    for words in (False, True):
-        allowed = breaks(phrases, strictness, words)
+    for with_words in (False, True):
+        allowed = breaks(phrases, strictness, with_words)
         found = []  # (widest at 1 pt, worst break, spread at 1 pt, cuts)
         for chosen in combinations(sorted(allowed), lines - 1):
             edges = (0,) + chosen + (len(text),)
