@@ -12,7 +12,7 @@ blocks pack, so the search may still find no page where the bound allows one —
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from layout.compose.heights import subheads
 from layout.compose.problem import SPACER_ROWS, Problem, frame_range, lead_min_rows
@@ -156,3 +156,29 @@ def why(b: Bound, p: Problem) -> str:
                 f"most white space — add text or a photo")
     return (f"the body text needs {b.need} lines; no choice of photo and sidebar sizes within the crop bounds leaves "
             f"exactly that many — lengthen or shorten the text by a line or two, or place a photo")
+
+
+def body_window(p: Problem, jump: bool = False) -> tuple[int, int]:
+    """The body heights (rows under the headline band) worth asking the bound about: where the text's
+    lines lie between what the area leaves with every block at its largest and at its smallest (block
+    sizes taken over any height, so the window is never too narrow). A story that may jump (转版)
+    holds less than its text, so any height up to the largest is worth asking."""
+    least = most = 0
+    for i, ph in enumerate(p.photos):
+        runs = photo_ranges(replace(p, rows=10**6, memo={}), i, p.limits.photo_min_rows)
+        if not runs:
+            continue
+        least += min(first for _, first, _ in runs)
+        most += max(first + span * (n - 1) for span, first, n in runs)
+    if p.sidebar is not None:
+        sizes = sidebar_areas(p)
+        least += min(sizes, default=0)
+        most += max(sizes, default=0)
+    fixed = sum(c.rows * c.span for c in p.fixed)
+    need = stream_rows(p.stream)
+    down = sum(1 for _, d, _ in p.loose if d < 0)
+    up = len(p.loose) - down
+    flex = subheads(p) * p.limits.subhead_extra_rows
+    lo = 0 if jump else -(-(need - down + least + fixed) // p.columns)
+    hi = (need + flex + up + most + fixed) // p.columns
+    return lo, hi

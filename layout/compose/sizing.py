@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from layout.compose.blocks import HeadStyle, title_fits_one_line
 from layout.compose.boxes import (briefs_rows, compose_briefs, compose_digest, digest_fits, digest_rows,
                                   filler_rows)
-from layout.compose.bound import bound
+from layout.compose.bound import body_window, bound
 from layout.compose.flow import stream_rows
 from layout.compose.grid import rows as page_rows
 from layout.compose.modules import OFF_NATURAL, SEPARATOR_ROWS, Fits, Rect
@@ -178,7 +178,8 @@ class Sizing:
                 self._natural.setdefault((i, span), self._natural_rows(base, span))
                 # The bound depends on the rows under the headline band only, so it is asked once per
                 # body height; the band's lines and white rows shift the answers.
-                body = [b for b in range(t.min_run_lines, most - base.top_row + 1)
+                lo, hi = body_window(base, bool(item.continue_to))
+                body = [b for b in range(max(t.min_run_lines, lo), min(most - base.top_row, hi) + 1)
                         if self._may_fill(item, replace(base, rows=base.top_row + b, memo={}))]
                 for lines in self.head_variants(i, span):  # one line first, then two (a lever further on)
                     band = base.top_row if lines == 1 else self._band_rows(i, span, n, lines)
