@@ -334,6 +334,9 @@ def orders(kinds: list[str], extra: tuple[int, ...] = (), skip: frozenset[int] =
             order = rest[:pos] + (b,) + rest[pos:]
             if order not in out:
                 out.append(order)
+    # A filler (补白) goes where a layout editor puts one: beside or under a box, or last on the page.
+    kind = lambda i: kinds[i] if i < len(kinds) else "filler"  # noqa: E731
     for x in extra:
-        out = list(dict.fromkeys(o[:pos] + (x,) + o[pos:] for o in out for pos in range(1, len(o) + 1)))
+        out = list(dict.fromkeys(o[:pos] + (x,) + o[pos:] for o in out for pos in range(1, len(o) + 1)
+                                 if pos == len(o) or kind(o[pos - 1]) != "story" or kind(o[pos]) != "story"))
     return out

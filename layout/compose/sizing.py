@@ -31,6 +31,9 @@ from layout.base.model import Page, Story
 from layout.source.template import Template
 
 BODY_OFF_GRID = 0.15  # a story's body in fewer columns than its module's basic columns
+# A story that continues elsewhere (转版) takes about this share of the type area by its rank (头条, 二条,
+# 三条 and below): the share a layout editor gives the rank, the rest of the text jumps (house figures).
+JUMP_SHARE = (0.45, 0.25, 0.15)
 FILLER = 3.0  # a 补白 set: the fifth lever (docs/design-rules.md), dearer than white space in any story
 FILLER_SLOTS = 1  # fillers one page may take
 HEAD_EXTRA_ROWS = 2  # white rows a module's headline band may take to make its story fit
@@ -210,7 +213,13 @@ class Sizing:
         return bool(item.continue_to) and b.blocks_fit and b.leaves(4, b.need - 1)
 
     def natural(self, i: int, span: int) -> float:
-        """Where a story's module would be with its photos at their natural size (boxes: anywhere)."""
+        """Where a story's module would be with its photos at their natural size (boxes: anywhere); for
+        a story that continues on another page (转版), its rank's share of the type area (design rule
+        jump: it keeps its share and jumps the rest, no photo grows to avoid the jump)."""
+        item = self.items[i]
+        if item.kind == "story" and item.continue_to:
+            share = JUMP_SHARE[min(self.rank[i], len(JUMP_SHARE)) - 1]
+            return share * self.t.columns * self.t.rows / span
         return self._natural.get((i, span), 0.0)
 
     @staticmethod
@@ -237,7 +246,7 @@ class Sizing:
         _, n, lines = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1)))
         cost = BODY_OFF_GRID if n and n != span and not item.body_columns else 0.0
         cost += HEAD_TWO_LINES * (lines - 1)
-        if item.photos:
+        if item.photos or item.continue_to:
             cost += OFF_NATURAL * abs(rows - self.natural(i, span))
         return cost
 
@@ -284,6 +293,26 @@ class Sizing:
                      key=lambda c: -c[0])
         return ", ".join(f"{sid} {lines}" for lines, sid in got)
 
+    def proposal(self, over: int) -> str:
+        """What a layout editor would ask the desk for (the last lever, cut-or-jump: proposed, not
+        done): `over` grid lines of one column too many (> 0) or too few (< 0), in characters, from the
+        lowest-ranked story that can give them and keep a readable story (six lines or more), else the
+        longest; for a cut, or the story's jump to another page (continue_to)."""
+        chars = self.t.column_chars
+        texts = [(i, sum(len(p.text) for p in s.lead) + sum(len(p.text) for sec in s.sections for p in sec.paragraphs))
+                 for i, s in enumerate(self.page.stories) if s.kind == "story"]
+        if not texts:
+            return "propose: give the page another item"
+        if over < 0:
+            i = max(texts, key=lambda x: x[0])[0]  # the lowest-ranked story takes what is missing
+            return (f"propose: add about {-over * chars} characters to {self.page.stories[i].id}, or a photo or a "
+                    "filler (补白) to the page")
+        able = [i for i, n in reversed(texts) if n // chars - over >= 6]
+        i = able[0] if able else max(texts, key=lambda x: x[1])[0]
+        sid = self.page.stories[i].id
+        return (f"propose: cut about {over * chars} characters from {sid}, or let {sid} continue on another page "
+                f"(continue_to)")
+
     def why(self, free: tuple[Rect, ...]) -> str:
         """Why no tiling works, in the desk's terms: too much or too little for the free area (by the
         grid cells each item can fill at its narrowest and widest), else what each item fills at the
@@ -304,14 +333,17 @@ class Sizing:
         if fewest > cells:
             return (f"{head}: the items need at least {fewest} grid lines of one column and the area has {cells} — "
                     f"{fewest - cells} lines (about {(fewest - cells) * chars} characters) too many; "
-                    f"the least each needs: {self._shares(0)}")
+                    f"the least each needs: {self._shares(0)}; {self.proposal(fewest - cells)}")
         if most < cells:
             return (f"{head}: the items fill at most {most} grid lines of one column and the area has {cells} — "
                     f"{cells - most} lines (about {(cells - most) * chars} characters) too few; "
-                    f"the most each fills: {self._shares(1)}")
+                    f"the most each fills: {self._shares(1)}; {self.proposal(most - cells)}")
         parts = []
         for i, item in enumerate(self.page.stories):
             got = list(self._rows_at(i, width))
             parts.append(f"{item.id} {min(got)}–{max(got)}" if got else f"{item.id} none")
+        lead = next((s.id for s in self.page.stories if s.kind == "story"), None)
+        jump = (f"let {lead} continue on another page (continue_to), which lets it fill whatever module the "
+                "others leave, or " if lead else "")
         return (f"{head} with no two headlines side by side (撞题); rows each item could fill at that width: "
-                f"{', '.join(parts)} — lengthen or cut a story by a few lines, or move the 简讯/导读")
+                f"{', '.join(parts)} — propose: {jump}lengthen or cut a story by a few lines")
