@@ -346,10 +346,21 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     `session` (watch mode) keeps what the next build of the same page can use again, and has the
     press PDF and the proof written as soon as each is made; the files are the same bytes. `sink`
     (an edition's page task) takes the files, path → bytes, instead of their being written here."""
+    # The dictionary for headline word breaks loads on the other core meanwhile, in case one needs it;
+    # a watch session keeps its segmenter for the next build.
+    started = words.start()
+    try:
+        return _build(page_path, opts, press, session, sink)
+    finally:
+        if started and session is None:
+            words.stop()
+
+
+def _build(page_path: str, opts: BuildOptions, press: PressRunner | None, session: Incremental | None,
+           sink) -> BuildResult:
     from layout.output.press import PressJob
 
     paths = output_paths(opts.out_pdf)
-    words.start()  # the dictionary for headline word breaks loads on the other core, in case one needs it
     page, findings, template = (session or _Fresh).load_inputs(page_path, opts)
     faces, font_findings = (session or _Fresh).prepare_fonts(page, opts)
     if press is not None:

@@ -28,14 +28,16 @@ def _cut(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(rjieba.cut(p)) for p in phrases)
 
 
-def start() -> None:
-    """Fork the segmenter, which loads the dictionary at once (nothing when one is running already)."""
+def start() -> bool:
+    """Fork the segmenter, which loads the dictionary at once; whether this call started it (not when
+    one is running already, or no second process can be had)."""
     if _state["worker"] is not None:
-        return
+        return False
     worker = Worker()
     if worker.pid is None:  # no second process here: ends() loads the dictionary when it must
-        return
+        return False
     _state["worker"], _state["warming"] = worker, worker.call(_load)
+    return True
 
 
 def stop() -> None:
