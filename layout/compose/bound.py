@@ -123,6 +123,12 @@ def bound(p: Problem) -> Bound:
         for span, first, n in runs:
             nxt |= _spread(reach, span, n) << first
         reach = nxt & mask
+    # The photos' frames take at most the photo-share of the area (design rule photo-share): their
+    # total, captions and white lines at their largest added, caps what they can cover.
+    art = int(p.limits.photo_share * p.columns * p.rows)
+    art += sum(max(span * (ph.caption_rows[span] + SPACER_ROWS) for span in range(1, p.columns + 1))
+               for ph in p.photos)
+    reach &= (1 << (min(art, area) + 1)) - 1
     if p.sidebar is not None:
         sizes = sidebar_areas(p)
         if not sizes:

@@ -136,6 +136,16 @@ class Tiler:
             return None
         return got[0], sorted(got[1], key=lambda m: m.item)
 
+    def may_take(self, cuts: list[tuple[Rect, ...]], n: int, slots: tuple[int, ...]) -> bool:
+        """Whether the page's items and `n` of the filler `slots` could fill the free area by their
+        cell counts (the fewest and most grid cells each can fill): when they could not, a search
+        with fillers is not worth its time."""
+        cells = sum(g.span * g.rows for g in cuts[0])
+        items = [i for i in range(len(self.kinds)) if i not in slots and i not in {m.item for m in self.fixed}]
+        lo, hi = self._run_cells(tuple(items))
+        more_lo, more_hi = self._run_cells(tuple(slots[:n]))
+        return lo + more_lo <= cells <= hi + more_hi
+
     def leads(self, modules: tuple[Module, ...]) -> bool:
         """The 头条 (a story first on the page) has the widest story module and the largest headline
         (docs/page-layout.md §2: importance gives place and size)."""
@@ -324,8 +334,9 @@ def holes(modules: list[Module], regions: tuple[Rect, ...]) -> int:
 def orders(kinds: list[str], extra: tuple[int, ...] = (), skip: frozenset[int] = frozenset()) -> list[tuple[int, ...]]:
     """The item orders worth a tiling: the page's own, and each 简讯 / 导读 block moved to every other
     place after the first (stories keep their order of importance); with `extra` items (filler slots,
-    numbered after the page's), each of them put in at every place after the first as well. Items in
-    `skip` (pinned by the desk) are in no order."""
+    numbered after the page's), each of them put in at every place after the first as well (a filler
+    above a story lowers its headline out of its neighbour's rows). Items in `skip` (pinned by the
+    desk) are in no order."""
     base = tuple(i for i in range(len(kinds)) if i not in skip)
     out = [base]
     for b in (i for i in base[1:] if kinds[i] != "story"):
@@ -335,8 +346,6 @@ def orders(kinds: list[str], extra: tuple[int, ...] = (), skip: frozenset[int] =
             if order not in out:
                 out.append(order)
     # A filler (补白) goes where a layout editor puts one: beside or under a box, or last on the page.
-    kind = lambda i: kinds[i] if i < len(kinds) else "filler"  # noqa: E731
     for x in extra:
-        out = list(dict.fromkeys(o[:pos] + (x,) + o[pos:] for o in out for pos in range(1, len(o) + 1)
-                                 if pos == len(o) or kind(o[pos - 1]) != "story" or kind(o[pos]) != "story"))
+        out = list(dict.fromkeys(o[:pos] + (x,) + o[pos:] for o in out for pos in range(1, len(o) + 1)))
     return out

@@ -292,6 +292,8 @@ def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t
     lever: a tiling with one is looked for only when there is none without, with two only when none
     with one."""
     for n in range(len(slots) + 1):
+        if n and not tiler.may_take(cuts, n, slots):
+            break  # no filler can make up what the page's items leave short or take too much of
         best = None
         for free in cuts:
             for order in orders(kinds, slots[:n], skip):

@@ -98,7 +98,7 @@ RULES = (
     Rule("photo-crop", "a photo cropped by at most this share of the image, unless the desk gives crop: or focus:",
          0.15, "share of the image", f"{ISSUE} (house: no limit was found in the sources)", True, "photo-size",
          "compose.arrange (crop bound)"),
-    Rule("photo-share", "a story's photos take at most this share of its module", 0.5, "share of the module",
+    Rule("photo-share", "a story's photos take at most this share of its module", 0.6, "share of the module",
          f"house; {HARROWER} (about ⅓ of a page is art)", True, "photo-size", "compose.arrange"),
     Rule("place", "a photo or a module the desk placed (place:) stands where the desk put it", 0, "cells off",
          ISSUE, True, "", "compose.story (photos), compose.modules (modules)"),

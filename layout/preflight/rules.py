@@ -65,6 +65,16 @@ class _Index:
                     yield tag
 
 
+def _once(tags):
+    """Each line or photo hit once, however many of its glyphs the box crosses."""
+    seen = set()
+    for tag in tags:
+        key = (tag[0], tag[1], id(tag[2]))
+        if key not in seen:
+            seen.add(key)
+            yield tag
+
+
 def _overlap(layout: PageLayout) -> list[Finding]:
     """overlap: glyphs over another line's glyphs, over a photo or over a rule; photos over photos."""
     out: list[Finding] = []
@@ -75,7 +85,7 @@ def _overlap(layout: PageLayout) -> list[Finding]:
             index.add(box, ("glyph", n, run))
     for im in (i for i in layout.items if isinstance(i, Image)):
         box = (im.x_pt, im.y_pt, im.x_pt + im.width_pt, im.y_pt + im.height_pt)
-        for tag in index.hits(box):
+        for tag in _once(index.hits(box)):
             what = tag[2]
             if tag[0] == "glyph":
                 out.append(Finding("error", "overlap", f"{what.kind} text {what.chars[:8]!r} printed over photo "
@@ -87,7 +97,7 @@ def _overlap(layout: PageLayout) -> list[Finding]:
         half = max(rule.width_pt, 0.1) / 2
         box = (min(rule.x0_pt, rule.x1_pt) - half, min(rule.y0_pt, rule.y1_pt) - half,
                max(rule.x0_pt, rule.x1_pt) + half, max(rule.y0_pt, rule.y1_pt) + half)
-        for tag in index.hits(box):
+        for tag in _once(index.hits(box)):
             if tag[0] == "glyph" and tag[2].kind not in ("sidebar-title", "heading"):
                 out.append(Finding("error", "overlap", f"{rule.kind} drawn through {tag[2].kind} text "
                                    f"{tag[2].chars[:8]!r}", tag[2].block))

@@ -1,0 +1,77 @@
+"""The page's levers beyond the module search's shapes, on generated pages composed on the square
+test face: a filler (补白) set only when the page's items alone fill no tiling, a module the desk
+pins (place:), a late edit that keeps the page's shape."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from support import fake_faces
+
+import pages as P
+
+from layout.base.errors import InputError
+from layout.compose import stable
+from layout.compose.page import compose_page
+from layout.source.template import load_template
+
+FACES = fake_faces()
+TEMPLATES = {name: load_template(name) for name in P.TEMPLATES}
+GRIDS = {name: P.Grid.of(t) for name, t in TEMPLATES.items()}
+
+
+def _first(seed: int, want, tries: int = 60):
+    """The first generated page (seeded) whose layout `want` accepts: (variant, page, sizes, layout)."""
+    rng = random.Random(seed)
+    for _ in range(tries):
+        v = P.random_page(rng, GRIDS)
+        page, sizes = P.page_of(v, GRIDS)
+        try:
+            lay = compose_page(page, TEMPLATES[v.template], FACES, sizes)
+        except InputError:
+            continue
+        if want(page, lay):
+            return v, page, sizes, lay
+    pytest.fail("no generated page of that kind in the seeded draw")
+
+
+def test_a_filler_only_when_the_page_fills_no_tiling_without():
+    v, page, sizes, lay = _first(21, lambda page, lay: lay.figures.get("fillers"))
+    fid = lay.figures["fillers"][0]
+    region = next(r for r in lay.regions if r.story == fid)
+    text = "".join(t.text for f in page.fillers if f.id == fid for t in f.text)
+    drawn = "".join(r.chars for r in lay.runs("filler") if r.story == fid)
+    assert drawn == text.replace("　", "").replace(" ", "")
+    assert all(region.x_pt - 0.01 <= r.x_pt and region.y_pt - 0.01 <= r.y_pt <= region.y_pt + region.height_pt
+               for r in lay.runs("filler") if r.story == fid)
+    with pytest.raises(InputError, match="copyfit"):
+        compose_page(replace(page, fillers=()), TEMPLATES[v.template], FACES, sizes)
+
+
+def test_a_pinned_module_stands_where_the_desk_put_it():
+    v, page, sizes, lay = _first(7, lambda page, lay: len(page.news) >= 3)
+    t = TEMPLATES[v.template]
+    second = page.news[1]
+    m = next(x for x in lay.figures["modules"] if x["item"] == second.id)
+    pin = (m["col"] - 1, m["span"], m["row"] - 1, m["rows"])
+    stories = tuple(replace(s, pinned=pin) if s.id == second.id else s for s in page.stories)
+    again = compose_page(replace(page, stories=stories), t, FACES, sizes)
+    got = next(x for x in again.figures["modules"] if x["item"] == second.id)
+    assert (got["col"], got["span"], got["row"], got["rows"]) == (m["col"], m["span"], m["row"], m["rows"])
+    off = tuple(replace(s, pinned=(t.columns - 1, 2, 0, 20)) if s.id == second.id else s for s in page.stories)
+    with pytest.raises(InputError, match="past the type area"):
+        compose_page(replace(page, stories=off), t, FACES, sizes)
+
+
+def test_a_late_edit_keeps_the_modules_columns():
+    """A story shortened by a sentence: rebuilt from the last build's modules, every module keeps its
+    columns and no edge moves more than the rule allows."""
+    v, page, sizes, lay = _first(3, lambda page, lay: len(page.news) >= 3)
+    t = TEMPLATES[v.template]
+    kept = stable.parse({"modules": [{"id": m["item"], "kind": m["kind"], "col": m["col"], "span": m["span"],
+                                      "row": m["row"], "rows": m["rows"]} for m in lay.figures["modules"]]})
+    again = compose_page(page, t, FACES, sizes, previous=kept)
+    assert again.figures["modules"] == lay.figures["modules"]  # nothing changed: the same page
+    assert not [f for f in again.findings if f.code == "re-planned"]

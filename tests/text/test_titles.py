@@ -1,0 +1,77 @@
+"""Display lines (layout.text.titles): a headline or subhead on one line or broken where a reader
+expects, never past its measure, never inside a word, never next to a bound particle; and the
+word boundaries it breaks at (layout.text.words)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from layout.text import titles, words
+from layout.text.fake import FakeMetrics
+
+SQUARE = FakeMetrics()  # every Han glyph one em: widths are exact
+
+
+def test_one_line_when_it_fits_with_the_phrases_an_em_apart():
+    got = titles.fit(("砥砺前行铸辉煌", "乘风破浪再起航"), SQUARE, [20.0], 15 * 20.0, 1)
+    assert got is not None and len(got.lines) == 1
+    assert got.lines[0].chars == "砥砺前行铸辉煌乘风破浪再起航"
+    assert abs(got.lines[0].width_pt - 15 * 20.0) < 1e-6  # 14 glyphs and the 1-em space
+
+
+def test_two_lines_break_between_the_phrases_first():
+    got = titles.fit(("全市秋粮收获", "基本结束"), SQUARE, [20.0], 7 * 20.0, 2)
+    assert [ln.chars for ln in got.lines] == ["全市秋粮收获", "基本结束"]
+    assert got.worst == titles.PHRASE
+
+
+def test_a_clause_break_comes_before_a_word_break():
+    got = titles.fit(("城市更新，让生活更美好",), SQUARE, [20.0], 7 * 20.0, 2)
+    assert [ln.chars for ln in got.lines] == ["城市更新，", "让生活更美好"]
+    assert got.worst == titles.CLAUSE
+
+
+def test_never_after_de_nor_before_it():
+    """深化改革开放的新路径: jieba gives 深化改革 / 开放 / 的 / 新 / 路径; of the word ends, the two next to 的
+    are not offered, so the break falls between 深化改革 and 开放的新路径."""
+    allowed = titles.breaks(("深化改革开放的新路径",))
+    text = "深化改革开放的新路径"
+    assert all(text[b - 1] != "的" and text[b] != "的" for b in allowed)
+    got = titles.fit(("深化改革开放的新路径",), SQUARE, [20.0], 6 * 20.0, 2)
+    assert [ln.chars for ln in got.lines] == ["深化改革", "开放的新路径"]
+
+
+def test_never_inside_a_word():
+    """A break only where jieba ends a word: 城镇化 is one word, so no line ends in 城镇."""
+    text = "新型城镇化建设迈出新步伐"
+    ends = set(words.ends((text,))[0])
+    allowed = titles.breaks((text,))
+    assert set(allowed) <= ends
+    assert 3 not in allowed and 4 not in allowed  # inside 城镇化 (characters 2–4)
+
+
+def test_steps_down_before_it_breaks_inside_a_phrase():
+    """One phrase, too wide at 24 pt for the measure, fits one line at 20: the largest size that sets
+    it on one line wins over a word break at 24 (fit is asked for one line over the sizes first)."""
+    width = 11 * 21.0  # its eleven glyphs at 21 pt
+    one = titles.fit(("重点项目建设跑出加速度",), SQUARE, [24.0, 22.0, 20.0], width, 1)
+    assert one is not None and one.size_pt == 20.0 and len(one.lines) == 1
+
+
+def test_nothing_fits_gives_none_not_an_overflow():
+    assert titles.fit(("重点项目建设跑出加速度",), SQUARE, [24.0], 3 * 24.0, 2) is None
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(text=st.text(alphabet="的城市建设新步伐一二三四五六七八九十重点项目，、改革发展乡村振兴", min_size=2, max_size=24),
+       em=st.integers(3, 14), lines=st.integers(1, 3))
+def test_no_setting_runs_past_its_measure_or_loses_a_character(text, em, lines):
+    got = titles.fit((text,), SQUARE, [20.0, 18.0, 16.0], em * 20.0, lines)
+    if got is None:
+        return
+    assert len(got.lines) == lines
+    assert "".join(ln.chars for ln in got.lines) == text.strip()
+    assert all(ln.width_pt <= em * 20.0 + 1e-6 for ln in got.lines)
+    for a, b in zip(got.lines, got.lines[1:]):
+        assert a.chars[-1] not in titles.NO_END and b.chars[0] not in titles.NO_START
