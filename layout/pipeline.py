@@ -346,13 +346,13 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
     `session` (watch mode) keeps what the next build of the same page can use again, and has the
     press PDF and the proof written as soon as each is made; the files are the same bytes. `sink`
     (an edition's page task) takes the files, path → bytes, instead of their being written here."""
-    # The dictionary for headline word breaks loads on the other core meanwhile, in case one needs it;
-    # a watch session keeps its segmenter for the next build.
-    started = words.start()
+    # The dictionary for headline word breaks loads on the other core meanwhile, in case one needs it
+    # (a watch session, which lives long, loads it in its own process the first time one does).
+    started = session is None and words.start()
     try:
         return _build(page_path, opts, press, session, sink)
     finally:
-        if started and session is None:
+        if started:
             words.stop()
 
 

@@ -132,14 +132,23 @@ def serving(serve) -> tuple[int, int, int] | None:
     if pid == 0:
         code = 1
         try:
-            os.close(job_w)
-            os.close(res_r)
+            _close_others((job_r, res_w))
             code = serve(job_r, res_w)
         finally:
             os._exit(code)
     os.close(job_r)
     os.close(res_w)
     return pid, job_w, res_r
+
+
+def _close_others(keep: tuple[int, ...]) -> None:
+    """In a forked server: close every descriptor but stdio and `keep`. Another server's pipe end
+    held open here would keep that server from ever seeing its end of input, and whoever waits for it
+    would wait for ever."""
+    edges = [2] + sorted(keep)
+    top = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536
+    for low, high in zip(edges, edges[1:] + [top]):
+        os.closerange(low + 1, high)
 
 
 class Worker:
