@@ -144,7 +144,7 @@ def _story(k: int, s: StorySpec, rng: random.Random, title: str) -> Story:
                         Text(rng.choice(SUBTITLES)) if s.subtitle else None)
     return Story(f"s{k + 1}", headline, (Credit("文", Text("本报记者 示例")),), None, (Text(lead),),
                  tuple(Section(tuple(Text(h) for h in heading), tuple(Text(p) for p in paras))
-                       for heading, paras in sections),
+                       for heading, paras in sections if paras),
                  photos, source_file="page.yaml")
 
 

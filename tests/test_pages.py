@@ -290,7 +290,7 @@ def test_sample_page_for_real(tmp_path, zhpaper_cache):
 def test_six_story_page_for_real(tmp_path, zhpaper_cache):
     """A generated page of six stories, the first the engine builds from a seeded draw, for real."""
     sys.path.insert(0, os.path.join(ROOT, "tools"))
-    rng = random.Random(6)
+    rng = random.Random(17)  # its first six-story draw builds (the search for one is not the test)
     while True:
         v = P.random_page(rng, GRIDS)
         if len(v.stories) == 6 and judge(v) == "built":

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from layout.compose import blocks, stable
+from layout.compose import blocks, rules, stable
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
 from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisions, holes, orders
 from layout.compose.boxes import compose_filler
@@ -238,7 +238,29 @@ def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules
             sizing.strike(m.item, m.rect.span, m.rect.rows)
             tiler.forget(m.item, m.rect.span, m.rect.rows)
             return None
+    wrong = _outranked(page, modules, blocks_, pins)
+    if wrong is not None:  # a photo larger than a higher-ranked story's: that module is no fit
+        sizing.strike(wrong.item, wrong.rect.span, wrong.rect.rows)
+        tiler.forget(wrong.item, wrong.rect.span, wrong.rect.rows)
+        return None
     return blocks_
+
+
+def _outranked(page: Page, modules: list[Module], blocks_: dict, pins: dict[int, Module]) -> Module | None:
+    """The module of a story whose largest photo is larger than a higher-ranked story's largest
+    (design rule photo-rank), the lowest-ranked such; None when the photos' sizes fall with rank."""
+    by_item = {m.item: m for m in modules}
+    largest = []
+    for i, item in enumerate(page.stories):
+        if item.kind == "story" and i in blocks_:
+            areas = [im.width_pt * im.height_pt for im in blocks_[i].items if isinstance(im, Image)]
+            if areas:
+                largest.append((i, max(areas)))
+    for k in range(len(largest) - 1, 0, -1):
+        i, area = largest[k]
+        if any(area > above * rules.figure("photo-rank") + 1.0 for _, above in largest[:k]) and i not in pins:
+            return by_item[i]
+    return None
 
 
 def pinned_modules(page: Page, t: Template) -> dict[int, Module]:
