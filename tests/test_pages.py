@@ -183,11 +183,11 @@ def test_tiler_stacks_and_sets_side_by_side():
     stacked = M.tile((M.Rect(0, 4, 0, 20),), 2, _fits({0: {4: [9]}, 1: {4: [10]}}), 20, 4)
     assert [(m.rect.row, m.rect.rows) for m in stacked] == [(0, 10), (10, 10)]
     heights = {0: {4: [9]}, 1: {2: [10]}, 2: {2: [10]}}
-    same = lambda i, span, rows: (24.0, 3)  # noqa: E731
+    same = lambda i, span, rows: (24.0, 0, 3)  # noqa: E731
     assert M.tile((M.Rect(0, 4, 0, 20),), 3, _fits(heights, head=same), 20, 4) is None  # 撞题
     got = M.tile((M.Rect(0, 4, 0, 20),), 3, _fits(heights, {2: "briefs"}, head=same), 20, 4)
     assert sorted((m.rect.col, m.rect.span, m.rect.row) for m in got) == [(0, 2, 10), (0, 4, 0), (2, 2, 10)]
-    sizes = lambda i, span, rows: ((44.0, 4), (36.0, 3), (24.0, 3))[i]  # noqa: E731
+    sizes = lambda i, span, rows: ((44.0, 0, 4), (36.0, 0, 3), (24.0, 0, 3))[i]  # noqa: E731
     assert M.tile((M.Rect(0, 4, 0, 20),), 3, _fits(heights, head=sizes), 20, 4) is None  # sizes do not part them
 
 
@@ -221,10 +221,12 @@ def test_free_layouts_of_an_l_shape():
 def test_holes_and_collisions_read_modules():
     mods = [M.Module(0, M.Rect(0, 2, 0, 10), True), M.Module(1, M.Rect(2, 2, 0, 9), True)]
     assert M.holes(mods, (M.Rect(0, 4, 0, 10),)) == 2  # one row under the second, two columns wide
-    head = lambda i, span, rows: (24.0, 3)  # noqa: E731
+    head = lambda i, span, rows: (24.0, 0, 3)  # noqa: E731
     assert M.collisions(mods, lambda i: "story", head) == [(0, 1)]
     low = [mods[0], M.Module(1, M.Rect(2, 2, 3, 6), True)]  # its headline starts under the other's band
     assert M.collisions(low, lambda i: "story", head) == []
+    art = lambda i, span, rows: (24.0, 4, 7) if i else (24.0, 0, 3)  # noqa: E731  (a photo above the second's)
+    assert M.collisions(mods, lambda i: "story", art) == []
     assert M.collisions(mods, lambda i: "briefs" if i else "story", head) == []
 
 

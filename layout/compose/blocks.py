@@ -81,6 +81,9 @@ class HeadStyle:
     rule: bool = True
     extra_rows: int = 0  # white rows added to the band (a module's lever: air around its headline)
     title_lines: int = 1  # 1: one line at the largest size in range that fits, else more; 2: two lines
+    # The story's first photo above the headline across the module (its frame rows; 0 = none): a
+    # photo parts two neighbours' headlines (撞题) and leads the eye into the story.
+    art_rows: int = 0
 
     @staticmethod
     def of_template(styles: dict) -> "HeadStyle":

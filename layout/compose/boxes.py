@@ -179,6 +179,7 @@ def compose_digest(d: Digest, area: Area, kit: Kit) -> StoryBlock:
 
 
 FILLER_PAD_EM = 0.8
+FILLER_FILL = 0.5  # a filler of one-line paragraphs fills at least this share of its box's measure
 
 
 def _filler_lines(f: Filler, kit: Kit, width_pt: float) -> tuple:
@@ -197,17 +198,21 @@ def _filler_top(f: Filler, kit: Kit) -> float:
 
 def filler_rows(f: Filler, kit: Kit, span: int, grid: Rows) -> range:
     """The module heights a 补白 box `span` basic columns wide fills: its natural rows up to
-    `modules.filler_max_padding_rows` more (an empty range when its text would wrap past 4 lines a
-    paragraph: too narrow a box)."""
+    `modules.filler_max_padding_rows` more, never more than twice its natural height (an empty range
+    when its text would wrap past 4 lines a paragraph, too narrow a box; or when its one-line
+    paragraphs fill less than half the measure, too wide a box)."""
     t = kit.template
     width = span * t.column_width_pt + (span - 1) * t.gutter_pt
     lines = _filler_lines(f, kit, width)
+    measure = width - 2 * FILLER_PAD_EM * t.styles["sidebar"].size_pt
     if any(len(p) > 4 for p in lines):
         return range(0)
+    if all(len(p) == 1 and p[0].width_pt < FILLER_FILL * measure for p in lines):
+        return range(0)  # a few words in a wide box read as an empty one
     size = t.styles["sidebar"].size_pt
     n = sum(len(p) for p in lines)
     need = grid.rows_for_height(_filler_top(f, kit) + FILLER_PAD_EM * size + n * max(grid.pitch_pt, 1.75 * size))
-    return range(need, need + t.filler_max_padding_rows + 1)
+    return range(need, need + min(t.filler_max_padding_rows, need) + 1)  # at most twice its natural height
 
 
 def compose_filler(f: Filler, area: Area, kit: Kit) -> StoryBlock:

@@ -64,8 +64,9 @@ class Fits:
     cost: Callable[[int, int, int], float]  # (item, span, rows) → cost
     kind: Callable[[int], str]  # story | briefs | digest
     cells: Callable[[int], tuple[int, int]] | None = None  # item → (fewest, most) grid cells it may fill
-    # (item, span, module rows) → (主题 size pt, headline band rows with its white rows)
-    head: Callable[[int, int, int], tuple[float, int]] | None = None
+    # (item, span, module rows) → (主题 size pt, first and last-but-one row of its headline band from
+    # the module's top: below a photo that stands above the headline, to the band's white rows)
+    head: Callable[[int, int, int], tuple[float, int, int]] | None = None
 
 
 class Tiler:
@@ -181,11 +182,11 @@ class Tiler:
             got = self.own[key] = (rows, frozenset(rows))
         return got
 
-    def _head(self, item: int, span: int, rows: int) -> tuple[float, int]:
+    def _head(self, item: int, span: int, rows: int) -> tuple[float, int, int]:
         key = (item, span, rows)
         got = self.heads.get(key)
         if got is None:
-            got = self.heads[key] = self.fits.head(item, span, rows) if self.fits.head else (1.0, 1)
+            got = self.heads[key] = self.fits.head(item, span, rows) if self.fits.head else (1.0, 0, 1)
         return got
 
     def _ways(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> Iterator[tuple]:
@@ -291,8 +292,9 @@ def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns
 def _heads_level(x: tuple, y: tuple, head) -> bool:
     """Two story modules (item, span, row, rows) whose headline bands share a row (撞题, design rule
     zhuangti: whatever their sizes)."""
-    bx, by = head(x[0], x[1], x[3])[1], head(y[0], y[1], y[3])[1]
-    return x[2] < y[2] + by and y[2] < x[2] + bx
+    _, ax, bx = head(x[0], x[1], x[3])
+    _, ay, by = head(y[0], y[1], y[3])
+    return x[2] + ax < y[2] + by and y[2] + ay < x[2] + bx
 
 
 def _clashes(a, b, kinds, head) -> list[tuple[int, int]]:
@@ -314,7 +316,7 @@ def _clashes(a, b, kinds, head) -> list[tuple[int, int]]:
 
 
 def collisions(modules: list[Module], kind: Callable[[int], str],
-               head: Callable[[int, int, int], tuple[float, int]]) -> list[tuple[int, int]]:
+               head: Callable[[int, int, int], tuple[float, int, int]]) -> list[tuple[int, int]]:
     """Pairs of neighbouring story modules whose headlines collide (撞题), for the checks."""
     kinds = {m.item: kind(m.item) for m in modules}
     return sorted(set(_clashes(tuple(modules), tuple(modules), kinds, head)))

@@ -25,6 +25,7 @@ from layout.compose.bound import body_window, bound
 from layout.compose.flow import stream_rows
 from layout.compose.grid import rows as page_rows
 from layout.compose.modules import OFF_NATURAL, SEPARATOR_ROWS, Fits, Rect
+from layout.compose.problem import frame_range
 from layout.compose.story import Area, Kit, StoryBlock, compose_story, headline_set, problem_for
 from layout.base.errors import InputError
 from layout.base.model import Page, Story
@@ -38,6 +39,7 @@ FILLER = 3.0  # a 补白 set: the fifth lever (docs/design-rules.md), dearer tha
 FILLER_SLOTS = 1  # fillers one page may take
 HEAD_EXTRA_ROWS = 2  # white rows a module's headline band may take to make its story fit
 HEAD_TWO_LINES = 0.3  # a 主题 on two lines where one line at a smaller size of its range would do
+ART_TOP = 0.4  # the story's first photo above its headline rather than under it
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,28 @@ class Sizing:
         """The search's view of the items, by their number on the page."""
         return Fits(self.heights, self.cost, lambda i: self.items[i].kind, self.cells, self.headline)
 
-    def head(self, i: int, span: int, extra: int = 0, lines: int = 1) -> HeadStyle:
+    def head(self, i: int, span: int, extra: int = 0, lines: int = 1, art: int = 0) -> HeadStyle:
         """Story i's headline style: its rank's range of the ladder, `lines` (1: one line if any size of
-        the range fits, 2: two lines at the largest size that fits), `extra` white rows."""
+        the range fits, 2: two lines at the largest size that fits), `extra` white rows, and `art`
+        frame rows of its first photo above the headline (0: none)."""
         return replace(HeadStyle.for_rank(self.t.headline_range(self.rank[i]), self.t.styles, lines),
-                       extra_rows=extra)
+                       extra_rows=extra, art_rows=art)
+
+    def art_frames(self, i: int, span: int, n: int, base) -> tuple[int, ...]:
+        """Frame rows story i's first photo may take above its headline across a module `span` wide
+        (`n` body columns; `base` its problem without): the least-cropped height of its frame range
+        there, and a row either side of it (the photo-size lever), or () when it may not stand there
+        (no photo, placed by the desk, or no height frames it)."""
+        story = self.page.stories[i]
+        if not story.photos or story.photos[0].place is not None or not base.photos:
+            return ()
+        lo, hi = frame_range(base, 0, base.columns)
+        if lo > hi:
+            return ()
+        w = base.columns * base.col_width_pt + (base.columns - 1) * base.gutter_pt
+        natural = round((w / base.photos[0].aspect + base.gap_pt) / base.pitch_pt)
+        best = min(max(natural, lo), hi)
+        return tuple(r for r in (best, best - 1, best + 1) if lo <= r <= hi)
 
     def head_variants(self, i: int, span: int) -> tuple[int, ...]:
         """The headline lines story i may take at `span` (the headline-lines lever): one line, and two
@@ -122,25 +141,29 @@ class Sizing:
                                         key=lambda r: abs(r - sep - self.natural(i, span)))
         return [r for r in self._heights[key] if (i, span, r) not in self.struck]
 
-    def headline(self, i: int, span: int, rows: int | None = None) -> tuple[float, int]:
-        """A story's 主题 size as set at `span` (within its rank's range) and the rows of its headline
-        band with its white rows, for a module `rows` high (separator included; None: its one-line
-        headline with no white); boxes (0, 0)."""
+    def headline(self, i: int, span: int, rows: int | None = None) -> tuple[float, int, int]:
+        """A story's 主题 size as set at `span` (within its rank's range) and the rows its headline band
+        spans from the module's top (from below a photo above it, to the band's white rows), for a
+        module `rows` high (separator included; None: its one-line headline, no white, no photo above);
+        boxes (0, 0, 0)."""
         if self.items[i].kind != "story":
-            return 0.0, 0
-        extra, lines = 0, 1
+            return 0.0, 0, 0
+        extra, lines, art = 0, 1, 0
         if rows is not None:
             got = self._rows_at(i, span)
-            extra, _, lines = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1)))
-        key = ("headline", i, span, lines)
+            extra, _, lines, art = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1, 0)))
+        key = ("headline", i, span, lines, art)
         if key not in self._heights:
             try:
-                self._heights[key] = headline_set(self.story(i, span), self.kit, Area(0, span, 0, self.t.rows),
-                                                  self.head(i, span, 0, lines))
+                size, band = headline_set(self.story(i, span), self.kit, Area(0, span, 0, self.t.rows),
+                                          self.head(i, span, 0, lines, art))
+                top = band - headline_set(self.story(i, span), self.kit, Area(0, span, 0, self.t.rows),
+                                          self.head(i, span, 0, lines))[1] if art else 0
+                self._heights[key] = (size, top, band)
             except InputError:  # the title does not fit this width at all
-                self._heights[key] = (0.0, 0)
-        size, band = self._heights[key]
-        return size, band + extra
+                self._heights[key] = (0.0, 0, 0)
+        size, top, band = self._heights[key]
+        return size, top, band + extra
 
     def cells(self, i: int) -> tuple[int, int]:
         """The fewest and most grid cells (separator row included) item i fills at any span."""
@@ -151,9 +174,10 @@ class Sizing:
                                   if sizes else (1, 0))
         return self._heights[key]
 
-    def _rows_at(self, i: int, span: int) -> dict[int, tuple[int, int | None, int]]:
+    def _rows_at(self, i: int, span: int) -> dict[int, tuple[int, int | None, int, int]]:
         """Item rows (no separator) item i fills at `span` → the white rows its headline band takes
-        for it, its body columns and its headline's lines (stories; (0, None, 1) for boxes)."""
+        for it, its body columns, its headline's lines and the frame rows of its photo above the
+        headline (stories; (0, None, 1, 0) for boxes)."""
         key = ("rows", i, span)
         if key in self._heights:
             return self._heights[key]
@@ -164,13 +188,13 @@ class Sizing:
             for f in self.page.fillers:
                 for r in filler_rows(f, kit, span, page_rows(t)):
                     if r <= most:
-                        out.setdefault(r, (0, None, 1))
+                        out.setdefault(r, (0, None, 1, 0))
         elif item.kind == "briefs":
-            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1)), (0, None, 1))
+            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1)), (0, None, 1, 0))
         elif item.kind == "digest":
             if digest_fits(item, kit, span * t.column_width_pt + (span - 1) * t.gutter_pt):
                 need = digest_rows(item, kit, page_rows(t))
-                out = dict.fromkeys(range(need, min(most, need + t.digest_max_padding_rows) + 1), (0, None, 1))
+                out = dict.fromkeys(range(need, min(most, need + t.digest_max_padding_rows) + 1), (0, None, 1, 0))
         else:
             for n in self.body_options(i, span):
                 try:
@@ -181,20 +205,40 @@ class Sizing:
                 self._natural.setdefault((i, span), self._natural_rows(base, span))
                 # The bound depends on the rows under the headline band only, so it is asked once per
                 # body height; the band's lines and white rows shift the answers.
-                lo, hi = body_window(base, bool(item.continue_to))
-                body = [b for b in range(max(t.min_run_lines, lo), min(most - base.top_row, hi) + 1)
-                        if self._may_fill(item, replace(base, rows=base.top_row + b, memo={}))]
+                body = self._bodies(item, base, most)
                 for lines in self.head_variants(i, span):  # one line first, then two (a lever further on)
                     band = base.top_row if lines == 1 else self._band_rows(i, span, n, lines)
                     if band is None:
                         continue
-                    for extra in range(HEAD_EXTRA_ROWS + 1):  # air around the headline, least first
-                        for b in body:
-                            r = band + extra + b
-                            if r <= most and r not in out:
-                                out[r] = (extra, n, lines)
+                    self._add_rows(out, band, body, most, n, lines, 0)
+                # The first photo above the headline (another lever of module shape: a photo parts
+                # the story's headline from its neighbour's), its frame at a few heights.
+                for art in self.art_frames(i, span, n, base):
+                    try:
+                        top = problem_for(self.story(i, span, n), t, kit.faces, kit.photo_sizes, kit.options,
+                                          Area(0, span, 0, t.rows), self.head(i, span, 0, 1, art), kit.memo,
+                                          self.rank[i])
+                    except InputError:
+                        continue
+                    self._add_rows(out, top.top_row, self._bodies(item, top, most), most, n, 1, art)
         self._heights[key] = out
         return out
+
+    def _bodies(self, item: Story, base, most: int) -> list[int]:
+        """The body heights (rows under the headline band) the bound lets the story fill."""
+        lo, hi = body_window(base, bool(item.continue_to))
+        return [b for b in range(max(self.t.min_run_lines, lo), min(most - base.top_row, hi) + 1)
+                if self._may_fill(item, replace(base, rows=base.top_row + b, memo={}))]
+
+    @staticmethod
+    def _add_rows(out: dict, band: int, body: list[int], most: int, n: int, lines: int, art: int) -> None:
+        """Module rows: the band (and what stands above it), 0–HEAD_EXTRA_ROWS white rows, a body
+        height; the first way found for a height is kept (the cheaper levers are tried first)."""
+        for extra in range(HEAD_EXTRA_ROWS + 1):  # air around the headline, least first
+            for b in body:
+                r = band + extra + b
+                if r <= most and r not in out:
+                    out[r] = (extra, n, lines, art)
 
     def _band_rows(self, i: int, span: int, n: int, lines: int) -> int | None:
         """The headline band's rows of story i at `span` with its 主题 on `lines` lines (None: cannot)."""
@@ -243,9 +287,9 @@ class Sizing:
         if item.kind != "story":
             return 0.0
         got = self._rows_at(i, span)
-        _, n, lines = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1)))
+        _, n, lines, art = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1, 0)))
         cost = BODY_OFF_GRID if n and n != span and not item.body_columns else 0.0
-        cost += HEAD_TWO_LINES * (lines - 1)
+        cost += HEAD_TWO_LINES * (lines - 1) + (ART_TOP if art else 0.0)
         if item.photos or item.continue_to:
             cost += OFF_NATURAL * abs(rows - self.natural(i, span))
         return cost
@@ -271,9 +315,9 @@ class Sizing:
             elif item.kind == "digest":
                 block = compose_digest(item, area, self.kit)
             else:
-                extra, n, lines = self._rows_at(i, area.span).get(area.rows, (0, None, 1))
+                extra, n, lines, art = self._rows_at(i, area.span).get(area.rows, (0, None, 1, 0))
                 block = compose_story(self.story(i, area.span, n), area, self.kit,
-                                      self.head(i, area.span, extra, lines), self.rank[i])
+                                      self.head(i, area.span, extra, lines, art), self.rank[i])
             self._blocks[key] = block
         return self._blocks[key]
 

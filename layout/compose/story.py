@@ -26,7 +26,7 @@ from layout.compose.flow import Para, Subhead, stream_rows
 from layout.compose.grid import Columns, Rows
 from layout.base.errors import InputError
 from layout.base.model import Finding, Story
-from layout.base.primitives import BLACK, Box, Frame, GlyphRun, Image, Rule
+from layout.base.primitives import BLACK, Box, Frame, GlyphRun, Image, Rule, moved
 from layout.source.template import Template
 from layout.text.cjk import is_lonely_line
 from layout.text.linebreak import ComposeOptions, compose_paragraph, compose_with_alternates, set_line
@@ -218,6 +218,7 @@ class _Set:
     rest: tuple = ()  # 转版: (field path, text, first char left) of each piece that continues elsewhere
     rest_lines: int = 0
     rank: int = 1  # the story's rank on its page (1 = the 头条, or a 专版): its photos' area ranges
+    art: int = 0  # frame rows of the story's first photo above the headline (0: none, it is arranged)
 
 
 def compose_story(story: Story, area: Area, kit: Kit, head: blocks.HeadStyle | None = None,
@@ -274,18 +275,34 @@ def _set_all(story: Story, kit: Kit, area: Area, head: blocks.HeadStyle | None =
     t = kit.template
     n = story.body_columns or t.body_columns
     geo = geometry(t, area, n)
-    def caption(ph, s):
-        args = (ph.caption.text, ph.credit.text if ph.credit else "", kit.faces["caption"],
-                t.styles["caption"].size_pt, geo.body.width_pt(s))
-        return _kept(kit, "caption", lambda: args[:2] + (face_key(args[2]),) + args[3:],
-                     lambda: blocks.caption_lines(*args))
 
-    captions = {ph.id: {s: caption(ph, s) for s in range(1, n + 1)} for ph in story.photos}
-    return _Set(geo, _headline_band(story, kit, geo, head), _sidebar_set(story, kit, geo), captions,
-                set_body(story, kit, geo.body.column_width_pt, geo.rows), rank=rank)
+    captions = {ph.id: {s: _caption(story, kit, geo, ph, s) for s in range(1, n + 1)} for ph in story.photos}
+    band = _headline_band(story, kit, geo, head)
+    art = head.art_rows if art_top_rows(story, kit, geo, head) else 0
+    return _Set(geo, band, _sidebar_set(story, kit, geo), captions,
+                set_body(story, kit, geo.body.column_width_pt, geo.rows), rank=rank, art=art)
 
 
 def _headline_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle | None) -> blocks.Band:
+    """The headline band; under the story's first photo when the style sets one above the headline
+    (`art_rows`): the band's rows then begin with the photo's frame, caption and white line."""
+    band = _plain_band(story, kit, geo, head)
+    top = art_top_rows(story, kit, geo, head)
+    if not top:
+        return band
+    dy = -top * geo.rows.pitch_pt
+    return blocks.Band(band.rows + top, tuple(moved(it, 0.0, dy, top) for it in band.items))
+
+
+def art_top_rows(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle | None) -> int:
+    """Rows the photo above the headline takes (frame, caption, white line), or 0."""
+    if head is None or not head.art_rows or not story.photos:
+        return 0
+    cap = _caption(story, kit, geo, story.photos[0], geo.body.count).rows
+    return head.art_rows + cap + SPACER_ROWS
+
+
+def _plain_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle | None) -> blocks.Band:
     h = story.headline
     credits = tuple(f"{c.role}/{c.name.text}" for c in story.byline)
     args = (h.kicker.text if h.kicker else "", tuple(x.text for x in h.title), h.subtitle.text if h.subtitle else "",
@@ -296,6 +313,15 @@ def _headline_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle
     faces = tuple((role, face_key(f)) for role, f in sorted(kit.faces.items()))
     return _kept(kit, "headline", lambda: args[:4] + (faces, repr(args[5])) + args[6:],
                  lambda: blocks.headline_band(*args))
+
+
+def _caption(story: Story, kit: Kit, geo: Geometry, ph, span: int) -> blocks.Caption:
+    """A photo's caption (and credit) set `span` body columns wide, kept in the kit's memo."""
+    t = kit.template
+    args = (ph.caption.text, ph.credit.text if ph.credit else "", kit.faces["caption"], t.styles["caption"].size_pt,
+            geo.body.width_pt(span))
+    return _kept(kit, "caption", lambda: args[:2] + (face_key(args[2]),) + args[3:],
+                 lambda: blocks.caption_lines(*args))
 
 
 def _sidebar_set(story: Story, kit: Kit, geo: Geometry, widths: tuple[int, ...] = ()) -> dict:
@@ -323,11 +349,14 @@ def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
     if made.side and not story.sidebar.place:
         side = SidebarSpec({w: s.natural_rows for w, s in made.side.items()}, t.sidebar_max_padding_rows,
                            {w: sum(len(x) - 1 for x in s.items) for w, s in made.side.items()})
-    limits = Limits(t.photo_min_rows, t.lead_photo_min_rows, t.min_run_lines, t.subhead_extra_rows,
-                    rules.figure("photo-share"))
+    share = rules.figure("photo-share")
+    arranged = [ph for k, ph in enumerate(story.photos) if ph.place is None and not (k == 0 and made.art)]
+    if made.art:  # the photo above the headline takes its part of the photos' share
+        share = max(0.0, share - made.art * body.count / (body.count * grid.count))
+    limits = Limits(t.photo_min_rows, t.lead_photo_min_rows, t.min_run_lines, t.subhead_extra_rows, share)
     return Problem(
         columns=body.count, rows=grid.count, top_row=made.band.rows, stream=made.text.stream,
-        photos=tuple(specs[ph.id] for ph in story.photos if ph.place is None), sidebar=side,
+        photos=tuple(specs[ph.id] for ph in arranged), sidebar=side,
         fixed=_fixed_cells(story, kit, made, specs), order=_flow_order(kit.options, body.count),
         col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt, gap_pt=grid.gap_pt,
         limits=limits, loose=_loose(made.text))
@@ -544,11 +573,16 @@ def _place(story: Story, kit: Kit, made: _Set, arrangement: arrange.Arrangement)
     """Every primitive of the story in paint order, and the block frames."""
     geo, band = made.geo, made.band
     items: list = list(band.items)
-    frames = [Frame(f"{story.id}/headline", "headline", geo.basic.x0_pt, geo.rows.bottom_y(0, band.rows - 1),
-                    geo.basic.width_pt(geo.basic.count), geo.rows.height_pt(band.rows - 1), 0, geo.basic.count, 0,
-                    band.rows - 1, "basic")]
+    art_cap = made.captions[story.photos[0].id][geo.body.count].rows if made.art else 0
+    top = made.art + art_cap + SPACER_ROWS if made.art else 0  # the photo above the headline
+    frames = [Frame(f"{story.id}/headline", "headline", geo.basic.x0_pt, geo.rows.bottom_y(top, band.rows - 1 - top),
+                    geo.basic.width_pt(geo.basic.count), geo.rows.height_pt(band.rows - 1 - top), 0, geo.basic.count,
+                    top, band.rows - 1 - top, "basic")]
     photos = {ph.id: ph for ph in story.photos}
-    for cell in arrangement.cells:
+    cells = arrangement.cells
+    if made.art:  # the first photo above the headline, across the module
+        cells = (Cell(story.photos[0].id, "photo", 0, geo.body.count, 0, top, made.art, art_cap),) + cells
+    for cell in cells:
         block_items, frame = _cell(cell, story, photos, kit, made)
         items += block_items
         frames.append(frame)
