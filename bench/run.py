@@ -135,7 +135,7 @@ def write_variants(folder: Path, n: int) -> list[Path]:
 
 def bench_batch(tmp: Path, env: dict, pages: int, runs: int) -> dict:
     variants = write_variants(tmp / "variants", pages)
-    fonts_dir = Path(env["ZHPAPER_CACHE"]) / "fonts"
+    fonts_dir = Path(env["ZHPAPER_CACHE"]) / "v2" / "fonts"  # layout.base.cachefile.LAYOUT
     before = set(os.listdir(fonts_dir)) if fonts_dir.is_dir() else set()
     rs = []
     for i in range(runs):

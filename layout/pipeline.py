@@ -122,11 +122,26 @@ def photo_sizes(page: Page, opts: BuildOptions) -> dict[tuple[str, str], tuple[i
     for s in page.news:
         for p in s.photos:
             try:
-                w, h = remembered(photo_file(s, p), cache, "photo-size", probe).split()
+                w, h = remembered(photo_file(s, p), cache, "photo-size", probe, _two_sizes).split()
             except InputError as e:  # name the YAML place as well as the file
                 raise InputError(f"{p.file}: {e.what}", f"{p.source}.file", e.hint) from None
             out[(s.id, p.id)] = (int(w), int(h))
     return out
+
+
+def _two_sizes(fact: str) -> bool:
+    """A remembered photo size: two positive whole numbers."""
+    parts = fact.split()
+    return len(parts) == 2 and all(p.isdigit() and int(p) > 0 for p in parts)
+
+
+def _ad_size(fact: str) -> bool:
+    """A remembered ad PDF size: width and height in pt, and the box they were read from."""
+    parts = fact.split()
+    try:
+        return len(parts) == 3 and all(0 < float(v) < float("inf") for v in parts[:2]) and parts[2] in ("TrimBox", "MediaBox")
+    except ValueError:
+        return False
 
 
 AD_FACT = "ad-pdf/1"  # the kind of remembered fact: an ad PDF's checked size; a new number when the checks change
@@ -150,7 +165,7 @@ def ad_sizes(page: Page, opts: BuildOptions) -> dict[str, tuple[float, float, st
             return f"{ad.width_pt!r} {ad.height_pt!r} {ad.box}"
 
         try:
-            w, h, box = remembered(os.path.join(page.base_dir, r.file), cache, AD_FACT, check).split()
+            w, h, box = remembered(os.path.join(page.base_dir, r.file), cache, AD_FACT, check, _ad_size).split()
         except InputError as e:  # name the YAML place as well as the file
             raise InputError(e.what, str(r.file_source), e.hint) from None
         out[r.id] = (float(w), float(h), box)
@@ -354,7 +369,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
         _refuse_archived(opts.archive_to, meta, page.slug)  # before anything is made or written
     job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
                    validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None,
-                   alto_path=paths["alto"], cache_dir=opts.cache_dir or cache_root())
+                   alto_path=paths["alto"], cache_dir=_press_cache(opts))
     early = None
     if press is not None:
         made = press.run(job)
@@ -400,6 +415,15 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
         outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"],
                                                      "alto": alto}, meta, page.slug, opts.force)
     return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts), page)
+
+
+def _press_cache(opts: BuildOptions) -> str | None:
+    """The cache the press process keeps font subset programs in: none when this process has found it
+    cannot be written (it said so once; the press process would only say it again)."""
+    from layout.base.cachefile import known_unwritable
+
+    cache = opts.cache_dir or cache_root()
+    return None if known_unwritable(cache) else cache
 
 
 def continuations(page: Page, layout: PageLayout, out_pdf: str) -> dict[str, bytes]:

@@ -283,13 +283,13 @@ def test_fallback_ink_sits_where_the_body_face_ink_sits(tmp_path):
 
 def test_a_warm_rebuild_converts_nothing(rare, monkeypatch):
     """The fallback files are per document (only the page's rare characters) and cached: preparing the
-    page's fonts again reads JSON only."""
+    page's fonts again reads the verified entries only."""
     from layout.pipeline import BuildOptions, prepare_fonts
 
     def no_build(job):
         raise AssertionError(f"converted although cached: {job.source_path}")
 
-    monkeypatch.setattr(fontprep, "build", no_build)
+    monkeypatch.setattr(fontprep, "convert", no_build)
     faces, findings = prepare_fonts(rare["page"], BuildOptions(cache_dir=rare["cache"]))
     body = faces["body"]
     assert [os.path.basename(f.source_path) for f in body.fallbacks] == ["HanaMinB.ttf", "HanaMinA.ttf",
