@@ -28,6 +28,7 @@ from layout.output.marks import with_bleed
 from layout.preflight.report import Report, preflight
 from layout.base.primitives import Image, PageLayout
 from layout.source.edition import InEdition, in_edition
+from layout.source.limits import check_capacity
 from layout.source.load import load_page
 from layout.source.template import Template, load_template
 from layout.source.texts import chars_by_role, places
@@ -94,7 +95,7 @@ def load_inputs(page_path: str, opts: BuildOptions) -> tuple[Page, tuple[Finding
     if e is not None:
         page, more = in_edition(page, e)
         findings += tuple(more)
-    template = load_template(page.template, page.base_dir)
+    template = load_template(page.template, page.base_dir, page.place("template"))
     return page, findings, template
 
 
@@ -178,13 +179,20 @@ def prepare_images(layout: PageLayout, page: Page, opts: BuildOptions) -> tuple[
     # block id → (file to read, file as the page names it, focal point): photos, then reserved areas' images
     sources = {f"{s.id}/{p.id}": (photo_file(s, p), p.file, p.focus) for s in page.news for p in s.photos}
     sources.update({r.id: (os.path.join(page.base_dir, r.file), r.file, (0.5, 0.5)) for r in page.reserved if r.file})
+    places = {f"{s.id}/{p.id}": f"{p.source}.file" for s in page.news for p in s.photos}
+    places.update({r.id: str(r.file_source) for r in page.reserved if r.file})
     ppi = float(page.option("ppi", 200))
     items, findings, prepared = [], [], []
     for it in layout.items:
         if isinstance(it, Image):
             path, named, focus = sources[it.block]
             kw = {"profile": opts.icc} if opts.icc else {}
-            pi = prepare_image(path, it.width_pt, it.height_pt, focus, ppi, cache_dir=opts.cache_dir, **kw)
+            try:
+                pi = prepare_image(path, it.width_pt, it.height_pt, focus, ppi, cache_dir=opts.cache_dir, **kw)
+            except InputError as e:  # name the page file's place as well as the photo
+                if e.where != path:
+                    raise
+                raise InputError(f"{named}: {e.what}", places[it.block], e.hint) from None
             findings += [dataclasses.replace(f, where=f.where or f"photos {it.block}") for f in pi.findings]
             prepared.append((named, pi))
             it = dataclasses.replace(it, prepared=pi.path)
@@ -348,6 +356,7 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
 
     paths = output_paths(opts.out_pdf)
     page, findings, template = (session or _Fresh).load_inputs(page_path, opts)
+    check_capacity(page, template)  # absurd amounts of text are refused before any line is set
     faces, font_findings = (session or _Fresh).prepare_fonts(page, opts)
     if press is not None:
         press.prepare(faces)

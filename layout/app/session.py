@@ -123,14 +123,15 @@ class Session:
             if data is not None and _read(page_path) == data and self._single_file(page):
                 self.memo["page"].put(key, (page, findings))
         try:
-            tpath = resolve_template_path(page.template, page.base_dir)
+            tpath = resolve_template_path(page.template, page.base_dir, page.place("template"))
         except Exception:
             return load_inputs(page_path, opts)  # the one-line error, as a fresh build gives it
         tdata = _read(tpath)
         if tdata is None:
             return load_inputs(page_path, opts)
         template = self.memo["template"].call((page.template, page.base_dir, tpath, tdata),
-                                              lambda: load_template(page.template, page.base_dir))
+                                              lambda: load_template(page.template, page.base_dir,
+                                                                    page.place("template")))
         return page, findings, template
 
     @staticmethod

@@ -189,6 +189,8 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise InputError(f"cannot read font catalog: {exc.strerror}", origin) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"font catalog is not UTF-8 text (byte {exc.start})", origin, "save it as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin

@@ -172,25 +172,28 @@ class Template:
         return self.rows * self.line_pitch_pt - self.line_gap_pt
 
 
-def resolve_template_path(name_or_path: str, base_dir: str = ".") -> str:
-    """A built-in name (`broadsheet`) or a path to a template YAML, relative to the article."""
+def resolve_template_path(name_or_path: str, base_dir: str = ".", where: str = "template") -> str:
+    """A built-in name (`broadsheet`) or a path to a template YAML, relative to the article. `where`:
+    the page file's `template:` place, for the errors."""
     if os.sep not in name_or_path and not name_or_path.endswith((".yaml", ".yml")):
         path = os.path.join(BUILTIN_DIR, name_or_path + ".yaml")
         if not os.path.isfile(path):
             known = ", ".join(sorted(f[:-5] for f in os.listdir(BUILTIN_DIR) if f.endswith(".yaml")))
-            raise InputError(f"unknown template {name_or_path!r}", "template",
+            raise InputError(f"unknown template {name_or_path!r}", where,
                              f"use one of {known}, or a path to a template YAML file")
         return path
     path = name_or_path if os.path.isabs(name_or_path) else os.path.join(base_dir, name_or_path)
     if not os.path.isfile(path):
-        raise InputError(f"template file {path!r} not found", "template",
+        raise InputError(f"template file {path!r} not found", where,
                          "give a built-in name (broadsheet, tabloid) or an existing .yaml path")
     return path
 
 
-def load_template(name_or_path: str, base_dir: str = ".") -> Template:
-    path = resolve_template_path(name_or_path, base_dir)
-    v = load(path, TEMPLATE_SCHEMA).value
+def load_template(name_or_path: str, base_dir: str = ".", where: str = "template") -> Template:
+    """The template a page names (`where`: the place of its `template:` key, for the errors)."""
+    path = resolve_template_path(name_or_path, base_dir, where)
+    built = load(path, TEMPLATE_SCHEMA)
+    v = built.value
     g, t, st = v["grid"], v["trim"], v["styles"]
     styles = {role: Style(size_pt=s["size_pt"], rows=s.get("rows", 0) or 0,
                           min_size_pt=s.get("min_size_pt", 0.0) or 0.0) for role, s in st.items()}
@@ -202,16 +205,17 @@ def load_template(name_or_path: str, base_dir: str = ".") -> Template:
     top_pt = mm_to_pt(v["type_area_top_mm"])
     if type_w > width_pt or top_pt + type_h > height_pt:
         raise InputError(f"the type area ({type_w:.0f} × {type_h:.0f} pt) does not fit the trim "
-                         f"({width_pt:.0f} × {height_pt:.0f} pt)", path,
+                         f"({width_pt:.0f} × {height_pt:.0f} pt)", str(built.source("grid")),
                          "reduce grid.columns/column_chars/rows or type_area_top_mm")
     if g["line_pitch_pt"] < g["body_size_pt"]:
-        raise InputError("grid.line_pitch_pt is smaller than the body size", path, "lines would overlap")
+        raise InputError("grid.line_pitch_pt is smaller than the body size", str(built.source("grid.line_pitch_pt")),
+                         "lines would overlap")
     heads = [(int(r), float(z)) for r, _, z in v["modules"]["headlines"]]
     lead_least = min((z for r, z in heads if r == 1), default=None)
     over = [z for r, z in heads if r > 1 and lead_least is not None and z > lead_least]
     if over:
         raise InputError(f"modules.headlines gives a story after the 头条 a {max(over):g} pt headline, larger than "
-                         f"the 头条's smallest ({lead_least:g} pt)", path,
+                         f"the 头条's smallest ({lead_least:g} pt)", str(built.source("modules.headlines")),
                          "the 头条 has the largest headline: lower the other ranks' sizes or raise rank 1's")
     return Template(
         name=v["name"], label=v["label"], path=path, page_width_pt=width_pt, page_height_pt=height_pt,
