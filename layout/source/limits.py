@@ -10,7 +10,8 @@ soon as the template is loaded. `tools/gen_docs.py` writes the table into docs/a
 The figures are generous for any real page and keep the work bounded: line breaking costs grow faster
 than a paragraph's length (a paragraph is also set a line shorter and a line longer, `text.fit.
 break_to_count`: 0.25 s for 5,000 characters, about 100 s and 12 GB for 200,000), and the module
-search grows steeply with the items of a page (bench/run.py measures both).
+search grows steeply with the items of a page and the size of its grid (bench/run.py measures the
+first; the figures of the second, in the table, are CPU seconds on the test faces).
 """
 
 from __future__ import annotations
@@ -66,8 +67,17 @@ SIDEBAR_ITEM = Limit(
 ITEMS = Limit(
     "the page's items", 12, "items",
     "a page of several stories holds 3–10 (头条, 二条, shorts, 简讯, 导读); the module search grows steeply "
-    "with them (12 items: about 1.5 s, 16: up to 6 s, 24: up to 14 s)",
+    "with them (CPU on the broadsheet, test faces: 12 items under 0.8 s, 16 up to 2.8 s, 24 up to 8.8 s)",
     "move stories to another page")
+GRID_COLUMNS = Limit(
+    "a template's basic columns", 12, "columns",
+    "a 对开 page has 8, a 四开 6; the module search grows with the grid (12 items on 12 columns × 160 rows: "
+    "up to 1.9 s of CPU, on 16 × 200: 3.5 s)",
+    "use a grid of at most 12 columns")
+GRID_ROWS = Limit(
+    "a template's rows", 200, "rows",
+    "a 对开 page has 104 lines of 小五; the module search grows with the grid (see the columns)",
+    "use a larger line pitch")
 PHOTOS = Limit(
     "the story's photos", 24, "items",
     "a 专版 or picture page shows up to about 20; the arrangement search grows with them",
@@ -90,7 +100,7 @@ CAPACITY = Limit(
     "cut the text, or move stories to another page")
 
 TABLE = (FILE_BYTES, FILE_TEXT, PARAGRAPH, CAPTION, BRIEF, LINE, SIDEBAR_ITEM, ITEMS, PHOTOS, BRIEFS, POINTERS,
-         LIST, RESERVED, CAPACITY)
+         LIST, RESERVED, CAPACITY, GRID_COLUMNS, GRID_ROWS)
 
 
 def over(limit: Limit, count: int) -> str:

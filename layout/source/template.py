@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from layout.base.errors import InputError
+from layout.source import limits as L
 from layout.source.schema import Field, load
 from layout.base.units import mm_to_pt
 
@@ -32,15 +33,16 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
     Field("type_area_top_mm", "float", "from the trim's top edge to the top of the type area (版心)",
           required=True, min=0, max=500),
     Field("grid", "map", "the basic grid (基本栏) and baseline grid", required=True, fields=(
-        Field("columns", "int", "basic columns", required=True, min=1, max=20),
+        Field("columns", "int", "basic columns", required=True, min=1, max=L.GRID_COLUMNS.most),
         Field("column_chars", "int", "characters of body type per basic column", required=True, min=3, max=80),
         Field("gutter_chars", "float", "gutter (栏空) in body characters", default=1.0, min=0, max=10),
-        Field("rows", "int", "body lines per column (baseline grid rows)", required=True, min=5, max=400),
+        Field("rows", "int", "body lines per column (baseline grid rows)", required=True, min=5,
+              max=L.GRID_ROWS.most),
         Field("body_size_pt", "float", "body type size (小五 = 9 pt)", default=9.0, min=5, max=20),
         Field("line_pitch_pt", "float", "baseline-to-baseline distance", required=True, min=5, max=40),
     )),
     Field("body", "map", "body text columns over the type area (变栏 when not on basic columns)", fields=(
-        Field("columns", "int", "default number of body columns", default=4, min=1, max=20),
+        Field("columns", "int", "default number of body columns", default=4, min=1, max=L.GRID_COLUMNS.most),
         Field("gutter_chars", "float", "gutter between body columns when they do not fall on basic columns",
               default=1.5, min=0, max=10),
     )),
