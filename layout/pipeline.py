@@ -371,7 +371,8 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
         # Nothing is written: the last good set (PDFs, report, manifest) stays as it was and agrees with
         # itself. --draft writes the marked page with the whole report.
         first = report.errors[0]
-        raise InputError(f"{first.message} ({len(report.errors)} preflight error(s))", first.where,
+        where, block = _finding_place(page, first.where)
+        raise InputError(f"{first.message}{block} ({len(report.errors)} preflight error(s))", where,
                          "fix the input, or build with --draft to see the page and the whole report")
     meta = doc_meta(page, template, faces, prepared, opts.cache_dir, layout)
     if opts.archive_to and not opts.force:
@@ -424,6 +425,16 @@ def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
         outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"],
                                                      "alto": alto}, meta, page.slug, opts.force)
     return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts), page)
+
+
+def _finding_place(page: Page, where: str) -> tuple[str, str]:
+    """A finding's place as an error names it: a block of the composed page ("main/body", "s2/field")
+    becomes its item's place in the page file (file:line:col field), the block named beside the message."""
+    sid, slash, _ = where.partition("/")
+    item = next((s for s in page.stories if s.id == sid), None) if where else None
+    if item is None:
+        return where, ""
+    return item.where(), f" (in {where})" if slash else ""
 
 
 def _press_cache(opts: BuildOptions) -> str | None:

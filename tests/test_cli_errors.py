@@ -232,13 +232,14 @@ def test_template_file_not_yaml(desk, run_cli):
 
 def test_font_catalog_not_a_font(desk, run_cli):
     r = run_cli([desk.write(), "--fonts", os.path.join(BAD, "fonts-not-a-font.yaml"), "-o", desk.pdf])
-    assert_clean_error(r, CONTENT, desk.out, "fonts-not-a-font.yaml roles.body", "not a TrueType/OpenType font",
+    assert_clean_error(r, CONTENT, desk.out, "fonts-not-a-font.yaml:4:9 roles.body", "not a TrueType/OpenType font",
                        "not-a-font.ttf")
 
 
 def test_font_catalog_unknown_role(desk, run_cli):
     r = run_cli([desk.write(), "--fonts", os.path.join(BAD, "fonts-unknown-role.yaml"), "-o", desk.pdf])
-    assert_clean_error(r, CONTENT, desk.out, "roles.bodytext", "unknown font role", "known roles")
+    assert_clean_error(r, CONTENT, desk.out, "fonts-unknown-role.yaml:4:13 roles.bodytext", "unknown font role",
+                       "known roles")
 
 
 @pytest.fixture(scope="module")
@@ -370,6 +371,8 @@ def test_failing_build_keeps_the_previous_good_output(desk, run_cli, cls):
     assert_clean_error(r, USAGE if cls == "usage" else CONTENT, None)
     if cls == "preflight":
         assert "do not fit" in r.stderr and "preflight error" in r.stderr and "--draft" in r.stderr, r.stderr
+        # where in the page file: the story's body, the block beside the message (issue 22)
+        assert "long.yaml:6:3 sections: " in r.stderr and "(in main/body)" in r.stderr, r.stderr
     assert sorted(os.listdir(desk.out)) == sorted(names), "no new or temporary files"
     for n in names:
         assert (desk.out / n).read_bytes() == before[n], f"{n} was touched by a failing build"

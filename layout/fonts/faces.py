@@ -127,8 +127,42 @@ class Face:
 
 # ---------------------------------------------------------------- catalog
 
-def _where(origin: str, role: str, key: str = "") -> str:
-    return f"{origin} roles.{role}{'.' + key if key else ''}"
+def _where(origin: str, role: str, key: str = "", marks: Mapping[str, tuple[int, int]] | None = None) -> str:
+    """`file:line:col roles.ROLE.KEY` (the line and column of the field, or of its nearest ancestor in
+    `marks`, when known)."""
+    path = f"roles.{role}{'.' + key if key else ''}"
+    probe = path
+    while marks and probe:
+        if probe in marks:
+            line, col = marks[probe]
+            return f"{origin}:{line}:{col} {path}"
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else ""
+    return f"{origin} {path}"
+
+
+def _marks(text: str, loader) -> dict[str, tuple[int, int]]:
+    """Field path → (line, column) of every value in a catalog's YAML text, for the errors' places."""
+    import yaml
+
+    out: dict[str, tuple[int, int]] = {}
+
+    def walk(node, path: str) -> None:
+        out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, f"{path}.{key.value}" if path else str(key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                walk(value, f"{path}[{i}]")
+
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        return out
+    if node is not None:
+        walk(node, "")
+    return out
 
 
 def _check_font_file(path: str, index: int, where: str) -> str:
@@ -185,8 +219,10 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
     import yaml  # here, not at the top: the press process unpickles Faces and never reads a catalog
 
     origin = str(path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=loader)
     except OSError as exc:
         raise InputError(f"cannot read font catalog: {exc.strerror}", origin) from None
     except UnicodeDecodeError as exc:
@@ -199,22 +235,23 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
         raise InputError("font catalog needs a 'roles:' mapping", origin)
     base = path.resolve().parent
     checked: dict[tuple[str, int], str] = {}
+    marks = _marks(text, loader)
     specs = {}
     for role, entry in data["roles"].items():
         if role not in ROLES:
-            raise InputError(f"unknown font role {role!r}", _where(origin, str(role)),
+            raise InputError(f"unknown font role {role!r}", _where(origin, str(role), marks=marks),
                              f"known roles: {', '.join(ROLES)}")
-        real, index = _parse_ref(entry, base, _where(origin, role), checked)
+        real, index = _parse_ref(entry, base, _where(origin, role, marks=marks), checked)
         charset = entry.get("charset", fontcharsets.DISPLAY) if isinstance(entry, Mapping) else fontcharsets.DISPLAY
         if charset not in fontcharsets.POLICIES:
-            raise InputError(f"unknown charset {charset!r}", _where(origin, role, "charset"),
+            raise InputError(f"unknown charset {charset!r}", _where(origin, role, "charset", marks),
                              "use text or display")
         raw_fallbacks = entry.get("fallbacks", []) if isinstance(entry, Mapping) else []
         if not isinstance(raw_fallbacks, list):
-            raise InputError("fallbacks must be a list", _where(origin, role, "fallbacks"))
+            raise InputError("fallbacks must be a list", _where(origin, role, "fallbacks", marks))
         fallbacks = []
         for i, fb in enumerate(raw_fallbacks):
-            where = _where(origin, role, f"fallbacks[{i}]")
+            where = _where(origin, role, f"fallbacks[{i}]", marks)
             fb_real, fb_index = _parse_ref(fb, base, where, checked)
             scope = fb.get("scope", fontcharsets.ALL) if isinstance(fb, Mapping) else fontcharsets.ALL
             if scope not in fontcharsets.SCOPES:
