@@ -337,10 +337,10 @@ def table(r: dict) -> str:
     lim = r["limits"]
     ref, big = lim["refusal_200k"], lim["paragraph_5k"]
     row("refusal_200k_wall_s", "200,000-character paragraph refused", f"{ref['wall_s']:.2f} s",
-        f"worst of {ref['runs']}, exit {ref['exit']}")
+        f"worst of {ref['runs']}, CPU {ref['cpu_s']:.2f} s, exit {ref['exit']}")
     row("refusal_200k_peak_rss_mib", "  its peak RSS", f"{ref['peak_rss_mib']:.0f} MiB", "")
     row("paragraph_5k_wall_s", "5,000-character paragraph set (--draft)", f"{big['wall_s']:.2f} s",
-        f"worst of {big['runs']}, peak {big['peak_rss_mib']:.0f} MiB")
+        f"worst of {big['runs']}, CPU {big['cpu_s']:.2f} s, peak {big['peak_rss_mib']:.0f} MiB")
     widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
     lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
