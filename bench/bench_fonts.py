@@ -16,6 +16,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
+from layout.base.cachefile import LAYOUT  # noqa: E402
 from layout.fonts import faces as fonts  # noqa: E402
 
 SEED = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "seed-000_88f5a99a4fbbcac4.txt"
@@ -49,7 +50,7 @@ def main() -> None:
         t0 = time.perf_counter()
         fonts.register_faces(faces)
         register = time.perf_counter() - t0
-        files = sorted((pathlib.Path(cache) / "fonts").glob("*.ttf"))
+        files = sorted((pathlib.Path(cache) / LAYOUT / "fonts").glob("*.ttf"))
         print(f"cpus={os.cpu_count()} jobs={args.jobs}")
         print(f"cold prepare_faces: {cold:.2f} s ({len(files)} files)")
         print(f"warm prepare_faces: min {min(warm_runs) * 1000:.1f} ms, max {max(warm_runs) * 1000:.1f} ms")

@@ -21,6 +21,7 @@
 (f) pages: warm builds of the sample 要闻版 and of a generated six-story page (bench/bench_pages.py);
 (g) the edition: the sample edition (6 pages) and 24 pages of it at -j 1, -j N and on a Dask LocalCluster
     (bench/bench_edition.py): seconds per edition, pages per second.
+(h) bounded work: a 200,000-character paragraph refused, a 5,000-character one set (bench/bench_limits.py).
 
 Everything uses its own temporary cache: the figures do not depend on the user's cache. The builds'
 own caching of Python bytecode is left on (PYTHONDONTWRITEBYTECODE is dropped for the children), as on
@@ -63,6 +64,9 @@ TARGETS = {  # issues 7 and 16, on the 2-core reference machine
     "edit_char_proof_ms": ("≤", 150.0),  # edit → proof, the same edits
     "edit_lines_proof_ms": ("≤", 200.0),  # edit → proof, a paragraph's line count changed
     "watch_rss_mib": ("≤", 300.0),  # the watch process after --rss-edits edits
+    "refusal_200k_wall_s": ("≤", 1.0),  # issue 22: a 200,000-character paragraph refused
+    "refusal_200k_peak_rss_mib": ("≤", 300.0),
+    "paragraph_5k_wall_s": ("≤", 3.0),  # the longest paragraph the limits accept, set (--draft)
 }
 
 
@@ -135,7 +139,7 @@ def write_variants(folder: Path, n: int) -> list[Path]:
 
 def bench_batch(tmp: Path, env: dict, pages: int, runs: int) -> dict:
     variants = write_variants(tmp / "variants", pages)
-    fonts_dir = Path(env["ZHPAPER_CACHE"]) / "fonts"
+    fonts_dir = Path(env["ZHPAPER_CACHE"]) / "v2" / "fonts"  # layout.base.cachefile.LAYOUT
     before = set(os.listdir(fonts_dir)) if fonts_dir.is_dir() else set()
     rs = []
     for i in range(runs):
@@ -235,12 +239,21 @@ def main(argv: list[str] | None = None) -> int:
         import bench_edition
 
         results["edition"] = bench_edition.run(Path(tmp) / "edition", env)
+        print("bounded work (a 200,000-character paragraph refused; a 5,000-character one set) …", file=sys.stderr,
+              flush=True)
+        import bench_limits
+
+        results["limits"] = bench_limits.run(ROOT, tmp / "limits", env)
         figures = {"warm_wall_s": results["warm"]["wall_s"], "warm_peak_rss_mib": results["warm"]["peak_rss_mib"],
                    "batch_pages_per_s": results["batch"]["pages_per_s"],
                    "linebreak_chars_per_s": results["linebreak"]["chars_per_s"],
                    "six_story_warm_wall_s": results["pages"]["six_stories"]["wall_s"]}
         if "variants" in results:
             figures["variant_compose_worst_s"] = results["variants"]["compose_worst_s"]
+        lim = results["limits"]
+        figures.update(refusal_200k_wall_s=lim["refusal_200k"]["wall_s"],
+                       refusal_200k_peak_rss_mib=lim["refusal_200k"]["peak_rss_mib"],
+                       paragraph_5k_wall_s=lim["paragraph_5k"]["wall_s"])
         if "cold" in results:
             figures["cold_wall_s"] = results["cold"]["wall_s"]
         if "edit_loop" in results:
@@ -321,6 +334,13 @@ def table(r: dict) -> str:
             if isinstance(v, dict):
                 row("", f"edition of {e['pages']} pages, {name}", f"{v['wall_s']:.2f} s/edition",
                     f"{v['pages_per_s']:.2f} pages/s, CPU {v['cpu_s']} s (goal: 24 pages ≤ 8 s on 4 cores)")
+    lim = r["limits"]
+    ref, big = lim["refusal_200k"], lim["paragraph_5k"]
+    row("refusal_200k_wall_s", "200,000-character paragraph refused", f"{ref['wall_s']:.2f} s",
+        f"worst of {ref['runs']}, CPU {ref['cpu_s']:.2f} s, exit {ref['exit']}")
+    row("refusal_200k_peak_rss_mib", "  its peak RSS", f"{ref['peak_rss_mib']:.0f} MiB", "")
+    row("paragraph_5k_wall_s", "5,000-character paragraph set (--draft)", f"{big['wall_s']:.2f} s",
+        f"worst of {big['runs']}, CPU {big['cpu_s']:.2f} s, peak {big['peak_rss_mib']:.0f} MiB")
     widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
     lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

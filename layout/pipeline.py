@@ -30,6 +30,7 @@ from layout.output.marks import with_bleed
 from layout.preflight.report import Report, preflight
 from layout.base.primitives import Image, PageLayout
 from layout.source.edition import InEdition, in_edition
+from layout.source.limits import check_capacity
 from layout.source.load import load_page
 from layout.source.template import Template, load_template
 from layout.source.texts import chars_by_role, places
@@ -97,7 +98,7 @@ def load_inputs(page_path: str, opts: BuildOptions) -> tuple[Page, tuple[Finding
     if e is not None:
         page, more = in_edition(page, e)
         findings += tuple(more)
-    template = load_template(page.template, page.base_dir)
+    template = load_template(page.template, page.base_dir, page.place("template"))
     return page, findings, template
 
 
@@ -125,11 +126,26 @@ def photo_sizes(page: Page, opts: BuildOptions) -> dict[tuple[str, str], tuple[i
     for s in page.news:
         for p in s.photos:
             try:
-                w, h = remembered(photo_file(s, p), cache, "photo-size", probe).split()
+                w, h = remembered(photo_file(s, p), cache, "photo-size", probe, _two_sizes).split()
             except InputError as e:  # name the YAML place as well as the file
                 raise InputError(f"{p.file}: {e.what}", f"{p.source}.file", e.hint) from None
             out[(s.id, p.id)] = (int(w), int(h))
     return out
+
+
+def _two_sizes(fact: str) -> bool:
+    """A remembered photo size: two positive whole numbers."""
+    parts = fact.split()
+    return len(parts) == 2 and all(p.isdigit() and int(p) > 0 for p in parts)
+
+
+def _ad_size(fact: str) -> bool:
+    """A remembered ad PDF size: width and height in pt, and the box they were read from."""
+    parts = fact.split()
+    try:
+        return len(parts) == 3 and all(0 < float(v) < float("inf") for v in parts[:2]) and parts[2] in ("TrimBox", "MediaBox")
+    except ValueError:
+        return False
 
 
 AD_FACT = "ad-pdf/1"  # the kind of remembered fact: an ad PDF's checked size; a new number when the checks change
@@ -153,7 +169,7 @@ def ad_sizes(page: Page, opts: BuildOptions) -> dict[str, tuple[float, float, st
             return f"{ad.width_pt!r} {ad.height_pt!r} {ad.box}"
 
         try:
-            w, h, box = remembered(os.path.join(page.base_dir, r.file), cache, AD_FACT, check).split()
+            w, h, box = remembered(os.path.join(page.base_dir, r.file), cache, AD_FACT, check, _ad_size).split()
         except InputError as e:  # name the YAML place as well as the file
             raise InputError(e.what, str(r.file_source), e.hint) from None
         out[r.id] = (float(w), float(h), box)
@@ -166,13 +182,20 @@ def prepare_images(layout: PageLayout, page: Page, opts: BuildOptions) -> tuple[
     # block id → (file to read, file as the page names it, focal point): photos, then reserved areas' images
     sources = {f"{s.id}/{p.id}": (photo_file(s, p), p.file, p.focus) for s in page.news for p in s.photos}
     sources.update({r.id: (os.path.join(page.base_dir, r.file), r.file, (0.5, 0.5)) for r in page.reserved if r.file})
+    places = {f"{s.id}/{p.id}": f"{p.source}.file" for s in page.news for p in s.photos}
+    places.update({r.id: str(r.file_source) for r in page.reserved if r.file})
     ppi = float(page.option("ppi", 200))
     items, findings, prepared = [], [], []
     for it in layout.items:
         if isinstance(it, Image):
             path, named, focus = sources[it.block]
             kw = {"profile": opts.icc} if opts.icc else {}
-            pi = prepare_image(path, it.width_pt, it.height_pt, focus, ppi, cache_dir=opts.cache_dir, **kw)
+            try:
+                pi = prepare_image(path, it.width_pt, it.height_pt, focus, ppi, cache_dir=opts.cache_dir, **kw)
+            except InputError as e:  # name the page file's place as well as the photo
+                if e.where != path:
+                    raise
+                raise InputError(f"{named}: {e.what}", places[it.block], e.hint) from None
             findings += [dataclasses.replace(f, where=f.where or f"photos {it.block}") for f in pi.findings]
             prepared.append((named, pi))
             it = dataclasses.replace(it, prepared=pi.path)
@@ -362,6 +385,7 @@ def _build(page_path: str, opts: BuildOptions, press: PressRunner | None, sessio
 
     paths = output_paths(opts.out_pdf)
     page, findings, template = (session or _Fresh).load_inputs(page_path, opts)
+    check_capacity(page, template)  # absurd amounts of text are refused before any line is set
     faces, font_findings = (session or _Fresh).prepare_fonts(page, opts)
     if press is not None:
         press.prepare(faces)
@@ -377,14 +401,15 @@ def _build(page_path: str, opts: BuildOptions, press: PressRunner | None, sessio
         # Nothing is written: the last good set (PDFs, report, manifest) stays as it was and agrees with
         # itself. --draft writes the marked page with the whole report.
         first = report.errors[0]
-        raise InputError(f"{first.message} ({len(report.errors)} preflight error(s))", first.where,
+        where, block = _finding_place(page, first.where)
+        raise InputError(f"{first.message}{block} ({len(report.errors)} preflight error(s))", where,
                          "fix the input, or build with --draft to see the page and the whole report")
     meta = doc_meta(page, template, faces, prepared, opts.cache_dir, layout)
     if opts.archive_to and not opts.force:
         _refuse_archived(opts.archive_to, meta, page.slug)  # before anything is made or written
     job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
                    validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None,
-                   alto_path=paths["alto"], cache_dir=opts.cache_dir or cache_root())
+                   alto_path=paths["alto"], cache_dir=_press_cache(opts))
     early = None
     if press is not None:
         made = press.run(job)
@@ -430,6 +455,25 @@ def _build(page_path: str, opts: BuildOptions, press: PressRunner | None, sessio
         outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"],
                                                      "alto": alto}, meta, page.slug, opts.force)
     return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts), page)
+
+
+def _finding_place(page: Page, where: str) -> tuple[str, str]:
+    """A finding's place as an error names it: a block of the composed page ("main/body", "s2/field")
+    becomes its item's place in the page file (file:line:col field), the block named beside the message."""
+    sid, slash, _ = where.partition("/")
+    item = next((s for s in page.stories if s.id == sid), None) if where else None
+    if item is None:
+        return where, ""
+    return item.where(), f" (in {where})" if slash else ""
+
+
+def _press_cache(opts: BuildOptions) -> str | None:
+    """The cache the press process keeps font subset programs in: none when this process has found it
+    cannot be written (it said so once; the press process would only say it again)."""
+    from layout.base.cachefile import known_unwritable
+
+    cache = opts.cache_dir or cache_root()
+    return None if known_unwritable(cache) else cache
 
 
 def continuations(page: Page, layout: PageLayout, out_pdf: str) -> dict[str, bytes]:

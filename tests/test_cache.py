@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 
+from layout.base.cachefile import LAYOUT
 from layout.fonts import faces as fonts
 from layout.photo import images
 from layout.photo.images import prepare_image
@@ -59,7 +60,7 @@ def display_catalog(tmp_path_factory) -> str:
 
 
 def entries(cache: str, kind: str, ext: str) -> set[str]:
-    return {os.path.basename(p) for p in glob.glob(os.path.join(cache, kind, f"*.{ext}"))}
+    return {os.path.basename(p) for p in glob.glob(os.path.join(cache, LAYOUT, kind, f"*.{ext}"))}
 
 
 # ---------------------------------------------------------------- photos
@@ -123,7 +124,7 @@ def test_icc_profile_bytes_make_a_new_entry(photo_cache, tmp_path):
 def test_photo_cache_location_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("ZHPAPER_CACHE", str(tmp_path / "env-cache"))
     r = _prep()
-    assert os.path.dirname(r.path) == str(tmp_path / "env-cache" / "images")
+    assert os.path.dirname(r.path) == str(tmp_path / "env-cache" / LAYOUT / "images")
     assert entries(str(tmp_path / "env-cache"), "images", "json")  # the figures travel with the JPEG
 
 
@@ -137,7 +138,7 @@ def test_font_same_charset_hits_without_converting(tmp_path, monkeypatch):
     def no_build(job):
         raise AssertionError("converted although cached")
 
-    monkeypatch.setattr(fonts.fontprep, "build", no_build)
+    monkeypatch.setattr(fonts.fontprep, "convert", no_build)
     # Same set of characters, other order and repeats: same entry.
     again = fonts.prepare_faces(spec, {"headline": "行前砺砥砥"}, cache_dir=str(tmp_path), jobs=1)["headline"]
     assert again.path == first.path and again.name == first.name
@@ -185,7 +186,7 @@ def test_font_charset_policy_change_makes_a_new_entry(tmp_path, monkeypatch):
         asked.append(job)
         raise _Asked
 
-    monkeypatch.setattr(fonts.fontprep, "build", ask)
+    monkeypatch.setattr(fonts.fontprep, "convert", ask)
     with pytest.raises(_Asked):
         fonts.prepare_faces({"caption": fonts.FontSpec("caption", LXGW, 0, charset="text")}, need,
                             cache_dir=str(tmp_path), jobs=1)

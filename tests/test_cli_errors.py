@@ -232,13 +232,14 @@ def test_template_file_not_yaml(desk, run_cli):
 
 def test_font_catalog_not_a_font(desk, run_cli):
     r = run_cli([desk.write(), "--fonts", os.path.join(BAD, "fonts-not-a-font.yaml"), "-o", desk.pdf])
-    assert_clean_error(r, CONTENT, desk.out, "fonts-not-a-font.yaml roles.body", "not a TrueType/OpenType font",
+    assert_clean_error(r, CONTENT, desk.out, "fonts-not-a-font.yaml:4:9 roles.body", "not a TrueType/OpenType font",
                        "not-a-font.ttf")
 
 
 def test_font_catalog_unknown_role(desk, run_cli):
     r = run_cli([desk.write(), "--fonts", os.path.join(BAD, "fonts-unknown-role.yaml"), "-o", desk.pdf])
-    assert_clean_error(r, CONTENT, desk.out, "roles.bodytext", "unknown font role", "known roles")
+    assert_clean_error(r, CONTENT, desk.out, "fonts-unknown-role.yaml:4:13 roles.bodytext", "unknown font role",
+                       "known roles")
 
 
 @pytest.fixture(scope="module")
@@ -370,6 +371,121 @@ def test_failing_build_keeps_the_previous_good_output(desk, run_cli, cls):
     assert_clean_error(r, USAGE if cls == "usage" else CONTENT, None)
     if cls == "preflight":
         assert "do not fit" in r.stderr and "preflight error" in r.stderr and "--draft" in r.stderr, r.stderr
+        # where in the page file: the story's body, the block beside the message (issue 22)
+        assert "long.yaml:6:3 sections: " in r.stderr and "(in main/body)" in r.stderr, r.stderr
     assert sorted(os.listdir(desk.out)) == sorted(names), "no new or temporary files"
     for n in names:
         assert (desk.out / n).read_bytes() == before[n], f"{n} was touched by a failing build"
+
+
+# ---------------------------------------------------------------- characters, encodings and limits (issue 22)
+
+
+@pytest.mark.parametrize("replace, needles", [
+    ({"[前半句话,": '["前半\\ud800句话",'}, ["article.yaml:3:", "headline.title[0]", "lone surrogate U+D800",
+                                          "character 3"]),
+    ({'"去年以来': '"去年\\0以来'}, ["article.yaml:4:", "lead[0]", "control character U+0000 (NUL)"]),
+    ({'"去年以来': '"去年\\a以来'}, ["article.yaml:4:", "lead[0]", "control character U+0007"]),
+    ({'"去年以来': '"去年\\e以来'}, ["lead[0]", "U+001B (ESC)"]),
+    ({'"去年以来': '"去年\\x7f以来'}, ["lead[0]", "U+007F (DEL)"]),
+    ({'"去年以来': '"去年\\N以来'}, ["lead[0]", "U+0085 (NEL)"]),
+    ({'"去年以来': '"去年\\x9f以来'}, ["lead[0]", "control character U+009F"]),
+    ({"caption: 幸福渠": 'caption: "幸福\\uffff渠"'}, ["article.yaml:10:", "photos[0].caption", "noncharacter U+FFFF"]),
+    ({"{id: field,": '{id: "fi\\teld",'}, ["article.yaml:10:", "photos[0].id", "U+0009"]),  # no tab in a name
+    ({"page_name: 要闻}": 'page_name: "要\\x01闻"}'}, ["article.yaml:2:", "edition.page_name", "U+0001"]),
+])
+def test_characters_no_page_can_print(desk, run_cli, replace, needles):
+    """A YAML escape puts any code point in a text: those no page can print — half a surrogate pair, a
+    control character, a noncharacter — are refused where they stand (before: a traceback, or an ALTO
+    that is not well-formed XML)."""
+    r = run_cli([desk.write(**replace), "-o", desk.pdf])
+    line = assert_clean_error(r, CONTENT, desk.out, *needles)
+    assert line.isprintable(), repr(line)
+
+
+def test_a_tab_or_line_break_in_a_text_is_white_space(desk, run_cli):
+    r = run_cli([desk.write(**{'"去年以来': '"去年\\t以来\\n郾城区'}), "-o", desk.pdf, "-q"])
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
+@pytest.mark.parametrize("codec, bom, said", [
+    ("utf-16-le", b"\xff\xfe", "UTF-16 (little-endian)"),
+    ("utf-16-be", b"\xfe\xff", "UTF-16 (big-endian)"),
+    ("utf-32-le", b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    ("utf-32-be", b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    ("utf-16-le", b"", "UTF-16 (little-endian, no byte order mark)"),
+    ("utf-16-be", b"", "UTF-16 (big-endian, no byte order mark)"),
+])
+def test_a_utf16_or_utf32_file_is_named_so(desk, run_cli, codec, bom, said):
+    r = run_cli([desk.write(bom + BASE.encode(codec)), "-o", desk.pdf])
+    assert_clean_error(r, CONTENT, desk.out, "article.yaml: the file is " + said + ", not UTF-8",
+                       f"save it as UTF-8, e.g. iconv -f {codec.upper().replace('-LE', 'LE').replace('-BE', 'BE')}")
+
+
+SENTENCE = "坚决打赢精准脱贫攻坚战，以脱贫攻坚统揽经济社会发展全局。"
+
+
+def _text(n: int) -> str:
+    return (SENTENCE * (n // len(SENTENCE) + 1))[:n]
+
+
+def _stories(n: int) -> str:
+    items = "".join(f"  - {{headline: {{title: 标题{i}}}, lead: 本报讯　短消息。}}\n" for i in range(n))
+    return BASE.split("headline:")[0] + "stories:\n" + items
+
+
+LIMIT_CASES = [
+    ("paragraph", BASE.replace(SENTENCE, _text(200_000)),
+     ["article.yaml:8:", "sections[0].paragraphs[0]", "a paragraph: 200,000 characters, at most 5,000"]),
+    ("caption", BASE.replace("caption: 幸福渠", f"caption: {_text(1001)}"),
+     ["article.yaml:10:", "photos[0].caption", "a caption: 1,001 characters, at most 1,000"]),
+    ("title", BASE.replace("[前半句话, 后半句话]", f"[{_text(201)}]"),
+     ["article.yaml:3:", "headline.title[0]", "a display line: 201 characters, at most 200"]),
+    ("items", _stories(13), ["article.yaml:4:", "stories", "the page's items: 13 items, at most 12"]),
+    ("photos", BASE.replace("photos:\n", "photos:\n" + "".join(
+        f"  - {{id: p{i}, file: img/landscape.jpg, caption: 图{i}}}\n" for i in range(24))),
+     ["article.yaml:10:", "photos", "the story's photos: 25 items, at most 24"]),
+    ("list", BASE.replace(f'      - "{SENTENCE}"', "\n".join(["      - 短。"] * 501)),
+     ["article.yaml:8:", "sections[0].paragraphs", "a list: 501 items, at most 500"]),
+    ("file text", BASE.replace(f'      - "{SENTENCE}"', "\n".join([f"      - {_text(4_500)}"] * 23)),
+     ["sections[0].paragraphs[22]", "the file's text passes 100,000 characters here"]),
+    ("file size", BASE + "# " + "x" * (1 << 20) + "\n",
+     ["article.yaml: the file: 1,04", "bytes, at most 1,048,576"]),
+    ("capacity", BASE.replace(SENTENCE, _text(3_300)),
+     ["article.yaml:6:", "sections: the page's text is 3,", "at most 3 times that, 3,240"]),
+]
+
+
+@pytest.mark.parametrize("name, text, needles", LIMIT_CASES, ids=[c[0] for c in LIMIT_CASES])
+def test_absurd_amounts_are_refused_before_any_work(desk, run_cli, name, text, needles):
+    """Each limit of layout/source/limits.py, one line naming where, the figure and the limit (the time
+    a refusal takes is measured by make bench: bench/bench_limits.py)."""
+    r = run_cli([desk.write(text), "-o", desk.pdf])
+    assert_clean_error(r, CONTENT, desk.out, *needles, "docs/article-format.md#limits" if name != "capacity" else "")
+
+
+# ---------------------------------------------------------------- every error says where
+
+
+@pytest.mark.parametrize("replace, needles", [
+    ({"options: {copyfit: false}": "options: {copyfit: false, flow_order: [1, 1]}"},
+     ["article.yaml:11:", "options.flow_order", "not an order of the 2 body columns"]),
+    ({"[前半句话, 后半句话]": "[" + "很长的标题" * 30 + "]"},
+     ["article.yaml:3:", "headline.title", "the headline takes"]),
+    ({"caption: 幸福渠": "caption: " + _text(990)},
+     ["article.yaml:10:", "photos[0].caption", "photo field needs at least", "its caption alone takes"]),
+    ({"caption: 幸福渠": "caption: " + _text(990), "options: {copyfit: false}": "options: {}"},
+     ["article.yaml:10:", "photos[0].caption", "photo field needs at least", "its caption alone takes"]),
+    ({"template: mini-template.yaml": "template: broadshet"}, ["article.yaml:1:", "template", "broadshet"]),
+])
+def test_errors_of_composition_name_the_place(desk, run_cli, replace, needles):
+    r = run_cli([desk.write(**replace), "-o", desk.pdf])
+    assert_clean_error(r, CONTENT, desk.out, *needles)
+
+
+def test_a_photo_that_cannot_be_decoded_names_its_place(desk, run_cli):
+    data = bytearray(open(IMG, "rb").read())
+    data[300:3300] = bytes(3000)
+    (desk.root / "img" / "bad.jpg").write_bytes(bytes(data))
+    r = run_cli([desk.write(**{"img/landscape.jpg": "img/bad.jpg"}), "-o", desk.pdf])
+    assert_clean_error(r, CONTENT, desk.out, "article.yaml:10:", "photos[0].file", "bad.jpg")

@@ -237,7 +237,8 @@ def test_a_sidebar_too_long_for_the_page_is_an_error_not_a_frame_off_the_page(co
         compose(page, t, Settings(draft=draft))
     msg = str(e.value)
     assert "\n" not in msg
-    assert "copyfit: the blocks do not fit the area even at their smallest" in msg, msg
+    # The block that cannot fit even alone is named, at its place (issue 22).
+    assert "copyfit: the sidebar needs at least" in msg and "mini-sidebar.yaml:" in msg and " sidebar:" in msg, msg
     lay = compose(with_options(p, copyfit=False), t)  # the control: the sidebar as it was fits
     assert any(f.kind == "sidebar" for f in lay.frames)
     for f in lay.frames:

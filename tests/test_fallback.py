@@ -145,7 +145,7 @@ def test_report_lists_each_fallback_use_at_its_place(rare):
     assert len(warnings) == len(expected) == 13
     got = {}
     for w in warnings:
-        m = re.fullmatch(r".*rare-han\.yaml (\S+ char \d+)", w["where"])
+        m = re.fullmatch(r".*rare-han\.yaml:\d+:\d+ (\S+ char \d+)", w["where"])  # file:line:col field char N
         assert m, w["where"]
         got[m.group(1)] = w["message"]
     for where, ch in expected:
@@ -171,8 +171,11 @@ def test_a_character_no_face_may_draw_is_still_the_one_line_error(char, why, tmp
     page.write_text(bad, encoding="utf-8")
     r = run_make_pdf([str(page), "-o", str(tmp_path / "bad.pdf")], zhpaper_cache)
     assert r.returncode == 1, why
+    line = next(i for i, t in enumerate(bad.splitlines()) if f"{phrase}{char}" in t)
+    column = bad.splitlines()[line].index(f"{phrase}{char}")
     assert r.stderr.strip().splitlines() == [
-        f"error: {page} headline.title[0] char {len(phrase)}: no font of role 'headline' can draw: "
+        f"error: {page}:{line + 1}:{column + 1} headline.title[0] char {len(phrase)}: no font of role 'headline' "
+        f"can draw: "
         f"{char} U+{ord(char):04X} (hint: replace the characters, or add a fallback face for the role "
         f"in the font catalog)"], why
     assert not os.path.exists(tmp_path / "bad.pdf")
@@ -283,13 +286,13 @@ def test_fallback_ink_sits_where_the_body_face_ink_sits(tmp_path):
 
 def test_a_warm_rebuild_converts_nothing(rare, monkeypatch):
     """The fallback files are per document (only the page's rare characters) and cached: preparing the
-    page's fonts again reads JSON only."""
+    page's fonts again reads the verified entries only."""
     from layout.pipeline import BuildOptions, prepare_fonts
 
     def no_build(job):
         raise AssertionError(f"converted although cached: {job.source_path}")
 
-    monkeypatch.setattr(fontprep, "build", no_build)
+    monkeypatch.setattr(fontprep, "convert", no_build)
     faces, findings = prepare_fonts(rare["page"], BuildOptions(cache_dir=rare["cache"]))
     body = faces["body"]
     assert [os.path.basename(f.source_path) for f in body.fallbacks] == ["HanaMinB.ttf", "HanaMinA.ttf",
@@ -314,7 +317,8 @@ def test_places_names_every_printed_field_with_its_role():
         for role, _, text in fields:
             assert set(text) <= set(by_role[role]) | {" ", "\u3000"}, role
     page, _ = load_page(RARE)
-    assert [w for _, w in places(page, "byline", {"\U0002A6A5"})] == [f"{page.source_file} byline[0].name char 4"]
+    (where,) = [w for _, w in places(page, "byline", {"\U0002A6A5"})]
+    assert re.fullmatch(re.escape(page.source_file) + r":\d+:\d+ byline\[0\]\.name char 4", where), where
     assert places(page, "caption", {"\U0002A6A5"}) == []
 
 

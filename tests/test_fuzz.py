@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import json
 import math
 import os
 import shutil
@@ -28,6 +29,7 @@ import tempfile
 
 import pytest
 import yaml
+from lxml import etree
 from support import DATA
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -67,7 +69,11 @@ DUMPER = yaml.CSafeDumper
 
 GARBAGE = list(":-[]{},#&*!|>'\"%@`?\t\n\r\\ \u3000\u200b\ufeff\x00\x07\x85\u2028") + \
     ["😀", "\ue000", "\ud7ff", "—", "……", "“", "”", "，", "。", "郾", "A", "0", "~", "null", "true", "- ", ": ",
-     "---", "...", "!!binary", "!!python/object:os.system", "*a", "&a ", "<<: ", "\\u0000", "1e309", ".nan"]
+     "---", "...", "!!binary", "!!python/object:os.system", "*a", "&a ", "<<: ", "\\u0000", "1e309", ".nan",
+     # issue 22: lone surrogates and controls, as characters and as the escapes a double-quoted scalar reads
+     "\ud800", "\udfff", "\x1b", "\x9f", "\x7f", "\ufffe", "\\ud800", "\\udc00", "\\x1b", "\\e", "\\N", "\\0"]
+# Whole-file encodings a desk machine saves in: the loader must name them, never read them as UTF-8.
+ENCODINGS = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be")
 
 
 def _paths(value, prefix=()):
@@ -159,7 +165,11 @@ def mutated_article(draw) -> bytes:
                     _set(doc, path, v * draw(st.integers(2, 5)))
         except (KeyError, IndexError, TypeError):
             pass  # the path vanished under an earlier mutation
-    text = yaml.dump(doc, Dumper=DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=draw(st.booleans()))
+    flow = draw(st.booleans())
+    try:
+        text = yaml.dump(doc, Dumper=DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=flow)
+    except UnicodeEncodeError:  # libyaml cannot write a lone surrogate; PyYAML's own emitter escapes it
+        text = yaml.dump(doc, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, default_flow_style=flow)
     for _ in range(draw(st.integers(1, 3)) if mode != "values" else 0):
         lines = text.split("\n")
         op = draw(st.sampled_from(["insert", "insert_line", "dup_line", "del_line", "truncate", "replace"]))
@@ -184,10 +194,12 @@ def mutated_article(draw) -> bytes:
             text = text[:i]
         else:
             text = text[:i] + draw(st.text(max_size=3)) + text[i + 1:]
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate goes in as the bytes an editor may write
     if mode != "values" and draw(st.integers(0, 9)) == 5:  # now and then damage the bytes themselves
         k = draw(st.integers(0, max(len(data) - 1, 0)))
         data = data[:k] + draw(st.sampled_from([b"\xff", b"\xc3", b"\x00", b"\xe9\x83"])) + data[k:]
+    if mode != "values" and draw(st.integers(0, 19)) == 7:  # now and then the whole file in another encoding
+        data = text.encode(draw(st.sampled_from(ENCODINGS)), "surrogatepass")
     return data
 
 
@@ -208,6 +220,12 @@ def _clean_error(e: InputError) -> None:
     assert e.exit_code in (1, 2)
 
 
+def _printable(text: str) -> bool:
+    """No control character, lone surrogate or noncharacter: what a page, its ALTO and its report can hold."""
+    return not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
+                   or (ord(c) & 0xFFFE) == 0xFFFE for c in text)
+
+
 def _check_layout(lay: PageLayout, article) -> None:
     assert isinstance(lay, PageLayout)
     w, h = lay.width_pt, lay.height_pt
@@ -216,6 +234,7 @@ def _check_layout(lay: PageLayout, article) -> None:
         if isinstance(it, GlyphRun):
             nums = (it.x_pt, it.y_pt, it.size_pt, *it.xs_pt)
             assert it.chars and len(it.xs_pt) == len(it.chars)
+            assert _printable(it.chars), repr(it.chars)
         elif isinstance(it, Rule):
             nums = (it.x0_pt, it.y0_pt, it.x1_pt, it.y1_pt, it.width_pt)
         elif isinstance(it, (Box, Image)):
@@ -276,6 +295,8 @@ def test_the_unmutated_base_composes(desk):
 
 # ---------------------------------------------------------------- the full build, fewer examples
 
+BASE_TEXT = yaml.safe_dump(BASE, allow_unicode=True, sort_keys=False)
+
 # Text mutations only draw from characters the base already has (plus YAML syntax), so the
 # prepared fonts stay few and cached; the structure mutations are the same as above.
 _BASE_CHARS = sorted(set(yaml.safe_dump(BASE, allow_unicode=True)) - {"\n"})
@@ -292,9 +313,20 @@ def mutated_article_known_chars(draw) -> bytes:
     return "".join(ch if ch in allowed else "字" for ch in text).encode("utf-8")
 
 
+def _with_text(where: tuple, text: str) -> bytes:
+    """BASE with the text at `where` replaced, dumped as YAML (which writes a control character or a lone
+    surrogate as an escape in double quotes, as a desk's tool might)."""
+    doc = copy.deepcopy(BASE)
+    _set(doc, where, text)
+    return yaml.dump(doc, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
 @settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(data=mutated_article_known_chars())
+@example(data=_with_text(("lead",), "去年\0以来"))  # issue 22: a NUL built a page whose ALTO was not XML
+@example(data=_with_text(("headline", "title", 0), "前半\ud800句话"))  # …and a lone surrogate a traceback
+@example(data=BASE_TEXT.encode("utf-16"))
 def test_mutated_article_full_build(desk, zhpaper_cache, data):
     from layout.pipeline import BuildOptions, build
 
@@ -313,3 +345,6 @@ def test_mutated_article_full_build(desk, zhpaper_cache, data):
             assert os.path.getsize(f) > 0
         with open(os.path.join(out, "page.pdf"), "rb") as fh:
             assert fh.read(5) == b"%PDF-"
+        etree.parse(os.path.join(out, "page.alto.xml"))  # well-formed XML, whatever the text held
+        with open(os.path.join(out, "page.report.json"), encoding="utf-8") as fh:
+            json.load(fh)

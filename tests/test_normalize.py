@@ -95,6 +95,68 @@ def test_display_lines_keep_a_deliberate_ideographic_space():
     assert norm("砥砺前行\n乘风破浪", keep_ideographic_space=True) == "砥砺前行乘风破浪"
 
 
+@pytest.mark.parametrize("text", [
+    "本报讯\u3000昨日，我市召开会议。",
+    "本报3月1日讯\u3000连日来，全市秋粮收获基本结束。",
+    "本报北京1月18日电\u3000记者从有关部门获悉。",
+    "本报郑州十二月三日讯\u3000今年以来，全省粮食生产稳中有增。",
+    "新华社北京3月1日电\u3000记者从国家统计局获悉。",
+    "中新社上海5月20日电\u3000第二届博览会开幕。",
+])
+def test_the_full_width_space_after_a_dateline_is_kept(text):
+    """The convention (page-layout.md §1, 简讯): a dateline (电头) that opens a news text is followed by one
+    full-width space. It is kept as written: no change, no finding."""
+    assert normalise(text, "f") == (text, ())
+
+
+@pytest.mark.parametrize("before, after", [
+    ("本报讯 昨日，我市召开会议。", "本报讯\u3000昨日，我市召开会议。"),  # a half-width space: the convention's one
+    ("本报讯\u3000\u3000 昨日", "本报讯\u3000昨日"),  # a run: one
+    ("\u3000\u3000本报讯\u3000昨日", "本报讯\u3000昨日"),  # a typed indent before the dateline goes
+    ("新华社北京3月1日电\n记者从", "新华社北京3月1日电\u3000记者从"),  # a wrapped line after it
+])
+def test_white_space_after_a_dateline_becomes_one_full_width_space(before, after):
+    out, findings = normalise(before, "f")
+    assert out == after and findings and all(f.code == "normalised" for f in findings)
+
+
+@pytest.mark.parametrize("before, after", [
+    ("本报讯昨日，我市召开会议。", "本报讯昨日，我市召开会议。"),  # none written: none added
+    ("本报讯（记者 张三）昨日", "本报讯（记者张三）昨日"),  # a bracketed name follows: the other rules, as before
+    ("他说 本报讯 是", "他说本报讯是"),  # not a dateline where it does not open the text
+    ("昨日\u3000我市", "昨日我市"),  # running text keeps no blank between Chinese
+    ("本报讯\u3000昨日 ，我市\"好\" 的", "本报讯\u3000昨日，我市“好”的"),  # the rest of the text is tidied
+    ("本报讯\u3000去年以来,郾城区", "本报讯\u3000去年以来，郾城区"),
+    ("本报讯\u3000\u200b昨日", "本报讯\u3000昨日"),
+])
+def test_around_a_dateline_the_other_tidying_still_happens(before, after):
+    assert norm(before) == after
+
+
+@pytest.mark.parametrize("title", ["书香澜州\u3000悦读人生", "砥砺前行铸辉煌\u3000乘风破浪再起航"])
+def test_a_full_width_space_between_title_phrases_is_kept_in_every_title_field(tmp_path, title):
+    """A title written as one text with a full-width space between its phrases keeps it, wherever a title
+    stands: a story's 主题, a 导读 box's pointer, a block's heading."""
+    from layout.source.load import load_page
+
+    page = tmp_path / "page.yaml"
+    page.write_text(f"""edition: {{paper: 测试日报, date: 2024-03-01, page: 2, page_name: 要闻}}
+stories:
+  - headline: {{title: "{title}"}}
+    lead: 本报讯\u3000昨日，我市召开会议。
+  - {{kind: digest, heading: "导\u3000读", pointers: [{{title: "{title}", page: 5}}]}}
+  - {{kind: briefs, heading: "简\u3000讯", briefs: ["本报讯 连日来，我市抢抓晴好天气组织秋收。"]}}
+""", encoding="utf-8")
+    loaded, findings = load_page(str(page))
+    story, digest, briefs = loaded.stories
+    assert story.headline.title[0].text == title
+    assert story.lead[0].text == "本报讯\u3000昨日，我市召开会议。"
+    assert digest.pointers[0][0].text == title and digest.heading.text == "导\u3000读"
+    assert briefs.heading.text == "简\u3000讯"
+    assert briefs.items[0].text == "本报讯\u3000连日来，我市抢抓晴好天气组织秋收。"
+    assert [f.where for f in findings if f.code == "normalised"] == [f"{page}:6:45 stories[2].briefs[0] char 3"]
+
+
 def test_every_change_is_one_finding_with_offset_and_before_after():
     text = "去年以来,郾城区;发展"
     out, findings = normalise(text, "a.yaml:3:5 lead[0]")

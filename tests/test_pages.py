@@ -19,6 +19,7 @@ page and a generated six-story page are also built for real and read back from t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -350,3 +351,50 @@ def test_a_story_too_long(tmp_path, zhpaper_cache, continue_to):
     both = Counter(first) + Counter(second)
     missing = Counter(paragraphs) - both
     assert not missing, dict(missing)
+
+
+def _hint_fits(page, what: str, hint: str) -> str:
+    """The case of a copyfit refusal, after checking that its hint fits it."""
+    kinds = {s.kind for s in page.stories}
+    if "too many" in what or "more text than the whole type area" in what:
+        assert hint.startswith("cut text") and "another page" in hint, hint
+        assert ("continue_to" in hint) == any(s.kind == "story" and not s.continue_to for s in page.stories), hint
+        case = "over"
+    elif "too few" in what or "too little text for the smallest module" in what:
+        assert hint.startswith("add text"), hint
+        case = "short"
+    else:
+        assert "continue_to" not in hint and hint.startswith("lengthen or cut a story"), hint
+        case = "shape with a box" if kinds & {"briefs", "digest"} else "shape"
+    assert ("简讯" in hint) == (case == "shape with a box" and "briefs" in kinds), (case, hint)
+    assert ("导读" in hint) == (case == "shape with a box" and "digest" in kinds), (case, hint)
+    return case
+
+
+def test_a_refused_page_is_told_what_can_help():
+    """The copyfit refusal's hint fits the case (issue 22): too much text — cut, continue a story that does
+    not yet (continue_to), move an item; too little — add; neither — lengthen or cut by a few lines, and
+    move the 简讯 or 导读 block only when the page has one. Generated pages (seeded) until each case is met;
+    the first of them with twice and four times its text for too much (issue 22: with four times, a story
+    that fits no module was said to be "0 grid lines … too few")."""
+    rng = random.Random(22)
+    met = Counter()
+    first = None
+    for _ in range(20):
+        v = P.random_page(rng, GRIDS)
+        first = first or v
+        page, sizes = P.page_of(v, GRIDS)
+        try:
+            compose_page(page, TEMPLATES[v.template], FACES, sizes)
+        except InputError as e:
+            met[_hint_fits(page, e.what, e.hint)] += 1
+        if met["shape"] and met["shape with a box"]:
+            break
+    assert met["shape"] and met["shape with a box"], dict(met)
+    for factor in (2, 4):  # more than the page holds; more than any module holds
+        v = dataclasses.replace(first, stories=tuple(dataclasses.replace(s, chars=factor * s.chars)
+                                                     for s in first.stories))
+        page, sizes = P.page_of(v, GRIDS)
+        with pytest.raises(InputError) as e:
+            compose_page(page, TEMPLATES[v.template], FACES, sizes)
+        assert _hint_fits(page, e.value.what, e.value.hint) == "over", e.value.what

@@ -24,6 +24,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from layout.base.cachefile import LAYOUT
 from layout.output import finish
 from layout.output.finish import FinishError
 from layout.photo.colour import DEFAULT_PROFILE
@@ -402,7 +403,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(desk, tmp_path):
                             text=True, preexec_fn=_as_from_a_terminal)
     try:
         deadline = time.monotonic() + 60
-        while not (cache / "fonts").is_dir():  # the build is converting fonts (seconds, cold)
+        while not (cache / LAYOUT / "fonts").is_dir():  # the build is converting fonts (seconds, cold)
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "the build never reached font preparation"
             time.sleep(0.01)

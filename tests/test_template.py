@@ -63,3 +63,24 @@ def test_template_typo_gets_did_you_mean(tmp_path):
     with pytest.raises(InputError) as e:
         load_template(str(p))
     assert "line_pitch_pt" in str(e.value) and "typo.yaml:4" in str(e.value)
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("columns: 8\n", "columns: 13\n", "grid.columns: 13 is out of range 1–12"),
+    ("rows: 104\n", "rows: 201\n", "grid.rows: 201 is out of range 5–200"),
+])
+def test_a_grid_too_large_for_a_bounded_search_is_refused(tmp_path, old, new, said):
+    """The module search grows with the grid: its size is bounded with the other limits (issue 22)."""
+    import os
+
+    from layout.source.template import BUILTIN_DIR
+
+    with open(os.path.join(BUILTIN_DIR, "broadsheet.yaml"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert old in text
+    path = tmp_path / "big.yaml"
+    path.write_text(text.replace(old, new, 1).replace("width_mm: 390, height_mm: 543", "width_mm: 900, height_mm: 900"),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_template(str(path))
+    assert said in str(e.value) and "big.yaml:" in str(e.value), str(e.value)

@@ -14,6 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from layout.compose import rules as design  # noqa: E402
+from layout.source.limits import TABLE as LIMITS  # noqa: E402
 from layout.source.normalize import RULES  # noqa: E402
 from layout.source.schema import ARTICLE, EDITION, describe  # noqa: E402
 from layout.source.template import TEMPLATE_SCHEMA  # noqa: E402
@@ -66,7 +67,16 @@ def render() -> str:
     text = describe(ARTICLE, "article.yaml reference", INTRO)
     rows = ["## Normalisation rules", "", "| rule | change | source |", "|---|---|---|"]
     rows += [f"| `{r.name}` | {r.what} | {r.source} |" for r in RULES]
+    rows += ["", "## Limits", "", LIMITS_INTRO.strip(), "", "| what | at most | why |", "|---|---|---|"]
+    rows += [f"| {lim.name} | {lim.most:,} {lim.unit} | {lim.reason} |" for lim in LIMITS]
     return text + "\n" + "\n".join(rows) + "\n"
+
+
+LIMITS_INTRO = """
+Absurd input is refused before any work is spent on it, with one line naming the file, line, column
+and field, the figure and the limit (`layout/source/limits.py`, the one table of limits; the fields
+above name theirs in their type). Every list not named here takes at most 500 items.
+"""
 
 
 def render_template() -> str:

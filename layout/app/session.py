@@ -13,7 +13,7 @@ its own bounded table (`layout.base.memo`), so a long evening of edits stays wit
 | the template | its file's bytes | `load_inputs` here |
 | the font catalog | the catalog files' bytes and the font files' sizes and times, as the font cache keys them | `prepare_fonts` here |
 | the prepared faces | the catalog, each role's characters, the cache folder | `prepare_fonts` here |
-| an open CFF source face, a glyph converted to TrueType | the font file's path, index, size and time; the glyph, its transform and tolerance | `layout.fonts.prep.build` (a subset grown by a character converts that character) |
+| an open CFF source face, a glyph converted to TrueType | the font file's path, index, size and time; the glyph, its transform and tolerance | `layout.fonts.prep.convert` (a subset grown by a character converts that character) |
 | a paragraph set at a measure, a subhead, a caption at a span, the sidebar, the headline band | text, face, size, measure, options | `layout.compose.story` (`Kit.memo`) |
 | the arrangement survey (plans and levers) | the arrangement problem without the paragraphs' line counts | `layout.compose.story._survey` |
 | the arrangement search | the whole arrangement problem | `layout.compose.story._search` |
@@ -123,14 +123,15 @@ class Session:
             if data is not None and _read(page_path) == data and self._single_file(page):
                 self.memo["page"].put(key, (page, findings))
         try:
-            tpath = resolve_template_path(page.template, page.base_dir)
+            tpath = resolve_template_path(page.template, page.base_dir, page.place("template"))
         except Exception:
             return load_inputs(page_path, opts)  # the one-line error, as a fresh build gives it
         tdata = _read(tpath)
         if tdata is None:
             return load_inputs(page_path, opts)
         template = self.memo["template"].call((page.template, page.base_dir, tpath, tdata),
-                                              lambda: load_template(page.template, page.base_dir))
+                                              lambda: load_template(page.template, page.base_dir,
+                                                                    page.place("template")))
         return page, findings, template
 
     @staticmethod

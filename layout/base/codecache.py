@@ -5,8 +5,8 @@ Every frozen dataclass gets its `__init__`, `__repr__`, `__eq__`, `__hash__`, `_
 dataclasses a build imports that was 35 ms of a warm one-shot build's 0.1 s of imports, every time
 (bench/README.md). Python keeps the compiled code of our modules in `.pyc` files but not this; this
 keeps it too. The compiled code is looked up by the exact source text the dataclasses module writes
-(its BLAKE2b digest)
-(so a changed class just compiles again), in one marshal file per Python version, rewritten by a
+(its BLAKE2b digest) (so a changed class just compiles again), in one verified cache entry
+(layout.base.cachefile: marshal data is never read unchecked) per Python version, rewritten by a
 process that had to compile something (with what it used, and what was kept while that stays under
 MAX_KEPT entries). The functions made are the ones
 `exec` of the same text makes: only the compiling is skipped.
@@ -24,11 +24,26 @@ _state: dict = {}
 MAX_KEPT = 2000  # entries; past that, a process that compiled something writes only what it used
 
 
-def _file() -> str:
+def _entry():
+    """(store, entry name, key) of the compiled code: one entry per Python version."""
+    from layout.base.cachefile import Store
     from layout.base.digest import cache_root
 
     tag = f"{sys.implementation.cache_tag}-{sys.version_info.releaselevel}{sys.version_info.serial}"
-    return os.path.join(cache_root(), "code", f"dataclasses-{tag}-b2.marshal")
+    return Store(cache_root(), "code"), f"dataclasses-{tag}-b2.marshal", f"dataclasses code {tag} {sys.version}"
+
+
+def _code_table(content: bytes) -> dict | None:
+    """The kept table from an entry's content: BLAKE2b digest (20 bytes) → code object, else None."""
+    import marshal
+    import types
+
+    kept = marshal.loads(content)  # (marshal.load on the file object reads in small pieces: 7× slower)
+    if not isinstance(kept, dict):
+        return None
+    if not all(type(k) is bytes and len(k) == 20 and type(v) is types.CodeType for k, v in kept.items()):
+        return None
+    return kept
 
 
 def install() -> None:
@@ -41,18 +56,11 @@ def install() -> None:
     code = getattr(create, "__code__", None)
     if code is None or code.co_varnames[:6] != ("name", "args", "body", "globals", "locals", "return_type"):
         return
-    import marshal
     from hashlib import blake2b
 
-    path = _file()
-    try:
-        with open(path, "rb") as fh:
-            kept = marshal.loads(fh.read())  # (marshal.load on the file object reads in small pieces: 7× slower)
-        if not isinstance(kept, dict):
-            kept = {}
-    except (OSError, EOFError, ValueError, TypeError):
-        kept = {}
-    _state.update(kept=kept, used={}, path=path, compiled=0)
+    store, name, key = _entry()
+    kept = store.get(name, key, _code_table) or {}  # a bad entry is warned about, dropped, compiled again
+    _state.update(kept=kept, used={}, entry=(store, name, key), compiled=0)
     missing = dataclasses.MISSING
 
     def _create_fn(name, args, body, *, globals=None, locals=None, return_type=missing):
@@ -85,18 +93,13 @@ def install() -> None:
 
 
 def save() -> None:
-    """Write the compiled code this process used, if it had to compile any (atomically; a cache
-    that cannot be written only costs the compiling next time)."""
+    """Keep the compiled code this process used, if it had to compile any (a verified entry,
+    layout.base.cachefile; a cache that cannot be written only costs the compiling next time)."""
     if not _state or not _state["compiled"]:
         return
     import marshal
 
-    from layout.base.atomic import atomic_write
-
-    try:
-        os.makedirs(os.path.dirname(_state["path"]), exist_ok=True)
-        kept = _state["kept"] if len(_state["kept"]) < MAX_KEPT else {}  # old classes' code goes in time
-        atomic_write(_state["path"], marshal.dumps({**kept, **_state["used"]}), sync=False)
-        _state["compiled"] = 0
-    except (OSError, ValueError):
-        pass
+    store, name, key = _state["entry"]
+    kept = _state["kept"] if len(_state["kept"]) < MAX_KEPT else {}  # old classes' code goes in time
+    store.put(name, key, marshal.dumps({**kept, **_state["used"]}))
+    _state["compiled"] = 0

@@ -27,7 +27,20 @@ class InputError(Exception):
         text = f"{self.where}: {self.what}" if self.where else self.what
         if self.hint:
             text += f" (hint: {self.hint})"
-        return " ".join(text.split())  # always one line
+        return " ".join(_printable(text).split())  # always one line
+
+
+def _printable(text: str) -> str:
+    """`text` with every control character (but white space) and lone surrogate written as an escape: a
+    value quoted in a message may hold one, and the line must print (and read) as it is."""
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if _unprintable(ch) and ch not in "\t\n\r" else ch for ch in text)
+
+
+def _unprintable(ch: str) -> bool:
+    cp = ord(ch)
+    return cp < 0x20 or 0x7F <= cp <= 0x9F or 0xD800 <= cp <= 0xDFFF
 
 
 class UsageError(InputError):

@@ -94,48 +94,44 @@ class Memos:
 
 
 class DiskMemo:
-    """Bytes kept in files of a cache folder, by a digest of the key (its repr), for processes that
-    do not live to build again (the one-shot command line's press process): at most `max_items` files,
-    the least recently used removed when a new one would pass that. Same `get`/`put`/`call` as `Memo`.
-    A file that cannot be read or written only costs the computation."""
+    """Bytes kept as verified entries of a cache folder (`layout.base.cachefile.Store`), by a digest of
+    the key (its repr), for processes that do not live to build again (the one-shot command line's
+    press process): at most `max_items` entries, the least recently used removed when a new one would
+    pass that. Same `get`/`put`/`call` as `Memo`. An entry that cannot be read, or is damaged, only costs
+    the computation (a damaged one is warned about once and dropped)."""
 
-    def __init__(self, folder: str, max_items: int = 400):
-        self.folder = folder
+    def __init__(self, store, max_items: int = 400):
+        self.store = store
         self.max_items = max_items
         self.hits = 0
         self.misses = 0
 
-    def _path(self, key: Hashable) -> str:
+    @staticmethod
+    def _name(key: Hashable) -> tuple[str, str]:
         import hashlib
-        import os
 
-        return os.path.join(self.folder, hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40] + ".bin")
+        text = repr(key)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40] + ".bin", text
 
     def get(self, key: Hashable, default: Any = None) -> Any:
         import os
 
-        path = self._path(key)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-            os.utime(path)  # recently used: the last to be removed
-        except OSError:
+        name, text = self._name(key)
+        data = self.store.get(name, text)
+        if data is None:
             self.misses += 1
             return default
+        try:
+            os.utime(self.store.path(name))  # recently used: the last to be removed
+        except OSError:
+            pass
         self.hits += 1
         return data
 
     def put(self, key: Hashable, value: bytes, size: int = 0) -> bytes:
-        import os
-
-        from layout.base.atomic import atomic_write
-
-        try:
-            os.makedirs(self.folder, exist_ok=True)
-            atomic_write(self._path(key), bytes(value), sync=False)
+        name, text = self._name(key)
+        if self.store.put(name, text, bytes(value)):
             self._prune()
-        except OSError:
-            pass
         return value
 
     def call(self, key: Hashable, compute: Callable[[], bytes], size: Callable[[Any], int] | None = None) -> bytes:
@@ -147,18 +143,22 @@ class DiskMemo:
     def _prune(self) -> None:
         import os
 
-        names = [n for n in os.listdir(self.folder) if n.endswith(".bin")]
+        folder = self.store.folder
+        try:
+            names = [n for n in os.listdir(folder) if n.endswith(".bin")]
+        except OSError:
+            return
         if len(names) <= self.max_items:
             return
         stamped = []
         for n in names:
             try:
-                stamped.append((os.stat(os.path.join(self.folder, n)).st_mtime_ns, n))
+                stamped.append((os.stat(os.path.join(folder, n)).st_mtime_ns, n))
             except OSError:
                 pass
         stamped.sort()
         for _, n in stamped[: len(stamped) - self.max_items * 3 // 4]:
             try:
-                os.unlink(os.path.join(self.folder, n))
+                os.unlink(os.path.join(folder, n))
             except OSError:
                 pass

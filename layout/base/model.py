@@ -8,6 +8,7 @@ finding can point back at `article.yaml:LINE:COL` and the field path.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -108,14 +109,44 @@ class Section:
     paragraphs: tuple[Text, ...]
 
 
+def locate(sources: Mapping[str, Source], path: str, fallback: str = "") -> str:
+    """`file:line:col path` of field `path`, from the place of the field or of its nearest ancestor
+    written in the file (`sources`: field path → Source, as the loader read them); `path` alone, or
+    `fallback`, when nothing is known."""
+    probe = path
+    while True:
+        found = sources.get(probe)
+        if found is not None and found.line:
+            return str(Source(found.file, found.line, found.column, path))
+        if not probe:
+            return f"{fallback} {path}".strip() if fallback else path
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else ""
+
+
 class _Item:
-    """What the items of a page (story, 简讯, 导读) share: a `path`, their place in the page file."""
+    """What the items of a page (story, 简讯, 导读) share: a `path`, their place in the page file, and
+    `sources`, where each field of theirs stands in the file they were read from."""
 
     path: str
+    sources: Mapping[str, Source]
+    source_file: str = ""
 
     def field(self, path: str) -> str:
         """A field path as the page file spells it: `sections[1]` → `stories[2].sections[1]`."""
         return f"{self.path}.{path}" if self.path else path
+
+    def place(self, path: str) -> str:
+        """`file:line:col field.path` of one of the item's fields (`path` as `field` takes it)."""
+        return locate(self.sources, self.field(path), self.source_file)
+
+    def where(self) -> str:
+        """The item's own place: `stories[i]` on a page of several; a one-story page's body (its sections,
+        else its lead, else its headline)."""
+        if self.path:
+            return self.place("")
+        key = next((k for k in ("sections", "lead", "headline") if k in self.sources), "")
+        return self.place(key)
 
 
 @dataclass(frozen=True)
@@ -143,6 +174,7 @@ class Story(_Item):
     continued_from: int | None = None  # 转版: the page it continues from
     pinned: tuple[int, int, int, int] | None = None  # the module the desk pins it to: col, span, row, rows (0-based)
     continued_story: str | None = None  # 转版 in an edition: the id of the story it continues on that page
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)  # of its file
     kind = "story"
 
 
@@ -154,6 +186,8 @@ class Briefs(_Item):
     heading: Text
     items: tuple[Text, ...]
     path: str = ""
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+    source_file: str = ""
     kind = "briefs"
 
 
@@ -165,6 +199,8 @@ class Digest(_Item):
     heading: Text
     pointers: tuple[tuple[Text, int], ...]  # (title, page)
     path: str = ""
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+    source_file: str = ""
     kind = "digest"
 
 
@@ -214,6 +250,11 @@ class Page:
     options: tuple[tuple[str, object], ...] = ()  # layout options (name, value), validated by the schema
     reserved: tuple[Reserved, ...] = ()
     fillers: tuple[Filler, ...] = ()  # the desk's pool of 补白, used only when the page cannot fill without
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)  # of the page file
+
+    def place(self, path: str) -> str:
+        """`file:line:col field.path` of a field of the page file."""
+        return locate(self.sources, path, self.source_file)
 
     @property
     def news(self) -> tuple[Story, ...]:

@@ -40,7 +40,7 @@ from layout.compose.flow import Subhead, flow, stream_rows
 from layout.compose.heights import (Levers, capacity_span, exact_heights, levers, loose_lever, loosened, subheads,
                                     text_span)
 from layout.compose.plans import cells, fits, free_regions, plans
-from layout.compose.problem import Arrangement, Heights, Plan, Problem
+from layout.compose.problem import SPACER_ROWS, Arrangement, Heights, Plan, Problem, lead_min_rows, min_span
 
 TRIES = 300  # threadings tried per story after a page was found, looking for a better one
 SEARCH_NODES = 40_000  # height-search nodes one story may spend over all its plans (bounds the worst case)
@@ -168,11 +168,33 @@ def closest(p: Problem, viable: Viable) -> Arrangement | None:
     return best
 
 
+def too_tall(p: Problem) -> list[tuple[str, int, int]]:
+    """The blocks that do not fit the area even alone at their smallest: (what, rows it needs at its
+    best width, its caption's lines there), the tallest first."""
+    out = []
+    widths = range(min_span(p), p.columns + 1)
+    for k, ph in enumerate(p.photos):
+        frame = lead_min_rows(p) if k == 0 else p.limits.photo_min_rows
+        best = min(((frame + ph.caption_rows[s] + SPACER_ROWS, ph.caption_rows[s]) for s in widths
+                    if s in ph.caption_rows), default=None)
+        if best is not None and best[0] > p.body_rows:
+            out.append((f"photo {ph.block.rsplit('/', 1)[-1]}", best[0], best[1]))
+    if p.sidebar is not None and p.sidebar.rows and min(p.sidebar.rows.values()) + SPACER_ROWS > p.body_rows:
+        out.append(("the sidebar", min(p.sidebar.rows.values()) + SPACER_ROWS, 0))
+    return sorted(out, key=lambda b: -b[1])
+
+
 def why(p: Problem, viable: Viable) -> str:
     """Why nothing fits, in the desk's terms: lines over or short, and the lever that ran out."""
     need = stream_rows(p.stream)
     chars = round(p.col_width_pt / (p.pitch_pt - p.gap_pt))
     if not viable:
+        alone = too_tall(p)
+        if alone:
+            block, need, captions = alone[0]
+            said = f" (its caption alone takes {captions} lines)" if captions else ""
+            return (f"{block} needs at least {need} rows at any width{said} and the area has {p.body_rows} under "
+                    f"the headline")
         return (f"the blocks do not fit the area even at their smallest ({len(p.photos)} photos"
                 f"{', a sidebar' if p.sidebar else ''}); place some by hand, drop one, or use more body columns")
     spans = [capacity_span(lv) for _, lv in viable]

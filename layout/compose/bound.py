@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from layout.compose.heights import subheads
 from layout.compose.problem import SPACER_ROWS, Problem, frame_range, lead_min_rows
+from layout.compose.arrange import why as arrange_why
 from layout.compose.flow import stream_rows
 
 
@@ -147,8 +148,7 @@ def why(b: Bound, p: Problem) -> str:
     """Why the bound refuses, in the desk's terms (as arrange.why words the search's refusals)."""
     chars = round(p.col_width_pt / (p.pitch_pt - p.gap_pt))
     if not b.blocks_fit:
-        return (f"the blocks do not fit the area even at their smallest ({len(p.photos)} photos"
-                f"{', a sidebar' if p.sidebar else ''}); place some by hand, drop one, or use more body columns")
+        return arrange_why(p, [])  # names a block that cannot fit even alone
     fewest, most = b.need - b.down, b.need + b.flex + b.up
     if fewest > b.most:
         return (f"the body text needs {b.need} lines but the area holds at most {b.most}: {fewest - b.most} lines "

@@ -84,7 +84,7 @@ def compose_briefs(b: Briefs, area: Area, kit: Kit) -> StoryBlock:
     gap = kit.template.briefs_gap_rows
     if not 0 <= spare <= (len(b.items) - 1) * gap:
         raise InputError(f"the 简讯 block needs {s.text_rows} lines but its module holds {capacity}",
-                         b.path or b.id, "the page's module search should not have chosen this area")
+                         b.where(), "the page's module search should not have chosen this area")
     stream, spacer = [], []
     for k, item in enumerate(s.lines):
         if k:
@@ -147,7 +147,7 @@ def compose_digest(d: Digest, area: Area, kit: Kit) -> StoryBlock:
     need = digest_rows(d, kit, geo.rows)
     if not need <= area.rows <= need + kit.template.digest_max_padding_rows:
         raise InputError(f"the 导读 box needs {need}–{need + kit.template.digest_max_padding_rows} rows, its module "
-                         f"has {area.rows}", d.path or d.id, "the page's module search should not have chosen this area")
+                         f"has {area.rows}", d.where(), "the page's module search should not have chosen this area")
     width, height = geo.basic.width_pt(area.span), geo.rows.height_pt(area.rows)
     size = kit.template.styles["sidebar"].size_pt
     face = kit.faces["sidebar"]
@@ -163,7 +163,7 @@ def compose_digest(d: Digest, area: Area, kit: Kit) -> StoryBlock:
         line = set_line(title.text, face, size)
         if line.width_pt > room:
             raise InputError(f"the pointer is {line.width_pt:.0f} pt wide, the 导读 box leaves it {room:.0f} pt",
-                             d.field(f"pointers[{k}].title"), "shorten the title or give the box a wider module")
+                             d.place(f"pointers[{k}].title"), "shorten the title or give the box a wider module")
         items += blocks.runs_for_line(line, pad, y, face, size, "digest", f"{d.id}/pointers[{k}]")
         items += blocks.runs_for_line(where, width - pad - where.width_pt, y, face, size, "digest",
                                       f"{d.id}/pointers[{k}]")

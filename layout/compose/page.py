@@ -49,7 +49,7 @@ def compose_page(page: Page, t: Template, faces: Mapping, photo_sizes: Mapping[t
     modular = not (len(page.stories) == 1 and not page.reserved and page.stories[0].kind == "story")
     if memo is None and modular:
         memo = Memos(PAGE_MEMO)
-    kit = Kit(t, faces, photo_sizes, dict(page.options), settings, memo)
+    kit = Kit(t, faces, photo_sizes, dict(page.options), settings, memo, page.place)
     out = _Out(list(_folio(page, t, faces, basic, grid)))
     if len(page.stories) == 1 and not page.reserved and page.stories[0].kind == "story":
         story = page.stories[0]
@@ -159,14 +159,13 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
     for _ in range(MAX_STRIKES + 1):
         found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
         if found is None:
-            raise InputError(f"copyfit: {sizing.why(free)}", page.source_file,
-                             "cut a story, let one continue on another page (continue_to), or give the page fewer items")
+            raise InputError(f"copyfit: {sizing.why(free)}", page.place("stories"), sizing.hint(free))
         modules = sorted(found + list(pins.values()), key=lambda m: m.item)
         blocks_ = _compose_modules(page, kit, sizing, tiler, modules, pins)
         if blocks_ is not None:
             return modules, blocks_, said
     raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
-                     page.source_file, "cut or lengthen a story, or give the page fewer items")
+                     page.place("stories"), "cut or lengthen a story, or give the page fewer items")
 
 
 def _unpinned(previous: tuple, page: Page, pins: dict[int, Module]) -> tuple:
@@ -377,11 +376,11 @@ def free_regions(page: Page, t: Template) -> tuple[Rect, ...]:
         col = max(col, b)
     overlapped = [(x, y) for x in taken for y in taken if x < y and x[1] > y[0]]
     if overlapped:
-        raise InputError("two reserved areas overlap", page.source_file, "move one of them")
+        raise InputError("two reserved areas overlap", page.place("reserved"), "move one of them")
     # A reserved area taller than the lowest: the rows between its top and the common top are not free.
     for a, b, start in taken:
         if start < top:
-            raise InputError("reserved areas of different heights", page.source_file, "give them one height")
+            raise InputError("reserved areas of different heights", page.place("reserved"), "give them one height")
     return tuple(r for r in regions if r.rows > 0 and r.span > 0)
 
 

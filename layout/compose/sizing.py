@@ -357,37 +357,100 @@ class Sizing:
         return (f"propose: cut about {over * chars} characters from {sid}, or let {sid} continue on another page "
                 f"(continue_to)")
 
-    def why(self, free: tuple[Rect, ...]) -> str:
-        """Why no tiling works, in the desk's terms: too much or too little for the free area (by the
-        grid cells each item can fill at its narrowest and widest), else what each item fills at the
-        full width."""
+    def _case(self, free: tuple[Rect, ...]) -> tuple[str, int, int]:
+        """Which refusal the page's items make: too much for the free area ("over"), too little ("short"),
+        or neither ("shape"); with the free area's cells and its width. An item that fills no module at
+        any width decides it by what it has: more text than the whole area holds, or less than any
+        module needs."""
         width = max(r.span for r in free)
         cells = sum(r.rows * r.span for r in free)
+        n = len(self.page.stories)
+        unplaced = self._unplaced()
+        if unplaced:
+            return unplaced[0][1], cells, width
+        if sum(self.cells(i)[0] for i in range(n)) > cells:
+            return "over", cells, width
+        if sum(self.cells(i)[1] for i in range(n)) < cells:
+            return "short", cells, width
+        return "shape", cells, width
+
+    def _unplaced(self) -> list[tuple[int, str]]:
+        """(item, "over" | "short") of every item that fills no module at any width: a story whose text
+        alone needs more rows than the whole type area gives its body, or one too short for any module."""
+        out = []
+        for i, item in enumerate(self.page.stories):
+            if self.cells(i) != (1, 0):  # (cells' answer for an item with no module size)
+                continue
+            over = item.kind != "story"
+            if item.kind == "story":
+                try:
+                    p = problem_for(self.story(i, self.t.columns), self.t, self.kit.faces, self.kit.photo_sizes,
+                                    self.kit.options, Area(0, self.t.columns, 0, self.t.rows),
+                                    self.head(i, self.t.columns), self.kit.memo)
+                    over = stream_rows(p.stream) > (p.rows - p.top_row) * p.columns
+                except InputError:
+                    over = True  # its headline fits no width: nothing smaller helps
+            out.append((i, "over" if over else "short"))
+        return out
+
+    def why(self, free: tuple[Rect, ...]) -> str:
+        """Why no tiling works, in the desk's terms: too much or too little for the free area (by the
+        grid cells each item can fill at its narrowest and widest), else the heights each item can fill
+        at the widths it can take."""
+        case, cells, width = self._case(free)
         rows = cells // width
         n = len(self.page.stories)
+        fewest = sum(self.cells(i)[0] for i in range(n))
+        most = sum(self.cells(i)[1] for i in range(n))
+        chars = self.t.column_chars
+        head = f"no tiling of the page's {n} items fills the free type area ({rows} rows at {width} columns) exactly"
+        unplaced = self._unplaced()
+        if unplaced:
+            i, how = unplaced[0]
+            return (f"{head}: {self.page.stories[i].id} fills no module at any width — "
+                    + ("it has more text than the whole type area holds" if how == "over" else
+                       f"it has too little text for the smallest module ({self.t.module_min_rows} rows)"))
+        if case == "over":
+            return (f"{head}: the items need at least {fewest} grid lines of one column and the area has {cells} — "
+                    f"{fewest - cells} lines (about {(fewest - cells) * chars} characters) too many; "
+                    f"the least each needs: {self._shares(0)}; {self.proposal(fewest - cells)}")
+        if case == "short":
+            return (f"{head}: the items fill at most {most} grid lines of one column and the area has {cells} — "
+                    f"{cells - most} lines (about {(cells - most) * chars} characters) too few; "
+                    f"the most each fills: {self._shares(1)}; {self.proposal(most - cells)}")
         for i, item in enumerate(self.page.stories):  # an item that fits no module at all says why
             if item.kind == "story" and not any(self._rows_at(i, span) for span in range(1, self.t.columns + 1)):
                 reason = self.trouble(i, width, rows)
                 if reason:
                     return f"{item.id} fits no module of the page: {reason}"
-        fewest = sum(self.cells(i)[0] for i in range(n))
-        most = sum(self.cells(i)[1] for i in range(n))
-        chars = self.t.column_chars
-        head = f"no tiling of the page's {n} items fills the free type area ({rows} rows at {width} columns) exactly"
-        if fewest > cells:
-            return (f"{head}: the items need at least {fewest} grid lines of one column and the area has {cells} — "
-                    f"{fewest - cells} lines (about {(fewest - cells) * chars} characters) too many; "
-                    f"the least each needs: {self._shares(0)}; {self.proposal(fewest - cells)}")
-        if most < cells:
-            return (f"{head}: the items fill at most {most} grid lines of one column and the area has {cells} — "
-                    f"{cells - most} lines (about {(cells - most) * chars} characters) too few; "
-                    f"the most each fills: {self._shares(1)}; {self.proposal(most - cells)}")
-        parts = []
-        for i, item in enumerate(self.page.stories):
-            got = list(self._rows_at(i, width))
-            parts.append(f"{item.id} {min(got)}–{max(got)}" if got else f"{item.id} none")
-        lead = next((s.id for s in self.page.stories if s.kind == "story"), None)
-        jump = (f"let {lead} continue on another page (continue_to), which lets it fill whatever module the "
-                "others leave, or " if lead else "")
-        return (f"{head} with no two headlines side by side (撞题); rows each item could fill at that width: "
-                f"{', '.join(parts)} — propose: {jump}lengthen or cut a story by a few lines")
+        parts = [f"{item.id} {self._heights_said(i)}" for i, item in enumerate(self.page.stories)]
+        lead = next((s.id for s in self.page.stories if s.kind == "story" and not s.continue_to), None)
+        jump = (f" — propose: let {lead} continue on another page (continue_to), which lets it fill whatever "
+                "module the others leave" if lead else "")
+        return (f"{head} with no two headlines side by side (撞题); the rows each item can fill at its widest "
+                f"widths: {'; '.join(parts)}{jump}")
+
+    def _heights_said(self, i: int, widest: int = 3) -> str:
+        """The rows item i can fill at its `widest` widest spans: "8 columns 30–60, 6 columns 41–80"."""
+        said = []
+        for span in range(self.t.columns, 0, -1):
+            got = list(self._rows_at(i, span))
+            if got:
+                said.append(f"{span} column{'s' if span > 1 else ''} {min(got)}–{max(got)}")
+            if len(said) == widest:
+                break
+        return ", ".join(said) or "none at any width"
+
+    def hint(self, free: tuple[Rect, ...]) -> str:
+        """What can make the page fit, for the case at hand."""
+        case, _, _ = self._case(free)
+        kinds = {s.kind for s in self.page.stories}
+        if case == "over":
+            jump = (", let a story continue on another page (continue_to)"
+                    if any(s.kind == "story" and not s.continue_to for s in self.page.stories) else "")
+            return f"cut text{jump}, or move an item to another page"
+        if case == "short":
+            return "add text or a photo, or give the page another item"
+        boxes = " or ".join(f"the {w} block" for k, w in (("briefs", "简讯"), ("digest", "导读")) if k in kinds)
+        return ("lengthen or cut a story by a few lines so that it fills one of the heights its neighbours leave"
+                + (f", or move {boxes}" if boxes else ""))

@@ -14,7 +14,7 @@ on a page of several stories. Pure: no files are read here (photo sizes are pass
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from layout.compose import arrange, blocks, rules, score
@@ -67,6 +67,7 @@ class Kit:
     # done afresh. Keys are content (texts, faces, measures, the arrangement problem), so a kept result
     # is the one a fresh composition gives.
     memo: object = field(default=None, compare=False, repr=False)
+    where: Callable[[str], str] = field(default=str, compare=False, repr=False)  # a page field's place (errors)
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ def _plain_band(story: Story, kit: Kit, geo: Geometry, head: blocks.HeadStyle | 
     credits = tuple(f"{c.role}/{c.name.text}" for c in story.byline)
     args = (h.kicker.text if h.kicker else "", tuple(x.text for x in h.title), h.subtitle.text if h.subtitle else "",
             credits, kit.faces, head or blocks.HeadStyle.of_template(kit.template.styles), geo.rows, geo.basic.x0_pt,
-            geo.basic.width_pt(geo.basic.count), f"{story.id}/headline", story.field("headline.title"))
+            geo.basic.width_pt(geo.basic.count), f"{story.id}/headline", story.place("headline.title"))
     if kit.memo is None:
         return blocks.headline_band(*args)
     faces = tuple((role, face_key(f)) for role, f in sorted(kit.faces.items()))
@@ -357,7 +358,7 @@ def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
     return Problem(
         columns=body.count, rows=grid.count, top_row=made.band.rows, stream=made.text.stream,
         photos=tuple(specs[ph.id] for ph in arranged), sidebar=side,
-        fixed=_fixed_cells(story, kit, made, specs), order=_flow_order(kit.options, body.count),
+        fixed=_fixed_cells(story, kit, made, specs), order=_flow_order(kit.options, body.count, kit.where),
         col_width_pt=body.column_width_pt, gutter_pt=body.gutter_pt, pitch_pt=grid.pitch_pt, gap_pt=grid.gap_pt,
         limits=limits, loose=_loose(made.text))
 
@@ -423,7 +424,7 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
         # The independent bound refuses in a moment what the survey of every plan would take long to.
         b = bound(problem)
         if not b.feasible:
-            raise InputError(f"copyfit: {why_bound(b, problem)}", story.source_file or "article",
+            raise InputError(f"copyfit: {why_bound(b, problem)}", _culprit(story, problem),
                              "build with --draft to see the page with the overflow marked")
     problem, viable = _survey(kit, problem)
     best = _search(kit, problem, viable) if fitting else arrange.natural(problem, viable)
@@ -445,18 +446,19 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
             findings.append(Finding("info", "continued", f"continues on page {story.continue_to} (下转第"
                                     f"{story.continue_to}版): {made.rest_lines} lines there", f"{story.id}/body"))
     if best is None and fitting and not kit.settings.draft:
-        raise InputError(f"copyfit: {arrange.why(problem, viable)}", story.source_file or "article",
+        raise InputError(f"copyfit: {arrange.why(problem, viable)}", _culprit(story, problem) if not viable
+                         else story.where(),
                          "build with --draft to see the page with the overflow marked")
     if best is None:
         if fitting:
             findings.append(Finding("error", "overflow", f"copyfit: {arrange.why(problem, viable)}", f"{story.id}/body"))
         best = arrange.closest(problem, viable)
     if best is None:  # not even --draft can place blocks that fit no plan at any height
-        raise InputError(f"copyfit: {arrange.why(problem, [])}", story.source_file or "article",
+        raise InputError(f"copyfit: {arrange.why(problem, [])}", _culprit(story, problem),
                          "drop or shorten a block, or place it by hand")
     bad = overlaps(best.cells)
     if bad:
-        raise InputError(f"blocks {bad[0][0]} and {bad[0][1]} overlap", story.source_file,
+        raise InputError(f"blocks {bad[0][0]} and {bad[0][1]} overlap", story.where(),
                          "change the place: of the blocks placed by hand")
     f = best.flow
     if f.overflow_lines:
@@ -468,6 +470,20 @@ def _arrange(story: Story, kit: Kit, made: _Set, fitting: bool) -> tuple[arrange
     findings += [Finding("warning", "stranded-subhead", "subhead kept with fewer than 2 lines (背题)", key)
                  for key in f.stranded]
     return best, findings, made
+
+
+def _culprit(story: Story, problem: Problem) -> str:
+    """Where the blocks' refusal points: the block that cannot fit even alone (a photo's caption, the
+    sidebar), else the story."""
+    alone = arrange.too_tall(problem)
+    if alone:
+        what = alone[0][0]
+        if what == "the sidebar":
+            return story.place("sidebar")
+        i = next((i for i, ph in enumerate(story.photos) if what == f"photo {ph.id}"), None)
+        if i is not None:
+            return story.place(f"photos[{i}].caption" if alone[0][2] else f"photos[{i}]")
+    return story.where()
 
 
 def _jumped(story: Story, kit: Kit, made: _Set, problem: Problem, viable) -> tuple | None:
@@ -596,13 +612,13 @@ def _place(story: Story, kit: Kit, made: _Set, arrangement: arrange.Arrangement)
     return items, frames
 
 
-def _flow_order(options: Mapping[str, object], n: int) -> tuple[int, ...]:
+def _flow_order(options: Mapping[str, object], n: int, where=str) -> tuple[int, ...]:
     order = tuple(options.get("flow_order") or ())
     if not order:
         return tuple(range(n))
     if sorted(order) != list(range(1, n + 1)):
         raise InputError(f"flow_order {list(order)} is not an order of the {n} body columns",
-                         "options.flow_order", f"list each of 1–{n} once, e.g. {list(range(1, n + 1))}")
+                         where("options.flow_order"), f"list each of 1–{n} once, e.g. {list(range(1, n + 1))}")
     return tuple(c - 1 for c in order)
 
 
@@ -617,10 +633,10 @@ def _fixed_cells(story: Story, kit: Kit, made: _Set, specs: dict) -> tuple[Cell,
     out = []
     basic_count = made.geo.basic.count
     k = basic_count // body.count if basic_count % body.count == 0 else 0
-    placed = [(ph.id, "photo", ph.place, story.field(f"photos[{i}].place"))
+    placed = [(ph.id, "photo", ph.place, story.place(f"photos[{i}].place"))
               for i, ph in enumerate(story.photos) if ph.place]
     if story.sidebar and story.sidebar.place:
-        placed.append(("sidebar", "sidebar", story.sidebar.place, story.field("sidebar.place")))
+        placed.append(("sidebar", "sidebar", story.sidebar.place, story.place("sidebar.place")))
     for block, kind, pl, where in placed:
         col, span = (pl.col or 1) - 1, pl.span or 1  # the desk counts from 1
         if pl.grid == "basic":

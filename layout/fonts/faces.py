@@ -4,11 +4,13 @@ The only module (with its helper `layout.fonts.prep`) that opens font files. The
 `Face` objects: plain, picklable metrics answered by dict lookups, built from a small JSON
 written next to each prepared TTF, so that a warm run never parses a font with fontTools.
 
-Cache layout: `cache_root()/fonts/<stem>-<index>-<key>.ttf` + `.json`. The key covers the
-source file's identity (realpath, size, mtime_ns), the TTC index, the exact character set,
-the fontTools and converter versions, max_err and the cmap remaps, and for a fallback file the
-em box of the role face it is set in; any change gives a new file, never a stale one. Same
-inputs give byte-identical files, cached or not.
+Cache layout: `cache_root()/v2/fonts/<stem>-<index>-<key>.json`, a verified entry
+(layout.base.cachefile) of the metrics that names the sha256 and size of the TTF beside it,
+`<stem>-<index>-<key>.ttf`, which reportlab opens by its path; both are checked when read, and a bad
+one is made again. The key covers the source file's identity (realpath, size, mtime_ns), the TTC
+index, the exact character set, the fontTools and converter versions, max_err and the cmap remaps,
+and for a fallback file the em box of the role face it is set in; any change gives a new file, never
+a stale one. Same inputs give byte-identical files, cached or not.
 
 Fallbacks (rare Han): a role's characters its face lacks go down the role's chain of fallback
 faces, each limited to its scope (`charsets.SCOPES`). A fallback file holds only the page's
@@ -27,7 +29,7 @@ import pathlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from layout.base import digest
+from layout.base import cachefile, digest
 from layout.fonts import charsets as fontcharsets, prep as fontprep
 from layout.base.errors import InputError
 from layout.base.model import Finding
@@ -125,8 +127,42 @@ class Face:
 
 # ---------------------------------------------------------------- catalog
 
-def _where(origin: str, role: str, key: str = "") -> str:
-    return f"{origin} roles.{role}{'.' + key if key else ''}"
+def _where(origin: str, role: str, key: str = "", marks: Mapping[str, tuple[int, int]] | None = None) -> str:
+    """`file:line:col roles.ROLE.KEY` (the line and column of the field, or of its nearest ancestor in
+    `marks`, when known)."""
+    path = f"roles.{role}{'.' + key if key else ''}"
+    probe = path
+    while marks and probe:
+        if probe in marks:
+            line, col = marks[probe]
+            return f"{origin}:{line}:{col} {path}"
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else ""
+    return f"{origin} {path}"
+
+
+def _marks(text: str, loader) -> dict[str, tuple[int, int]]:
+    """Field path → (line, column) of every value in a catalog's YAML text, for the errors' places."""
+    import yaml
+
+    out: dict[str, tuple[int, int]] = {}
+
+    def walk(node, path: str) -> None:
+        out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, f"{path}.{key.value}" if path else str(key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                walk(value, f"{path}[{i}]")
+
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        return out
+    if node is not None:
+        walk(node, "")
+    return out
 
 
 def _check_font_file(path: str, index: int, where: str) -> str:
@@ -183,10 +219,14 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
     import yaml  # here, not at the top: the press process unpickles Faces and never reads a catalog
 
     origin = str(path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=loader)
     except OSError as exc:
         raise InputError(f"cannot read font catalog: {exc.strerror}", origin) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"font catalog is not UTF-8 text (byte {exc.start})", origin, "save it as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin
@@ -195,22 +235,23 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
         raise InputError("font catalog needs a 'roles:' mapping", origin)
     base = path.resolve().parent
     checked: dict[tuple[str, int], str] = {}
+    marks = _marks(text, loader)
     specs = {}
     for role, entry in data["roles"].items():
         if role not in ROLES:
-            raise InputError(f"unknown font role {role!r}", _where(origin, str(role)),
+            raise InputError(f"unknown font role {role!r}", _where(origin, str(role), marks=marks),
                              f"known roles: {', '.join(ROLES)}")
-        real, index = _parse_ref(entry, base, _where(origin, role), checked)
+        real, index = _parse_ref(entry, base, _where(origin, role, marks=marks), checked)
         charset = entry.get("charset", fontcharsets.DISPLAY) if isinstance(entry, Mapping) else fontcharsets.DISPLAY
         if charset not in fontcharsets.POLICIES:
-            raise InputError(f"unknown charset {charset!r}", _where(origin, role, "charset"),
+            raise InputError(f"unknown charset {charset!r}", _where(origin, role, "charset", marks),
                              "use text or display")
         raw_fallbacks = entry.get("fallbacks", []) if isinstance(entry, Mapping) else []
         if not isinstance(raw_fallbacks, list):
-            raise InputError("fallbacks must be a list", _where(origin, role, "fallbacks"))
+            raise InputError("fallbacks must be a list", _where(origin, role, "fallbacks", marks))
         fallbacks = []
         for i, fb in enumerate(raw_fallbacks):
-            where = _where(origin, role, f"fallbacks[{i}]")
+            where = _where(origin, role, f"fallbacks[{i}]", marks)
             fb_real, fb_index = _parse_ref(fb, base, where, checked)
             scope = fb.get("scope", fontcharsets.ALL) if isinstance(fb, Mapping) else fontcharsets.ALL
             if scope not in fontcharsets.SCOPES:
@@ -269,7 +310,8 @@ def _fonttools_version() -> str:
     return version("fonttools")
 
 
-def _cache_key(source: str, index: int, chars: str, em_target: EmBox | None = None) -> str:
+def _cache_key(source: str, index: int, chars: str, em_target: EmBox | None = None) -> tuple[str, str]:
+    """(the key of a prepared file's cache entry as text, its digest for the file name)."""
     st = os.stat(source)
     ident = {
         "source": source, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "index": index,
@@ -279,7 +321,8 @@ def _cache_key(source: str, index: int, chars: str, em_target: EmBox | None = No
     }
     if em_target is not None:  # a fallback set in its primary's em box (primaries keep their keys)
         ident["em_target"] = [repr(v) for v in em_target]
-    return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
+    text = json.dumps(ident, sort_keys=True)
+    return text, hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 _FONTTOOLS_VERSION = _fonttools_version()
@@ -307,14 +350,15 @@ class _Prepared:
         return self.metrics["ascent_em"], self.metrics["descent_em"]
 
 
-def _job_for(want: Want, chars: frozenset[str], folder: pathlib.Path) -> tuple[str, str, fontprep.PrepJob]:
+def _job_for(want: Want, chars: frozenset[str], store: cachefile.Store) -> tuple[str, str, str, fontprep.PrepJob]:
+    """(the cache entry's key text, its digest, the reportlab name, the job that makes the file)."""
     path, index, em_target = want
     text = "".join(sorted(chars))
-    key = _cache_key(path, index, text, em_target)
+    ident, key = _cache_key(path, index, text, em_target)
     stem = f"{pathlib.Path(path).stem}-{index}-{key[:10]}"
-    job = fontprep.PrepJob(path, index, text, str(folder / f"{stem}.ttf"),
-                           str(folder / f"{stem}.json"), MAX_ERR_UNITS, em_target=em_target)
-    return key, f"zh-{stem}", job
+    job = fontprep.PrepJob(path, index, text, store.path(f"{stem}.ttf"), store.path(f"{stem}.json"), MAX_ERR_UNITS,
+                           em_target=em_target)
+    return ident, key, f"zh-{stem}", job
 
 
 def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dict]:
@@ -323,51 +367,76 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dic
     results: list[dict] = [{}] * len(jobs)
     if keep is not None and len(jobs) == 1:
         # One file to make (a subset grown by an edit, in the watch process). A display subset: here, with
-        # its source face and converted glyphs kept (fontprep.build). A text face's whole base set: in a
+        # its source face and converted glyphs kept (fontprep.convert). A text face's whole base set: in a
         # forked process, so that the watch process does not keep the memory it takes. Many (a cold
         # cache): the pool, as without `keep`.
         if len(jobs[0].chars) <= fontprep.KEEP_MAX_CHARS:
-            results[0] = fontprep.build(jobs[0], keep)
+            results[0] = fontprep.convert(jobs[0], keep)
         else:
             from layout.base.fork import ForkedCall
 
-            results[0] = ForkedCall(fontprep.build, jobs[0]).result()
+            results[0] = ForkedCall(fontprep.convert, jobs[0]).result()
     elif workers > 1 and len(jobs) > 1:
         from concurrent.futures import ProcessPoolExecutor  # only a cold build needs it
 
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            for i, res in zip(order, pool.map(fontprep.build, [jobs[i] for i in order])):
+            for i, res in zip(order, pool.map(fontprep.convert, [jobs[i] for i in order])):
                 results[i] = res
     else:
         for i in order:
-            results[i] = fontprep.build(jobs[i])
+            results[i] = fontprep.convert(jobs[i])
     return results
 
 
-def _materialise(groups: Mapping[Want, frozenset[str]], folder: pathlib.Path, workers: int,
+_NUMBERS = ("ascent_em", "descent_em", "default_advance_em", "notdef_advance_em", "units_per_em")
+
+
+def _metrics(content: bytes) -> dict | None:
+    """A prepared file's metrics from its cache entry, if they have every field a Face reads, of its type."""
+    m = json.loads(content)
+    ok = (isinstance(m, dict) and all(_number(m.get(k)) for k in _NUMBERS)
+          and isinstance(m.get("covered"), str) and isinstance(m.get("missing"), str)
+          and isinstance(m.get("postscript_name"), str)
+          and isinstance(m.get("advances_em"), dict) and all(_number(v) for v in m["advances_em"].values())
+          and isinstance(m.get("halts_em"), dict)
+          and all(isinstance(v, list) and len(v) == 2 and all(map(_number, v)) for v in m["halts_em"].values())
+          and isinstance(m.get("ttf_sha256"), str) and isinstance(m.get("ttf_size"), int))
+    return m if ok else None
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+
+
+def _materialise(groups: Mapping[Want, frozenset[str]], store: cachefile.Store, workers: int,
                  keep=None) -> dict[Want, _Prepared]:
-    """Prepared file per (source face, em target): from the cache if there, else built (in parallel)."""
+    """Prepared file per (source face, em target): from the cache if there and sound (the metrics entry
+    verified, the TTF holding the bytes it names), else built (in parallel) and kept."""
     out: dict[Want, _Prepared] = {}
-    todo: list[tuple[Want, str, str, fontprep.PrepJob]] = []
+    todo: list[tuple[Want, str, str, str, fontprep.PrepJob]] = []
     for want, chars in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ())):
-        key, name, job = _job_for(want, chars, folder)
-        try:
-            with open(job.out_json, "rb") as fh:
-                metrics = json.load(fh)
-            if os.path.isfile(job.out_ttf):
-                out[want] = _Prepared(want[:2], key, name, job.out_ttf, metrics, want[2])
-                continue
-        except (OSError, ValueError):
-            pass  # absent or half-written: rebuild
-        todo.append((want, key, name, job))
-    if todo:
-        folder.mkdir(parents=True, exist_ok=True)
-        results = _run_jobs([t[3] for t in todo], workers, keep)
-        for (want, key, name, job), metrics in zip(todo, results):
-            if "error" in metrics:
-                raise InputError(metrics["error"], f"{want[0]}#{want[1]}",
-                                 "the file is damaged or not a font fontTools can read")
+        ident, key, name, job = _job_for(want, chars, store)
+        entry, ttf = os.path.basename(job.out_json), os.path.basename(job.out_ttf)
+        metrics = store.get(entry, ident, _metrics)
+        if metrics is not None and store.check_file(ttf, metrics["ttf_sha256"], metrics["ttf_size"]):
             out[want] = _Prepared(want[:2], key, name, job.out_ttf, metrics, want[2])
+            continue
+        todo.append((want, ident, key, name, job))
+    if todo:
+        store.ready()  # the folder before the conversion (seconds, cold): a cache that cannot be written says so now
+        results = _run_jobs([t[4] for t in todo], workers, keep)
+        for (want, ident, key, name, job), made in zip(todo, results):
+            if "error" in made:
+                raise InputError(made["error"], f"{want[0]}#{want[1]}",
+                                 "the file is damaged or not a font fontTools can read")
+            data = made["ttf"]
+            metrics = dict(made["metrics"], ttf_sha256=hashlib.sha256(data).hexdigest(), ttf_size=len(data))
+            ttf = os.path.basename(job.out_ttf)
+            path = store.put_file(ttf, data)  # in the cache, or a temporary folder when it cannot be written
+            if path == job.out_ttf:  # the metrics entry last: it names the TTF's bytes
+                store.put(os.path.basename(job.out_json), ident,
+                          json.dumps(metrics, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            out[want] = _Prepared(want[:2], key, name, path, metrics, want[2])
     return out
 
 
@@ -396,19 +465,19 @@ def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str
     fallback taking only those in its scope; each fallback file holds only those characters
     (like a display charset: per document, cached), set in the em box of the role's face, unless
     a file already prepared from the same source answers for them in that em box. A fallback that
-    draws none of them is left out of the chain. `cache_dir` is the cache root (fonts go in its `fonts/`).
+    draws none of them is left out of the chain. `cache_dir` is the cache root (fonts go in its `v2/fonts/`).
     `keep` (the watch process's `layout.base.memo.Memos`): files to prepare are prepared in this process with
-    their source faces and converted glyphs kept (`prep.build`), so a subset that grows by a character
+    their source faces and converted glyphs kept (`prep.convert`), so a subset that grows by a character
     converts that character only; the files are the same bytes.
     """
-    folder = (pathlib.Path(cache_dir) if cache_dir else cache_root()) / "fonts"
+    store = cachefile.Store(cache_dir or str(cache_root()), "fonts")
     groups: dict[Want, frozenset[str]] = {}
     for role, spec in specs.items():
         if spec.charset not in fontcharsets.POLICIES:
             raise InputError(f"unknown charset {spec.charset!r}", f"font role {role}", "use text or display")
         want = (os.path.realpath(spec.path), spec.index, None)
         groups[want] = groups.get(want, frozenset()) | fontcharsets.charset_for(spec.charset, chars_by_role.get(role, ""))
-    built_primaries = _materialise(groups, folder, jobs, keep)
+    built_primaries = _materialise(groups, store, jobs, keep)
     primaries = {role: built_primaries[(os.path.realpath(spec.path), spec.index, None)] for role, spec in specs.items()}
     prepared = list(built_primaries.values())
 
@@ -443,7 +512,7 @@ def prepare_faces(specs: Mapping[str, FontSpec], chars_by_role: Mapping[str, str
             if done is not None:
                 reuse[want] = done
                 del wanted[want]
-        built = _materialise(wanted, folder, jobs, keep)
+        built = _materialise(wanted, store, jobs, keep)
         prepared.extend(built.values())
         by_want = {**reuse, **built}
         for role, (want, mine, scope) in asked.items():

@@ -5,9 +5,10 @@ This is the slow, fontTools-heavy step behind `layout.fonts.faces.prepare_faces`
 CJK faces are CFF, so the outlines go through cu2qu. While the full source is open we also read
 what a later run must not re-read: advances, GPOS `halt` values, the ideographic em box.
 
-`build(job)` is a top-level function taking and returning plain data so that a process pool
-can run it. It never raises for a bad font; it returns {"error": ...} and the caller turns
-that into an InputError.
+`convert(job)` is a top-level function taking and returning plain data (the metrics and the TTF's
+bytes) so that a process pool can run it; the caller keeps the result (layout.fonts.faces: verified
+cache entries). It never raises for a bad font; it returns {"error": ...} and the caller turns that
+into an InputError. `build(job)` converts and writes the two files where the job says.
 """
 
 from __future__ import annotations
@@ -433,8 +434,9 @@ def _open_source(path: str, index: int) -> _Source | dict:
     return _Source(font, cmap, upm, _fwid_map(font), _halt_by_glyph(font), _em_box(font), "CFF " in font)
 
 
-def build(job: PrepJob, keep=None) -> dict:
-    """Subset + convert + write the TTF and its metrics JSON. Returns the metrics dict.
+def convert(job: PrepJob, keep=None) -> dict:
+    """Subset + convert: {"metrics": the metrics dict, "ttf": the TTF's bytes}, or {"error": ...}.
+    Nothing is written.
 
     `keep` (the watch process's `layout.base.memo.Memos`): a CFF source face stays open between calls
     (table "font-source", by its path, index, size and time) and each glyph converted to TrueType is
@@ -541,8 +543,17 @@ def build(job: PrepJob, keep=None) -> dict:
     }
     if em_record is not None:
         metrics["em_match"] = em_record
-    os.makedirs(os.path.dirname(job.out_ttf), exist_ok=True)
-    atomic_write(job.out_ttf, buf.getvalue(), sync=False)  # a cache entry: a crash only costs a rebuild
-    # The JSON is written last: its presence marks a complete cache entry.
-    atomic_write(job.out_json, json.dumps(metrics, ensure_ascii=False, sort_keys=True).encode(), sync=False)
-    return metrics
+    return {"metrics": metrics, "ttf": buf.getvalue()}
+
+
+def build(job: PrepJob, keep=None) -> dict:
+    """`convert`, and the TTF written to `job.out_ttf` and the metrics JSON to `job.out_json` as plain
+    files. Returns the metrics dict, or {"error": ...}. (The font cache keeps `convert`'s result as
+    verified entries instead: layout.fonts.faces.)"""
+    made = convert(job, keep)
+    if "error" in made:
+        return made
+    os.makedirs(os.path.dirname(job.out_ttf) or ".", exist_ok=True)
+    atomic_write(job.out_ttf, made["ttf"], sync=False)
+    atomic_write(job.out_json, json.dumps(made["metrics"], ensure_ascii=False, sort_keys=True).encode(), sync=False)
+    return made["metrics"]

@@ -56,9 +56,10 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     register_faces(job.faces)
     kept = memo
     if kept is None and job.cache_dir:  # one build per process: the subset programs are kept on disk
+        from layout.base.cachefile import Store
         from layout.base.memo import DiskMemo
 
-        kept = {"subset": DiskMemo(os.path.join(job.cache_dir, "subsets"), SUBSETS_KEPT), "flate": None, "run": None}
+        kept = {"subset": DiskMemo(Store(job.cache_dir, "subsets"), SUBSETS_KEPT), "flate": None, "run": None}
     pdf = render(job.layout, job.faces["body"].name, draw_grid=job.grid, memo=kept)
     placed = [it for it in job.layout.items if isinstance(it, PlacedPage)]
     if placed:  # supplied PDF pages (ads), which reportlab cannot draw: into the rendered page

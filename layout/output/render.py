@@ -100,8 +100,8 @@ def _kept_flate(memo):
 @contextlib.contextmanager
 def _kept_fonts(layout: PageLayout, memo):
     """For one render, each font's subset programs (with their Flate form) are kept in `memo["subset"]`
-    by (font, prepared file, ordered characters of the subset): a `layout.base.memo.Memo` of programs, or a
-    `DiskMemo` of their bytes."""
+    by (font, prepared file's name — its content key, wherever the cache is —, ordered characters of
+    the subset): a `layout.base.memo.Memo` of programs, or a `DiskMemo` of their bytes."""
     table = memo["subset"]
     faces = {}
     for item in layout.items:
@@ -118,7 +118,7 @@ def _kept_fonts(layout: PageLayout, memo):
         def make_subset(subset, *args, **kw):
             if args or kw:
                 return make(subset, *args, **kw)
-            key = (name, face.filename, tuple(subset))
+            key = (name, os.path.basename(face.filename), tuple(subset))
             if not on_disk:
                 return table.call(key, lambda: _program(make(subset)), lambda p: 2 * len(p) + 4 * len(subset))
             got = table.get(key)

@@ -15,9 +15,11 @@ Decisions:
 - Alpha (RGBA, LA, palette with transparency) is flattened on white paper before resampling.
 - CMYK input with an embedded profile is converted from it; without one it is taken to be in
   the output condition already (only the ink limit applies) and an info finding says so.
-- Results are cached under `<cache>/images/<key>.jpg` (+ `.json` with the figures). The key is
-  the sha256 of the source *bytes*, the output profile's bytes, every parameter, the Pillow
-  version and `VERSION`; a warm call hashes the source and reads the small JSON, never decodes.
+- Results are cached under `<cache>/v2/images/<key>.jpg` and `<key>.json`, a verified entry
+  (layout.base.cachefile) of the figures that names the JPEG's sha256 and size; both are checked
+  when read, and a bad one is made again. The key is the sha256 of the source *bytes*, the output
+  profile's bytes, every parameter, the Pillow version and `VERSION`; a warm call hashes the source
+  (remembered) and reads the small entry and the JPEG it names, never decodes.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from dataclasses import asdict, dataclass
 import PIL
 
 from layout.photo import colour
-from layout.base.atomic import atomic_write
+from layout.base.cachefile import Store
 from layout.base.digest import cache_root, sha256_cached
 from layout.base.errors import InputError
 from layout.base.model import Finding
@@ -148,22 +150,34 @@ def _check_args(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[flo
         raise InputError(f"JPEG quality must be 1..100, got {quality}", where=src)
 
 
-def _cache_key(source_sha: str, profile_sha: str, params: dict) -> str:
+def _cache_key(source_sha: str, profile_sha: str, params: dict) -> tuple[str, str]:
+    """(the key of a prepared photo's cache entry as text, its digest: the entry's file name)."""
     blob = json.dumps({"v": VERSION, "pillow": PIL.__version__, "src": source_sha,
                        "profile": profile_sha, **params}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return blob, hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _load_cached(jpg: str, meta_path: str, source_sha: str, src: str) -> PreparedImage | None:
-    try:
-        with open(meta_path, encoding="utf-8") as fh:
-            meta = json.load(fh)
-        if not os.path.isfile(jpg):
-            return None
-    except (OSError, ValueError):
+def _figures(content: bytes) -> dict | None:
+    """A prepared photo's figures from its cache entry, if every field has its type."""
+    m = json.loads(content)
+    if not isinstance(m, dict):
         return None
-    return PreparedImage(path=jpg, width_px=meta["width_px"], height_px=meta["height_px"], ppi=meta["ppi"],
-                         max_ink_pct=meta["max_ink_pct"], source_sha256=source_sha,
+    whole = all(isinstance(m.get(k), int) and not isinstance(m.get(k), bool) and m[k] > 0
+                for k in ("width_px", "height_px", "jpg_size"))
+    numbers = all(isinstance(m.get(k), (int, float)) and not isinstance(m.get(k), bool) and 0 <= m[k] < float("inf")
+                  for k in ("ppi", "max_ink_pct"))
+    found = isinstance(m.get("findings"), list) and all(
+        isinstance(f, dict) and set(f) == {"severity", "code", "message", "where"}
+        and all(isinstance(v, str) for v in f.values()) for f in m["findings"])
+    return m if whole and numbers and found and isinstance(m.get("jpg_sha256"), str) else None
+
+
+def _load_cached(store: Store, key: str, blob: str, source_sha: str, src: str) -> PreparedImage | None:
+    meta = store.get(key + ".json", blob, _figures)
+    if meta is None or not store.check_file(key + ".jpg", meta["jpg_sha256"], meta["jpg_size"]):
+        return None
+    return PreparedImage(path=store.path(key + ".jpg"), width_px=meta["width_px"], height_px=meta["height_px"],
+                         ppi=meta["ppi"], max_ink_pct=meta["max_ink_pct"], source_sha256=source_sha,
                          # the same bytes may sit under another name now: findings name this one
                          findings=tuple(Finding(**{**f, "where": src}) for f in meta["findings"]))
 
@@ -222,10 +236,9 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
     params = {"frame_w_pt": round(frame_w_pt, 4), "frame_h_pt": round(frame_h_pt, 4),
               "focus": [round(focus[0], 6), round(focus[1], 6)], "ppi": round(ppi, 4),
               "tac": round(tac_limit_pct, 4), "quality": quality}
-    key = _cache_key(source_sha, colour._sha(profile_bytes), params)
-    folder = os.path.join(root, "images")
-    jpg, meta_path = os.path.join(folder, key + ".jpg"), os.path.join(folder, key + ".json")
-    hit = _load_cached(jpg, meta_path, source_sha, src)
+    blob, key = _cache_key(source_sha, colour._sha(profile_bytes), params)
+    store = Store(root, "images")
+    hit = _load_cached(store, key, blob, source_sha, src)
     if hit is not None:
         return hit
 
@@ -238,16 +251,16 @@ def prepare_image(src: str, frame_w_pt: float, frame_h_pt: float, focus: tuple[f
         # The file changed without a new size or mtime (the remembered digest is stale): key the
         # result by what was actually read.
         source_sha = hashlib.sha256(data).hexdigest()
-        key = _cache_key(source_sha, colour._sha(profile_bytes), params)
-        jpg, meta_path = os.path.join(folder, key + ".jpg"), os.path.join(folder, key + ".json")
+        blob, key = _cache_key(source_sha, colour._sha(profile_bytes), params)
     problem = colour.check_output_profile(profile_bytes)
     if problem:
         raise InputError(f"output profile unusable: {problem}", where=profile, hint="give a CMYK printer ICC profile")
     out_bytes, figures = _render(src, data, frame_w_pt, frame_h_pt, focus, ppi, profile_bytes, tac_limit_pct, quality)
 
-    os.makedirs(folder, exist_ok=True)
-    atomic_write(jpg, out_bytes, sync=False)  # cache entries
-    atomic_write(meta_path, json.dumps(figures, sort_keys=True, ensure_ascii=False, indent=1).encode("utf-8"), sync=False)
+    jpg = store.put_file(key + ".jpg", out_bytes)  # in the cache, or a temporary folder when it cannot be written
+    if jpg == store.path(key + ".jpg"):  # the entry last: it names the JPEG's bytes
+        entry = dict(figures, jpg_sha256=hashlib.sha256(out_bytes).hexdigest(), jpg_size=len(out_bytes))
+        store.put(key + ".json", blob, json.dumps(entry, sort_keys=True, ensure_ascii=False, indent=1).encode("utf-8"))
     return PreparedImage(path=jpg, width_px=figures["width_px"], height_px=figures["height_px"], ppi=figures["ppi"],
                          max_ink_pct=figures["max_ink_pct"], source_sha256=source_sha,
                          findings=tuple(Finding(**f) for f in figures["findings"]))

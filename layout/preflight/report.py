@@ -45,8 +45,7 @@ class Report:
         fig = self.figures
         lines = [f"preflight: {len(self.errors)} error(s), {len(self.warnings)} warning(s), "
                  f"{sum(1 for f in self.findings if f.severity == 'info')} note(s)",
-                 f"  body: {fig.get('body_lines', 0)} lines in {fig.get('body_columns', 0)} columns of "
-                 f"{fig.get('body_measure_chars', 0)} characters; bad line starts {fig.get('bad_line_starts', 0)}, "
+                 f"  body: {_body(fig)}; bad line starts {fig.get('bad_line_starts', 0)}, "
                  f"bad line ends {fig.get('bad_line_ends', 0)}, ragged {fig.get('ragged_lines', 0)}, "
                  f"孤字 {fig.get('lonely_last_chars', 0)}, 孤行 {fig.get('widows', 0)}, 背题 {fig.get('stranded_subheads', 0)}, "
                  f"off-grid {fig.get('off_grid_lines', 0)}, empty rows {fig.get('empty_rows', 0)}",
@@ -66,6 +65,36 @@ class Report:
         for f in self.errors + self.warnings:
             lines.append(f"  {f.severity}: {f.where}: {f.message}".replace(": :", ":"))
         return "\n".join(lines)
+
+
+def _measure(chars: float) -> str:
+    return f"{chars:g}"
+
+
+def _body(fig: dict) -> str:
+    """Where the body text stands: a page of one story, its lines in its columns; a page of several items,
+    the stories' lines in all and each item's share (a story's lines in its columns, a 简讯 block's lines)."""
+    if "modules" not in fig:
+        return (f"{fig.get('body_lines', 0)} lines in {fig.get('body_columns', 0)} columns of "
+                f"{_measure(fig.get('body_measure_chars', 0))} characters")
+    kinds = {m["item"]: m["kind"] for m in fig["modules"]}
+    stories, boxes = [], []
+    for sid in fig.get("stories", kinds):
+        own = fig.get(sid, {})
+        lines, cols, chars = own.get("body_lines", 0), own.get("body_columns", 0), own.get("body_measure_chars", 0)
+        if kinds.get(sid) == "story":
+            stories.append(f"{sid} {lines} in {cols} of {_measure(chars)}" if stories else
+                           f"{sid} {lines} lines in {cols} columns of {_measure(chars)} characters")
+        elif kinds.get(sid) == "briefs":
+            boxes.append(f"a 简讯 block of {own.get('briefs_lines', 0)} lines ({sid})")
+        elif kinds.get(sid) == "digest":
+            boxes.append(f"a 导读 box ({sid})")
+    said = f"{fig.get('body_lines', 0)} lines in {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
+    if stories:
+        said += f" ({', '.join(stories)})"
+    else:
+        said = "no story"
+    return " and ".join([said] + boxes) if len(boxes) < 2 else f"{said}, {', '.join(boxes[:-1])} and {boxes[-1]}"
 
 
 def _f(f: Finding) -> dict:

@@ -46,6 +46,11 @@ DISPLAY_FIELDS = frozenset({
     "sections[].heading[]",
     "byline[].name",
     "photos[].credit",
+    "edition.paper",  # the 报眉
+    "edition.page_name",
+    "edition.editor",
+    "heading",  # a 简讯 or 导读 block's heading (简　讯)
+    "pointers[].title",  # a story's title as a 导读 box shows it (书香澜州　悦读人生)
 })
 
 
@@ -65,6 +70,10 @@ class _Reader:
     def text(self, raw: str, path: str) -> Text:
         src = self.built.source(path)
         text = raw
+        if not self.normalising and any(ch in raw for ch in "\t\n\r"):
+            # White space the normaliser would tidy; set as it is, it would print as a glyph.
+            raise InputError("a tab or line break in a text that is not normalised", where=str(src),
+                             hint="write the text on one line, or let the normaliser tidy it (options.normalise)")
         if self.normalising:
             text, found = normalise(raw, str(src), keep_ideographic_space=_shape(path) in DISPLAY_FIELDS)
             self.findings.extend(found)
@@ -150,7 +159,7 @@ def _story(reader: _Reader, built: Built, v: dict, path: str, story_id: str, bas
     return Story(id=story_id, headline=headline, byline=byline, sidebar=sidebar, lead=lead, sections=sections,
                  photos=tuple(photos), body_columns=v.get("body_columns"), path=path, base_dir=base_dir,
                  source_file=source_file, continue_to=v.get("continue_to"), continued_from=jump_page,
-                 continued_story=jump_story, pinned=v.get("pinned"))
+                 continued_story=jump_story, sources=dict(built.sources), pinned=v.get("pinned"))
 
 
 def _jump_source(value: str | None) -> tuple[int | None, str | None]:
@@ -206,12 +215,14 @@ def _item(reader: _Reader, built: Built, sv: dict, i: int, page: dict, base_dir:
             if not sv["briefs"]:
                 raise InputError("a briefs item needs its items", str(built.source(f"{at}.briefs")),
                                  "add 'briefs:' with one short paragraph per item")
-            return Briefs(sid, heading, reader.texts(sv["briefs"], f"{at}.briefs"), at), []
+            return Briefs(sid, heading, reader.texts(sv["briefs"], f"{at}.briefs"), at, dict(built.sources),
+                          page_file), []
         if not sv["pointers"]:
             raise InputError("a digest item needs its pointers", str(built.source(f"{at}.pointers")),
                              "add 'pointers:' with a title and a page for each story it points to")
         return Digest(sid, heading, tuple((reader.text(ptr["title"], f"{at}.pointers[{k}].title"), ptr["page"])
-                                          for k, ptr in enumerate(sv["pointers"])), at), []
+                                          for k, ptr in enumerate(sv["pointers"])), at, dict(built.sources),
+                      page_file), []
     columns = sv["body_columns"] if sv["body_columns"] is not None else page["body_columns"]
     extra = {"body_columns": columns, "continue_to": sv["continue_to"], "continued_from": sv["continued_from"],
              "pinned": _pinned(sv["place"])}
@@ -315,8 +326,10 @@ def load_page(path: str, slots: Slots | None = None) -> tuple[Page, tuple[Findin
     base_dir = os.path.dirname(path) or "."
 
     ed = v["edition"]
-    edition = Edition(paper=ed["paper"], date=ed["date"], page=ed["page"], page_name=ed["page_name"],
-                      editor=ed["editor"], sample=ed["sample"])
+    edition = Edition(paper=reader.text(ed["paper"], "edition.paper").text, date=ed["date"], page=ed["page"],
+                      page_name=reader.text(ed["page_name"], "edition.page_name").text,
+                      editor=reader.text(ed["editor"], "edition.editor").text if ed["editor"].strip() else "",
+                      sample=ed["sample"])
     findings: list[Finding] = []
     if edition.sample:
         findings.append(Finding("warning", "sample-edition",
@@ -369,5 +382,6 @@ def load_page(path: str, slots: Slots | None = None) -> tuple[Page, tuple[Findin
         options=tuple(sorted(v["options"].items())),
         reserved=reserved,
         fillers=fillers,
+        sources=dict(built.sources),
     )
     return page, tuple(findings + reader.findings)

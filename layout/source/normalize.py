@@ -11,6 +11,7 @@ normalising twice gives the same text as once. No rule adds or removes a Han cha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from layout.base.model import Finding
@@ -41,7 +42,9 @@ RULES = (
          "GB/T 15834-2011 §4.10.1 (破折号 ——), §5.1.4 (two character positions)"),
     Rule("whitespace", "whitespace tidied",
          "[practice] typography.md §0 (extraction artefacts; rejoin lines split inside a sentence); "
-         "clreq #mixed_text_composition_in_horizontal_writing_mode (no space next to Chinese punctuation)"),
+         "clreq #mixed_text_composition_in_horizontal_writing_mode (no space next to Chinese punctuation); "
+         "kept as one full-width space after a dateline that opens a text (本报讯, 本报X月X日讯, 新华社X地X月X日电; "
+         "page-layout.md §1 简讯) and between the phrases of a title or heading"),
 )
 _RULE = {r.name: r for r in RULES}
 
@@ -210,6 +213,17 @@ def _pass_ellipsis_dash(text: str, keep_ideographic_space: bool) -> list[_Edit]:
     return edits
 
 
+# A dateline (电头) that opens a news text: 本报讯, 本报[地名]X月X日讯, 新华社[地名]X月X日电 and the like. The
+# convention sets one full-width space after it (page-layout.md §1, 简讯: "本报讯 … followed by a space").
+_DAY = "[0-9０-９一二三四五六七八九十〇零]{1,3}"
+_DATELINE = re.compile(rf"\s*(?:本报讯|本报\S{{0,8}}?{_DAY}月{_DAY}日[讯电]|(?:新华社|中新社|中新网)\S{{0,8}}?{_DAY}月{_DAY}日电)")
+
+
+def _after_dateline(text: str, i: int) -> bool:
+    """Whether position i (a white space run) directly follows a dateline that opens the text."""
+    return _DATELINE.fullmatch(text, 0, i) is not None
+
+
 def _pass_whitespace(text: str, keep_ideographic_space: bool) -> list[_Edit]:
     edits: list[_Edit] = []
     i = 0
@@ -223,7 +237,10 @@ def _pass_whitespace(text: str, keep_ideographic_space: bool) -> list[_Edit]:
         run = text[i:j]
         left = text[i - 1] if i > 0 else ""
         right = text[j] if j < len(text) else ""
-        new = _whitespace_replacement(run, left, right, keep_ideographic_space)
+        if right and _after_dateline(text, i):
+            new = IDEOGRAPHIC_SPACE  # 本报讯　…: the convention's one full-width space
+        else:
+            new = _whitespace_replacement(run, left, right, keep_ideographic_space)
         if new != run:
             edits.append((i, j, new, "whitespace"))
         i = j

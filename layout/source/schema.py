@@ -24,6 +24,8 @@ import yaml
 
 from layout.base.errors import InputError, UsageError
 from layout.base.model import Source
+from layout.source import limits as L
+from layout.source.limits import Limit
 
 # Kinds of value a Field may hold. "text" is words a reader sees (normalised by the article
 # loader); "str" is a name, id or path, taken as written.
@@ -53,6 +55,7 @@ class Field:
     min_items: int = 0
     max_items: int | None = None
     unique: str = ""  # list of maps: this key must differ between items
+    limit: Limit | None = None  # text: its most characters; list: its most items (layout.source.limits)
 
     def __post_init__(self) -> None:
         # Schema mistakes are programming errors, caught when the table is imported.
@@ -115,9 +118,19 @@ def load_yaml_node(path: str) -> tuple[yaml.Node, str]:
         raise UsageError("is a folder, not a file", where=path, hint="give the path of the .yaml file itself")
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            if size > L.FILE_BYTES.most:  # refused before it is read
+                raise InputError(L.over(L.FILE_BYTES, size), where=path, hint=_limit_hint(L.FILE_BYTES))
+            data = fh.read(L.FILE_BYTES.most + 1)
     except OSError as exc:
         raise UsageError(f"cannot read the file ({exc.strerror})", where=path, hint="check its permissions") from None
+    if len(data) > L.FILE_BYTES.most:  # (a file that grew while it was read, or a pipe)
+        raise InputError(L.over(L.FILE_BYTES, len(data)), where=path, hint=_limit_hint(L.FILE_BYTES))
+    encoding = _wide_encoding(data)
+    if encoding:
+        name, codec = encoding
+        raise InputError(f"the file is {name}, not UTF-8", where=path,
+                         hint=f"save it as UTF-8, e.g. iconv -f {codec} -t UTF-8 {os.path.basename(path)} > new.yaml")
     if b"\0" in data:
         at = data.index(b"\0")
         raise InputError(
@@ -156,6 +169,35 @@ def compose_yaml(text: str, path: str) -> yaml.Node:
     if node is None:
         raise InputError("the file is empty", where=path, hint="copy article.yaml from the repository as a start")
     return node
+
+
+# Byte order marks of the encodings a text file may be saved in besides UTF-8 (UTF-32 first: its
+# little-endian mark begins with UTF-16's).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+              (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE"))
+
+
+def _wide_encoding(data: bytes) -> tuple[str, str] | None:
+    """(how to say it, the codec's name) of the UTF-16 or UTF-32 encoding `data` is in — by its byte
+    order mark, or, without one, by the zero bytes beside its first characters when they are ASCII (a
+    YAML file begins with a key or a comment) — else None."""
+    def said(codec: str, mark: bool) -> tuple[str, str]:
+        order = "little-endian" if codec.endswith("LE") else "big-endian"
+        return f"{codec[:6]} ({order}{'' if mark else ', no byte order mark'})", codec
+
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            return said(codec, True)
+    h = data[:8]
+    if len(h) == 8 and h[0] and h[1:4] == b"\0\0\0" and h[4] and h[5:8] == b"\0\0\0":
+        return said("UTF-32LE", False)
+    if len(h) == 8 and h[:3] == b"\0\0\0" and h[3] and h[4:7] == b"\0\0\0" and h[7]:
+        return said("UTF-32BE", False)
+    if len(h) >= 4 and h[0] and not h[1] and h[2] and not h[3]:
+        return said("UTF-16LE", False)
+    if len(h) >= 4 and not h[0] and h[1] and not h[2] and h[3]:
+        return said("UTF-16BE", False)
+    return None
 
 
 def _syntax_hint(what: str) -> str:
@@ -208,6 +250,7 @@ class _Builder:
         self.file = file
         self.sources: dict[str, Source] = {}
         self._constructor = yaml.constructor.SafeConstructor()
+        self.text_chars = 0  # characters of every text and name read so far (limits.FILE_TEXT)
 
     def src(self, node: yaml.Node, path: str) -> Source:
         mark = node.start_mark
@@ -274,6 +317,9 @@ class _Builder:
 
     def sequence(self, node: yaml.Node, spec: Field, path: str) -> tuple:
         assert spec.item is not None
+        limit = spec.limit or L.LIST
+        if isinstance(node, yaml.SequenceNode) and len(node.value) > limit.most:  # before any item is read
+            raise self.fail(node, path, L.over(limit, len(node.value)), _limit_hint(limit))
         if isinstance(node, yaml.SequenceNode):
             for i, n in enumerate(node.value):
                 # An empty item is never meant: "use the default" makes no sense inside a list.
@@ -294,6 +340,8 @@ class _Builder:
             first: dict[object, int] = {}
             for i, item in enumerate(items):
                 key = item.get(spec.unique) if isinstance(item, dict) else None
+                if key is None:  # not given: its default (by position) is unique
+                    continue
                 if key in first:
                     item_path = f"{path}[{i}].{spec.unique}"
                     src = self.sources.get(item_path, self.sources[path])
@@ -304,6 +352,28 @@ class _Builder:
                     )
                 first[key] = i
         return items
+
+    def count(self, node: yaml.ScalarNode, path: str, value: str, spec: Field) -> None:
+        """Refuse a text longer than its field's limit, and a file whose texts together pass FILE_TEXT,
+        before anything else is done with them."""
+        if spec.limit is not None and len(value) > spec.limit.most:
+            raise self.fail(node, path, L.over(spec.limit, len(value)), _limit_hint(spec.limit))
+        self.text_chars += len(value)
+        if self.text_chars > L.FILE_TEXT.most:
+            raise self.fail(node, path, f"the file's text passes {L.FILE_TEXT.most:,} characters here",
+                            _limit_hint(L.FILE_TEXT))
+
+    def characters(self, node: yaml.ScalarNode, path: str, value: str, kind: str) -> None:
+        """Refuse what no page can print and no file should hold: a lone surrogate, a control character
+        (in text a tab or a line break is white space, which the normaliser tidies), a noncharacter.
+        YAML lets a double-quoted scalar write any of them as an escape ("\\0", "\\ud800")."""
+        allowed = _TEXT_CONTROLS if kind == "text" else ""
+        for i, ch in enumerate(value):
+            what = _bad_character(ch, allowed)
+            if what:
+                at = f" at character {i + 1}" if len(value) > 1 else ""
+                raise self.fail(node, path, f"{what}{at} of the {'text' if kind == 'text' else 'value'}",
+                                _BAD_CHARACTER_HINTS[what.split(" U+")[0]])
 
     def leaf(self, node: yaml.ScalarNode, spec: Field, path: str) -> object:
         value = self.scalar(node, path)
@@ -322,6 +392,8 @@ class _Builder:
                     hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(spec.choices)}"
                     raise self.fail(node, path, f"'{value}' is not one of {', '.join(spec.choices)}", hint)
                 return value
+            self.count(node, path, value, spec)
+            self.characters(node, path, value, kind)
             if not value.strip() and not spec.empty_ok:
                 raise self.fail(node, path, "empty text", "write the text, or remove the key if it is optional")
             if spec.pattern and not re.fullmatch(spec.pattern, value):
@@ -352,6 +424,35 @@ class _Builder:
         if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
             raise self.fail(node, path, f"{node.value} is out of range {_range(spec)}", spec.help)
         return value
+
+
+def _limit_hint(limit: Limit) -> str:
+    return f"{limit.hint}; every limit and its reason: docs/article-format.md#limits"
+
+
+_TEXT_CONTROLS = "\t\n\r"  # white space in text (the normaliser tidies it); in names and paths nothing is
+_CONTROL_NAMES = {0: "NUL", 0x7F: "DEL", 0x85: "NEL", 0x1B: "ESC", 0x08: "BS", 0x0B: "VT", 0x0C: "FF"}
+_BAD_CHARACTER_HINTS = {
+    "lone surrogate": "half of a UTF-16 pair is not a character; write the character itself, or one escape "
+                      "\\U000XXXXX for a character beyond U+FFFF",
+    "control character": "remove it; a YAML escape in double quotes such as \\0, \\x07 or \\e puts it there",
+    "noncharacter": "remove it; it is not a character and prints as nothing",
+}
+
+
+def _bad_character(ch: str, allowed: str) -> str:
+    """What is wrong with `ch` in a page file's text ("" when nothing is)."""
+    cp = ord(ch)
+    if cp < 0x20 or 0x7F <= cp <= 0x9F:
+        if ch in allowed:
+            return ""
+        name = _CONTROL_NAMES.get(cp)
+        return f"control character U+{cp:04X}" + (f" ({name})" if name else "")
+    if 0xD800 <= cp <= 0xDFFF:
+        return f"lone surrogate U+{cp:04X}"
+    if 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE:
+        return f"noncharacter U+{cp:04X}"
+    return ""
 
 
 def _default(spec: Field) -> object:
@@ -399,6 +500,8 @@ def type_words(spec: Field) -> str:
     if spec.kind == "list":
         assert spec.item is not None
         words = f"list of {type_words(spec.item)}"
+        if spec.limit is not None:
+            words += f", at most {spec.limit.most:,}"
         if spec.scalar_ok:
             words += " (one item may be written alone)"
         if spec.min_items or spec.max_items is not None:
@@ -425,6 +528,8 @@ def type_words(spec: Field) -> str:
         base += " (may be empty)"
     if spec.int_ok:
         base += " or integer"
+    if spec.limit is not None:
+        base += f", at most {spec.limit.most:,} characters"
     return base + (" or null" if spec.nullable else "")
 
 
@@ -508,39 +613,41 @@ JUMP_SOURCE = r"[1-9][0-9]{0,2}(/[a-z0-9][a-z0-9_-]{0,31})?"
 # several gives each story as an item of `stories:`.
 STORY_FIELDS = (
     Field("headline", "map", "the 标题 group (required for every story)", fields=(
-        Field("kicker", "text", "引题 (the line above the main title)", nullable=True),
+        Field("kicker", "text", "引题 (the line above the main title)", nullable=True, limit=L.LINE),
         Field("title", "list", "主题: " + _PHRASES, required=True, scalar_ok=True, min_items=1,
-              item=Field("phrase", "text", "one title phrase")),
-        Field("subtitle", "text", "副题 (the line below the main title)", nullable=True),
+              item=Field("phrase", "text", "one title phrase", limit=L.LINE)),
+        Field("subtitle", "text", "副题 (the line below the main title)", nullable=True, limit=L.LINE),
     )),
     Field("byline", "list", "credits, in the order printed (文 / 图 / 版式 ...)", item=Field(
         "credit", "map", "one credit", fields=(
             Field("role", "str", "what the person did: 文, 图, 摄影, 版式 ...", required=True),
-            Field("name", "text", "the name as printed, e.g. 本报记者 焦海洋", required=True),
+            Field("name", "text", "the name as printed, e.g. 本报记者 焦海洋", required=True, limit=L.LINE),
         ))),
     Field("sidebar", "map", "a boxed list beside the text (e.g. 郾城名片); null = none", nullable=True, fields=(
-        Field("title", "text", "the box title", required=True),
+        Field("title", "text", "the box title", required=True, limit=L.LINE),
         Field("items", "list", "the list entries, one line each (write no bullets)", required=True,
-              scalar_ok=True, min_items=1, item=Field("item", "text", "one entry")),
+              scalar_ok=True, min_items=1, item=Field("item", "text", "one entry", limit=L.SIDEBAR_ITEM)),
         PLACEMENT,
     )),
     Field("lead", "list", "导语 paragraphs before the first section (a single text = one paragraph)",
-          scalar_ok=True, item=Field("paragraph", "text", "one paragraph")),
+          scalar_ok=True, item=Field("paragraph", "text", "one paragraph", limit=L.PARAGRAPH)),
     Field("sections", "list", "the body, in order: each a 小标题 and its paragraphs", item=Field(
         "section", "map", "one section of the body", fields=(
             Field("heading", "list", "小标题: " + _PHRASES + "; [] = none", scalar_ok=True,
-                  item=Field("phrase", "text", "one heading phrase")),
+                  item=Field("phrase", "text", "one heading phrase", limit=L.LINE)),
             Field("paragraphs", "list", "the section's paragraphs (a single text = one paragraph)",
-                  required=True, scalar_ok=True, min_items=1, item=Field("paragraph", "text", "one paragraph")),
+                  required=True, scalar_ok=True, min_items=1,
+                  item=Field("paragraph", "text", "one paragraph", limit=L.PARAGRAPH)),
         ))),
-    Field("photos", "list", "photos in reading order", unique="id", item=Field(
+    Field("photos", "list", "photos in reading order", unique="id", limit=L.PHOTOS, item=Field(
         "photo", "map", "one photo", fields=(
             Field("id", "str", "a unique name for the photo, used in reports", required=True,
                   pattern=r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", pattern_hint="letters, digits, - and _"),
             Field("file", "str", "image file, relative to the file that names it; must exist and be readable",
                   required=True),
-            Field("caption", "text", "图说 (caption) as printed", required=True),
-            Field("credit", "text", "photo credit, e.g. 本报记者 焦海洋 摄; null = none", nullable=True),
+            Field("caption", "text", "图说 (caption) as printed", required=True, limit=L.CAPTION),
+            Field("credit", "text", "photo credit, e.g. 本报记者 焦海洋 摄; null = none", nullable=True,
+                  limit=L.LINE),
             Field("focus", "list", "focal point kept when cropping: [x, y] as fractions of width and height "
                   "from the top-left corner", default=(0.5, 0.5), min_items=2, max_items=2,
                   item=Field("fraction", "float", "a fraction of the image size", min=0.0, max=1.0)),
@@ -591,12 +698,13 @@ STORY = Field(
                   Field("rows", "int", "rows high, the white line under it included when something stands below",
                         required=True, min=1, max=400),
               )),
-        Field("heading", "text", "briefs, digest: the heading of the block (e.g. 简讯, 导读)", nullable=True),
+        Field("heading", "text", "briefs, digest: the heading of the block (e.g. 简讯, 导读)", nullable=True,
+              limit=L.LINE),
         Field("briefs", "list", "briefs: the items, each a short paragraph (a 本报讯 item)", scalar_ok=True,
-              item=Field("brief", "text", "one item")),
-        Field("pointers", "list", "digest: the stories pointed to", item=Field(
+              limit=L.BRIEFS, item=Field("brief", "text", "one item", limit=L.BRIEF)),
+        Field("pointers", "list", "digest: the stories pointed to", limit=L.POINTERS, item=Field(
             "pointer", "map", "one pointer", fields=(
-                Field("title", "text", "the story's title as the box shows it", required=True),
+                Field("title", "text", "the story's title as the box shows it", required=True, limit=L.LINE),
                 Field("page", "int", "the page it is on", required=True, min=1, max=999),
             ))),
     ) + STORY_FIELDS,
@@ -607,7 +715,7 @@ STORY_FILE = Field("story file", "map", "a story in a file of its own, named by 
 
 RESERVED = Field(
     "reserved", "list", "areas held for the advertising department (通栏 / 半通栏 ads), on the basic grid; left "
-    "empty, or holding a supplied image or one-page PDF", unique="id", item=Field(
+    "empty, or holding a supplied image or one-page PDF", unique="id", limit=L.RESERVED, item=Field(
         "area", "map", "one reserved area", fields=(
             Field("id", "str", "a short name for the area", required=True, pattern=r"[a-z0-9][a-z0-9_-]{0,31}",
                   pattern_hint="lower-case letters, digits, - and _"),
@@ -622,7 +730,8 @@ RESERVED = Field(
                   "either way, scaled to fit exactly — in CMYK, gray or spot colour only (no RGB or Lab), every "
                   "font embedded, no transparency (as PDF/X-1a); it is placed as it is, clipped to the area",
                   nullable=True),
-            Field("label", "text", "what the area is, for the report and the archive (e.g. 广告)", default="广告"),
+            Field("label", "text", "what the area is, for the report and the archive (e.g. 广告)", default="广告",
+                  limit=L.LINE),
         )))
 
 ARTICLE = Field(
@@ -636,11 +745,12 @@ ARTICLE = Field(
         Field("slug", "str", "short name used for output and archive file names", default="article",
               pattern=r"[a-z0-9][a-z0-9_-]{0,63}", pattern_hint="lower-case letters, digits, - and _"),
         Field("edition", "map", "values for the 报眉 (folio line)", required=True, fields=(
-            Field("paper", "text", "newspaper name as printed in the 报眉", required=True),
+            Field("paper", "text", "newspaper name as printed in the 报眉", required=True, limit=L.LINE),
             Field("date", "date", "publication date", required=True),
             Field("page", "int", "page number", required=True, min=1, max=999),
-            Field("page_name", "text", "版名, e.g. 专版", required=True),
-            Field("editor", "text", "责编 (page editor), printed in the 报眉 when given", default="", empty_ok=True),
+            Field("page_name", "text", "版名, e.g. 专版", required=True, limit=L.LINE),
+            Field("editor", "text", "责编 (page editor), printed in the 报眉 when given", default="", empty_ok=True,
+                  limit=L.LINE),
             Field("sample", "bool", "true when these values are placeholders; reported as a warning so "
                   "they are replaced before press", default=False),
         )),
@@ -660,7 +770,7 @@ ARTICLE = Field(
                   ))),
         Field("stories", "list", "the page's stories in order of importance, for a page of several; leave out "
               "for a page of one story, whose keys (headline, byline, sidebar, lead, sections, photos) then "
-              "stand at the top level", unique="id", item=STORY),
+              "stand at the top level", unique="id", limit=L.ITEMS, item=STORY),
         Field("options", "map", "layout options", fields=(
             Field("normalise", "bool", "tidy punctuation and whitespace (layout.source.normalize); every change "
                   "is reported", default=True),

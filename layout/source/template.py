@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from layout.base.errors import InputError
+from layout.source import limits as L
 from layout.source.schema import Field, load
 from layout.base.units import mm_to_pt
 
@@ -32,15 +33,16 @@ TEMPLATE_SCHEMA = Field("template", "map", "A 版式 template", fields=(
     Field("type_area_top_mm", "float", "from the trim's top edge to the top of the type area (版心)",
           required=True, min=0, max=500),
     Field("grid", "map", "the basic grid (基本栏) and baseline grid", required=True, fields=(
-        Field("columns", "int", "basic columns", required=True, min=1, max=20),
+        Field("columns", "int", "basic columns", required=True, min=1, max=L.GRID_COLUMNS.most),
         Field("column_chars", "int", "characters of body type per basic column", required=True, min=3, max=80),
         Field("gutter_chars", "float", "gutter (栏空) in body characters", default=1.0, min=0, max=10),
-        Field("rows", "int", "body lines per column (baseline grid rows)", required=True, min=5, max=400),
+        Field("rows", "int", "body lines per column (baseline grid rows)", required=True, min=5,
+              max=L.GRID_ROWS.most),
         Field("body_size_pt", "float", "body type size (小五 = 9 pt)", default=9.0, min=5, max=20),
         Field("line_pitch_pt", "float", "baseline-to-baseline distance", required=True, min=5, max=40),
     )),
     Field("body", "map", "body text columns over the type area (变栏 when not on basic columns)", fields=(
-        Field("columns", "int", "default number of body columns", default=4, min=1, max=20),
+        Field("columns", "int", "default number of body columns", default=4, min=1, max=L.GRID_COLUMNS.most),
         Field("gutter_chars", "float", "gutter between body columns when they do not fall on basic columns",
               default=1.5, min=0, max=10),
     )),
@@ -198,18 +200,19 @@ class Template:
         return self.rows * self.line_pitch_pt - self.line_gap_pt
 
 
-def resolve_template_path(name_or_path: str, base_dir: str = ".") -> str:
-    """A built-in name (`broadsheet`) or a path to a template YAML, relative to the article."""
+def resolve_template_path(name_or_path: str, base_dir: str = ".", where: str = "template") -> str:
+    """A built-in name (`broadsheet`) or a path to a template YAML, relative to the article. `where`:
+    the page file's `template:` place, for the errors."""
     if os.sep not in name_or_path and not name_or_path.endswith((".yaml", ".yml")):
         path = os.path.join(BUILTIN_DIR, name_or_path + ".yaml")
         if not os.path.isfile(path):
             known = ", ".join(sorted(f[:-5] for f in os.listdir(BUILTIN_DIR) if f.endswith(".yaml")))
-            raise InputError(f"unknown template {name_or_path!r}", "template",
+            raise InputError(f"unknown template {name_or_path!r}", where,
                              f"use one of {known}, or a path to a template YAML file")
         return path
     path = name_or_path if os.path.isabs(name_or_path) else os.path.join(base_dir, name_or_path)
     if not os.path.isfile(path):
-        raise InputError(f"template file {path!r} not found", "template",
+        raise InputError(f"template file {path!r} not found", where,
                          "give a built-in name (broadsheet, tabloid) or an existing .yaml path")
     return path
 
@@ -227,9 +230,11 @@ def _check_ladder(ranges: tuple[tuple[float, float], ...], path: str, key: str, 
                              f"{what} never grow as rank falls: lower rank {k + 1}'s range")
 
 
-def load_template(name_or_path: str, base_dir: str = ".") -> Template:
-    path = resolve_template_path(name_or_path, base_dir)
-    v = load(path, TEMPLATE_SCHEMA).value
+def load_template(name_or_path: str, base_dir: str = ".", where: str = "template") -> Template:
+    """The template a page names (`where`: the place of its `template:` key, for the errors)."""
+    path = resolve_template_path(name_or_path, base_dir, where)
+    built = load(path, TEMPLATE_SCHEMA)
+    v = built.value
     g, t, st = v["grid"], v["trim"], v["styles"]
     styles = {role: Style(size_pt=s["size_pt"], rows=s.get("rows", 0) or 0,
                           min_size_pt=s.get("min_size_pt", 0.0) or 0.0) for role, s in st.items()}
@@ -241,15 +246,16 @@ def load_template(name_or_path: str, base_dir: str = ".") -> Template:
     top_pt = mm_to_pt(v["type_area_top_mm"])
     if type_w > width_pt or top_pt + type_h > height_pt:
         raise InputError(f"the type area ({type_w:.0f} × {type_h:.0f} pt) does not fit the trim "
-                         f"({width_pt:.0f} × {height_pt:.0f} pt)", path,
+                         f"({width_pt:.0f} × {height_pt:.0f} pt)", str(built.source("grid")),
                          "reduce grid.columns/column_chars/rows or type_area_top_mm")
     if g["line_pitch_pt"] < g["body_size_pt"]:
-        raise InputError("grid.line_pitch_pt is smaller than the body size", path, "lines would overlap")
+        raise InputError("grid.line_pitch_pt is smaller than the body size", str(built.source("grid.line_pitch_pt")),
+                         "lines would overlap")
     ladder = tuple((float(a), float(b)) for a, b in v["modules"]["ladder"])
-    _check_ladder(ladder, path, "modules.ladder", "headline sizes")
+    _check_ladder(ladder, str(built.source("modules.ladder")), "modules.ladder", "headline sizes")
     ph = v["photos"]
     areas = tuple((float(a), float(b)) for a, b in ph["area_cm2"])
-    _check_ladder(areas, path, "photos.area_cm2", "photo areas", strict=False)
+    _check_ladder(areas, str(built.source("photos.area_cm2")), "photos.area_cm2", "photo areas", strict=False)
     return Template(
         name=v["name"], label=v["label"], path=path, page_width_pt=width_pt, page_height_pt=height_pt,
         type_top_pt=top_pt, type_left_pt=(width_pt - type_w) / 2, columns=g["columns"],

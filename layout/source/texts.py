@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from layout.base.model import Page, Story
+from layout.base.model import locate as locate_field
 
 WEEKDAYS = "一二三四五六日"
 
@@ -86,6 +87,11 @@ def item_text_fields(item) -> list[tuple[str, str]]:
     return out
 
 
+def item_chars(item) -> int:
+    """How many characters an item prints (its texts as `item_text_fields` gives them)."""
+    return sum(len(text) for _, text in item_text_fields(item))
+
+
 def page_text_fields(page: Page) -> list[tuple[str, str]]:
     """Every text printed from the page's items, item by item, then the fillers the page may set (the
     报眉 is formatted, not written)."""
@@ -123,13 +129,19 @@ def chars_by_role(page: Page) -> dict[str, str]:
     return roles
 
 
+def _where(page: Page, item, path: str) -> str:
+    """`file:line:col field` of a field of an item (in its own file: a story file, or the page file)."""
+    return locate_field(getattr(item, "sources", {}), path, getattr(item, "source_file", "") or page.source_file)
+
+
 def locate(page: Page, chars: set[str] | list[str]) -> str:
-    """`file field char N` of the first place in the page file that holds one of `chars`."""
+    """`file:line:col field char N` of the first place in the page's files that holds one of `chars`."""
     wanted = set(chars)
-    for path, text in page_text_fields(page):
-        for i, ch in enumerate(text):
-            if ch in wanted:
-                return f"{page.source_file} {path} char {i}"
+    for item in page.stories:
+        for path, text in item_text_fields(item):
+            for i, ch in enumerate(text):
+                if ch in wanted:
+                    return f"{_where(page, item, path)} char {i}"
     return page.source_file
 
 
@@ -171,10 +183,18 @@ def role_fields(page: Page) -> list[tuple[str, str, str]]:
 
 
 def places(page: Page, role: str, chars: set[str] | frozenset[str]) -> list[tuple[str, str]]:
-    """(char, `file field char N`) for every occurrence of one of `chars` in the texts font role
-    `role` draws, in reading order. N counts characters (code points) of the field's text."""
+    """(char, `file:line:col field char N`) for every occurrence of one of `chars` in the texts font role
+    `role` draws, in reading order. N counts characters (code points) of the field's text; the file is
+    the one the field was read from (a story file, or the page file)."""
     out = []
-    for r, path, text in role_fields(page):
-        if r == role:
-            out += [(ch, f"{page.source_file} {path} char {i}") for i, ch in enumerate(text) if ch in chars]
+    for item in page.stories:
+        for path, text in item_text_fields(item):
+            if _field_role(path) == role and any(ch in chars for ch in text):
+                where = _where(page, item, path)
+                out += [(ch, f"{where} char {i}") for i, ch in enumerate(text) if ch in chars]
+    if role == "folio":
+        e = page.edition
+        for name, value in (("paper", e.paper), ("page_name", e.page_name), ("editor", e.editor)):
+            where = locate_field(page.sources, f"edition.{name}", page.source_file)
+            out += [(ch, f"{where} char {i}") for i, ch in enumerate(value) if ch in chars]
     return out
