@@ -33,7 +33,7 @@ lead: "去年以来，郾城区紧扣全面建成小康社会目标任务，全�
 sections: []
 photos:
   - {id: field, file: img/landscape.jpg, caption: 幸福渠, group: lead}
-  - {id: other, file: img/other.jpg, caption: 另一张, group: end}
+  - {id: other, file: img/other.jpg, caption: 另一张, group: end, headshot: true}  # as large as the first, it must be a head shot (photo-dominant)
 options: {copyfit: false}
 """
 OUTPUTS = ("page.pdf", "page.archive.pdf", "page.alto.xml", "page.report.json", "page.manifest.json")

@@ -471,7 +471,7 @@ def test_absurd_amounts_are_refused_before_any_work(desk, run_cli, name, text, n
     ({"options: {copyfit: false}": "options: {copyfit: false, flow_order: [1, 1]}"},
      ["article.yaml:11:", "options.flow_order", "not an order of the 2 body columns"]),
     ({"[前半句话, 后半句话]": "[" + "很长的标题" * 30 + "]"},
-     ["article.yaml:3:", "headline.title", "the headline takes"]),
+     ["article.yaml:3:", "headline.title", "the headline does not fit"]),
     ({"caption: 幸福渠": "caption: " + _text(990)},
      ["article.yaml:10:", "photos[0].caption", "photo field needs at least", "its caption alone takes"]),
     ({"caption: 幸福渠": "caption: " + _text(990), "options: {copyfit: false}": "options: {}"},

@@ -40,7 +40,8 @@ from layout.compose.flow import Subhead, flow, stream_rows
 from layout.compose.heights import (Levers, capacity_span, exact_heights, levers, loose_lever, loosened, subheads,
                                     text_span)
 from layout.compose.plans import cells, fits, free_regions, plans
-from layout.compose.problem import SPACER_ROWS, Arrangement, Heights, Plan, Problem, lead_min_rows, min_span
+from layout.compose.problem import (SPACER_ROWS, Arrangement, Heights, Plan, Problem, frame_height_pt,
+                                    lead_min_rows, min_span, width_pt)
 
 TRIES = 300  # threadings tried per story after a page was found, looking for a better one
 SEARCH_NODES = 40_000  # height-search nodes one story may spend over all its plans (bounds the worst case)
@@ -119,13 +120,26 @@ def search(p: Problem, viable: Viable) -> Arrangement | None:
                 break
             for arr in _candidates(p, plan, h):
                 tries += 1
-                if not arr.flow.exact:
+                if not arr.flow.exact or not dominant(p, arr.cells):
                     continue
                 total = base + hcost + arr.cost + score.layout_cost(p, arr)
                 if best is None or total < best.cost:
                     best = replace(arr, cost=total)
                 break
     return best
+
+
+def dominant(p: Problem, cells) -> bool:
+    """Whether the story's first photo is at least `limits.dominance` times the area of each of its
+    others (design rule photo-dominant, for the 头条 and a 专版; always true without the rule)."""
+    if not p.limits.dominance or not p.photos:
+        return True
+    heads = {ph.block for ph in p.photos if ph.area_pt2 is None}  # head shots are exempt
+    area = {c.block: width_pt(p, c.span) * frame_height_pt(p, c.frame_rows) for c in cells
+            if c.kind == "photo" and c.block not in heads}
+    lead = area.get(p.photos[0].block)
+    return lead is None or all(lead + 1e-6 >= p.limits.dominance * a for b, a in area.items()
+                               if b != p.photos[0].block)
 
 
 def _cheapest(lv: Levers) -> Heights:
@@ -138,6 +152,8 @@ def natural(p: Problem, viable: Viable) -> Arrangement | None:
     for plan, lv in viable:
         h = _cheapest(lv)
         for arr in _candidates(p, plan, h):
+            if not dominant(p, arr.cells):
+                break
             c = score.plan_cost(p, plan) + sum(min(x.values.values()) for x in lv.tiers)
             c += score.layout_cost(p, arr) + score.MISFIT * (arr.flow.overflow_lines + arr.flow.unused_rows)
             if best is None or c < best.cost:

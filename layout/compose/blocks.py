@@ -127,7 +127,7 @@ SIDE_LEAST = 0.8  # 引题, 副题 and byline step down to this share of their s
 
 
 def _side_lines(text: str | tuple[str, ...], face, size_pt: float, width_pt: float, kind: str,
-                gap_em: float = 1.0) -> list[tuple[Line, object, float, str]]:
+                gap_em: float = 1.0, where: str = "") -> list[tuple[Line, object, float, str]]:
     """The 引题, 副题 or byline (credits a `gap_em` apart) in the band: one line at its size, else a
     little smaller, else broken where a reader expects (layout.text.titles); never past the width."""
     phrases = (text,) if isinstance(text, str) else text
@@ -136,7 +136,7 @@ def _side_lines(text: str | tuple[str, ...], face, size_pt: float, width_pt: flo
         got = titles.fit(phrases, face, sizes, TITLE_FILL * width_pt, n, gap_em=gap_em)
         if got is not None:
             return [(ln, face, got.size_pt, kind) for ln in got.lines]
-    raise InputError(f"the {kind} does not fit {width_pt:.0f} pt in three lines", f"headline.{kind}",
+    raise InputError(f"the {kind} does not fit {width_pt:.0f} pt in three lines", where or f"headline.{kind}",
                      "shorten it or give the story a wider module")
 
 
@@ -148,13 +148,16 @@ def headline_band(kicker: str, title: tuple[str, ...], subtitle: str, credits: t
     parts: list[tuple[Line, object, float, str]] = []  # line, face, size, kind
     title_face = faces["headline"]
     lines, size = title_lines(title, title_face, style, width_pt, where)
+    near = where.rsplit(".", 1)[0]  # headline.title → headline: the 引题's and 副题's places beside it
     if kicker:
-        parts += _side_lines(kicker, faces["kicker"], style.kicker_pt, width_pt, "kicker")
+        parts += _side_lines(kicker, faces["kicker"], style.kicker_pt, width_pt, "kicker", where=f"{near}.kicker")
     parts += [(ln, title_face, size, "headline") for ln in lines]
     if subtitle:
-        parts += _side_lines(subtitle, faces["subtitle"], style.subtitle_pt, width_pt, "subtitle")
+        parts += _side_lines(subtitle, faces["subtitle"], style.subtitle_pt, width_pt, "subtitle",
+                             where=f"{near}.subtitle")
     if credits:
-        parts += _side_lines(credits, faces["byline"], style.byline_pt, width_pt, "byline", gap_em=2.0)
+        parts += _side_lines(credits, faces["byline"], style.byline_pt, width_pt, "byline", gap_em=2.0,
+                             where=near.removesuffix("headline") + "byline")
     # Space above each line after the first: a share of the larger neighbour's size (less within the title).
     gaps = [0.0] + [0.45 * max(parts[i][2], parts[i - 1][2]) * (0.5 if parts[i][3] == "byline" else 1.0)
                     * (0.4 if parts[i][3] == parts[i - 1][3] else 1.0)

@@ -68,6 +68,7 @@ class Limits:
     min_run: int = 3  # shortest run of text in a column (碎栏 below)
     subhead_extra_rows: int = 1  # white rows a subhead may gain
     photo_share: float = 1.0  # the photos' frames take at most this share of the area (design rule photo-share)
+    dominance: float = 0.0  # the first photo at least this many times any other's area (photo-dominant; 0: none)
 
 
 @dataclass(frozen=True)

@@ -354,7 +354,16 @@ def _problem(story: Story, kit: Kit, made: _Set) -> Problem:
     arranged = [ph for k, ph in enumerate(story.photos) if ph.place is None and not (k == 0 and made.art)]
     if made.art:  # the photo above the headline takes its part of the photos' share
         share = max(0.0, share - made.art * body.count / (body.count * grid.count))
-    limits = Limits(t.photo_min_rows, t.lead_photo_min_rows, t.min_run_lines, t.subhead_extra_rows, share)
+    # The 头条's (and a 专版's) first photo dominates the others (photo-dominant): checked on each
+    # arrangement, or, when it stands above the headline, as a cap on the others' areas.
+    first_arranged = bool(story.photos) and story.photos[0].place is None and not made.art
+    dominance = rules.figure("photo-dominant") if made.rank == 1 and first_arranged else 0.0
+    if made.rank == 1 and made.art:
+        w = body.width_pt(body.count)
+        cap = w * (made.art * grid.pitch_pt - grid.gap_pt) / rules.figure("photo-dominant")
+        specs = {k: replace(v, area_pt2=(min(v.area_pt2[0], cap), min(v.area_pt2[1], cap)) if v.area_pt2 else
+                            (0.0, cap)) for k, v in specs.items()}
+    limits = Limits(t.photo_min_rows, t.lead_photo_min_rows, t.min_run_lines, t.subhead_extra_rows, share, dominance)
     return Problem(
         columns=body.count, rows=grid.count, top_row=made.band.rows, stream=made.text.stream,
         photos=tuple(specs[ph.id] for ph in arranged), sidebar=side,
