@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs (fonts, PDF tools) when any is missing.
 # Run by `make` as part of set-up; needs root (or sudo) only when something is missing.
 set -euo pipefail
-# fonts-hanazono and fonts-babelstone-han: the catalog's rare-Han fallbacks (Ext B–H; fonts/README.md).
+# fonts-hanazono and fonts-babelstone-han: the catalog's rare-Han fallbacks (Ext B–H; layout/fonts/README.md).
 PKGS=(fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai fonts-hanazono fonts-babelstone-han poppler-utils qpdf)
 missing=()
 for p in "${PKGS[@]}"; do
