@@ -140,6 +140,7 @@ class Desk:
         self.pages, self.roots, self.host, self.port = pages, roots, host, port
         self.token, self.editor_url, self.quiet = token, editor_url, quiet
         self.session = None
+        self.warmed = False
         self.hub = None
         self.server = None
         self.thread = None
@@ -165,6 +166,7 @@ class Desk:
             sock.close()
             raise UsageError(f"cannot listen on {self.host}:{self.port} ({exc.strerror})", "--port",
                              "another program uses the port: choose another with --port, or 0 for any") from None
+        sock.listen(64)  # from now on a browser waits for the server's loop rather than being refused
         port = sock.getsockname()[1]
         shown = f"[{self.host.strip('[]')}]" if ":" in self.host else self.host
         hosts = None if self.token and needs_token(self.host) else {
@@ -279,6 +281,9 @@ class Desk:
             page.seen = now  # taken before the build: a save made during it is another change
             self.build(page)
             page.seen.update({p: s for p, s in snapshot(page.inputs).items() if p not in page.seen})
+        if not self.warmed:  # the idle time after the first builds: a head start for the first photo edit
+            self.warmed = True
+            self.session.warm_up(self.pages[0].opts)
 
     def paths(self) -> list[str]:
         return sorted({p for page in self.pages for p in (page.inputs or [page.path])})
