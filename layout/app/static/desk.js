@@ -152,6 +152,7 @@ function findings(st) {
     n[f.severity] += 1;
     const li = el("li", "finding " + f.severity);
     li.dataset.line = f.line || "";
+    li.dataset.col = f.col || "";
     li.append(el("span", "sev " + f.severity, f.severity), el("span", "msg", f.message));
     if (f.line) {
       li.append(el("span", "place", `${fileName(f)}:${f.line}` + (f.field ? "  " + f.field.split(" ")[0] : "")));
