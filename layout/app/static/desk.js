@@ -7,6 +7,7 @@ const desk = {
   pages: {},      // page id → its latest state
   current: null,  // the page shown
   shown: null,    // {page, version, at}: the proof on screen (read by the browser tests)
+  received: 0,    // when the last message came (ms since the epoch)
   outlines: false,
   changes: true,
 };
@@ -25,6 +26,7 @@ function connect() {
   const events = new EventSource("/events");
   events.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
+    desk.received = Date.now();
     if (m.type === "desk") {
       desk.config = m.config;
       for (const [id, st] of Object.entries(m.pages)) desk.pages[id] = st;
