@@ -242,6 +242,7 @@ class Desk:
                  "summary": {"errors": len(report["errors"]), "warnings": len(report["warnings"]),
                              "info": len(report["info"])}}
         page.modules, page.proof, page.state = [dict(m) for m in mods], proof, state
+        state["published_ms"] = round(time.time() * 1000)  # for the bench: build published → proof on screen
         self.hub.publish(page.id, state, proof)
         if not self.quiet:
             self.out(f"[{stamp}] built {page.opts.out_pdf} in {ms / 1000:.2f} s; "
