@@ -102,7 +102,9 @@ def test_findings_are_placed_at_their_line(tmp_path):
     assert (at["file"], at["line"]) == (str(tmp_path / "story.yaml"), 4)
     at = deskview.locate("stories[0].nothing[3]", str(page))  # as far as the path goes
     assert (at["file"], at["line"]) == (str(page), 3)
-    assert deskview.locate("photos main/p3", str(page))["line"] is None
+    assert deskview.locate("photos main/p3", str(page))["line"] is None  # no photos: key here
+    assert deskview.locate("block photo-3", str(page))["line"] is None
+    assert deskview.locate("template", str(page))["line"] == 1  # a top-level key, as the loader names it
     report = {"errors": [{"code": "x", "message": "m", "where": "stories[0].sections[0].paragraphs[0]"}],
               "warnings": [], "info": [{"code": "i", "message": "n", "where": ""}]}
     got = deskview.findings(report, str(page))

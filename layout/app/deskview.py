@@ -129,7 +129,7 @@ def locate(where: str, page_file: str) -> dict:
     if m:
         return {"file": m["file"], "line": int(m["line"]), "col": int(m["col"]), "field": m["field"] or ""}
     f = _FIELD.match(where or "")
-    if f and ("[" in f.group(0) or "." in f.group(0)):
+    if f:
         got = field_place(page_file, f.group(0))
         if got is not None:
             return {"file": got[0], "line": got[1], "col": got[2], "field": where}
@@ -139,14 +139,15 @@ def locate(where: str, page_file: str) -> dict:
 def field_place(yaml_file: str, field: str) -> tuple[str, int, int] | None:
     """Where the field path `field` (e.g. `stories[1].sections[0].paragraphs[3]`) stands in `yaml_file`:
     (file, line, column) of the deepest node of the path found, following a mapping's `file:` into
-    the file it names when the path goes on past it. None when the file cannot be read."""
+    the file it names when the path goes on past it. None when the file cannot be read or the path's
+    first step is not in it (then `field` was no field path: "block photo-3", "--bleed")."""
     from layout.source.schema import load_yaml_node
 
     try:
         node, _ = load_yaml_node(yaml_file)
     except Exception:
         return None
-    here = (yaml_file, node.start_mark.line + 1, node.start_mark.column + 1)
+    here = None
     for step in _STEP.finditer(field):
         key, index = step.group(1), step.group(2)
         child = _child(node, key, int(index) if index else None)
@@ -156,7 +157,7 @@ def field_place(yaml_file: str, field: str) -> tuple[str, int, int] | None:
                 inner = os.path.join(os.path.dirname(yaml_file), named.value)
                 rest = field[step.start():].lstrip(".")
                 got = field_place(inner, rest) if os.path.isfile(inner) else None
-                return got or here
+                return got or here or (yaml_file, named.start_mark.line + 1, named.start_mark.column + 1)
         if child is None:
             return here
         node = child
