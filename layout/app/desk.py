@@ -192,7 +192,9 @@ class Desk:
         self.thread = threading.Thread(target=run, name="desk-server", daemon=True)
         self.thread.start()
         started.wait(10)
-        return f"http://{shown}:{port}/" + (f"?token={self.token}" if self.token else "")
+        # A wildcard address is no address to open: the machine's name is (the desk's network knows it).
+        where = socket.gethostname() if self.host.strip("[]") in ("0.0.0.0", "::") else shown
+        return f"http://{where}:{port}/" + (f"?token={self.token}" if self.token else "")
 
     def stop_server(self) -> None:
         if self.hub is not None:
@@ -307,7 +309,7 @@ class Desk:
         changes = None
         try:
             address = self.start_server()
-            self.out(f"proof desk: {address}" + ("  (the token is needed from another machine)" if self.token else ""))
+            self.out(f"proof desk: {address}" + ("  (every request needs the token)" if self.token else ""))
             self.out(f"watching {', '.join(p.path for p in self.pages)} (Ctrl-C to stop)")
             changes = Changes()
             watch(self.paths, self.build_changed, changes)
