@@ -37,10 +37,15 @@ def test_serve_refuses_what_it_cannot_show(capsys, tmp_path):
     assert "no page files in this folder" in capsys.readouterr().err
 
 
-def test_edition_says_it_is_not_there_yet(capsys):
+def test_edition_takes_its_file_first_as_build_takes_a_page(capsys, tmp_path):
     assert command.main(["edition"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not in this version yet" in err
+    assert err.count("\n") == 1 and "which edition?" in err
+    assert command.main(["edition", str(tmp_path / "none.yaml"), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "none.yaml" in err and "no such file" in err
+    assert command.main(["edition", str(tmp_path / "none.yaml"), "--watch"]) == 2
+    assert "leave out page files, --watch" in capsys.readouterr().err
 
 
 def test_the_command_imports_nothing_heavy_before_a_subcommand_runs():

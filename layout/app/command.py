@@ -3,7 +3,7 @@
     zhpaper build PAGE.yaml [-o out/page.pdf] [...]   the page's files, as make_pdf.py writes them
     zhpaper watch PAGE.yaml [...]                     rebuild on every save (make_pdf.py --watch)
     zhpaper serve PAGE.yaml|FOLDER [...]              the proof desk in a browser (layout.app.desk)
-    zhpaper edition ...                               an edition's pages (when editions exist)
+    zhpaper edition EDITION.yaml [-o out/edition/]    every page of an edition (make_pdf.py --edition)
 
 This module stays light: `build` forks its press process (layout.app.pressproc) before the pipeline
 is imported, exactly as make_pdf.py does, so nothing heavy may be imported before the subcommand
@@ -20,7 +20,8 @@ commands:
   build PAGE.yaml ...   lay out the page(s): press PDF, PDF/A archive copy, ALTO, report, manifest
   watch PAGE.yaml       rebuild the page and its proof whenever a file it reads changes
   serve PAGE|FOLDER     the proof desk: the page's proof in a browser, rebuilt on every save
-  edition               an edition's pages (not in this version yet)
+                        (or an edition file: its pages as thumbnails)
+  edition EDITION.yaml  every page of an edition: 转版 resolved, METS, e-paper, contact sheet
 
 `zhpaper COMMAND --help` tells each command's options."""
 
@@ -44,10 +45,15 @@ def _serve(argv: list[str]) -> int:
 
 
 def _edition(argv: list[str]) -> int:
-    # The place for editions (layout/app/edition.py, being built beside this): wired here when it lands.
-    print("error: zhpaper edition: editions are not in this version yet (hint: build each page with "
-          "zhpaper build, or show a folder of pages with zhpaper serve FOLDER)", file=sys.stderr)
-    return 2
+    from layout.app.cli import main as cli_main
+
+    if argv and not argv[0].startswith("-"):  # zhpaper edition EDITION.yaml ...: the file first, as build's page
+        argv = ["--edition", argv[0], *argv[1:]]
+    elif not any(a in ("-h", "--help", "--edition") or a.startswith("--edition=") for a in argv):
+        print("error: zhpaper edition: which edition? (hint: zhpaper edition EDITION.yaml -o out/edition/)",
+              file=sys.stderr)
+        return 2
+    return cli_main(argv, prog="zhpaper edition")
 
 
 COMMANDS = {"build": _build, "watch": _watch, "serve": _serve, "edition": _edition}
