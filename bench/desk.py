@@ -25,7 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+         "--remote-debugging-pipe")
 EDIT = ("全市秋粮收获基本结束", "全市秋粮基本收获结束")
 
 

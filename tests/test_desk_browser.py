@@ -3,6 +3,9 @@ by set-up, tools/setup_system.sh; missing, these tests fail, they never skip). O
 process (the sample 要闻版, copied into a temporary folder) and one browser serve every test of the
 module; each test leaves the page file as it found it.
 
+The browser is reached by address only (chromium-driver on 127.0.0.1, chromium through a pipe): a bare
+Debian root, as CI's fresh machine is, has no /etc/hosts to say what "localhost" is.
+
 The desk is watched as a person watches it: the proof on screen (`window.zhpaperDesk.shown`, set
 when the new image is decoded and swapped in), the outlines drawn over it, the finding's line shown
 in the source panel."""
@@ -26,7 +29,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-default-apps", "--window-size=1400,1000")
+         "--disable-default-apps", "--window-size=1400,1000", "--remote-debugging-pipe")
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +57,43 @@ def desk(tmp_path_factory, zhpaper_cache):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
+    """chromium through chromium-driver, both by address: the driver is started here on 127.0.0.1 (selenium's
+    own service would look up "localhost", which a bare Debian root without /etc/hosts cannot resolve)."""
+    import socket
+
     from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
 
     assert os.path.exists(CHROMIUM) and os.path.exists(DRIVER), "set-up installs chromium and chromium-driver"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    driver_proc = subprocess.Popen([DRIVER, f"--port={port}", "--allowed-ips=127.0.0.1"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    yield driver
-    driver.quit()
+    driver = None
+    try:
+        driver = wait_for(lambda: _session(f"http://127.0.0.1:{port}", options), timeout=30, step=0.1)
+        yield driver
+    finally:
+        if driver is not None:
+            driver.quit()
+        driver_proc.terminate()
+        driver_proc.wait(timeout=10)
+
+
+def _session(url, options):
+    """A browser session from the driver at `url`, or None while the driver is not listening yet."""
+    from selenium import webdriver
+    from urllib3.exceptions import MaxRetryError
+
+    try:
+        return webdriver.Remote(command_executor=url, options=options)
+    except MaxRetryError:
+        return None
 
 
 def wait_for(fn, timeout=30.0, step=0.02):

@@ -2,6 +2,8 @@
 
     zhpaper serve PAGE.yaml            one page
     zhpaper serve FOLDER               every page file in the folder (a YAML with `edition:` or `stories:`)
+    zhpaper serve EDITION.yaml         every page of an edition, built as the edition builds it (its 报眉
+                                       values; a 转版 story's rest from its page's last build)
 
 The builds are watch mode's (layout.app.watch: the kernel's change notices, a save built once it is
 complete; layout.app.session: what one build keeps for the next), run in this process's main thread
@@ -44,6 +46,8 @@ class DeskPage:
     modules: list | None = None  # the last good build's modules (to mark what moves)
     proof: bytes | None = None
     state: dict | None = None
+    number: int | None = None  # its page number in an edition
+    name: str = ""  # as the desk lists it
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -77,6 +81,40 @@ def needs_token(host: str) -> bool:
         return True  # a name: whatever it resolves to, treat it as the network
 
 
+def is_edition(path: str) -> bool:
+    """Whether `path` is an edition file (a list of `pages:`), not a page."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            top = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:
+        return False  # a page file with a mistake: its build says what
+    return isinstance(top, dict) and isinstance(top.get("pages"), list)
+
+
+def edition_pages(path: str, output: str, base) -> tuple[list[DeskPage], object]:
+    """The pages of the edition file `path`, each before the pages that take the rest of its stories,
+    named and written as `zhpaper edition` names them (p01, p02, …); and the edition (layout.source.edition.Issue)."""
+    from layout.app.edition import stem
+    from layout.source.edition import load_issue, plan
+
+    issue = load_issue(path)
+    waits = plan(issue).waits_for
+    order, left = [], [p.number for p in issue.pages]
+    while left:  # pages that wait for each other stay in the edition's order (their build says why)
+        ready = [n for n in left if all(d in order or d not in left for d in waits(n))] or left[:1]
+        order.append(ready[0])
+        left.remove(ready[0])
+    pages = []
+    for n in order:
+        planned = issue.page(n)
+        s = os.path.join(output, stem(n))
+        pages.append(DeskPage(stem(n), planned.file, replace(base, out_pdf=s + ".pdf", proof=s + ".png"), number=n,
+                              name=f"{n} {planned.name} · {os.path.basename(planned.file)}"))
+    return pages, issue
+
+
 def find_pages(target: str) -> list[str]:
     """The page files `target` names: itself, or the page files of a folder (sorted)."""
     if os.path.isdir(target):
@@ -92,7 +130,7 @@ def find_pages(target: str) -> list[str]:
                     top = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
             except Exception:
                 continue  # not YAML at all: not a page (a page with a mistake still parses)
-            if isinstance(top, dict) and ("edition" in top or "stories" in top):
+            if isinstance(top, dict) and ("edition" in top or "stories" in top) and not isinstance(top.get("pages"), list):
                 found.append(path)
         if not found:
             raise UsageError("no page files in this folder", target,
@@ -115,29 +153,35 @@ def main(argv: list[str], prog: str = "zhpaper serve") -> int:
 def serve(a: argparse.Namespace) -> int:
     from layout.app.cli import options
 
-    paths = find_pages(a.target)
     a.archive_to, a.force, a.validate, a.jobs, a.proof = None, False, False, 2, None  # what serve never does
     base = options(a, os.path.join(a.output, "page.pdf"))
-    pages, ids = [], set()
-    for path in paths:
-        stem = os.path.splitext(os.path.basename(path))[0]
-        pid = stem if stem not in ids else f"{stem}-{len(ids)}"
-        ids.add(pid)
-        out = os.path.join(a.output, stem + ".pdf")
-        pages.append(DeskPage(pid, path, replace(base, out_pdf=out, proof=os.path.join(a.output, stem + ".png"))))
+    issue = None
+    if os.path.isfile(a.target) and is_edition(a.target):
+        pages, issue = edition_pages(a.target, a.output, base)
+    else:
+        pages, ids = [], set()
+        for path in find_pages(a.target):
+            stem = os.path.splitext(os.path.basename(path))[0]
+            pid = stem if stem not in ids else f"{stem}-{len(ids)}"
+            ids.add(pid)
+            out = os.path.join(a.output, stem + ".pdf")
+            pages.append(DeskPage(pid, path, replace(base, out_pdf=out, proof=os.path.join(a.output, stem + ".png")),
+                                  name=os.path.basename(path)))
     token = a.token or (secrets.token_urlsafe(24) if needs_token(a.host) else None)
     folder = a.target if os.path.isdir(a.target) else os.path.dirname(a.target) or "."
     roots = {"page": os.path.abspath(folder), "out": os.path.abspath(a.output)}
     os.makedirs(a.output, exist_ok=True)
-    return Desk(pages, roots, a.host, a.port, token, a.editor_url, a.quiet).run()
+    return Desk(pages, roots, a.host, a.port, token, a.editor_url, a.quiet, issue).run()
 
 
 class Desk:
     """The builds, the server, and the watch loop between them."""
 
     def __init__(self, pages: list[DeskPage], roots: dict[str, str], host: str, port: int,
-                 token: str | None, editor_url: str | None, quiet: bool = False):
+                 token: str | None, editor_url: str | None, quiet: bool = False, issue=None):
         self.pages, self.roots, self.host, self.port = pages, roots, host, port
+        self.issue = issue  # the edition (layout.source.edition.Issue) when the desk shows one
+        self.plan = None
         self.token, self.editor_url, self.quiet = token, editor_url, quiet
         self.session = None
         self.warmed = False
@@ -171,7 +215,8 @@ class Desk:
         shown = f"[{self.host.strip('[]')}]" if ":" in self.host else self.host
         hosts = None if self.token and needs_token(self.host) else {
             f"{h}:{port}" for h in (shown, "127.0.0.1", "localhost", "[::1]")}
-        config = {"pages": [{"id": p.id, "name": os.path.basename(p.path)} for p in self.pages],
+        shown_order = sorted(self.pages, key=lambda p: p.number or 0)  # an edition's in page order
+        config = {"pages": [{"id": p.id, "name": p.name} for p in shown_order],
                   "editor_url": self.editor_url, "roots": {k: os.path.basename(v) or v for k, v in self.roots.items()}}
         self.hub = Hub(config)
         app = desk_app(self.hub, self.roots, self.token, hosts, port_name=f"_{port}")
@@ -215,7 +260,7 @@ class Desk:
         page.version += 1
         stamp = time.strftime("%H:%M:%S")
         try:
-            result = build(page.path, page.opts, session=self.session)
+            result = build(page.path, self.options(page), session=self.session)
         except InputError as e:
             place = deskview.locate(e.where, page.path)
             error = {"message": e.line(), **place, "file": self._shown(place["file"])}
@@ -237,7 +282,7 @@ class Desk:
         finds = [{**f, "file": self._shown(f["file"]), "abs": self._abs(f["file"])}
                  for f in deskview.findings(report, page.path)]
         outputs = {k: self._url(p) for k, p in (("pdf", page.opts.out_pdf), ("proof", page.opts.proof))}
-        state = {"id": page.id, "name": os.path.basename(page.path), "version": page.version, "attempt": page.version,
+        state = {"id": page.id, "name": page.name, "version": page.version, "attempt": page.version,
                  "built_at": stamp, "build_ms": ms, "error": None, "box": deskview.page_box(result.layout),
                  "proof": f"/proof/{page.id}/{page.version}.png" if proof is not None else None,
                  "modules": mods, "gone": gone, "changed": changed, "findings": finds, "outputs": outputs,
@@ -250,8 +295,33 @@ class Desk:
             self.out(f"[{stamp}] built {page.opts.out_pdf} in {ms / 1000:.2f} s; "
                      f"{state['summary']['errors']} error(s), {state['summary']['warnings']} warning(s)")
 
+    def options(self, page: DeskPage):
+        """The page's build options; for a page of an edition, with what the edition gives it: its 报眉
+        values, and the rest of each story continued here from the file its page's last build wrote
+        (followed like any input: a rebuild there rebuilds this page)."""
+        if self.issue is None:
+            return page.opts
+        from layout.app.edition import stem
+        from layout.app.pagetask import jump_name
+        from layout.source.edition import InEdition
+
+        n = page.number
+        if n in self.plan.errors:
+            raise self.plan.errors[n]
+        slots = []
+        for j in self.plan.into(n):
+            path = os.path.join(os.path.dirname(page.opts.out_pdf), jump_name(stem(j.source), j.story))
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    slots.append((j.key, (path, fh.read())))
+            except OSError:
+                slots.append((j.key, None))  # its page did not cut the story (or failed): the slot stays empty
+        planned = self.issue.page(n)
+        return replace(page.opts, edition=InEdition(self.issue.paper, self.issue.date, n, planned.name,
+                                                    self.issue.sample, tuple(slots)))
+
     def _empty(self, page: DeskPage) -> dict:
-        return {"id": page.id, "name": os.path.basename(page.path), "version": 0, "proof": None, "modules": [],
+        return {"id": page.id, "name": page.name, "version": 0, "proof": None, "modules": [],
                 "gone": [], "changed": [], "findings": [], "outputs": {}, "box": None, "summary": None}
 
     def _shown(self, file: str | None) -> str | None:
@@ -277,6 +347,10 @@ class Desk:
         """Build each page whose files changed since its last build (all of them the first time)."""
         from layout.app.watch import snapshot
 
+        if self.issue is not None:
+            from layout.source.edition import plan
+
+            self.plan = plan(self.issue)  # the pages' 转版 keys as they are now
         for page in self.pages:
             now = snapshot(page.inputs or [page.path])
             if page.seen is not None and now == page.seen:
