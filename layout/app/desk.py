@@ -164,8 +164,8 @@ def serve(a: argparse.Namespace) -> int:
             stem = os.path.splitext(os.path.basename(path))[0]
             pid = stem if stem not in ids else f"{stem}-{len(ids)}"
             ids.add(pid)
-            out = os.path.join(a.output, stem + ".pdf")
-            pages.append(DeskPage(pid, path, replace(base, out_pdf=out, proof=os.path.join(a.output, stem + ".png")),
+            out = os.path.join(a.output, pid)  # a.yaml and a.yml of one folder: two pages, two sets of files
+            pages.append(DeskPage(pid, path, replace(base, out_pdf=out + ".pdf", proof=out + ".png"),
                                   name=os.path.basename(path)))
     token = a.token or (secrets.token_urlsafe(24) if needs_token(a.host) else None)
     folder = a.target if os.path.isdir(a.target) else os.path.dirname(a.target) or "."
