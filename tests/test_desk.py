@@ -65,3 +65,62 @@ def test_an_edition_page_is_built_with_the_editions_values_and_its_slots(tmp_pat
     assert desk.options(p4).edition.slots == (("1/gongnuan", (str(tmp_path / "p01.jump-gongnuan.yaml"), "lead: 下文\n")),)
     p1 = next(p for p in pages if p.number == 1)
     assert desk.options(p1).edition.slots == ()
+
+
+def test_the_desk_shows_an_edition_and_a_cut_that_moves_rebuilds_the_page_it_goes_on(tmp_path, zhpaper_cache):
+    """`zhpaper serve EDITION.yaml` on a copy of the sample edition: every page built with its edition's
+    values (page 4 holds the rest of page 1's gongnuan); an edit on page 1 that lengthens gongnuan
+    rebuilds page 4 as well, though page 4's own file did not change."""
+    import http.client
+    import json
+    import re
+    import shutil
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from support import cli_env
+
+    shutil.copytree(os.path.join(ROOT, "samples"), tmp_path / "samples", ignore=shutil.ignore_patterns("assets"))
+    os.symlink(os.path.join(ROOT, "samples", "assets"), tmp_path / "samples" / "assets")
+    proc = subprocess.Popen([sys.executable, "-m", "layout.app.command", "serve", "samples/edition.yaml", "-o", "out",
+                             "--port", "0", "-q"], cwd=tmp_path, env={**cli_env(zhpaper_cache), "PYTHONPATH": ROOT},
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        port = next(int(m.group(1)) for line in proc.stderr if (m := re.search(r"127\.0\.0\.1:(\d+)/", line)))
+        threading.Thread(target=proc.stderr.read, daemon=True).start()
+
+        def state() -> dict:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/state", headers={"Host": f"127.0.0.1:{port}"})
+            got = json.loads(c.getresponse().read())
+            c.close()
+            return got
+
+        def until(fn, timeout=600):
+            end = time.monotonic() + timeout
+            while not (got := fn()):
+                assert time.monotonic() < end, "the desk did not get there"
+                time.sleep(0.1)
+            return got
+
+        first = until(lambda: len((s := state())["pages"]) == 6 and all(p.get("attempt") for p in s["pages"].values()) and s)
+        assert [p["id"] for p in first["config"]["pages"]] == ["p01", "p02", "p03", "p04", "p05", "p06"]
+        assert not any(p["error"] for p in first["pages"].values()), [p["error"] for p in first["pages"].values()]
+        p4 = first["pages"]["p04"]
+        assert "gongnuan" in [m["id"] for m in p4["modules"]]
+        assert (tmp_path / "out" / "p04.pdf").is_file() and (tmp_path / "out" / "p01.jump-gongnuan.yaml").is_file()
+        page1 = tmp_path / "samples" / "edition" / "p01-yaowen.yaml"
+        text = page1.read_text(encoding="utf-8")
+        anchor = "          - 市城市管理局负责人表示，明年将继续推进剩余老旧管网改造"
+        assert anchor in text
+        page1.write_text(text.replace(anchor, "          - 工作人员说，系统上线后，居民报修数量比去年同期下降了一半以上。\n" + anchor, 1),
+                         encoding="utf-8")
+        until(lambda: state()["pages"]["p04"]["attempt"] > p4["attempt"])
+        now = state()["pages"]
+        assert now["p01"]["version"] > first["pages"]["p01"]["version"]
+        assert now["p02"]["attempt"] == first["pages"]["p02"]["attempt"]  # a page the edit does not reach: not built
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0

@@ -8,7 +8,7 @@
 The builds are watch mode's (layout.app.watch: the kernel's change notices, a save built once it is
 complete; layout.app.session: what one build keeps for the next), run in this process's main thread
 as `zhpaper watch` runs them; after each, what the desk shows of it (layout.app.deskview) goes to
-the browser by server-sent events (layout.app.deskweb, uvicorn in a thread of its own), and the
+the browser by server-sent events (layout.app.deskweb: uvicorn in a process of its own, fed by pipe), and the
 browser swaps in the new proof. Each page is built again only when a file it read changed. A bad
 save shows its one-line error on the desk and in the terminal; the last good proof stays.
 
@@ -185,9 +185,8 @@ class Desk:
         self.token, self.editor_url, self.quiet = token, editor_url, quiet
         self.session = None
         self.warmed = False
-        self.hub = None
-        self.server = None
-        self.thread = None
+        self.server_pid = None
+        self._to_server = None
 
     def out(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -195,12 +194,15 @@ class Desk:
     # ------------------------------------------------------------ server
 
     def start_server(self) -> str:
-        """uvicorn in a thread of its own; the address it listens on (with the token, when there is one)."""
+        """The web server in a process of its own, forked now; the address it listens on (with the token,
+        when there is one). The builds stay in this process, which keeps no thread but watch mode's change
+        feed: a build may fork (font preparation, the archive copy), and a fork beside a running event
+        loop's thread can inherit a lock that thread held and hang. Each build's state and proof go to
+        the server by pipe (`publish`)."""
         import socket
 
-        import uvicorn
-
         from layout.app.deskweb import Hub, desk_app
+        from layout.base.fork import fork
 
         sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -218,36 +220,63 @@ class Desk:
         shown_order = sorted(self.pages, key=lambda p: p.number or 0)  # an edition's in page order
         config = {"pages": [{"id": p.id, "name": p.name} for p in shown_order],
                   "editor_url": self.editor_url, "roots": {k: os.path.basename(v) or v for k, v in self.roots.items()}}
-        self.hub = Hub(config)
-        app = desk_app(self.hub, self.roots, self.token, hosts, port_name=f"_{port}")
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                                    timeout_graceful_shutdown=1, ws="none"))
-        started = threading.Event()
-
-        def run() -> None:
-            import asyncio
-
-            async def go():
-                self.hub.loop = asyncio.get_running_loop()
-                started.set()
-                await self.server.serve(sockets=[sock])
-
-            asyncio.run(go())
-
-        self.thread = threading.Thread(target=run, name="desk-server", daemon=True)
-        self.thread.start()
-        started.wait(10)
+        hub = Hub(config)
+        app = desk_app(hub, self.roots, self.token, hosts, port_name=f"_{port}")
+        inbox, outbox = os.pipe()
+        pid = fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.close(outbox)
+                _serve(app, hub, sock, inbox)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(inbox)
+        sock.close()
+        if pid is None:
+            os.close(outbox)
+            raise UsageError("cannot start the desk's server (the system refused a process)", "zhpaper serve",
+                             "close other programs and try again")
+        self.server_pid, self._to_server = pid, os.fdopen(outbox, "wb")
         # A wildcard address is no address to open: the machine's name is (the desk's network knows it).
         where = socket.gethostname() if self.host.strip("[]") in ("0.0.0.0", "::") else shown
         return f"http://{where}:{port}/" + (f"?token={self.token}" if self.token else "")
 
+    def publish(self, page: str, state: dict, proof: bytes | None = None) -> None:
+        """A build's state (and proof) to the server, which sends it to every open desk."""
+        import pickle
+
+        if self._to_server is None:
+            return
+        try:
+            pickle.dump((page, state, proof), self._to_server, protocol=pickle.HIGHEST_PROTOCOL)
+            self._to_server.flush()
+        except (BrokenPipeError, OSError):
+            self._to_server = None
+            self.out("the desk's server has stopped; the builds go on (Ctrl-C to stop)")
+
     def stop_server(self) -> None:
-        if self.hub is not None:
-            self.hub.close()
-        if self.server is not None:
-            self.server.should_exit = True
-        if self.thread is not None:
-            self.thread.join(timeout=5)
+        """Close the pipe (the server ends its streams and stops), wait for it a moment, then make sure."""
+        import signal
+
+        if self._to_server is not None:
+            try:
+                self._to_server.close()
+            except OSError:
+                pass
+            self._to_server = None
+        if self.server_pid:
+            end = time.monotonic() + 5
+            while time.monotonic() < end and os.waitpid(self.server_pid, os.WNOHANG) == (0, 0):
+                time.sleep(0.02)
+            else:
+                try:
+                    os.kill(self.server_pid, signal.SIGKILL)
+                    os.waitpid(self.server_pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+            self.server_pid = None
 
     # ------------------------------------------------------------ builds
 
@@ -266,7 +295,7 @@ class Desk:
             error = {"message": e.line(), **place, "file": self._shown(place["file"])}
             state = {**(page.state or self._empty(page)), "error": error, "built_at": stamp, "attempt": page.version}
             page.state = state
-            self.hub.publish(page.id, state)
+            self.publish(page.id, state)
             self.out(f"[{stamp}] {page.path}: error: {e.line()}")
             return
         ms = round((time.perf_counter() - t0) * 1000)
@@ -290,7 +319,7 @@ class Desk:
                              "info": len(report["info"])}}
         page.modules, page.proof, page.state = [dict(m) for m in mods], proof, state
         state["published_ms"] = round(time.time() * 1000)  # for the bench: build published → proof on screen
-        self.hub.publish(page.id, state, proof)
+        self.publish(page.id, state, proof)
         if not self.quiet:
             self.out(f"[{stamp}] built {page.opts.out_pdf} in {ms / 1000:.2f} s; "
                      f"{state['summary']['errors']} error(s), {state['summary']['warnings']} warning(s)")
@@ -378,7 +407,7 @@ class Desk:
 
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, stop)
-        # Forked before any thread starts (the server's, the change feed's): layout.app.session.
+        # Forked before any thread starts (the change feed's): layout.app.session.
         self.session = Session()
         changes = None
         try:
@@ -395,3 +424,37 @@ class Desk:
             self.stop_server()
             self.session.close()
         return 0
+
+
+def _serve(app, hub, sock, inbox: int) -> None:
+    """The server process: uvicorn on the bound socket; a thread feeds the hub what the builds send, and
+    the end of the pipe (the desk closing, or its process gone) ends the streams and the server."""
+    import asyncio
+    import contextlib
+    import pickle
+    import signal
+
+    import uvicorn
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the building process's to act on: it closes the pipe
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                           timeout_graceful_shutdown=1, ws="none"))
+    server.capture_signals = contextlib.nullcontext  # the signals stay the building process's (see above)
+
+    def feed() -> None:
+        with os.fdopen(inbox, "rb") as fh:
+            while True:
+                try:
+                    page, state, proof = pickle.load(fh)
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    break
+                hub.publish(page, state, proof)
+        hub.close()
+        server.should_exit = True
+
+    async def go() -> None:
+        hub.loop = asyncio.get_running_loop()
+        threading.Thread(target=feed, name="desk-feed", daemon=True).start()
+        await server.serve(sockets=[sock])
+
+    asyncio.run(go())

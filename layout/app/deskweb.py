@@ -67,8 +67,8 @@ def static_bytes(name: str) -> bytes:
 
 
 class Hub:
-    """The desk's state, shared between the builds (the main thread) and the server (its own thread
-    and event loop): each page's latest state and its last proofs, and the open event streams."""
+    """The desk's state, shared between the thread that receives the builds and the server's event loop:
+    each page's latest state and its last proofs, and the open event streams."""
 
     def __init__(self, config: dict):
         self.config = config  # what the browser is told once: pages, editor URL scheme, roots
