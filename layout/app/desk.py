@@ -415,6 +415,9 @@ class Desk:
             self.out(f"proof desk: {address}" + ("  (every request needs the token)" if self.token else ""))
             self.out(f"watching {', '.join(p.path for p in self.pages)} (Ctrl-C to stop)")
             changes = Changes()
+            # Followed before the first builds too (watch follows the files once they are done): a save made
+            # while they run, or while the first build's idle-time warm-up runs, is seen and built.
+            changes.follow(self.paths())
             watch(self.paths, self.build_changed, changes)
         except KeyboardInterrupt:
             self.out("desk closed")
