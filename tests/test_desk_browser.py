@@ -76,7 +76,7 @@ def browser(tmp_path_factory):
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     driver = None
     try:
-        driver = wait_for(lambda: _session(f"http://127.0.0.1:{port}", options), timeout=30, step=0.1)
+        driver = wait_for(lambda: _session(f"http://127.0.0.1:{port}", options), timeout=120, step=0.1)
         yield driver
     finally:
         if driver is not None:
@@ -96,7 +96,8 @@ def _session(url, options):
         return None
 
 
-def wait_for(fn, timeout=30.0, step=0.02):
+def wait_for(fn, timeout=120.0, step=0.02):
+    """`fn()` once it is truthy; a deadline only against a hang (at load average 16 a cold start took > 30 s)."""
     end = time.monotonic() + timeout
     while True:
         got = fn()
