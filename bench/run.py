@@ -20,8 +20,11 @@
     (bench/bench_variants.py): the feasible share, the median and worst composing time;
 (f) pages: warm builds of the sample 要闻版 and of a generated six-story page (bench/bench_pages.py);
 (g) the edition: the sample edition (6 pages) and 24 pages of it at -j 1, -j N and on a Dask LocalCluster
-    (bench/bench_edition.py): seconds per edition, pages per second.
-(h) bounded work: a 200,000-character paragraph refused, a 5,000-character one set (bench/bench_limits.py).
+    (bench/bench_edition.py): seconds per edition, pages per second;
+(h) bounded work: a 200,000-character paragraph refused, a 5,000-character one set (bench/bench_limits.py);
+(i) the proof desk (bench/desk.py): `zhpaper serve` on a copy of the sample 要闻版 shown in chromium;
+    --edits saves, each timed from the save, and from the build's publication, to the new proof on
+    screen (--skip-desk leaves it out).
 
 Everything uses its own temporary cache: the figures do not depend on the user's cache. The builds'
 own caching of Python bytecode is left on (PYTHONDONTWRITEBYTECODE is dropped for the children), as on
@@ -67,6 +70,7 @@ TARGETS = {  # issues 7 and 16, on the 2-core reference machine
     "refusal_200k_wall_s": ("≤", 1.0),  # issue 22: a 200,000-character paragraph refused
     "refusal_200k_peak_rss_mib": ("≤", 300.0),
     "paragraph_5k_wall_s": ("≤", 3.0),  # the longest paragraph the limits accept, set (--draft)
+    "desk_published_to_screen_ms": ("≤", 200.0),  # issue 24: a build's proof on the desk's screen (median)
 }
 
 
@@ -200,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--edits", type=int, default=9, help="edits of each kind in the edit loop (median, worst)")
     ap.add_argument("--rss-edits", type=int, default=200, help="edits before the watch process's memory is read")
     ap.add_argument("--skip-edit-loop", action="store_true")
+    ap.add_argument("--skip-desk", action="store_true", help="skip the proof desk in chromium (bench/desk.py)")
     ap.add_argument("--root", type=Path, default=ROOT,
                     help="the checkout to measure (its make_pdf.py and article.yaml; e.g. a clone of main)")
     args = ap.parse_args(argv)
@@ -232,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
             import bench_variants
 
             results["variants"] = bench_variants.run(args.variants, 2026)
+        if not args.skip_desk:
+            import desk
+
+            print(f"the proof desk in chromium ({args.edits} saves) …", file=sys.stderr, flush=True)
+            results["desk"] = desk.run(ROOT, args.edits, cache=str(cache))
         print("pages of several items …", file=sys.stderr, flush=True)
         import bench_pages
 
@@ -263,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
             figures["edit_lines_proof_ms"] = el["lines"]["proof"]["median_ms"]
             if "after" in el["memory"]:
                 figures["watch_rss_mib"] = el["memory"]["after"]["VmRSS"]
+        if "desk" in results:
+            figures["desk_save_to_screen_ms"] = results["desk"]["save_to_screen"]["median_ms"]
+            figures["desk_published_to_screen_ms"] = results["desk"]["published_to_screen"]["median_ms"]
         results["targets"] = verdicts(figures)
         results["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
         if args.profile:
@@ -309,6 +322,13 @@ def table(r: dict) -> str:
         if "after" in m:
             row("watch_rss_mib", f"watch process after {m['edits']} edits", f"{m['after']['VmRSS']:.0f} MiB",
                 f"peak {m['after']['VmHWM']:.0f} MiB, {m['before']['VmRSS']:.0f} MiB before them")
+    if "desk" in r:
+        d = r["desk"]
+        row("", "desk: save → new proof on screen", f"{d['save_to_screen']['median_ms']} ms",
+            f"median of {d['save_to_screen']['runs']}, worst {d['save_to_screen']['worst_ms']} ms; the build "
+            f"{d['build']['median_ms']} ms")
+        row("desk_published_to_screen_ms", "desk: build done → proof on screen", f"{d['published_to_screen']['median_ms']} ms",
+            f"worst {d['published_to_screen']['worst_ms']} ms (server-sent event, load, decode, swap)")
     lb = r["linebreak"]
     row("linebreak_chars_per_s", "line composition", f"{lb['chars_per_s']:,} chars/s",
         f"27 em {lb['27em']['chars_per_s']:,}, 13 em {lb['13em']['chars_per_s']:,}")

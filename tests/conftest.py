@@ -97,14 +97,14 @@ def _no_late_project_imports():
 
 @pytest.fixture(scope="session")
 def debian_fonts() -> None:
-    """The font files fonts/catalog.yaml names. Set-up installs them (tools/setup_system.sh, which
+    """The font files layout/fonts/catalog.yaml names. Set-up installs them (tools/setup_system.sh, which
     `make test` runs): a test that needs them fails without them, it is not skipped."""
     import yaml
 
-    with open(os.path.join(ROOT, "fonts", "catalog.yaml"), encoding="utf-8") as fh:
+    with open(os.path.join(ROOT, "layout", "fonts", "catalog.yaml"), encoding="utf-8") as fh:
         roles = yaml.safe_load(fh)["roles"].values()
     paths = {r["path"] for r in roles} | {f["path"] for r in roles for f in r.get("fallbacks", ())}
-    missing = sorted(p for p in paths if not os.path.exists(os.path.join(ROOT, "fonts", p)))  # relative: to it
+    missing = sorted(p for p in paths if not os.path.exists(os.path.join(ROOT, "layout", "fonts", p)))  # relative: to it
     assert not missing, f"set-up installs these fonts (make setup): {missing}"
 
 

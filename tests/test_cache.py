@@ -22,7 +22,7 @@ from layout.pipeline import BuildOptions, build
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")
 PHOTO = os.path.join(DATA, "img", "landscape.jpg")
-ICC = os.path.join(ROOT, "assets", "icc", "IFRA26S.icc")
+ICC = os.path.join(ROOT, "layout", "photo", "icc", "IFRA26S.icc")
 SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LXGW = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"

@@ -33,7 +33,7 @@ from layout.output.finish import _unique_subset_tags, press_problems, validate_a
 from layout.source.adpdf import check_ad_pdf
 
 KAI = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
-ICC = os.path.join(ROOT, "assets", "icc", "IFRA26S.icc")
+ICC = os.path.join(ROOT, "layout", "photo", "icc", "IFRA26S.icc")
 PT_PER_MM = 72 / 25.4
 # The area: 4 basic columns of 9 characters at 9 pt with 3 gutters of 1 character; 8 rows of 13.5 pt
 # pitch, from the top of the first row's em to the foot of the last (mini-template.yaml).

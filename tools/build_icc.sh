@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuild assets/icc/IFRA26S.icc from the CC0 IFRA26S characterization with ArgyllCMS.
+# Rebuild layout/photo/icc/IFRA26S.icc from the CC0 IFRA26S characterization with ArgyllCMS.
 # Ink limits follow colord's build of the same data: total 230 %, black 95 %.
 # Usage: tools/build_icc.sh [path/to/IFRA26S.ti3]
 set -eu
@@ -16,7 +16,7 @@ cp "$ti3" "$work/IFRA26S.ti3"
     -D "IFRA26S newsprint (coldset, ISO 12647-3:2004, TAC 230%)" \
     -C "CC0: built from public-domain Ifra 2004 newsprint data (colord IFRA26S)" \
     IFRA26S)
-mkdir -p "$here/assets/icc"
-cp "$work/IFRA26S.icc" "$here/assets/icc/IFRA26S.icc.tmp"
-mv "$here/assets/icc/IFRA26S.icc.tmp" "$here/assets/icc/IFRA26S.icc"
-echo "wrote $here/assets/icc/IFRA26S.icc"
+mkdir -p "$here/layout/photo/icc"
+cp "$work/IFRA26S.icc" "$here/layout/photo/icc/IFRA26S.icc.tmp"
+mv "$here/layout/photo/icc/IFRA26S.icc.tmp" "$here/layout/photo/icc/IFRA26S.icc"
+echo "wrote $here/layout/photo/icc/IFRA26S.icc"

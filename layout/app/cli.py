@@ -18,31 +18,21 @@ from layout.base.units import parse_length_pt
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's default prints usage on two lines
-        raise UsageError(message, "make_pdf.py", "see python make_pdf.py --help")
+        raise UsageError(message, self.prog, f"see {self.prog} --help")
 
 
-def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="make_pdf.py", description="Lay out a Chinese newspaper page: article.yaml → print PDF "
+def parser(prog: str = "make_pdf.py") -> argparse.ArgumentParser:
+    p = _Parser(prog=prog, description="Lay out a Chinese newspaper page: article.yaml → print PDF "
                 "+ PDF/A-2b archive copy + preflight report.")
     p.add_argument("articles", nargs="*", default=["article.yaml"], help="article YAML file(s) (default article.yaml)")
     p.add_argument("-o", "--output", default=None,
                    help="output PDF (default out/article.pdf); a folder when several articles are given")
     p.add_argument("--proof", metavar="PNG", help="also render the page to this PNG")
-    p.add_argument("--proof-dpi", type=float, default=50, help="proof resolution (default 50)")
-    p.add_argument("--grid", action="store_true", help="overlay column grid, baseline grid and block frames")
-    p.add_argument("--draft", action="store_true", help="render even when preflight finds errors (overflow marked)")
-    p.add_argument("--fresh", action="store_true",
-                   help="plan the page afresh instead of keeping the modules of the last build written to the "
-                        "same output (its manifest)")
-    p.add_argument("--bleed", default="0", help="bleed around the trim, e.g. 3mm (default none)")
-    p.add_argument("--marks", action="store_true", help="crop marks (needs --bleed)")
+    page_options(p)
     p.add_argument("--archive-to", metavar="DIR", help="file the PDFs and manifest into this archive folder")
     p.add_argument("--force", action="store_true", help="let --archive-to replace an archived file")
     p.add_argument("--validate", action="store_true",
                    help="validate the archive copy as PDF/A-2b (always done with --archive-to; adds ~1 s)")
-    p.add_argument("--fonts", metavar="YAML", help="font catalog (default fonts/catalog.yaml)")
-    p.add_argument("--icc", metavar="ICC", help="CMYK output profile (default assets/icc/IFRA26S.icc)")
-    p.add_argument("--cache", metavar="DIR", help="cache folder (default $ZHPAPER_CACHE or ~/.cache/zhpaper)")
     p.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for font preparation and batches")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--watch", action="store_true",
@@ -54,6 +44,21 @@ def parser() -> argparse.ArgumentParser:
                    help="with --edition: run the pages on this Dask scheduler (tcp://HOST:8786), or 'local' "
                         "for a local Dask cluster of -j workers (default: -j local processes)")
     return p
+
+
+def page_options(p: argparse.ArgumentParser) -> None:
+    """How a page is built, for every command that builds one (build, watch, serve)."""
+    p.add_argument("--proof-dpi", type=float, default=50, help="proof resolution (default 50)")
+    p.add_argument("--grid", action="store_true", help="overlay column grid, baseline grid and block frames")
+    p.add_argument("--draft", action="store_true", help="render even when preflight finds errors (overflow marked)")
+    p.add_argument("--fresh", action="store_true",
+                   help="plan the page afresh instead of keeping the modules of the last build written to the "
+                        "same output (its manifest)")
+    p.add_argument("--bleed", default="0", help="bleed around the trim, e.g. 3mm (default none)")
+    p.add_argument("--marks", action="store_true", help="crop marks (needs --bleed)")
+    p.add_argument("--fonts", metavar="YAML", help="font catalog (default: the catalog shipped in layout/fonts/catalog.yaml)")
+    p.add_argument("--icc", metavar="ICC", help="CMYK output profile (default: layout/photo/icc/IFRA26S.icc, shipped)")
+    p.add_argument("--cache", metavar="DIR", help="cache folder (default $ZHPAPER_CACHE or ~/.cache/zhpaper)")
 
 
 def options(a: argparse.Namespace, out: str):
@@ -74,9 +79,9 @@ def options(a: argparse.Namespace, out: str):
                         icc=a.icc, cache_dir=a.cache, jobs=a.jobs, fresh=a.fresh)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], prog: str = "make_pdf.py") -> int:
     try:
-        a = parser().parse_args(argv)
+        a = parser(prog).parse_args(argv)
         if a.edition or a.scheduler:
             return edition(a, argv)
         if a.watch and len(a.articles) > 1:

@@ -37,13 +37,14 @@ from layout.app.progress import Progress
 from layout.base.atomic import atomic_write, atomic_write_all
 from layout.base.digest import cache_root, sha256_cached, sha256_file
 from layout.base.errors import CONTENT, UsageError
+from layout.base.resources import data_path
 from layout.source.edition import InEdition, Issue, Plan, load_issue, plan
 
 STATE = "edition.state.json"
 STATE_FORMAT = "zhpaper-edition-state/1"
 METS = "mets.xml"
 CONTACT = "contact.png"
-LAYOUT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAYOUT_DIR = data_path("layout")  # the installed package's folder (layout.base.resources), or the checkout's
 
 
 def stem(number: int) -> str:

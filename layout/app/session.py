@@ -107,6 +107,9 @@ class Session:
         from layout.source.load import load_page
         from layout.source.template import load_template, resolve_template_path
 
+        if getattr(opts, "edition", None) is not None:
+            return load_inputs(page_path, opts)  # a page of an edition (the desk's): its slots are not keyed here
+
         data = _read(page_path)
         page = findings = None
         key = (os.path.abspath(page_path), page_path, data)

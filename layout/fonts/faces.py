@@ -32,13 +32,14 @@ from dataclasses import dataclass, field, replace
 from layout.base import cachefile, digest
 from layout.fonts import charsets as fontcharsets, prep as fontprep
 from layout.base.errors import InputError
+from layout.base.resources import data_path
 from layout.base.model import Finding
 
 ROLES = (
     "body", "headline", "kicker", "subtitle", "subhead", "sidebar_title",
     "sidebar", "folio", "caption", "byline",
 )
-DEFAULT_CATALOG = pathlib.Path(__file__).resolve().parents[2] / "fonts" / "catalog.yaml"
+DEFAULT_CATALOG = pathlib.Path(data_path("layout.fonts", "catalog.yaml"))  # shipped in the package
 MAX_ERR_UNITS = 1.0  # cu2qu tolerance: 1 unit = 0.009 pt at 9 pt, invisible
 
 # First bytes of the font formats reportlab/fontTools can read.
@@ -263,7 +264,7 @@ def _specs_from_yaml(path: pathlib.Path) -> dict[str, FontSpec]:
 
 
 def load_catalog(path: str | None = None, overrides: Mapping[str, str] | None = None) -> dict[str, FontSpec]:
-    """Role → FontSpec from fonts/catalog.yaml, overlaid by a desk catalog and then by overrides.
+    """Role → FontSpec from layout/fonts/catalog.yaml, overlaid by a desk catalog and then by overrides.
 
     `path`: a desk catalog; it only needs the roles it changes. `overrides`: role →
     "font path" or "font path#index" (e.g. from the command line); charset and fallbacks of

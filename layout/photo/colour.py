@@ -2,13 +2,13 @@
 
 Everything here works on Pillow images or numpy arrays already in memory; `layout.photo.images`
 decides what to convert and when. The output side is always a CMYK printer profile
-(by default `assets/icc/IFRA26S.icc`, newsprint); conversion goes through LittleCMS via
+(by default `layout/photo/icc/IFRA26S.icc`, newsprint); conversion goes through LittleCMS via
 Pillow ImageCms, never `Image.convert('CMYK')`, which is a naive 255-minus formula with K=0.
 
 Rendering intent: relative colorimetric with black point compensation. On the IFRA26S profile
 the perceptual table (colprof default gamut mapping) turns sRGB black into C61 M72 Y0 K95,
 visibly off-neutral, while relative + BPC gives a neutral C42 M28 Y27 K95 within 224 % ink
-(see assets/icc/README.md for the measurement).
+(see layout/photo/icc/README.md for the measurement).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import hashlib
 import io
 import os
 
+from layout.base.resources import data_path
 
-ASSETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "assets")
-DEFAULT_PROFILE = os.path.join(ASSETS_DIR, "icc", "IFRA26S.icc")
+DEFAULT_PROFILE = data_path("layout.photo", "icc", "IFRA26S.icc")  # shipped in the package (icc/README.md)
 # Relative colorimetric + black point compensation (see the module docstring); as ImageCms
 # values: Intent.RELATIVE_COLORIMETRIC, Flags.BLACKPOINTCOMPENSATION (looked up where used, so
 # that importing this module does not load Pillow on a warm rebuild).

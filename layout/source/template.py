@@ -11,11 +11,12 @@ import os
 from dataclasses import dataclass
 
 from layout.base.errors import InputError
+from layout.base.resources import data_names, data_path
 from layout.source import limits as L
 from layout.source.schema import Field, load
 from layout.base.units import mm_to_pt
 
-BUILTIN_DIR = os.path.join(os.path.dirname(__file__), "templates")
+BUILTIN = ("layout.source", "templates")  # the package data folder of the built-in templates
 
 
 def _style(name: str, help: str, size: float, extra: tuple[Field, ...] = ()) -> Field:
@@ -204,12 +205,12 @@ def resolve_template_path(name_or_path: str, base_dir: str = ".", where: str = "
     """A built-in name (`broadsheet`) or a path to a template YAML, relative to the article. `where`:
     the page file's `template:` place, for the errors."""
     if os.sep not in name_or_path and not name_or_path.endswith((".yaml", ".yml")):
-        path = os.path.join(BUILTIN_DIR, name_or_path + ".yaml")
-        if not os.path.isfile(path):
-            known = ", ".join(sorted(f[:-5] for f in os.listdir(BUILTIN_DIR) if f.endswith(".yaml")))
+        names = data_names(*BUILTIN)
+        if name_or_path + ".yaml" not in names:
+            known = ", ".join(f[:-5] for f in names if f.endswith(".yaml"))
             raise InputError(f"unknown template {name_or_path!r}", where,
                              f"use one of {known}, or a path to a template YAML file")
-        return path
+        return data_path(*BUILTIN, name_or_path + ".yaml")
     path = name_or_path if os.path.isabs(name_or_path) else os.path.join(base_dir, name_or_path)
     if not os.path.isfile(path):
         raise InputError(f"template file {path!r} not found", where,
