@@ -29,7 +29,7 @@ from support import DATA, NOBODY, ROOT, as_unprivileged, unprivileged_dir
 
 LXGW = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 PHOTO = os.path.join(DATA, "img", "landscape.jpg")
-ICC = os.path.join(ROOT, "assets", "icc", "IFRA26S.icc")
+ICC = os.path.join(ROOT, "layout", "photo", "icc", "IFRA26S.icc")
 
 
 @pytest.fixture(autouse=True)

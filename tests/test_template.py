@@ -71,11 +71,9 @@ def test_template_typo_gets_did_you_mean(tmp_path):
 ])
 def test_a_grid_too_large_for_a_bounded_search_is_refused(tmp_path, old, new, said):
     """The module search grows with the grid: its size is bounded with the other limits (issue 22)."""
-    import os
+    from layout.source.template import resolve_template_path
 
-    from layout.source.template import BUILTIN_DIR
-
-    with open(os.path.join(BUILTIN_DIR, "broadsheet.yaml"), encoding="utf-8") as fh:
+    with open(resolve_template_path("broadsheet"), encoding="utf-8") as fh:
         text = fh.read()
     assert old in text
     path = tmp_path / "big.yaml"
