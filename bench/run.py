@@ -24,7 +24,10 @@
 (h) bounded work: a 200,000-character paragraph refused, a 5,000-character one set (bench/bench_limits.py);
 (i) the proof desk (bench/desk.py): `zhpaper serve` on a copy of the sample 要闻版 shown in chromium;
     --edits saves, each timed from the save, and from the build's publication, to the new proof on
-    screen (--skip-desk leaves it out).
+    screen (--skip-desk leaves it out);
+(j) design speed (bench/bench_design.py, issue 21): --design-pages six-story pages built afresh with
+    their proofs in a warm process, each rebuilt in a watch session after its 二条 grew, and refused
+    with its 头条 40 % longer; seconds (median, worst) and the late edits that kept every module.
 
 Everything uses its own temporary cache: the figures do not depend on the user's cache. The builds'
 own caching of Python bytecode is left on (PYTHONDONTWRITEBYTECODE is dropped for the children), as on
@@ -71,6 +74,10 @@ TARGETS = {  # issues 7 and 16, on the 2-core reference machine
     "refusal_200k_peak_rss_mib": ("≤", 300.0),
     "paragraph_5k_wall_s": ("≤", 3.0),  # the longest paragraph the limits accept, set (--draft)
     "desk_published_to_screen_ms": ("≤", 200.0),  # issue 24: a build's proof on the desk's screen (median)
+    "six_story_fresh_s": ("≤", 0.5),  # issue 21: a six-story page composed afresh, with its proof (warm process)
+    "late_edit_rebuild_s": ("≤", 0.3),  # issue 21: its rebuild after the 二条 grew (watch session)
+    "late_edit_kept_share": ("≥", 0.9),  # issue 21: late edits that kept every module's columns
+    "copyfit_refusal_s": ("≤", 1.0),  # issue 21: a page with too much text refused, with the proposal
 }
 
 
@@ -180,6 +187,13 @@ def profile_warm(tmp: Path, env: dict, top: int = 25) -> str:
         return buf.getvalue()
 
 
+def bench_design(tmp: Path, env: dict, pages: int) -> dict:
+    """bench/bench_design.py in a process of its own, on the bench's cache: its figures."""
+    out = tmp / "design.json"
+    timed([sys.executable, str(ROOT / "bench" / "bench_design.py"), "--pages", str(pages), "--json", str(out)], env, ROOT)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def verdicts(figures: dict) -> dict:
     out = {}
     for key, (op, target) in TARGETS.items():
@@ -203,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page-runs", type=int, default=5, help="warm builds of each several-story page (median)")
     ap.add_argument("--edits", type=int, default=9, help="edits of each kind in the edit loop (median, worst)")
     ap.add_argument("--rss-edits", type=int, default=200, help="edits before the watch process's memory is read")
+    ap.add_argument("--design-pages", type=int, default=5, help="six-story pages built fresh, edited late, refused")
     ap.add_argument("--skip-edit-loop", action="store_true")
     ap.add_argument("--skip-desk", action="store_true", help="skip the proof desk in chromium (bench/desk.py)")
     ap.add_argument("--root", type=Path, default=ROOT,
@@ -254,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         import bench_limits
 
         results["limits"] = bench_limits.run(ROOT, tmp / "limits", env)
+        print(f"six-story pages: fresh, late edit, refusal ({args.design_pages} pages) …", file=sys.stderr, flush=True)
+        results["design"] = bench_design(tmp, env, args.design_pages)
         figures = {"warm_wall_s": results["warm"]["wall_s"], "warm_peak_rss_mib": results["warm"]["peak_rss_mib"],
                    "batch_pages_per_s": results["batch"]["pages_per_s"],
                    "linebreak_chars_per_s": results["linebreak"]["chars_per_s"],
@@ -264,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(refusal_200k_wall_s=lim["refusal_200k"]["wall_s"],
                        refusal_200k_peak_rss_mib=lim["refusal_200k"]["peak_rss_mib"],
                        paragraph_5k_wall_s=lim["paragraph_5k"]["wall_s"])
+        d = results["design"]
+        figures.update(six_story_fresh_s=d["fresh"]["median_s"], late_edit_rebuild_s=d["late_edit"]["median_s"],
+                       late_edit_kept_share=d["late_edit"]["kept_shape"] / max(1, d["late_edit"]["n"]))
+        if d["refusal"]["n"]:
+            figures["copyfit_refusal_s"] = d["refusal"]["median_s"]
         if "cold" in results:
             figures["cold_wall_s"] = results["cold"]["wall_s"]
         if "edit_loop" in results:
@@ -361,6 +383,17 @@ def table(r: dict) -> str:
     row("refusal_200k_peak_rss_mib", "  its peak RSS", f"{ref['peak_rss_mib']:.0f} MiB", "")
     row("paragraph_5k_wall_s", "5,000-character paragraph set (--draft)", f"{big['wall_s']:.2f} s",
         f"worst of {big['runs']}, CPU {big['cpu_s']:.2f} s, peak {big['peak_rss_mib']:.0f} MiB")
+    d = r.get("design")
+    if d:
+        f, le, rf = d["fresh"], d["late_edit"], d["refusal"]
+        row("six_story_fresh_s", "six-story page built afresh, with proof", f"{f['median_s']:.3f} s",
+            f"median of {f['n']}, worst {f['worst_s']:.3f} s; CPU {f['cpu_median_s']:.3f} s (worst {f['cpu_worst_s']:.3f})")
+        row("late_edit_rebuild_s", "  rebuilt after its 二条 grew (watch)", f"{le['median_s']:.3f} s",
+            f"worst {le['worst_s']:.3f} s; CPU {le['cpu_median_s']:.3f} s")
+        row("late_edit_kept_share", "  late edits that kept every module", f"{le['kept_shape']} of {le['n']}", "")
+        if rf["n"]:
+            row("copyfit_refusal_s", "  its 头条 40 % longer: refused", f"{rf['median_s']:.3f} s",
+                f"median of {rf['n']}, CPU {rf['cpu_median_s']:.3f} s")
     widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
     lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -93,17 +93,17 @@ class Tiler:
         self.runs: dict = {}
         self.heads: dict = {}
 
-    def forget(self, item: int, span: int, rows: int) -> None:
-        """Drop every result that uses a module size since struck. A result that does not use it is
-        still the best (an option fewer cannot beat it), and one that found nothing still finds
-        nothing, so only the results built on the struck module go."""
-        leaf = ("m", item, span, rows)
+    def forget(self, item: int, span: int, *rows: int) -> None:
+        """Drop every result that uses a module size since struck (item `item`, `span` columns, any of
+        `rows`). A result that does not use one is still the best (an option fewer cannot beat it), and
+        one that found nothing still finds nothing, so only the results built on a struck module go."""
+        leaves = {("m", item, span, r) for r in rows}
         used: dict[int, bool] = {}
 
         def uses(tree) -> bool:
             got = used.get(id(tree))
             if got is None:
-                got = tree[:4] == leaf if tree[0] == "m" else uses(tree[-2]) or uses(tree[-1])
+                got = tree[:4] in leaves if tree[0] == "m" else uses(tree[-2]) or uses(tree[-1])
                 used[id(tree)] = got
             return got
 
@@ -201,7 +201,13 @@ class Tiler:
             return
         for k in range(1, len(items)):
             first, rest = items[:k], items[k:]
+            # Each run fills its part only if the part's cells lie between the run's fewest and most:
+            # cuts outside those are skipped here, before a call (most of the search's calls were such).
+            lo_a, hi_a = self._run_cells(first)
+            lo_b, hi_b = self._run_cells(rest)
             for h in self._cuts(span, rows, foot, first, rest):
+                if not (lo_a <= span * h <= hi_a and lo_b <= span * (rows - h) <= hi_b):
+                    continue
                 top = self.fill(span, h, False, first)
                 if top is None:
                     continue
@@ -209,7 +215,9 @@ class Tiler:
                 if below is not None:
                     yield (top[0] + below[0], ("h", h, top[1], below[1]),
                            top[2] + _lowered(below[2], h), top[3] + _lowered(below[3], h))
-            for w in range(1, span):
+            least = max(1, -(-lo_a // rows), span - _floor(hi_b, rows))
+            most = min(span - 1, _floor(hi_a, rows), span - -(-lo_b // rows))
+            for w in range(least, most + 1):
                 side = self.fill(w, rows, foot, first)
                 if side is None:
                     continue
@@ -331,6 +339,11 @@ def holes(modules: list[Module], regions: tuple[Rect, ...]) -> int:
             for r in range(m.rect.row, m.rect.row + m.rect.rows):
                 got[(c, r)] = got.get((c, r), 0) + 1
     return len(want - set(got)) + sum(1 for v in got.values() if v > 1)
+
+
+def _floor(cells: float, rows: int) -> int:
+    """The most columns `cells` grid cells fill at `rows` rows (no bound: more than any page has)."""
+    return int(cells // rows) if cells < math.inf else 1 << 20
 
 
 def orders(kinds: list[str], extra: tuple[int, ...] = (), skip: frozenset[int] = frozenset()) -> list[tuple[int, ...]]:

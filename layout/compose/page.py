@@ -10,7 +10,7 @@ on the page it stands. Pure: positions only.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from layout.compose import blocks, rules, stable
@@ -89,6 +89,7 @@ SUMMED = ("body_lines", "ragged_lines", "lonely_last_chars", "widows", "orphans"
           "overflow_lines", "empty_rows", "overlaps")
 PAGE_MEMO = {"paragraph": (6000, None), "caption": (2000, None), "headline": (400, None), "subhead": (400, None)}
 MAX_STRIKES = 40  # story module sizes the bound allowed but the composition refused, before giving up
+PROBE_ROWS = 4  # a struck size's neighbours (rows either side, at its span) tried at once
 
 
 def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out: _Out,
@@ -234,31 +235,57 @@ def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules
                                  "change the place: of the story, or lengthen or cut it to fill its module") from None
             if item.kind != "story" or "copyfit" not in e.what:
                 raise
-            sizing.strike(m.item, m.rect.span, m.rect.rows)
-            tiler.forget(m.item, m.rect.span, m.rect.rows)
+            _strike(sizing, tiler, m, lambda block: block is None)
             return None
     wrong = _outranked(page, modules, blocks_, pins)
     if wrong is not None:  # a photo larger than a higher-ranked story's: that module is no fit
-        sizing.strike(wrong.item, wrong.rect.span, wrong.rect.rows)
-        tiler.forget(wrong.item, wrong.rect.span, wrong.rect.rows)
+        m, most = wrong
+        _strike(sizing, tiler, m, lambda block: block is None or _largest_photo(block) > most)
         return None
     return blocks_
 
 
-def _outranked(page: Page, modules: list[Module], blocks_: dict, pins: dict[int, Module]) -> Module | None:
+def _strike(sizing: Sizing, tiler: Tiler, m: Module, refused: Callable[[StoryBlock | None], bool]) -> None:
+    """Strike module m's size, and the sizes of its item within PROBE_ROWS rows of it at its span
+    whose composition (None: it refused) is `refused` too: a refusal is seldom alone, and trying
+    the neighbours here costs a story's composition each, where the search would pay a tiling."""
+    sep = SEPARATOR_ROWS if m.separated else 0
+    gone = [m.rect.rows]
+    for rows in sizing.heights(m.item, m.rect.span, m.separated):
+        if rows == m.rect.rows or abs(rows - m.rect.rows) > PROBE_ROWS:
+            continue
+        try:
+            block = sizing.compose(m.item, Area(m.rect.col, m.rect.span, m.rect.row, rows - sep))
+        except InputError:
+            block = None
+        if refused(block):
+            gone.append(rows)
+    for rows in gone:
+        sizing.strike(m.item, m.rect.span, rows)
+    tiler.forget(m.item, m.rect.span, *gone)
+
+
+def _largest_photo(block: StoryBlock) -> float:
+    return max((im.width_pt * im.height_pt for im in block.items if isinstance(im, Image)), default=0.0)
+
+
+def _outranked(page: Page, modules: list[Module], blocks_: dict,
+               pins: dict[int, Module]) -> tuple[Module, float] | None:
     """The module of a story whose largest photo is larger than a higher-ranked story's largest
-    (design rule photo-rank), the lowest-ranked such; None when the photos' sizes fall with rank."""
+    (design rule photo-rank), the lowest-ranked such, and the largest photo area (pt²) its story
+    may have there; None when the photos' sizes fall with rank."""
     by_item = {m.item: m for m in modules}
     largest = []
     for i, item in enumerate(page.stories):
         if item.kind == "story" and i in blocks_:
-            areas = [im.width_pt * im.height_pt for im in blocks_[i].items if isinstance(im, Image)]
-            if areas:
-                largest.append((i, max(areas)))
+            area = _largest_photo(blocks_[i])
+            if area:
+                largest.append((i, area))
     for k in range(len(largest) - 1, 0, -1):
         i, area = largest[k]
-        if any(area > above * rules.figure("photo-rank") + 1.0 for _, above in largest[:k]) and i not in pins:
-            return by_item[i]
+        most = min(above for _, above in largest[:k]) * rules.figure("photo-rank") + 1.0
+        if area > most and i not in pins:
+            return by_item[i], most
     return None
 
 
@@ -315,15 +342,35 @@ def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t
     for n in range(len(slots) + 1):
         if n and not tiler.may_take(cuts, n, slots):
             break  # no filler can make up what the page's items leave short or take too much of
-        best = None
-        for free in cuts:
-            for order in orders(kinds, slots[:n], skip):
-                got = tiler.tile(free, order, t.rows)
-                if got is not None and (best is None or got[0] < best[0]):
-                    best = got
-        if best is not None:
-            return best[1]
+        for group in _by_place(orders(kinds, slots[:n], skip), kinds):
+            best = None
+            for free in cuts:
+                for order in group:
+                    got = tiler.tile(free, order, t.rows)
+                    if got is not None and (best is None or got[0] < best[0]):
+                        best = got
+            if best is not None:
+                return best[1]
     return None
+
+
+def _by_place(found: list[tuple[int, ...]], kinds: list[str]) -> list[list[tuple[int, ...]]]:
+    """The orders in two groups, searched one after the other: first those whose fillers stand where
+    a layout editor first looks for room for one — last on the page, or beside or under a 简讯 or
+    导读 box —, then those with a filler above a story (which lowers its headline out of a
+    neighbour's rows). Orders without fillers are all first."""
+    def placed(order: tuple[int, ...]) -> bool:
+        for pos, i in enumerate(order):
+            if i < len(kinds) or pos == len(order) - 1:
+                continue
+            near = [order[q] for q in (pos - 1, pos + 1) if 0 <= q < len(order)]
+            if not any(j >= len(kinds) or kinds[j] != "story" for j in near):
+                return False
+        return True
+
+    first = [o for o in found if placed(o)]
+    rest = [o for o in found if not placed(o)]
+    return [g for g in (first, rest) if g]
 
 
 def free_layouts(free: tuple[Rect, ...], t: Template) -> list[tuple[Rect, ...]]:

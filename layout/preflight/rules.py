@@ -66,7 +66,7 @@ class _Index:
 
 
 def _once(tags):
-    """Each line or photo hit once, however many of its glyphs the box crosses."""
+    """Each line or photo hit once."""
     seen = set()
     for tag in tags:
         key = (tag[0], tag[1], id(tag[2]))
@@ -75,17 +75,27 @@ def _once(tags):
             yield tag
 
 
+def _bounds(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _glyph_hit(box, tag) -> bool:
+    """Whether `box` crosses one of the glyphs of the line `tag` stands for (its line box was hit)."""
+    return tag[0] != "glyph" or any(_cross(box, g) for g in tag[3])
+
+
 def _overlap(layout: PageLayout) -> list[Finding]:
-    """overlap: glyphs over another line's glyphs, over a photo or over a rule; photos over photos."""
+    """overlap: glyphs over another line's glyphs, over a photo or over a rule; photos over photos.
+    Lines are indexed by their bounds and compared glyph by glyph only where those meet."""
     out: list[Finding] = []
     index = _Index()
-    lines = [r for r in layout.items if isinstance(r, GlyphRun)]
+    lines = [r for r in layout.items if isinstance(r, GlyphRun) and r.chars]
+    boxes = [glyph_boxes(run) for run in lines]
     for n, run in enumerate(lines):
-        for box in glyph_boxes(run):
-            index.add(box, ("glyph", n, run))
+        index.add(_bounds(boxes[n]), ("glyph", n, run, boxes[n]))
     for im in (i for i in layout.items if isinstance(i, Image)):
         box = (im.x_pt, im.y_pt, im.x_pt + im.width_pt, im.y_pt + im.height_pt)
-        for tag in _once(index.hits(box)):
+        for tag in _once(t for t in index.hits(box) if _glyph_hit(box, t)):
             what = tag[2]
             if tag[0] == "glyph":
                 out.append(Finding("error", "overlap", f"{what.kind} text {what.chars[:8]!r} printed over photo "
@@ -97,21 +107,17 @@ def _overlap(layout: PageLayout) -> list[Finding]:
         half = max(rule.width_pt, 0.1) / 2
         box = (min(rule.x0_pt, rule.x1_pt) - half, min(rule.y0_pt, rule.y1_pt) - half,
                max(rule.x0_pt, rule.x1_pt) + half, max(rule.y0_pt, rule.y1_pt) + half)
-        for tag in _once(index.hits(box)):
+        for tag in _once(t for t in index.hits(box) if _glyph_hit(box, t)):
             if tag[0] == "glyph" and tag[2].kind not in ("sidebar-title", "heading"):
                 out.append(Finding("error", "overlap", f"{rule.kind} drawn through {tag[2].kind} text "
                                    f"{tag[2].chars[:8]!r}", tag[2].block))
-    seen_pairs = set()
     for n, run in enumerate(lines):
-        for box in glyph_boxes(run):
-            for tag in index.hits(box):
-                if tag[0] != "glyph" or tag[1] == n:
-                    continue
-                pair = (min(n, tag[1]), max(n, tag[1]))
-                if pair not in seen_pairs:
-                    seen_pairs.add(pair)
-                    out.append(Finding("error", "overlap", f"{run.kind} text {run.chars[:8]!r} printed over "
-                                       f"{tag[2].kind} text {tag[2].chars[:8]!r}", run.block))
+        for tag in index.hits(_bounds(boxes[n])):
+            if tag[0] != "glyph" or tag[1] <= n:
+                continue  # each pair of lines once
+            if any(_cross(a, b) for a in boxes[n] for b in tag[3]):
+                out.append(Finding("error", "overlap", f"{run.kind} text {run.chars[:8]!r} printed over "
+                                   f"{tag[2].kind} text {tag[2].chars[:8]!r}", run.block))
     return out
 
 
