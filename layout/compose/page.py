@@ -355,10 +355,10 @@ def _best_tiling(cuts: list[tuple[Rect, ...]], kinds: list[str], tiler: Tiler, t
 
 
 def _by_place(found: list[tuple[int, ...]], kinds: list[str]) -> list[list[tuple[int, ...]]]:
-    """The orders in two groups, searched one after the other: first those whose fillers stand where
-    a layout editor first looks for room for one — last on the page, or beside or under a 简讯 or
-    导读 box —, then those with a filler above a story (which lowers its headline out of a
-    neighbour's rows). Orders without fillers are all first."""
+    """The orders in groups searched one after the other, as a layout editor looks for room for a
+    filler: first with the page's items in their own order and the fillers last on the page or
+    beside or under a 简讯 or 导读 box; then the same with the boxes moved; then with a filler above a
+    story (which lowers its headline out of a neighbour's rows). Without fillers, one group."""
     def placed(order: tuple[int, ...]) -> bool:
         for pos, i in enumerate(order):
             if i < len(kinds) or pos == len(order) - 1:
@@ -368,9 +368,13 @@ def _by_place(found: list[tuple[int, ...]], kinds: list[str]) -> list[list[tuple
                 return False
         return True
 
-    first = [o for o in found if placed(o)]
+    if all(i < len(kinds) for o in found for i in o):
+        return [found]
+    own = tuple(i for i in found[0] if i < len(kinds))  # the page's own order (modules.orders: first)
+    kept = [o for o in found if placed(o) and tuple(i for i in o if i < len(kinds)) == own]
+    first = [o for o in found if placed(o) and o not in kept]
     rest = [o for o in found if not placed(o)]
-    return [g for g in (first, rest) if g]
+    return [g for g in (kept, first, rest) if g]
 
 
 def free_layouts(free: tuple[Rect, ...], t: Template) -> list[tuple[Rect, ...]]:
