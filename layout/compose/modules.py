@@ -87,11 +87,22 @@ class Tiler:
         self.kinds = [fits.kind(i) for i in range(count)]
         # Items fill a rectangle exactly only if its cells lie between their fewest and most:
         # a necessary condition that spares the search every rectangle of the wrong size.
-        self.cells = [fits.cells(i) if fits.cells else (0, math.inf) for i in range(count)]
+        # Asked for on the search's first use: a rebuild that keeps the last build's modules
+        # (layout.compose.stable) needs no item's heights at every span.
+        self._cells: list[tuple[int, float]] | None = None
+        self.count = count
         self.memo: dict = {}
         self.own: dict = {}
         self.runs: dict = {}
         self.heads: dict = {}
+
+    @property
+    def cells(self) -> list[tuple[int, float]]:
+        """Each item's fewest and most grid cells (Fits.cells)."""
+        if self._cells is None:
+            fits = self.fits
+            self._cells = [fits.cells(i) if fits.cells else (0, math.inf) for i in range(self.count)]
+        return self._cells
 
     def forget(self, item: int, span: int, *rows: int) -> None:
         """Drop every result that uses a module size since struck (item `item`, `span` columns, any of
@@ -257,7 +268,8 @@ class Tiler:
     def _run_cells(self, run: tuple[int, ...]) -> tuple[int, float]:
         got = self.runs.get(run)
         if got is None:
-            got = self.runs[run] = (sum(self.cells[x][0] for x in run), sum(self.cells[x][1] for x in run))
+            cells = self.cells
+            got = self.runs[run] = (sum(cells[x][0] for x in run), sum(cells[x][1] for x in run))
         return got
 
     def _cost(self, item: int, span: int, rows: int) -> float:
