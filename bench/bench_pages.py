@@ -31,18 +31,25 @@ SAMPLE = ROOT / "samples" / "yaowen.yaml"
 
 def six_story_page(folder: Path) -> Path:
     """The generated six-story page, written into `folder`; its YAML's path."""
+    return six_story_pages(folder, 1)[0]
+
+
+def six_story_pages(folder: Path, n: int) -> list[Path]:
+    """The first `n` six-story pages tests/pages.py draws from seed 17 that the module search fills
+    (on fake metrics), written into `folder` (one folder each after the first)."""
     import pages as P
     from support import fake_faces
 
-    from layout.compose.page import compose_page
     from layout.base.errors import InputError
+    from layout.compose.page import compose_page
     from layout.source.template import load_template
 
     templates = {name: load_template(name) for name in P.TEMPLATES}
     grids = {name: P.Grid.of(t) for name, t in templates.items()}
     faces = fake_faces()
     rng = random.Random(17)
-    while True:
+    found: list[Path] = []
+    while len(found) < n:
         v = P.random_page(rng, grids)
         if len(v.stories) != 6:
             continue
@@ -51,7 +58,8 @@ def six_story_page(folder: Path) -> Path:
             compose_page(page, templates[v.template], faces, sizes)
         except InputError:
             continue
-        return Path(P.write(v, str(folder), grids))
+        found.append(Path(P.write(v, str(folder / f"p{len(found)}" if found else folder), grids)))
+    return found
 
 
 def run(root: Path, tmp: Path, env: dict, runs: int) -> dict:

@@ -27,7 +27,7 @@
     screen (--skip-desk leaves it out);
 (j) design speed (bench/bench_design.py, issue 21): --design-pages six-story pages built afresh with
     their proofs in a warm process, each rebuilt in a watch session after its 二条 grew, and refused
-    with its 头条 40 % longer; seconds (median, worst) and the late edits that kept every module.
+    with its 头条 far longer; seconds (median, worst) and the late edits that kept every module.
 
 Everything uses its own temporary cache: the figures do not depend on the user's cache. The builds'
 own caching of Python bytecode is left on (PYTHONDONTWRITEBYTECODE is dropped for the children), as on
@@ -392,7 +392,7 @@ def table(r: dict) -> str:
             f"worst {le['worst_s']:.3f} s; CPU {le['cpu_median_s']:.3f} s")
         row("late_edit_kept_share", "  late edits that kept every module", f"{le['kept_shape']} of {le['n']}", "")
         if rf["n"]:
-            row("copyfit_refusal_s", "  its 头条 40 % longer: refused", f"{rf['median_s']:.3f} s",
+            row("copyfit_refusal_s", "  its 头条 far longer: refused", f"{rf['median_s']:.3f} s",
                 f"median of {rf['n']}, CPU {rf['cpu_median_s']:.3f} s")
     widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
     lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
