@@ -176,12 +176,8 @@ class Tiler:
         got = self.memo.get(key, False)
         if got is not False:
             return got
-        best = None
         lo, hi = self._run_cells(items)
-        if lo <= span * rows <= hi:
-            for way in self._ways(span, rows, foot, items):
-                if best is None or way[0] < best[0]:
-                    best = way
+        best = self._best_way(span, rows, foot, items) if lo <= span * rows <= hi else None
         self.memo[key] = best
         return best
 
@@ -200,16 +196,18 @@ class Tiler:
             got = self.heads[key] = self.fits.head(item, span, rows) if self.fits.head else (1.0, 0, 1)
         return got
 
-    def _ways(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> Iterator[tuple]:
-        """Every guillotine cut of the rectangle: the items split into a first run and the rest, the
-        first run above the rest (across the full width) or beside it (down the full height, at the
-        left or the right)."""
+    def _best_way(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> tuple | None:
+        """The cheapest guillotine cut of the rectangle (the first found of equal cost): the items split
+        into a first run and the rest, the first run above the rest (across the full width) or beside
+        it (down the full height, at the left or the right). (cost, cut tree, left edge, right edge)."""
         if len(items) == 1:
             item, sep = items[0], not foot
-            if rows in self._heights(item, span, sep)[1]:
-                edge = ((item, span, 0, rows),) if self.kinds[item] == "story" else ()
-                yield self._cost(item, span, rows), ("m", item, span, rows, sep), edge, edge
-            return
+            if rows not in self._heights(item, span, sep)[1]:
+                return None
+            edge = ((item, span, 0, rows),) if self.kinds[item] == "story" else ()
+            return self._cost(item, span, rows), ("m", item, span, rows, sep), edge, edge
+        best, across = None, None  # across: the parts of the best cut across, whose edges wait
+        fill = self.fill
         for k in range(1, len(items)):
             first, rest = items[:k], items[k:]
             # Each run fills its part only if the part's cells lie between the run's fewest and most:
@@ -219,27 +217,32 @@ class Tiler:
             for h in self._cuts(span, rows, foot, first, rest):
                 if not (lo_a <= span * h <= hi_a and lo_b <= span * (rows - h) <= hi_b):
                     continue
-                top = self.fill(span, h, False, first)
+                top = fill(span, h, False, first)
                 if top is None:
                     continue
-                below = self.fill(span, rows - h, foot, rest)
-                if below is not None:
-                    yield (top[0] + below[0], ("h", h, top[1], below[1]),
-                           top[2] + _lowered(below[2], h), top[3] + _lowered(below[3], h))
+                below = fill(span, rows - h, foot, rest)
+                if below is not None and (best is None or top[0] + below[0] < best[0]):
+                    best, across = (top[0] + below[0], ("h", h, top[1], below[1]), None, None), (top, below, h)
             least = max(1, -(-lo_a // rows), span - _floor(hi_b, rows))
             most = min(span - 1, _floor(hi_a, rows), span - -(-lo_b // rows))
             for w in range(least, most + 1):
-                side = self.fill(w, rows, foot, first)
+                side = fill(w, rows, foot, first)
                 if side is None:
                     continue
-                beside = self.fill(span - w, rows, foot, rest)
+                beside = fill(span - w, rows, foot, rest)
                 if beside is None:
                     continue
                 cost = side[0] + beside[0]
+                if best is not None and cost >= best[0]:
+                    continue
                 if not self._edges_clash(side[3], beside[2]):  # the first run at the left
-                    yield cost, ("v", w, True, side[1], beside[1]), side[2], beside[3]
-                if not self._edges_clash(beside[3], side[2]):  # … at the right
-                    yield cost, ("v", span - w, False, side[1], beside[1]), beside[2], side[3]
+                    best, across = (cost, ("v", w, True, side[1], beside[1]), side[2], beside[3]), None
+                elif not self._edges_clash(beside[3], side[2]):  # … at the right
+                    best, across = (cost, ("v", span - w, False, side[1], beside[1]), beside[2], side[3]), None
+        if across is not None:  # the edges of a cut across, made for the cheapest only
+            top, below, h = across
+            best = (best[0], best[1], top[2] + _lowered(below[2], h), top[3] + _lowered(below[3], h))
+        return best
 
     def _edges_clash(self, left: tuple, right: tuple) -> bool:
         """撞题 across a vertical cut: a story along its left side and one along its right side whose
