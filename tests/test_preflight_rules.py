@@ -81,6 +81,18 @@ def test_headline_sizes_outside_their_ranks_range():
     assert found(page(story("s1"), story("s2")), lay) == {"headline-ladder": 1}  # the 头条 at 30 pt
 
 
+def test_a_lower_rank_headline_larger_than_a_higher_ones_breaks_the_ladder():
+    """三条 and 四条 share the ladder's last rung (20–24 pt): the 四条 at 24 over a 三条 at 21 is a
+    size that grew as rank fell; at 21 beside 21 it is not."""
+    heads = [("s1", 44, 660), ("s2", 30, 560), ("s3", 21, 400), ("s4", 24, 250)]
+    lay = layout([run(sid, "headline", 120, y, "标题", size) for sid, size, y in heads], [])
+    got, _ = check(page(*(story(s) for s, _, _ in heads)), T, lay, {})
+    ladder = [f for f in got if f.code == "headline-ladder"]
+    assert [f.where for f in ladder] == ["s4/headline"] and "larger than a higher-ranked story's 21 pt" in ladder[0].message
+    level = layout([run(sid, "headline", 120, y, "标题", 21 if sid == "s4" else size) for sid, size, y in heads], [])
+    assert not [f for f in check(page(*(story(s) for s, _, _ in heads)), T, level, {})[0] if f.code == "headline-ladder"]
+
+
 def test_neighbours_headlines_on_one_row_whatever_their_sizes():
     lay = layout([run("s1", "headline", 120, 660, "标题", 44), run("s2", "headline", 430, 650, "标题", 28)],
                  [REGION_A, REGION_B])

@@ -22,7 +22,7 @@ from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
 from layout.base.errors import InputError
 from layout.base.memo import Memos
 from layout.base.model import Finding, Page
-from layout.base.primitives import BLACK, Image, PageLayout, PlacedPage, Rule, StoryRegion, moved
+from layout.base.primitives import BLACK, GlyphRun, Image, PageLayout, PlacedPage, Rule, StoryRegion, moved
 from layout.source.template import Template
 from layout.source.meta import story_title
 from layout.source.texts import folio_strings
@@ -237,10 +237,17 @@ def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules
                 raise
             _strike(sizing, tiler, m, lambda block: block is None)
             return None
-    wrong = _outranked(page, modules, blocks_, pins)
+    wrong = _outranked(page, modules, blocks_, pins, _largest_photo, rules.figure("photo-rank"), 1.0)
     if wrong is not None:  # a photo larger than a higher-ranked story's: that module is no fit
         m, most = wrong
         _strike(sizing, tiler, m, lambda block: block is None or _largest_photo(block) > most)
+        return None
+    # The ladder's last rung serves every rank after it, so a lower rank's 主题 may be set larger than
+    # a higher one's in a wider module: that module is no fit either (design rule headline-ladder).
+    wrong = _outranked(page, modules, blocks_, pins, _headline_size, 1.0, 0.01)
+    if wrong is not None:
+        m, most = wrong
+        _strike(sizing, tiler, m, lambda block: block is None or _headline_size(block) > most)
         return None
     return blocks_
 
@@ -269,22 +276,27 @@ def _largest_photo(block: StoryBlock) -> float:
     return max((im.width_pt * im.height_pt for im in block.items if isinstance(im, Image)), default=0.0)
 
 
-def _outranked(page: Page, modules: list[Module], blocks_: dict,
-               pins: dict[int, Module]) -> tuple[Module, float] | None:
-    """The module of a story whose largest photo is larger than a higher-ranked story's largest
-    (design rule photo-rank), the lowest-ranked such, and the largest photo area (pt²) its story
-    may have there; None when the photos' sizes fall with rank."""
+def _headline_size(block: StoryBlock) -> float:
+    return max((r.size_pt for r in block.items if isinstance(r, GlyphRun) and r.kind == "headline"), default=0.0)
+
+
+def _outranked(page: Page, modules: list[Module], blocks_: dict, pins: dict[int, Module],
+               measure: Callable[[StoryBlock], float], ratio: float, slack: float) -> tuple[Module, float] | None:
+    """The module of a story whose `measure` (its largest photo's area, its 主题's size) is larger
+    than a higher-ranked story's times `ratio` (design rules photo-rank, headline-ladder), the
+    lowest-ranked such, and the most its story may have there; None when the figures fall with rank.
+    Stories without the thing measured (no photo) take no part."""
     by_item = {m.item: m for m in modules}
-    largest = []
+    got = []
     for i, item in enumerate(page.stories):
         if item.kind == "story" and i in blocks_:
-            area = _largest_photo(blocks_[i])
-            if area:
-                largest.append((i, area))
-    for k in range(len(largest) - 1, 0, -1):
-        i, area = largest[k]
-        most = min(above for _, above in largest[:k]) * rules.figure("photo-rank") + 1.0
-        if area > most and i not in pins:
+            value = measure(blocks_[i])
+            if value:
+                got.append((i, value))
+    for k in range(len(got) - 1, 0, -1):
+        i, value = got[k]
+        most = min(above for _, above in got[:k]) * ratio + slack
+        if value > most and i not in pins:
             return by_item[i], most
     return None
 

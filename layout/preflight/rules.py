@@ -195,19 +195,26 @@ def _ranks(page: Page) -> dict[str, int]:
 
 
 def _headline_ladder(page: Page, t: Template, layout: PageLayout) -> list[Finding]:
-    """headline-ladder: each story's 主题 within its rank's range (a page of several stories)."""
+    """headline-ladder: each story's 主题 within its rank's range, and no larger than any higher-ranked
+    story's (a page of several stories)."""
     if len(page.stories) == 1 and not page.reserved:
         return []  # a 专版: the template's own headline style
     out = []
     sizes = defaultdict(float)
     for run in layout.runs("headline"):
         sizes[run.story] = max(sizes[run.story], run.size_pt)
-    for sid, rank in _ranks(page).items():
+    above = None  # the least 主题 size of the stories ranked higher
+    for sid, rank in sorted(_ranks(page).items(), key=lambda kv: kv[1]):
         least, most = t.headline_range(rank)
         size = sizes.get(sid, 0.0)
         if not least - 0.01 <= size <= most + 0.01:
             out.append(Finding("error", "headline-ladder", f"主题 at {size:g} pt, outside rank {rank}'s "
                                f"{least:g}–{most:g} pt", f"{sid}/headline"))
+        elif above is not None and size > above + 0.01:
+            out.append(Finding("error", "headline-ladder", f"主题 at {size:g} pt, larger than a higher-ranked "
+                               f"story's {above:g} pt", f"{sid}/headline"))
+        if size:
+            above = size if above is None else min(above, size)
     return out
 
 
