@@ -126,7 +126,15 @@ def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[
                                             CONTENT)
                 on_done(len(results), n, results[i])
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Each worker abandons its page (its set left as it was, its temporaries removed) and ends.
+        import signal
+
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            try:
+                os.kill(proc.pid, signal.SIGTERM)
+            except (ProcessLookupError, AttributeError):
+                pass
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return [results[i] for i in range(n)]
@@ -154,9 +162,15 @@ def run_batch(paths: list[str], base, out_dir: str, proof_dir: str | None, jobs:
     t0 = time.perf_counter()
     try:
         results = run_pages(pages, jobs, report)
-    except KeyboardInterrupt:
-        print("error: interrupted; pages already reported ok were written, the others not", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        from layout.base.outset import signum_of, stopped_line
+
+        what = stopped_line(e).split(";")[0].split(" after ")[0]
+        try:
+            print(f"{what}; pages already reported ok were written, the others left as they were", file=sys.stderr)
+        except OSError:
+            pass
+        return 128 + signum_of(e)
     lines = summary(results, time.perf_counter() - t0, workers)
     failed = any(not r.ok for r in results)
     for line in (lines if (failed or not quiet) else []):

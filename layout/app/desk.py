@@ -409,6 +409,7 @@ class Desk:
 
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGHUP, stop)  # a logout too
         # Forked before any thread starts (the change feed's): layout.app.session.
         self.session = Session()
         changes = None

@@ -147,6 +147,42 @@ def held_signals():
             signal.raise_signal(sig)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a service stop, a logout), raised where the main thread is, as Ctrl-C's
+    KeyboardInterrupt is: every `except KeyboardInterrupt` and `finally` on the way runs, so the build is
+    abandoned and its temporary files removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP raise `Stopped` in the main thread from now on (processes forked later inherit
+    it; the press process and the watch worker ignore them and are ended by their parent)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+
+
+def signum_of(exc: BaseException) -> int:
+    return exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+
+
+def stopped_line(exc: BaseException) -> str:
+    """The one line a stopped command prints: what stopped it, and whether its outputs were written."""
+    sig = signum_of(exc)
+    what = "interrupted" if sig == signal.SIGINT else f"stopped by {signal.Signals(sig).name}"
+    if committed():
+        return f"error: {what} after the outputs were written"
+    return f"error: {what}; nothing was written" + ("" if sig == signal.SIGINT else " (the last outputs are as they were)")
+
+
 # ---------------------------------------------------------------- the set
 
 def _fsync_dir(folder: str) -> None:
@@ -213,21 +249,23 @@ class Staged:
         self.gen = "gen-" + digest.hexdigest()[:20]
         self.tmp: str | None = None
         self.sync = sync
-        failed = ""
+        key_path = os.path.abspath(key)
+        failed = key_path  # an error names the output the desk asked for, never our folders
         try:
-            for folder in sorted({os.path.dirname(p) for p in self.paths} | {self.home}):
-                failed = folder
-                os.makedirs(folder, exist_ok=True)
+            for p in sorted(self.paths):
+                failed = self.paths[p]
+                os.makedirs(os.path.dirname(p), exist_ok=True)
+            failed = key
+            os.makedirs(self.home, exist_ok=True)
             sweep(self.home)
             if _current_gen(self.home) == self.gen and all(self._is_link(p) for p in self.paths):
                 return  # the very set is in place already
-            failed = self.home
             self.tmp = os.path.join(self.home, tmp_name("set"))
             os.mkdir(self.tmp)
             for p, member in self.members.items():
                 failed = self.paths[p]
                 _write_file(os.path.join(self.tmp, member), files[self.paths[p]], sync)
-            failed = self.home
+            failed = key
             _write_file(os.path.join(self.tmp, LINKS), json.dumps(sorted(self.paths)).encode(), sync)
             if sync:
                 _fsync_dir(self.tmp)
