@@ -9,6 +9,7 @@ has succeeded, and then each file goes in atomically, so a failed build leaves n
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -290,7 +291,10 @@ def _output_error(exc: OSError, key: str):
     where = str(exc.filename or key)
     blocker = _file_in_the_way(where)
     why = f"{blocker} is a file, not a folder" if blocker else exc.strerror or str(exc)
-    return UsageError(f"cannot write output ({why})", where, "choose a writable -o path")
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return UsageError(f"cannot write output ({why})", where,
+                      "free space on that disk and build again (the last outputs are as they were)" if full
+                      else "choose a writable -o path")
 
 
 def _file_in_the_way(path: str) -> str | None:

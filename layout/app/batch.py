@@ -64,11 +64,27 @@ def plan(paths: list[str], base, out_dir: str, proof_dir: str | None, jobs: int)
     return pages
 
 
+def _worker_signals() -> None:
+    """A pool worker between pages ignores SIGTERM and SIGHUP (the batch's process sends them to stop a page
+    under way: `build_page`), so that one arriving while it waits for work cannot end it mid-protocol."""
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def build_page(path: str, opts) -> PageResult:
-    """Build one page; never raises for a page's own failure (bad input or a bug)."""
+    """Build one page; never raises for a page's own failure (bad input or a bug). In a pool worker,
+    SIGTERM and SIGHUP abandon the page (its set as it was, no temporary left) with layout.base.outset.Stopped."""
+    import signal
+
+    from layout.base.outset import stop_on_signals
     from layout.pipeline import build
 
     t0 = time.perf_counter()
+    pooled = signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    if pooled:
+        stop_on_signals()
     try:
         result = build(path, opts)
     except InputError as e:
@@ -78,6 +94,9 @@ def build_page(path: str, opts) -> PageResult:
         where = f"{os.path.basename(last.filename)}:{last.lineno}"
         msg = " ".join(f"internal error {type(e).__name__}: {e} (at {where}; please report)".split())
         return PageResult(path, False, time.perf_counter() - t0, msg, CONTENT)
+    finally:
+        if pooled:
+            _worker_signals()
     return PageResult(path, True, time.perf_counter() - t0, outputs=result.outputs)
 
 
@@ -112,7 +131,7 @@ def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[
             results[i] = build_page(path, opts)
             on_done(len(results), n, results[i])
         return [results[i] for i in range(n)]
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_signals)
     try:
         pending = {pool.submit(build_page, path, opts): i for i, (path, opts) in enumerate(pages)}
         while pending:
