@@ -8,7 +8,9 @@ its YAML, each a different character edit of a body paragraph (characters of the
 subset grows; a different text each time, so nothing is simply found again). Builds write their whole
 set as the watch does (layout.base.outset). VmRSS is read from /proc after the 10th build (the
 session's tables and caches warm), then every 100 builds; the report is the growth from the 10th build
-to the last, and the slope over the second half (MiB per 100 edits), beside the peak (VmHWM).
+to the last, and the slope over the second half (MiB per 100 edits), beside the peak (VmHWM); each
+sample lists the session's tables (items, and MiB where a table counts its bytes), which are bounded
+(layout.app.session.BOUNDS): RSS grows while they fill and stays once they are full.
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ def run(edits: int, page: Path) -> dict:
                 build(str(work / page.name), opts, session=session)
                 if i == 10 or (i and i % 100 == 0) or i == edits:
                     gc.collect()
-                    samples.append({"edit": i, **_status(), "s": round(time.perf_counter() - t0, 1)})
+                    tables = {k: {"items": v["items"], "mib": round(v["bytes"] / 2**20, 1)}
+                              for k, v in session.memo.stats().items() if v["items"]}
+                    samples.append({"edit": i, **_status(), "s": round(time.perf_counter() - t0, 1), "tables": tables})
                     print(f"edit {i:5d}: RSS {samples[-1]['VmRSS']:.1f} MiB, peak {samples[-1]['VmHWM']:.1f} MiB, "
                           f"{samples[-1]['s']} s", file=sys.stderr, flush=True)
         finally:
