@@ -466,3 +466,19 @@ def test_watch_loses_no_save_and_ends_cleanly_on_sigterm_and_sighup(desk, catalo
         assert _source_sha(manifest, "article.yaml") in ((shas[2], shas[1]) if k == 0 else (shas[0], shas[2]))
         assert "article.png" in manifest["outputs"]  # the proof is of the set, and vouched for
         assert _temporaries(out) == []
+
+
+def test_a_cache_folder_loses_the_temporaries_of_killed_writers(tmp_path):
+    """A cache entry is written to a temporary beside it first; one left by a killed process goes the
+    first time this process writes into that folder."""
+    from layout.base.cachefile import Store
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    store = Store(str(tmp_path), "facts-test")
+    os.makedirs(store.folder)
+    left = os.path.join(store.folder, f"{outset.TMP}{dead.pid}-7-0a0b.entry")
+    with open(left, "wb") as fh:
+        fh.write(b"half an entry")
+    assert store.put("entry", "key", b"content")
+    assert sorted(os.listdir(store.folder)) == ["entry"]
