@@ -238,22 +238,25 @@ def _cli(desk_dir, catalog, cache, *args, **kw):
 
 
 def test_one_shot_killed_or_signalled_at_random_moments_leaves_a_whole_set(desk, catalog, zhpaper_cache, tmp_path):
-    """make_pdf.py with a proof and --archive-to, killed at random moments of its build (7 rounds: SIGKILL
-    ×4, then SIGTERM, SIGHUP, SIGINT), each round a new version of the page: after each, out/ holds one
+    """make_pdf.py with a proof and --archive-to, killed at random moments of its build (6 rounds: SIGKILL
+    ×3, then SIGTERM, SIGHUP, SIGINT), each round a new version of the page: after each, out/ holds one
     whole set — the previous version's or the new one's — and the archive holds the page's whole folder or
     nothing visible. A caught signal: exit 128+signal, one line, no temporary file anywhere. The next
     filing completes without --force."""
     d, versions = desk
     out, archive = tmp_path / "out", tmp_path / "archive"
     args = ["-o", str(out / "article.pdf"), "--proof", str(out / "article.png"), "--archive-to", str(archive)]
-    r = _cli(d, catalog, zhpaper_cache, "-o", str(out / "article.pdf"), "--proof", str(out / "article.png"))
-    t0 = time.monotonic()
-    assert r.wait(timeout=300) == 0, r.stderr.read()
+    for _ in range(2):  # the first may prepare the fonts (cold); the second is a warm build
+        t0 = time.monotonic()
+        r = _cli(d, catalog, zhpaper_cache, "-o", str(out / "article.pdf"), "--proof", str(out / "article.png"))
+        assert r.wait(timeout=300) == 0, r.stderr.read()
+        r.stderr.close()
+        r.stdout.close()
     took = time.monotonic() - t0  # a warm build's time: the kills land across it
     rng = random.Random(SEED)
     shas = [hashlib.sha256(v.encode()).hexdigest() for v in versions]
     shown = shas[0]
-    for k, sig in enumerate([signal.SIGKILL] * 4 + [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]):
+    for k, sig in enumerate([signal.SIGKILL] * 3 + [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]):
         new = shas[(k + 1) % len(versions)] if shas[(k + 1) % len(versions)] != shown else shas[(k + 2) % 3]
         (d / "article.yaml").write_text(versions[shas.index(new)], encoding="utf-8")
         proc = _cli(d, catalog, zhpaper_cache, *args)
