@@ -172,17 +172,26 @@ class Outputs:
             return
         outputs = self
 
+        # The set is switched in whole by renaming the link `current` in its folder (layout.base.outset): that
+        # rename is when the press PDF and the proof appear under their names. (A checkout before the
+        # switch renamed each file into place: those renames are watched too.)
+        home = press.parent / (".zhpaper-" + press.stem)
+        home.mkdir(parents=True, exist_ok=True)
+        switch = str(home / "current")
+
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event):
                 now = time.perf_counter()
                 for p in (getattr(event, "dest_path", ""), event.src_path):
-                    kind = outputs.paths.get(os.fsdecode(p) if p else "")
-                    if kind and event.event_type in ("moved", "created", "closed"):
+                    p = os.fsdecode(p) if p else ""
+                    kinds = ("press", "proof") if p == switch else (outputs.paths.get(p),)
+                    if kinds[0] and event.event_type in ("moved", "created", "closed"):
                         with outputs._lock:
-                            outputs.seen[kind] = now
+                            outputs.seen.update({k: now for k in kinds})
 
         self._observer = Observer()
         self._observer.schedule(Handler(), str(press.parent), recursive=False)
+        self._observer.schedule(Handler(), str(home), recursive=False)
         self._observer.start()
 
     def _poll(self) -> None:

@@ -9,6 +9,7 @@ has succeeded, and then each file goes in atomically, so a failed build leaves n
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -263,19 +264,37 @@ def output_paths(out_pdf: str) -> dict[str, str]:
             "report": f"{stem}.report.json", "manifest": f"{stem}.manifest.json"}
 
 
-def write_outputs(files: dict[str, bytes]) -> None:
-    """All files or none: each is written to a temporary file beside its target, and only when
-    every one is complete are they renamed into place. An unwritable path is a usage error."""
-    from layout.base.errors import UsageError
-    from layout.base.atomic import atomic_write_all
+def stage_outputs(files: dict[str, bytes], key: str):
+    """The whole set written beside its outputs and not yet switched in (layout.base.outset): `commit()`
+    puts every file in place with one rename, `abort()` drops it. An unwritable path is a usage error."""
+    from layout.base.outset import stage_set
 
     try:
-        atomic_write_all(files)
+        return stage_set(key, files)
     except OSError as exc:
-        where = str(exc.filename or next(iter(files)))
-        blocker = _file_in_the_way(where)
-        why = f"{blocker} is a file, not a folder" if blocker else exc.strerror or str(exc)
-        raise UsageError(f"cannot write output ({why})", where, "choose a writable -o path") from None
+        raise _output_error(exc, key) from None
+
+
+def write_outputs(files: dict[str, bytes], key: str | None = None) -> None:
+    """All files or none, whatever stops the process: the set of the press PDF `key` (default the first
+    file) replaced whole (layout.base.outset)."""
+    staged = stage_outputs(files, key or next(iter(files)))
+    try:
+        staged.commit()
+    except OSError as exc:
+        raise _output_error(exc, key or next(iter(files))) from None
+
+
+def _output_error(exc: OSError, key: str):
+    from layout.base.errors import UsageError
+
+    where = str(exc.filename or key)
+    blocker = _file_in_the_way(where)
+    why = f"{blocker} is a file, not a folder" if blocker else exc.strerror or str(exc)
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return UsageError(f"cannot write output ({why})", where,
+                      "free space on that disk and build again (the last outputs are as they were)" if full
+                      else "choose a writable -o path")
 
 
 def _file_in_the_way(path: str) -> str | None:
@@ -288,10 +307,9 @@ def _file_in_the_way(path: str) -> str | None:
 
 
 def _refuse_archived(archive_dir: str, meta, slug: str) -> None:
-    from layout.base.docmeta import archive_names
+    from layout.output.finish import already_filed
 
-    names = archive_names(meta, slug)
-    taken = sorted(n for k, n in names.items() if k != "proof" and os.path.exists(os.path.join(archive_dir, n)))
+    taken = already_filed(archive_dir, meta, slug)
     if taken:
         raise InputError(f"already archived: {', '.join(taken)}", archive_dir,
                          "use --force to replace the archived page")
@@ -299,66 +317,6 @@ def _refuse_archived(archive_dir: str, meta, slug: str) -> None:
 
 def _report_bytes(report: Report) -> bytes:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode()
-
-
-class _Early:
-    """Watch mode's early writes: the press PDF and the proof go in as soon as they are made, each
-    atomically; if the build then fails, what they replaced is put back, so that a failed build
-    leaves the files of the last good one (or none), never half of a new set. From the first write
-    to the last, Ctrl-C waits (`release` raises it then): the set is finished, not torn."""
-
-    def __init__(self, targets: dict[str, str]):
-        self.targets = targets  # kind → path
-        self.replaced: dict[str, bytes | None] = {}
-        self.interrupted = False
-        self._handler = None
-
-    def _hold(self) -> None:
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            self._handler = signal.signal(signal.SIGINT, self._note)
-
-    def _note(self, signum, frame) -> None:
-        self.interrupted = True
-
-    def release(self) -> None:
-        """Ctrl-C acts again; if it was pressed meanwhile, KeyboardInterrupt now."""
-        import signal
-
-        if self._handler is not None:
-            signal.signal(signal.SIGINT, self._handler)
-            self._handler = None
-        if self.interrupted:
-            self.interrupted = False
-            raise KeyboardInterrupt
-
-    def __call__(self, kind: str, data: bytes) -> None:
-        path = self.targets.get(kind)
-        if path is None:
-            return
-        if not self.replaced and self._handler is None:
-            self._hold()
-        try:
-            with open(path, "rb") as fh:
-                old: bytes | None = fh.read()
-        except OSError:
-            old = None
-        write_outputs({path: data})
-        self.replaced.setdefault(path, old)
-
-    def undo(self) -> None:
-        from layout.base.atomic import atomic_write
-
-        for path, old in self.replaced.items():
-            try:
-                if old is None:
-                    os.unlink(path)
-                else:
-                    atomic_write(path, old)
-            except OSError:
-                pass
 
 
 def build(page_path: str, opts: BuildOptions, press: PressRunner | None = None,
@@ -410,50 +368,47 @@ def _build(page_path: str, opts: BuildOptions, press: PressRunner | None, sessio
     job = PressJob(layout, faces, meta, opts.icc or DEFAULT_PROFILE, paths["press"], paths["archive"], grid=opts.grid,
                    validate=opts.validate or bool(opts.archive_to), proof_dpi=opts.proof_dpi if opts.proof else None,
                    alto_path=paths["alto"], cache_dir=_press_cache(opts))
-    early = None
     if press is not None:
         made = press.run(job)
-    elif session is not None:
-        from layout.output.press import make_files
-
-        early = _Early({"press": paths["press"], **({"proof": opts.proof} if opts.proof else {})})
-        try:
-            made = make_files(job, parallel=getattr(session, "worker", None) or True, early=early, memo=session.memo)
-        except BaseException:
-            early.undo()
-            early.release()
-            raise
     else:
         from layout.output.press import make_files
 
-        made = make_files(job)
+        if session is not None:  # the archive copy in the kept worker, meanwhile
+            made = make_files(job, parallel=getattr(session, "worker", None) or True, memo=session.memo)
+        else:
+            made = make_files(job)
     files = {paths["press"]: made["press"], paths["archive"]: made["archive"], paths["alto"]: made["alto"],
-             paths["report"]: _report_bytes(report), paths["manifest"]: made["manifest"]}
+             paths["report"]: _report_bytes(report)}
     files.update(continuations(page, layout, opts.out_pdf))
     if opts.proof:
         files[opts.proof] = made["proof"]
+    # the manifest vouches for every other file of the set: the report, the proof and jump files too
+    from layout.output.finish import manifest_with
+
+    later = {os.path.basename(p): b for p, b in files.items() if p not in (paths["press"], paths["archive"],
+                                                                          paths["alto"])}
+    files[paths["manifest"]] = manifest_with(made["manifest"], later)
     if sink is not None:
         sink(files)
         return BuildResult(tuple(files), report, layout, inputs_read(page, template, opts), page)
-    try:
-        write_outputs({p: b for p, b in files.items() if early is None or p not in early.replaced})
-    except BaseException:
-        if early is not None:
-            early.undo()
-            early.release()
-        raise
-    if early is not None:
-        early.release()
+    staged = stage_outputs(files, paths["press"])
     outputs = list(files)
-    if opts.archive_to:
-        from layout.base.docmeta import archive_names
-        from layout.output.alto import alto_for
-        from layout.output.finish import file_to_archive
+    try:
+        if opts.archive_to:
+            from layout.base.docmeta import archive_names
+            from layout.output.alto import alto_for
+            from layout.output.finish import Filing
 
-        # the filed ALTO names the filed archive copy (a few ms, here rather than a second job for the press)
-        alto = alto_for(layout, meta, archive_names(meta, page.slug)["archive"], faces)
-        outputs += file_to_archive(opts.archive_to, {"press": made["press"], "archive": made["archive"],
-                                                     "alto": alto}, meta, page.slug, opts.force)
+            # the filed ALTO names the filed archive copy (a few ms, here rather than a second job for the press)
+            alto = alto_for(layout, meta, archive_names(meta, page.slug)["archive"], faces)
+            filing = Filing(opts.archive_to, {"press": made["press"], "archive": made["archive"], "alto": alto},
+                            meta, page.slug, opts.force)
+            outputs += filing.commit()  # filed first: a full archive disk leaves the outputs as they were
+        staged.commit()
+    except OSError as exc:
+        raise _output_error(exc, paths["press"]) from None
+    finally:
+        staged.abort()
     return BuildResult(tuple(outputs), report, layout, inputs_read(page, template, opts), page)
 
 

@@ -298,6 +298,7 @@ def test_archive_to_files_the_alto_naming_the_filed_copy(tmp_path, zhpaper_cache
     r = run_make_pdf([MINI_PHOTO, "-o", str(out), "--archive-to", str(archive), "-q"], zhpaper_cache)
     assert r.returncode == 0, r.stderr
     stem = "2024-03-01_p03_article"
+    archive = archive / stem  # the page's own folder
     filed = (archive / f"{stem}.alto.xml").read_bytes()
     local = (tmp_path / "out" / "page.alto.xml").read_bytes()
     assert_valid(alto_schema, filed)
@@ -439,7 +440,7 @@ def test_story_meta_manifest_and_filing(tmp_path):
     written = finish.file_to_archive(str(tmp_path), {"press": b"%PDF-1.4 p", "alto": alto}, meta, "two")
     names = sorted(os.path.basename(p) for p in written)
     assert names == ["2024-03-01_p03_two.alto.xml", "2024-03-01_p03_two.manifest.json", "2024-03-01_p03_two.pdf"]
-    filed = json.loads((tmp_path / "2024-03-01_p03_two.manifest.json").read_text("utf-8"))
+    filed = json.loads((tmp_path / "2024-03-01_p03_two" / "2024-03-01_p03_two.manifest.json").read_text("utf-8"))
     assert filed["outputs"]["2024-03-01_p03_two.alto.xml"]["sha256"] == hashlib.sha256(alto).hexdigest()
 
 

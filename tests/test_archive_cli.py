@@ -1,4 +1,4 @@
-"""--archive-to files press, archive and manifest by date/page/slug and never overwrites without --force."""
+"""--archive-to files press, archive and manifest into a folder by date/page/slug and never overwrites without --force."""
 
 import os
 
@@ -11,17 +11,19 @@ def test_archive_to_files_once_and_refuses_before_writing_anything(run_cli, tmp_
     out = tmp_path / "out" / "page.pdf"
     r = run_cli([article, "-o", str(out), "--archive-to", str(archive), "-q"])
     assert r.returncode == 0, r.stderr
+    assert sorted(os.listdir(archive)) == ["2024-03-01_p03_article"]  # the page's own folder, filed in one step
+    archive = archive / "2024-03-01_p03_article"
     names = sorted(os.listdir(archive))
     assert names == ["2024-03-01_p03_article.alto.xml", "2024-03-01_p03_article.archive.pdf",
                      "2024-03-01_p03_article.manifest.json", "2024-03-01_p03_article.pdf"]
     before = {n: (archive / n).read_bytes() for n in names}
 
     again = tmp_path / "again" / "page.pdf"
-    r = run_cli([article, "-o", str(again), "--archive-to", str(archive), "-q"])
+    r = run_cli([article, "-o", str(again), "--archive-to", str(archive.parent), "-q"])
     assert r.returncode == 1 and r.stderr.startswith("error: ") and "--force" in r.stderr
     assert not again.exists()  # refused before anything was written
     assert {n: (archive / n).read_bytes() for n in names} == before
 
-    r = run_cli([article, "-o", str(again), "--archive-to", str(archive), "--force", "-q"])
+    r = run_cli([article, "-o", str(again), "--archive-to", str(archive.parent), "--force", "-q"])
     assert r.returncode == 0, r.stderr
     assert again.exists()

@@ -356,6 +356,7 @@ def test_failing_build_keeps_the_previous_good_output(desk, run_cli, cls):
     assert r.returncode == 0, r.stderr
     names = ["page.pdf", "page.archive.pdf", "page.alto.xml", "page.report.json", "page.manifest.json"]
     before = {n: (desk.out / n).read_bytes() for n in names}
+    gen = os.readlink(desk.out / ".zhpaper-page" / "current")
     if cls == "syntax":
         bad = desk.write("edition: [\n")
     elif cls == "photo":
@@ -373,7 +374,8 @@ def test_failing_build_keeps_the_previous_good_output(desk, run_cli, cls):
         assert "do not fit" in r.stderr and "preflight error" in r.stderr and "--draft" in r.stderr, r.stderr
         # where in the page file: the story's body, the block beside the message (issue 22)
         assert "long.yaml:6:3 sections: " in r.stderr and "(in main/body)" in r.stderr, r.stderr
-    assert sorted(os.listdir(desk.out)) == sorted(names), "no new or temporary files"
+    assert sorted(os.listdir(desk.out)) == sorted(names + [".zhpaper-page"]), "no new or temporary files"
+    assert sorted(os.listdir(desk.out / ".zhpaper-page")) == ["current", gen], "no new generation or temporary"
     for n in names:
         assert (desk.out / n).read_bytes() == before[n], f"{n} was touched by a failing build"
 

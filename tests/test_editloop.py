@@ -127,36 +127,62 @@ def test_watch_builds_write_the_bytes_of_cold_builds(desk, tmp_path, zhpaper_cac
 
 
 @needs_fonts
-def test_ctrl_c_after_the_proof_is_written_finishes_the_set(desk, tmp_path, zhpaper_cache, monkeypatch,
-                                                            clean_reportlab_registry):
-    """Watch mode writes the press PDF and the proof first; Ctrl-C then waits until the archive copy, the
-    report and the manifest are written too (the manifest vouches for the PDFs of the same build)."""
+def test_ctrl_c_in_a_watch_build_leaves_a_whole_set_old_or_new(desk, tmp_path, zhpaper_cache, monkeypatch,
+                                                              clean_reportlab_registry):
+    """Watch mode replaces the whole set at once (layout.base.outset): Ctrl-C once the proof is made leaves
+    the last build's set as it was; Ctrl-C during the switch is acted on after it, the new set whole. Either
+    way the manifest vouches for every file there and no temporary file is left."""
     import hashlib
     import json
     import signal
 
-    from layout import pipeline
+    from layout.base import outset
+    from layout.output import proof
 
-    write = pipeline._Early.__call__
+    made = proof.proof_png
 
-    def write_then_ctrl_c(self, kind, data):
-        write(self, kind, data)
-        if kind == "proof":
-            os.kill(os.getpid(), signal.SIGINT)
+    def proof_then_ctrl_c(*args, **kw):
+        png = made(*args, **kw)
+        os.kill(os.getpid(), signal.SIGINT)
+        return png
 
-    monkeypatch.setattr(pipeline._Early, "__call__", write_then_ctrl_c)
+    switch = outset.Staged._switch
+
+    def ctrl_c_then_switch(self, gen):
+        os.kill(os.getpid(), signal.SIGINT)
+        return switch(self, gen)
+
+    def check(files):
+        manifest = json.loads(files["article.manifest.json"])
+        assert sorted(manifest["outputs"]) == sorted(n for n in OUTPUTS if n != "article.manifest.json")
+        for name, rec in manifest["outputs"].items():
+            assert rec["sha256"] == hashlib.sha256(files[name]).hexdigest(), name
+
     session = Session()
     out = tmp_path / "w"
+    opts = _opts(out, str(desk / "catalog.yaml"), zhpaper_cache)
     try:
-        with pytest.raises(KeyboardInterrupt):
-            build(str(desk / "article.yaml"), _opts(out, str(desk / "catalog.yaml"), zhpaper_cache), session=session)
+        build(str(desk / "article.yaml"), opts, session=session)
+        before = _files(out)
+        check(before)
+        EDITS[1][1](desk)
+        with monkeypatch.context() as m:
+            m.setattr(proof, "proof_png", proof_then_ctrl_c)
+            with pytest.raises(KeyboardInterrupt):
+                build(str(desk / "article.yaml"), opts, session=session)
+        assert _files(out) == before
+        with monkeypatch.context() as m:
+            m.setattr(outset.Staged, "_switch", ctrl_c_then_switch)
+            with pytest.raises(KeyboardInterrupt):
+                build(str(desk / "article.yaml"), opts, session=session)
+        after = _files(out)
+        assert after["article.pdf"] != before["article.pdf"]
+        check(after)
     finally:
         session.close()
-    files = _files(out)
-    assert sorted(files) == sorted(OUTPUTS)
-    manifest = json.loads(files["article.manifest.json"])
-    for name in ("article.pdf", "article.archive.pdf"):
-        assert manifest["outputs"][name]["sha256"] == hashlib.sha256(files[name]).hexdigest()
+    leftovers = [n for n in os.listdir(out) if n.startswith(".") and n != ".zhpaper-article"]
+    leftovers += [n for n in os.listdir(out / ".zhpaper-article") if n != "current" and not n.startswith("gen-")]
+    assert leftovers == [] and len(os.listdir(out / ".zhpaper-article")) == 2  # current and one generation
 
 
 @needs_fonts

@@ -293,20 +293,25 @@ def test_manifest_is_sorted_deterministic_and_complete(press):
 def test_file_to_archive_names_and_refuses_overwrite(tmp_path, press, archive):
     files = {"press": press, "archive": archive}
     written = file_to_archive(str(tmp_path), files, META, "yancheng", force=False)
+    assert os.listdir(tmp_path) == ["2021-01-18_p08_yancheng"]  # the page's own folder, renamed into place whole
+    assert {os.path.dirname(p) for p in written} == {str(tmp_path / "2021-01-18_p08_yancheng")}
     names = sorted(os.path.basename(p) for p in written)
     assert names == ["2021-01-18_p08_yancheng.archive.pdf", "2021-01-18_p08_yancheng.manifest.json",
                      "2021-01-18_p08_yancheng.pdf"]
-    manifest = json.loads((tmp_path / "2021-01-18_p08_yancheng.manifest.json").read_text("utf-8"))
+    filed = tmp_path / "2021-01-18_p08_yancheng"
+    manifest = json.loads((filed / "2021-01-18_p08_yancheng.manifest.json").read_text("utf-8"))
     assert manifest["outputs"]["2021-01-18_p08_yancheng.pdf"]["bytes"] == len(press)
 
-    before = {n: (tmp_path / n).read_bytes() for n in names}
+    before = {n: (filed / n).read_bytes() for n in names}
     with pytest.raises(InputError, match="already archived") as err:
         file_to_archive(str(tmp_path), {"press": b"%PDF-changed"}, META, "yancheng", force=False)
     assert "--force" in str(err.value)
-    assert {n: (tmp_path / n).read_bytes() for n in names} == before
+    assert {n: (filed / n).read_bytes() for n in names} == before
 
     file_to_archive(str(tmp_path), {"press": b"%PDF-changed"}, META, "yancheng", force=True)
-    assert (tmp_path / "2021-01-18_p08_yancheng.pdf").read_bytes() == b"%PDF-changed"
+    assert (filed / "2021-01-18_p08_yancheng.pdf").read_bytes() == b"%PDF-changed"
+    assert sorted(os.listdir(filed)) == ["2021-01-18_p08_yancheng.manifest.json", "2021-01-18_p08_yancheng.pdf"]
+    assert os.listdir(tmp_path) == ["2021-01-18_p08_yancheng"]  # the replaced set and every temporary gone
 
 
 def test_file_to_archive_rejects_bad_slug(tmp_path, press):

@@ -188,7 +188,7 @@ def test_icc_takes_the_desks_own_cmyk_profile(desk, catalog, small, zhpaper_cach
 
 def test_manifest_of_a_real_build(real_page):
     """README: `out/article.manifest.json` "made from: article, template, fonts, images with sha256, tool
-    versions, output hashes". Each sha256 is that of the file on disk now, every font the catalog's roles
+    versions, output hashes" of every file of the set (the report too, not itself). Each sha256 is that of the file on disk now, every font the catalog's roles
     use and every photo is listed, the tool versions are the installed ones, and the output hashes are
     those of the files the build wrote."""
     with open(real_page.manifest_json, encoding="utf-8") as fh:
@@ -209,7 +209,8 @@ def test_manifest_of_a_real_build(real_page):
         assert sources[path] == _sha256(path), path
     assert len(sources) == 2 + len(real_page.article.photos) + len(fonts)
     outputs = manifest["outputs"]
-    assert sorted(outputs) == ["article.alto.xml", "article.archive.pdf", "article.pdf"]
+    # every file of the set but the manifest itself, the report included
+    assert sorted(outputs) == ["article.alto.xml", "article.archive.pdf", "article.pdf", "article.report.json"]
     for name, record in outputs.items():
         path = os.path.join(real_page.out_dir, name)
         assert record == {"sha256": _sha256(path), "bytes": os.path.getsize(path)}, name
@@ -432,6 +433,11 @@ def test_ctrl_c_exits_130_and_writes_nothing(desk, tmp_path):
 OUTPUTS = ("{}.pdf", "{}.archive.pdf", "{}.alto.xml", "{}.report.json", "{}.manifest.json")
 
 
+def _shown(folder) -> list[str]:
+    """The files `ls` shows (the set's generations live in a hidden folder beside them: layout.base.outset)."""
+    return sorted(n for n in os.listdir(folder) if not n.startswith("."))
+
+
 def test_default_output_paths(desk, catalog, zhpaper_cache, tmp_path):
     """README: `make pdf` "writes out/article.pdf" (and the archive copy, report and manifest beside it);
     `-o` a folder writes the page there under its own name; make_pdf.py -h: "default out/article.pdf"."""
@@ -439,13 +445,13 @@ def test_default_output_paths(desk, catalog, zhpaper_cache, tmp_path):
     shutil.copytree(desk, work)
     r = run_make_pdf(["--fonts", catalog, "-q"], zhpaper_cache, cwd=str(work))  # no article: article.yaml
     assert r.returncode == 0, r.stderr
-    assert sorted(os.listdir(work / "out")) == sorted(n.format("article") for n in OUTPUTS)
+    assert _shown(work / "out") == sorted(n.format("article") for n in OUTPUTS)
     folder = tmp_path / "folder"
     folder.mkdir()
     r = run_make_pdf([str(work / "article.yaml"), "-o", str(folder), "--fonts", catalog, "-q"], zhpaper_cache,
                      cwd=str(work))
     assert r.returncode == 0, r.stderr
-    assert sorted(os.listdir(folder)) == sorted(n.format("article") for n in OUTPUTS)
+    assert _shown(folder) == sorted(n.format("article") for n in OUTPUTS)
 
 
 def test_watch_writes_the_proof_next_to_the_pdf(desk, catalog, zhpaper_cache, tmp_path):
@@ -468,7 +474,8 @@ def test_watch_writes_the_proof_next_to_the_pdf(desk, catalog, zhpaper_cache, tm
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert proc.returncode == 0, err
-    assert sorted(os.listdir(out)) == sorted([n.format("page") for n in OUTPUTS] + ["page.png"])
+    assert _shown(out) == sorted([n.format("page") for n in OUTPUTS] + ["page.png"])
+    assert [n for n in os.listdir(out) if n.startswith(".")] == [".zhpaper-page"]  # the set's folder, no temporary
     with Image.open(out / "page.png") as im:
         assert im.format == "PNG" and im.size[0] > 100
 

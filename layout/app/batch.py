@@ -64,11 +64,27 @@ def plan(paths: list[str], base, out_dir: str, proof_dir: str | None, jobs: int)
     return pages
 
 
+def _worker_signals() -> None:
+    """A pool worker between pages ignores SIGTERM and SIGHUP (the batch's process sends them to stop a page
+    under way: `build_page`), so that one arriving while it waits for work cannot end it mid-protocol."""
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def build_page(path: str, opts) -> PageResult:
-    """Build one page; never raises for a page's own failure (bad input or a bug)."""
+    """Build one page; never raises for a page's own failure (bad input or a bug). In a pool worker,
+    SIGTERM and SIGHUP abandon the page (its set as it was, no temporary left) with layout.base.outset.Stopped."""
+    import signal
+
+    from layout.base.outset import stop_on_signals
     from layout.pipeline import build
 
     t0 = time.perf_counter()
+    pooled = signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    if pooled:
+        stop_on_signals()
     try:
         result = build(path, opts)
     except InputError as e:
@@ -78,6 +94,9 @@ def build_page(path: str, opts) -> PageResult:
         where = f"{os.path.basename(last.filename)}:{last.lineno}"
         msg = " ".join(f"internal error {type(e).__name__}: {e} (at {where}; please report)".split())
         return PageResult(path, False, time.perf_counter() - t0, msg, CONTENT)
+    finally:
+        if pooled:
+            _worker_signals()
     return PageResult(path, True, time.perf_counter() - t0, outputs=result.outputs)
 
 
@@ -112,7 +131,7 @@ def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[
             results[i] = build_page(path, opts)
             on_done(len(results), n, results[i])
         return [results[i] for i in range(n)]
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_signals)
     try:
         pending = {pool.submit(build_page, path, opts): i for i, (path, opts) in enumerate(pages)}
         while pending:
@@ -126,7 +145,15 @@ def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[
                                             CONTENT)
                 on_done(len(results), n, results[i])
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Each worker abandons its page (its set left as it was, its temporaries removed) and ends.
+        import signal
+
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            try:
+                os.kill(proc.pid, signal.SIGTERM)
+            except (ProcessLookupError, AttributeError):
+                pass
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return [results[i] for i in range(n)]
@@ -154,9 +181,15 @@ def run_batch(paths: list[str], base, out_dir: str, proof_dir: str | None, jobs:
     t0 = time.perf_counter()
     try:
         results = run_pages(pages, jobs, report)
-    except KeyboardInterrupt:
-        print("error: interrupted; pages already reported ok were written, the others not", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        from layout.base.outset import signum_of, stopped_line
+
+        what = stopped_line(e).split(";")[0].split(" after ")[0]
+        try:
+            print(f"{what}; pages already reported ok were written, the others left as they were", file=sys.stderr)
+        except OSError:
+            pass
+        return 128 + signum_of(e)
     lines = summary(results, time.perf_counter() - t0, workers)
     failed = any(not r.ok for r in results)
     for line in (lines if (failed or not quiet) else []):

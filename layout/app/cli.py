@@ -26,7 +26,8 @@ def parser(prog: str = "make_pdf.py") -> argparse.ArgumentParser:
                 "+ PDF/A-2b archive copy + preflight report.")
     p.add_argument("articles", nargs="*", default=["article.yaml"], help="article YAML file(s) (default article.yaml)")
     p.add_argument("-o", "--output", default=None,
-                   help="output PDF (default out/article.pdf); a folder when several articles are given")
+                   help="output PDF (default out/article.pdf), or a folder (made if it ends in '/') to write "
+                        "<article>.pdf in; a folder when several articles are given. No proof unless --proof")
     p.add_argument("--proof", metavar="PNG", help="also render the page to this PNG")
     page_options(p)
     p.add_argument("--archive-to", metavar="DIR", help="file the PDFs and manifest into this archive folder")
@@ -80,6 +81,9 @@ def options(a: argparse.Namespace, out: str):
 
 
 def main(argv: list[str], prog: str = "make_pdf.py") -> int:
+    from layout.base.outset import signum_of, stop_on_signals, stopped_line
+
+    stop_on_signals()  # SIGTERM and SIGHUP end the command as Ctrl-C does: the last outputs intact, no temporaries
     try:
         a = parser(prog).parse_args(argv)
         if a.edition or a.scheduler:
@@ -91,7 +95,7 @@ def main(argv: list[str], prog: str = "make_pdf.py") -> int:
 
             return run_batch(a.articles, options(a, a.output or "out"), a.output or "out", a.proof, a.jobs, a.quiet)
         out = a.output or os.path.join("out", "article.pdf")
-        if os.path.isdir(out):
+        if os.path.isdir(out) or out.endswith(("/", os.sep)):  # a folder, there or to be made
             out = os.path.join(out, os.path.splitext(os.path.basename(a.articles[0]))[0] + ".pdf")
         if a.watch:
             from dataclasses import replace
@@ -111,9 +115,12 @@ def main(argv: list[str], prog: str = "make_pdf.py") -> int:
     except InputError as e:
         print(f"error: {e.line()}", file=sys.stderr)
         return e.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        try:
+            print(stopped_line(e), file=sys.stderr)
+        except OSError:
+            pass  # the terminal is gone (SIGHUP)
+        return 128 + signum_of(e)
 
 
 def edition(a: argparse.Namespace, argv: list[str]) -> int:

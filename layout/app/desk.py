@@ -365,7 +365,9 @@ class Desk:
 
         from layout.app.deskweb import confined
 
-        real = os.path.realpath(path)
+        # the folder resolved, not the file: an output is a link into its current set (layout.base.outset),
+        # whose target is gone after the next build; its own name stays
+        real = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
         for name, root in self.roots.items():
             rel = os.path.relpath(real, os.path.realpath(root))
             if not rel.startswith("..") and confined(root, rel.replace(os.sep, "/")):
@@ -407,6 +409,7 @@ class Desk:
 
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGHUP, stop)  # a logout too
         # Forked before any thread starts (the change feed's): layout.app.session.
         self.session = Session()
         changes = None

@@ -34,7 +34,8 @@ from dataclasses import replace
 from layout import __version__
 from layout.app.pagetask import PageOutcome, PageTask
 from layout.app.progress import Progress
-from layout.base.atomic import atomic_write, atomic_write_all
+from layout.base.atomic import atomic_write
+from layout.base.outset import replace_set
 from layout.base.digest import cache_root, sha256_cached, sha256_file
 from layout.base.errors import CONTENT, UsageError
 from layout.base.resources import data_path
@@ -151,12 +152,16 @@ class _Driver:
     def keep(self, task: PageTask, out: PageOutcome) -> None:
         """Write a built page's files as one set, drop what its last build made and this one did not."""
         old = self.state["pages"].get(str(task.number), {}).get("outputs", {})
-        atomic_write_all({os.path.join(self.out, n): data for n, data in out.files.items()})
+        # one set, switched in whole (layout.base.outset): a file its last build made and this one did not goes
+        replace_set(os.path.join(self.out, stem(task.number) + ".pdf"),
+                    {os.path.join(self.out, n): data for n, data in out.files.items()})
         for name in set(old) - set(out.files):
-            try:
-                os.unlink(os.path.join(self.out, name))
-            except OSError:
-                pass
+            path = os.path.join(self.out, name)
+            if os.path.isfile(path) and not os.path.islink(path):  # written by an older version
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
         self.state["pages"][str(task.number)] = {
             "key": self.key(task), "inputs": [list(i) for i in out.inputs],
             "outputs": {n: hashlib.sha256(d).hexdigest() for n, d in sorted(out.files.items())},

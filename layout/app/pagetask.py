@@ -68,6 +68,7 @@ def run(task: PageTask) -> PageOutcome:
 def _run(task: PageTask, t0: float) -> PageOutcome:
     from layout.base.digest import sha256_file
     from layout.output.epaper import hotspots_json
+    from layout.output.finish import manifest_with
     from layout.pipeline import build, output_paths
 
     made: dict[str, bytes] = {}
@@ -80,6 +81,8 @@ def _run(task: PageTask, t0: float) -> PageOutcome:
     links = {sid: planned.get(sid, (page, sid)) for sid, page, _ in cut}
     names = {"image": f"{stem}.png", "alto": f"{stem}.alto.xml", "pdf": f"{stem}.archive.pdf"}
     files[f"{stem}.hotspots.json"] = hotspots_json(result.page, result.layout, proof, names, links)
+    manifest = f"{stem}.manifest.json"  # it vouches for the hotspots too
+    files[manifest] = manifest_with(files[manifest], {f"{stem}.hotspots.json": files[f"{stem}.hotspots.json"]})
     slots = {got[0] for _, got in (task.opts.edition.slots if task.opts.edition else ()) if got}
     read = sorted(set(result.inputs) - slots)  # a continuation is in the key as the text it is
     inputs = [(path, sha256_file(path), "file") for path in read]

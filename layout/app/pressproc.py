@@ -94,6 +94,8 @@ class PressProcess:
 def _serve(job_fd: int, result_fd: int) -> int:
     """The press process's life: import, take faces and one job, answer, exit code."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to report
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # a service stop too: the parent ends this process
+        signal.signal(sig, signal.SIG_IGN)
     with os.fdopen(job_fd, "rb") as inbox, os.fdopen(result_fd, "wb") as outbox:
         try:
             from layout.fonts.faces import register_faces

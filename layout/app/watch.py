@@ -14,13 +14,16 @@ file) builds nothing.
 Builds run in this process, which stays warm and keeps what a build made for the next one
 (`layout.app.session.Session`): after an edit to one paragraph, that paragraph is set again, the
 arrangement searched again only if its line count changed, and the page painted again from kept
-font programs and photo proxies. The press PDF and the proof are written as soon as each is made;
-then the archive copy is finished (in a worker process, once the proof is out: it never competes
-with them for a core), and the manifest and the report follow. Ctrl-C in between waits for the set
-to be finished. The files are the same bytes a one-shot build writes.
+font programs and photo proxies. The archive copy is finished meanwhile in a worker process, and the
+whole set (press PDF, archive copy, ALTO, report, manifest, proof) is switched in at once when every file
+is made (layout.base.outset): a reader never sees a press PDF of one build beside a manifest of another.
+The files are the same bytes a one-shot build writes. The files are followed from before the first
+build, so a save made during it (or during its warm-up) is built next: the last save always wins.
 
 After each build it prints the preflight summary; a bad input prints the one-line error and the
-loop goes on, so the desk can fix the YAML and save again. Ctrl-C stops it with exit 0.
+loop goes on, so the desk can fix the YAML and save again. Ctrl-C, SIGTERM and SIGHUP stop it with
+exit 0: a build under way is abandoned (its set not switched in, its temporary files removed), or, when
+the signal comes during the switch, finished first.
 
 `watch()` takes the paths, the build and the change feed as functions and objects, so the tests
 drive it with scripted changes and never wait; `Debounce` is the timing rule, a pure function of
@@ -181,6 +184,7 @@ def watch(paths_fn: Callable[[], Iterable[str]], build_fn: Callable[[], None], c
     not raise for bad input (see `guarded`). Ends when `changes.wait()` returns None; returns the
     number of builds."""
     seen = snapshot(paths_fn(), stat)
+    changes.follow(list(seen))  # before the first build: a save made during it, or its warm-up, is seen
     build_fn()
     builds = 1
     known = list(paths_fn())
@@ -235,6 +239,12 @@ def guarded(build: Callable[[], str], out: Callable[[str], None]) -> Callable[[]
     return run
 
 
+def signal_name(signum: int) -> str:
+    import signal
+
+    return signal.Signals(signum).name
+
+
 def run_watch(article_path: str, opts, quiet: bool = False, changes=None, session=None) -> int:
     """The CLI entry for --watch. Exit 0 on Ctrl-C. `changes`: the change feed (default the kernel's,
     `Changes`); `session`: what builds keep (default a new `Session`)."""
@@ -273,14 +283,20 @@ def run_watch(article_path: str, opts, quiet: bool = False, changes=None, sessio
             changes = own = Changes()
         except ImportError:
             out("watchdog is not installed (make setup installs it): polling every 0.3 s instead")
+    from layout.base.outset import Stopped, stop_on_signals
+
+    stop_on_signals()  # SIGTERM and SIGHUP end the watch as Ctrl-C does: the build abandoned, exit 0
     out(f"watching {article_path} (Ctrl-C to stop)")
     try:
         if changes is None:
             poll(paths, build_then_warm, time.sleep)
         else:
             watch(paths, build_then_warm, changes)
-    except KeyboardInterrupt:
-        out("stopped watching")
+    except KeyboardInterrupt as e:
+        try:
+            out("stopped watching" + (f" ({signal_name(e.signum)})" if isinstance(e, Stopped) else ""))
+        except OSError:
+            pass  # the terminal is gone (SIGHUP)
     finally:
         if own is not None:
             own.close()

@@ -1,11 +1,13 @@
-"""Writing files so that readers never see half of one: all-or-none replacement of outputs and
-cache entries. No PDF or image library is imported here, so any stage may write."""
+"""Writing files so that readers never see half of one: one file replaced whole (a cache entry,
+the edition's own files). A page's set of outputs is replaced whole by layout.base.outset. No PDF or image library is imported here, so any stage may write."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Mapping
+
+from layout.base.outset import sweep, tmp_prefix
 
 
 def atomic_write_all(files: Mapping[str, bytes], sync: bool = True) -> None:
@@ -18,7 +20,8 @@ def atomic_write_all(files: Mapping[str, bytes], sync: bool = True) -> None:
         for path, data in files.items():
             folder = os.path.dirname(os.path.abspath(path))
             os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+            # named so that a later run recognises it as this process's and removes it once we are gone
+            fd, tmp = tempfile.mkstemp(prefix=tmp_prefix(), suffix="." + os.path.basename(path), dir=folder)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -28,6 +31,9 @@ def atomic_write_all(files: Mapping[str, bytes], sync: bool = True) -> None:
             os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs and a shared cache must be readable
         for tmp, path in staged:
             os.replace(tmp, path)
+        if sync:  # an output, not a cache entry (a cache folder may be large): leftovers of dead runs go
+            for folder in {os.path.dirname(os.path.abspath(p)) for p in files}:
+                sweep(folder)
     except BaseException as exc:
         for tmp, _ in staged:
             try:

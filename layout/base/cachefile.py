@@ -149,6 +149,9 @@ def known_unwritable(root: str) -> bool:
     return os.path.join(root, LAYOUT) in _unwritable
 
 
+_swept: set[str] = set()
+
+
 class Store:
     """The entries of one kind (fonts, images, facts, …) in the cache at `root`."""
 
@@ -253,6 +256,11 @@ class Store:
             try:
                 self._make_folder()
                 atomic_write(path, data, sync=False)  # a cache entry: a crash costs only a rebuild
+                if self.folder not in _swept:  # once per folder and process: temporaries of killed writers
+                    from layout.base.outset import sweep
+
+                    _swept.add(self.folder)
+                    sweep(self.folder)
                 return True
             except OSError as exc:
                 if attempt == 1 and exc.errno == errno.EISDIR and os.path.isdir(path):

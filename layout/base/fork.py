@@ -221,6 +221,8 @@ class _Pending:
 
 def _serve_calls(job_fd: int, result_fd: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to act on; it closes the pipe
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # a service stop too: the parent ends this process
+        signal.signal(sig, signal.SIG_IGN)
     with os.fdopen(job_fd, "rb") as inbox, os.fdopen(result_fd, "wb") as outbox:
         while True:
             try:

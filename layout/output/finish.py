@@ -23,6 +23,7 @@ archive copy (layout.output.alto).
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import functools
 import hashlib
 import io
@@ -427,34 +428,164 @@ def manifest_bytes(meta: DocMeta, outputs: Mapping[str, bytes]) -> bytes:
     return (json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def manifest_with(manifest: bytes, more: Mapping[str, bytes]) -> bytes:
+    """`manifest` (manifest_bytes' JSON) with the sha256 and size of the files `more` (name → bytes) added
+    to its outputs: the rest of the set made after the PDFs (the report, the proof, jump files, hotspots)."""
+    record = json.loads(manifest)
+    record["outputs"].update({name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                              for name, data in more.items()})
+    return (json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def write_manifest(path: str, meta: DocMeta, outputs: Mapping[str, bytes]) -> None:
     atomic_write(path, manifest_bytes(meta, outputs))
 
 
+def filed_folder(archive_dir: str, meta: DocMeta, slug: str) -> str:
+    """Where a page is filed: a folder of its own, named like its files (2021-01-18_p08_yancheng/)."""
+    return os.path.join(archive_dir, archive_names(meta, slug)["manifest"][:-len(".manifest.json")])
+
+
+def already_filed(archive_dir: str, meta: DocMeta, slug: str) -> list[str]:
+    """The names under which this page is filed already: its folder, or files of the flat layout of
+    earlier versions."""
+    names = archive_names(meta, slug)
+    folder = filed_folder(archive_dir, meta, slug)
+    taken = [os.path.basename(folder) + "/"] if os.path.lexists(folder) else []
+    return taken + sorted(n for k, n in names.items() if k != "proof" and os.path.lexists(os.path.join(archive_dir, n)))
+
+
+class Filing:
+    """A page's filing written to a hidden temporary folder in the archive (`stage`), then put in place
+    with one rename (`commit`) or dropped (`abort`): the archive shows the whole filed set or nothing."""
+
+    def __init__(self, archive_dir: str, files: Mapping[str, bytes], meta: DocMeta, slug: str, force: bool = False):
+        from layout.base.outset import sweep, tmp_name
+
+        names = archive_names(meta, slug)
+        unknown = set(files) - set(names)
+        if unknown:
+            raise ValueError(f"unknown output kinds {sorted(unknown)}; known: {sorted(names)}")
+        self.archive_dir, self.meta, self.slug, self.force = archive_dir, meta, slug, force
+        payload = dict(files)
+        if "manifest" not in payload:
+            payload["manifest"] = manifest_bytes(meta, {names[k]: v for k, v in files.items()})
+        self.folder = filed_folder(archive_dir, meta, slug)
+        self.paths = [os.path.join(self.folder, names[k]) for k in ("press", "archive", "alto", "proof", "manifest")
+                      if k in payload]
+        self.tmp: str | None = None
+        try:
+            os.makedirs(archive_dir, exist_ok=True)
+            sweep(archive_dir)  # what killed filings left
+            self._refuse()
+            self.tmp = os.path.join(archive_dir, tmp_name(os.path.basename(self.folder)))
+            os.mkdir(self.tmp)
+            for kind in sorted(payload):
+                _write_synced(os.path.join(self.tmp, names[kind]), payload[kind])
+            _fsync_dir(self.tmp)
+        except OSError as exc:
+            self.abort()
+            raise _filing_error(archive_dir, exc) from None
+        except BaseException:
+            self.abort()
+            raise
+
+    def _refuse(self) -> None:
+        if self.force:
+            return
+        taken = already_filed(self.archive_dir, self.meta, self.slug)
+        if taken:
+            raise InputError(f"already archived: {', '.join(taken)}", where=self.archive_dir,
+                             hint="use --force to replace the archived page")
+
+    def abort(self) -> None:
+        if self.tmp is not None:
+            import shutil
+
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+    def commit(self) -> list[str]:
+        """Put the filed set in place (with --force, swapped with the one there in one step where the
+        system can); the paths filed."""
+        from layout.base.outset import held_signals, tmp_name
+
+        if self.tmp is None:
+            raise RuntimeError("this filing was aborted")
+        try:
+            with held_signals():
+                self._refuse()  # (again: another filing may have come meanwhile)
+                if os.path.lexists(self.folder):
+                    if not _exchange(self.tmp, self.folder):
+                        old = os.path.join(self.archive_dir, tmp_name("replaced"))
+                        os.rename(self.folder, old)
+                        os.rename(self.tmp, self.folder)
+                        self.tmp = old
+                else:
+                    os.rename(self.tmp, self.folder)
+                    self.tmp = None
+                _fsync_dir(self.archive_dir)
+                for name in archive_names(self.meta, self.slug).values():  # --force: the flat files of old
+                    flat = os.path.join(self.archive_dir, name)
+                    if os.path.isfile(flat):
+                        os.unlink(flat)
+        except OSError as exc:
+            raise _filing_error(self.archive_dir, exc) from None
+        finally:
+            self.abort()
+        return list(self.paths)
+
+
+def _write_synced(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: str) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    if fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), b)
+
+
+def _filing_error(archive_dir: str, exc: OSError) -> InputError:
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    hint = ("free space on the archive's disk and file again (nothing was filed; the next filing needs no --force)"
+            if full else "check the archive folder, then file again (nothing was filed)")
+    return InputError(f"cannot file the page ({exc.strerror or exc})", where=archive_dir, hint=hint)
+
+
 def file_to_archive(archive_dir: str, files: Mapping[str, bytes], meta: DocMeta, slug: str,
                     force: bool = False) -> list[str]:
-    """File the outputs (`files` keyed by kind: press, archive, alto, proof) plus a manifest under
-    `archive_dir`; returns the paths written. The ALTO must be the one made for the filed archive
-    copy's name (`archive_names(meta, slug)["archive"]`), which it names. Refuses to replace any
-    archived file unless `force`, and checks every name before writing any, so a refusal leaves
-    nothing half-filed."""
-    names = archive_names(meta, slug)
-    unknown = set(files) - set(names)
-    if unknown:
-        raise ValueError(f"unknown output kinds {sorted(unknown)}; known: {sorted(names)}")
-    payload = dict(files)
-    if "manifest" not in payload:
-        payload["manifest"] = manifest_bytes(meta, {names[k]: v for k, v in files.items()})
-    os.makedirs(archive_dir, exist_ok=True)
-    targets = {kind: os.path.join(archive_dir, names[kind]) for kind in sorted(payload)}
-    if not force:
-        taken = [p for p in targets.values() if os.path.exists(p)]
-        if taken:
-            raise InputError(f"already archived: {', '.join(os.path.basename(p) for p in taken)}",
-                             where=archive_dir, hint="use --force to replace the archived page")
-    written = []
-    for kind in ("press", "archive", "alto", "proof", "manifest"):  # manifest last: it vouches for the others
-        if kind in targets:
-            atomic_write(targets[kind], payload[kind])
-            written.append(targets[kind])
-    return written
+    """File the outputs (`files` keyed by kind: press, archive, alto, proof) plus a manifest into the
+    page's own folder under `archive_dir` (`filed_folder`); returns the paths written. The ALTO must be
+    the one made for the filed archive copy's name (`archive_names(meta, slug)["archive"]`), which it
+    names. Refuses to replace a filed page unless `force`. All or none: the files are written to a hidden
+    temporary folder, flushed to disk, and renamed into place in one step, so a kill or a full disk
+    leaves nothing filed (and what it left is removed by the next filing)."""
+    return Filing(archive_dir, files, meta, slug, force).commit()

@@ -45,9 +45,10 @@ def make_files(job: PressJob, parallel=False, early: Callable[[str, bytes], None
     finishes the archive copy in a forked process meanwhile (for a process with a core to spare), or
     in the `layout.base.fork.Worker` it is.
 
-    The press PDF and the proof come first: `early(kind, data)` is called with each as soon as it is
-    made (watch mode writes them then); the archive copy is then started, so that it never competes
-    with them for a core (the machine's other core may be busy with other work). `memo` (the watch
+    Without `early` the archive copy is finished meanwhile (watch mode, the press process: the set is
+    complete soonest). With it, the press PDF and the proof come first: `early(kind, data)` is called with
+    each as soon as it is made; the archive copy is then started, so that it never competes with them
+    for a core. `memo` (the watch
     process's `layout.base.memo.Memos`) keeps font programs, compressed streams and proof proxies between
     jobs; the bytes are the same with it or without."""
     from layout.output.finish import finish_archive, finish_press, manifest_bytes
