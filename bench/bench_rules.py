@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""The design rules measured from outside (issue 21): the generated family built for real and judged by
+tools/pagecheck.py from its PDFs, and late edits rebuilt from the last build's arrangement.
+
+    python bench/bench_rules.py [--pages 300] [--edits 2] [--seed 21] [--jobs 2] [--json out/rules.json]
+                                [--keep DIR] [--findings]
+
+Every page of tests/pages.py's family (`random_family_page`, seed --seed) is written with its photo
+files and built through the in-process pipeline (layout.pipeline.build, the real faces; a pool of
+--jobs worker processes that live through the run, each with its own segmenter) into a cache shared
+by the run. A build ends one of three ways:
+
+* built: its PDF is judged by tools/pagecheck.py (which reads only the PDF and the page YAML);
+* refused: the engine's one-line refusal (an InputError: a copyfit refusal with its proposal, a place:
+  it cannot honour …) — an infeasible page, counted apart, not a failure;
+* crashed: any other exception — a failure.
+
+Then each built page gets --edits late edits (tests/pages.py `late_edit`: one story grows or shrinks by
+up to a fifth), each rebuilt into the same outputs from the page's own last arrangement (its manifest,
+restored before every edit): whether every module keeps its columns (col and span, read from the two
+manifests' `arrangement`) and how far its edges moved in rows.
+
+Figures: the share of built pages with 0 hard findings (target ≥ 0.95), the share of rebuilt edits that
+keep every module's columns (≥ 0.90), compose time per page (layout.compose.page.compose_page inside the
+build: median, p95), the whole build's time, refusal time (median, worst), and the hard findings by
+rule with the seeds of the pages that show them. `bench/run.py` calls `run()` for `make bench`;
+`make rules` runs this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for p in (ROOT, ROOT / "tests", ROOT / "tools"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+TARGETS = {"clean_share": 0.95, "columns_kept_share": 0.90}
+_STATE: dict = {}
+
+
+def _grids() -> dict:
+    import pages as P
+
+    from layout.source.template import load_template
+
+    return {name: P.Grid.of(load_template(name)) for name in P.TEMPLATES}
+
+
+def _init(cache: str) -> None:
+    """A worker: imports done once, the headline segmenter kept, compose_page timed."""
+    from layout import pipeline
+    from layout.text import words
+
+    _STATE["cache"] = cache
+    _STATE["grids"] = _grids()
+    words.start()
+    inner = pipeline.compose_page
+
+    def timed(*a, **k):
+        t0 = time.perf_counter()
+        try:
+            return inner(*a, **k)
+        finally:
+            _STATE["compose_s"] = time.perf_counter() - t0
+
+    pipeline.compose_page = timed
+
+
+def _build(page_yaml: str, out_pdf: str) -> dict:
+    from layout.base.errors import InputError
+    from layout.pipeline import BuildOptions, build
+
+    _STATE["compose_s"] = None
+    t0 = time.perf_counter()
+    try:
+        build(page_yaml, BuildOptions(out_pdf=out_pdf, cache_dir=_STATE["cache"], jobs=1))
+    except InputError as e:
+        return {"status": "refused", "why": e.line().splitlines()[0][:400], "build_s": time.perf_counter() - t0,
+                "compose_s": _STATE["compose_s"]}
+    except Exception as e:  # noqa: BLE001 - a crash is what the bench reports
+        return {"status": "crashed", "why": f"{type(e).__name__}: {e}"[:400],
+                "trace": traceback.format_exc()[-1500:], "build_s": time.perf_counter() - t0}
+    return {"status": "built", "build_s": time.perf_counter() - t0, "compose_s": _STATE["compose_s"]}
+
+
+def _modules(manifest: str) -> dict:
+    with open(manifest, encoding="utf-8") as fh:
+        mods = json.load(fh).get("arrangement", {}).get("modules", [])
+    return {m["id"]: m for m in mods}
+
+
+def one(job: tuple) -> dict:
+    """Build page `index` of the family, judge it, and rebuild it after its late edits."""
+    import pages as P
+    import pagecheck
+
+    index, v, folder, edits = job
+    grids = _STATE["grids"]
+    folder = Path(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    src = P.write(v, str(folder / "in"), grids)
+    pdf = str(folder / "out" / "page.pdf")
+    got = {"index": index, "seed": v.seed, "label": v.label(), **_build(src, pdf)}
+    if got["status"] != "built":
+        return got
+    try:
+        check = pagecheck.check(pdf, src)
+    except Exception as e:  # noqa: BLE001 - the judge's own failure is reported, not hidden
+        got["judge_error"] = f"{type(e).__name__}: {e}"
+        return got
+    got["hard"] = check["hard"]
+    got["by_rule"] = check["by_rule"]
+    got["findings"] = [f for f in check["findings"] if f["hard"]][:12]
+    got["soft"] = sum(1 for f in check["findings"] if not f["hard"])
+    manifest = str(folder / "out" / "page.manifest.json")
+    with open(manifest, "rb") as fh:
+        base_manifest = fh.read()
+    before = _modules(manifest)
+    rng = random.Random(v.seed ^ 0x5EED)
+    got["edits"] = []
+    for _ in range(edits):
+        ev, what = P.late_edit(v, rng)
+        with open(manifest, "wb") as fh:  # every edit starts from the page's own last build
+            fh.write(base_manifest)
+        esrc = P.write(ev, str(folder / "in"), grids)
+        r = _build(esrc, pdf)
+        e = {"what": what, "status": r["status"], "build_s": r["build_s"], "compose_s": r.get("compose_s")}
+        if r["status"] == "built":
+            after = _modules(manifest)
+            moved = [k for k, m in before.items() if k not in after or (after[k]["col"], after[k]["span"]) !=
+                     (m["col"], m["span"])]
+            e["columns_kept"] = not moved and set(after) == set(before)
+            e["moved"] = moved
+            e["edge_rows"] = max((max(abs(after[k]["row"] - m["row"]),
+                                      abs(after[k]["row"] + after[k]["rows"] - m["row"] - m["rows"]))
+                                  for k, m in before.items() if k in after), default=0)
+        else:
+            e["why"] = r["why"]
+        got["edits"].append(e)
+    return got
+
+
+def _quantile(xs: list, q: float) -> float | None:
+    if not xs:
+        return None
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+def summarise(results: list[dict]) -> dict:
+    status = Counter(r["status"] for r in results)
+    built = [r for r in results if r["status"] == "built" and "hard" in r]
+    clean = [r for r in built if r["hard"] == 0]
+    by_rule = Counter()
+    seeds = defaultdict(list)
+    for r in built:
+        for rule, n in r["by_rule"].items():
+            by_rule[rule] += 1
+            seeds[rule].append(r["index"])
+    edits = [e for r in built for e in r.get("edits", ())]
+    rebuilt = [e for e in edits if e["status"] == "built"]
+    kept = [e for e in rebuilt if e["columns_kept"]]
+    refusals = Counter(r["why"].split(":")[2].strip()[:60] if r["why"].count(":") >= 2 else r["why"][:60]
+                       for r in results if r["status"] == "refused")
+    compose = [r["compose_s"] for r in built if r.get("compose_s") is not None]
+    builds = [r["build_s"] for r in built]
+    refused_s = [r["build_s"] for r in results if r["status"] == "refused"]
+    edit_compose = [e["compose_s"] for e in rebuilt if e.get("compose_s") is not None]
+    return {
+        "pages": len(results), "built": status["built"], "refused": status["refused"], "crashed": status["crashed"],
+        "judge_errors": sum(1 for r in results if "judge_error" in r),
+        "clean": len(clean), "clean_share": round(len(clean) / len(built), 4) if built else None,
+        "pages_with_rule": dict(by_rule.most_common()),
+        "pages_by_rule": {k: v[:20] for k, v in seeds.items()},
+        "edits": len(edits), "edits_rebuilt": len(rebuilt), "edits_refused": sum(e["status"] == "refused" for e in edits),
+        "edits_crashed": sum(e["status"] == "crashed" for e in edits),
+        "columns_kept": len(kept), "columns_kept_share": round(len(kept) / len(rebuilt), 4) if rebuilt else None,
+        "edges_within_3_rows_share": round(sum(e["columns_kept"] and e["edge_rows"] <= 3 for e in rebuilt)
+                                           / len(rebuilt), 4) if rebuilt else None,
+        "compose_median_s": _quantile(compose, 0.5), "compose_p95_s": _quantile(compose, 0.95),
+        "build_median_s": _quantile(builds, 0.5), "build_p95_s": _quantile(builds, 0.95),
+        "edit_compose_median_s": _quantile(edit_compose, 0.5), "edit_compose_p95_s": _quantile(edit_compose, 0.95),
+        "refusal_median_s": _quantile(refused_s, 0.5), "refusal_worst_s": max(refused_s, default=None),
+        "refusals": dict(refusals.most_common(12)),
+        "crashes": [{"index": r["index"], "seed": r["seed"], "why": r["why"]} for r in results
+                    if r["status"] == "crashed"][:20],
+    }
+
+
+def run(pages: int = 300, edits: int = 2, seed: int = 21, jobs: int = 2, keep: str | None = None,
+        progress=None, only: list[int] | None = None) -> tuple[dict, list[dict]]:
+    """Build and judge `pages` pages of the family (or only the pages of those indices); (summary, one
+    record per page)."""
+    import pages as P
+
+    grids = _grids()
+    family = P.family(max([pages] + [k + 1 for k in only or ()]), grids, seed)
+    tmp = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="zhpaper-rules-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    cache = str(tmp / "cache")
+    jobs_list = [(k, v, str(tmp / f"p{k:03d}"), edits) for k, v in enumerate(family) if not only or k in only]
+    t0 = time.perf_counter()
+    results = []
+    try:
+        # A page's first build prepares its font subsets into the shared cache; warming it with one
+        # page first keeps the workers from preparing the same subsets twice at the start.
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs, initializer=_init, initargs=(cache,), maxtasksperchild=None) as pool:
+            for k, r in enumerate(pool.imap_unordered(one, jobs_list)):
+                results.append(r)
+                if progress:
+                    progress(k + 1, len(jobs_list), r)
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    results.sort(key=lambda r: r["index"])
+    summary = summarise(results)
+    summary["wall_s"] = round(time.perf_counter() - t0, 1)
+    summary["seed"], summary["jobs"] = seed, jobs
+    return summary, results
+
+
+def report(s: dict) -> str:
+    f = lambda x: "—" if x is None else f"{x:.3f}"  # noqa: E731
+    lines = [
+        f"family of {s['pages']} pages (seed {s['seed']}): built {s['built']}, refused {s['refused']} (infeasible), "
+        f"crashed {s['crashed']}; {s['wall_s']} s on {s['jobs']} workers",
+        f"built with 0 hard findings: {s['clean']} of {s['built']} = {s['clean_share']} (target ≥ {TARGETS['clean_share']})",
+        f"late edits: {s['edits']} ({s['edits_rebuilt']} rebuilt, {s['edits_refused']} refused, {s['edits_crashed']} "
+        f"crashed); every module keeps its columns: {s['columns_kept']} = {s['columns_kept_share']} "
+        f"(target ≥ {TARGETS['columns_kept_share']}); and edges within 3 rows: {s['edges_within_3_rows_share']}",
+        f"compose per page: median {f(s['compose_median_s'])} s, p95 {f(s['compose_p95_s'])} s; whole build median "
+        f"{f(s['build_median_s'])} s, p95 {f(s['build_p95_s'])} s; after a late edit compose median "
+        f"{f(s['edit_compose_median_s'])} s, p95 {f(s['edit_compose_p95_s'])} s",
+        f"refusal: median {f(s['refusal_median_s'])} s, worst {f(s['refusal_worst_s'])} s",
+        "pages with a hard finding, by rule: " + (", ".join(f"{k} {v} (e.g. --only {' '.join(map(str, s['pages_by_rule'][k][:4]))})"
+                                                    for k, v in s["pages_with_rule"].items()) or "none"),
+        "refusals: " + "; ".join(f"{v}× {k}" for k, v in s["refusals"].items()),
+    ]
+    for c in s["crashes"]:
+        lines.append(f"CRASH page {c['index']} (seed {c['seed']}): {c['why']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=300)
+    ap.add_argument("--edits", type=int, default=2, help="late edits per built page")
+    ap.add_argument("--seed", type=int, default=21)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--keep", help="keep every page's files in this folder (for proofs)")
+    ap.add_argument("--findings", action="store_true", help="print every page's hard findings")
+    ap.add_argument("--only", type=int, nargs="*", help="only these pages of the family (by index), to reproduce")
+    args = ap.parse_args(argv)
+
+    def progress(k, n, r):
+        if k % 25 == 0 or k == n:
+            print(f"  {k}/{n} pages", file=sys.stderr, flush=True)
+
+    summary, results = run(args.pages, args.edits, args.seed, args.jobs, args.keep, progress, args.only)
+    if args.findings:
+        for r in results:
+            for f in r.get("findings", ()):
+                print(f"page {r['index']:3d} seed {r['seed']}: {f['rule']} {f['story']} {f['where']} {f['detail']}")
+    print(report(summary))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"summary": summary, "pages": results}, ensure_ascii=False, indent=1) + "\n",
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
