@@ -79,6 +79,22 @@ def _init(cache: str) -> None:
 
     pipeline.compose_page = timed
 
+    # Each page brings headline and caption characters of its own (display subsets): the worker keeps
+    # the converted glyphs between builds, as the watch process does (prepare_faces' `keep`), so a new
+    # page converts its new characters only. The files are the same bytes.
+    from layout.base.memo import Memos
+    from layout.fonts.faces import check_coverage, load_catalog, prepare_faces
+    from layout.source.texts import chars_by_role, places
+
+    keep = Memos()
+
+    def prepare_fonts(page, opts):
+        chars = chars_by_role(page)
+        faces = prepare_faces(load_catalog(opts.fonts), chars, cache_dir=opts.cache_dir, jobs=1, keep=keep)
+        return faces, check_coverage(faces, chars, lambda role, wanted: places(page, role, wanted))
+
+    pipeline.prepare_fonts = prepare_fonts
+
 
 def _build(page_yaml: str, out_pdf: str) -> dict:
     from layout.base.errors import InputError

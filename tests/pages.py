@@ -165,7 +165,8 @@ def _story(k: int, s: StorySpec, rng: random.Random, title: str, pv: PageVariant
 
 
 def _briefs(v: PageVariant, rng: random.Random) -> Briefs:
-    items = tuple(Text("本报讯　" + V._text(rng, rng.randint(30, 70))) for _ in range(v.briefs))
+    text = _family_text if v.family else V._text  # the family's: the body face's base set (see _han_pool)
+    items = tuple(Text("本报讯　" + text(rng, rng.randint(30, 70))) for _ in range(v.briefs))
     return Briefs("jianxun", Text("简讯"), items)
 
 
@@ -270,8 +271,13 @@ def _caption(k: int, i: int) -> str:
 
 
 def _han_pool() -> list[str]:
-    """The seed article's Han characters as they occur (so drawing from it keeps their frequencies)."""
-    return [ch for s in V._SENTENCES for ch in s if "\u4e00" <= ch <= "\u9fff"]
+    """The seed article's Han characters as they occur (so drawing from it keeps their frequencies), those
+    of the body face's base set only: every family page then asks for the same body subset, which the
+    font cache keeps (a rarer character would make each page's subset a new one to prepare)."""
+    from layout.fonts.charsets import text_base
+
+    base = text_base()
+    return [ch for s in V._SENTENCES for ch in s if "\u4e00" <= ch <= "\u9fff" and ch in base]
 
 
 _POOL = _han_pool()

@@ -584,7 +584,9 @@ def check(pdf_path: str, yaml_path: str) -> dict:
                                       max(r.box[2] for r in title_runs), max(r.box[3] for r in title_runs))}
 
     # photos and their captions
-    caps = [r for r in sheet.runs if abs(r.size - g.caption) < 0.05 and r.face != body_face and not r.item]
+    # captions: runs of the caption size that are no item's text (in another face, or in the body face
+    # when the template sets them so)
+    caps = [r for r in sheet.runs if abs(r.size - g.caption) < 0.05 and not r.item]
     photos = []  # dicts: box, item, photo
     story_boxes = defaultdict(list)
     for s in segs:
