@@ -16,8 +16,8 @@ by the run. A build ends one of three ways:
 * crashed: any other exception — a failure.
 
 Then each built page gets --edits late edits (tests/pages.py `late_edit`: one story grows or shrinks by
-up to a fifth), each rebuilt into the same outputs from the page's own last arrangement (its manifest,
-restored before every edit): whether every module keeps its columns (col and span, read from the two
+up to a fifth), each built in a folder of its own with the page's last manifest beside its outputs (so it starts
+from the page's own arrangement): whether every module keeps its columns (col and span, read from the two
 manifests' `arrangement`) and how far its edges moved in rows.
 
 Figures: the share of built pages with 0 hard findings (target ≥ 0.95), the share of rebuilt edits that
@@ -148,15 +148,21 @@ def one(job: tuple) -> dict:
     before = _modules(manifest)
     rng = random.Random(v.seed ^ 0x5EED)
     got["edits"] = []
-    for _ in range(edits):
+    for n in range(edits):
         ev, what = P.late_edit(v, rng)
-        with open(manifest, "wb") as fh:  # every edit starts from the page's own last build
+        # each edit in a folder of its own (the page's own files stay as judged), its outputs starting
+        # from the page's last build: its manifest beside them
+        edir = folder / f"edit{n + 1}"
+        shutil.rmtree(edir, ignore_errors=True)
+        esrc = P.write(ev, str(edir / "in"), grids)
+        (edir / "out").mkdir(parents=True)
+        emanifest = str(edir / "out" / "page.manifest.json")
+        with open(emanifest, "wb") as fh:
             fh.write(base_manifest)
-        esrc = P.write(ev, str(folder / "in"), grids)
-        r = _build(esrc, pdf)
+        r = _build(esrc, str(edir / "out" / "page.pdf"))
         e = {"what": what, "status": r["status"], "build_s": r["build_s"], "compose_s": r.get("compose_s")}
         if r["status"] == "built":
-            after = _modules(manifest)
+            after = _modules(emanifest)
             moved = [k for k, m in before.items() if k not in after or (after[k]["col"], after[k]["span"]) !=
                      (m["col"], m["span"])]
             e["columns_kept"] = not moved and set(after) == set(before)

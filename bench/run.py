@@ -71,6 +71,8 @@ TARGETS = {  # issues 7 and 16, on the 2-core reference machine
     "refusal_200k_peak_rss_mib": ("≤", 300.0),
     "paragraph_5k_wall_s": ("≤", 3.0),  # the longest paragraph the limits accept, set (--draft)
     "desk_published_to_screen_ms": ("≤", 200.0),  # issue 24: a build's proof on the desk's screen (median)
+    "rules_clean_share": ("≥", 0.95),  # issue 21: feasible family pages with 0 hard findings (tools/pagecheck.py)
+    "rules_columns_kept_share": ("≥", 0.90),  # issue 21: late edits keeping every module's columns
 }
 
 
@@ -205,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rss-edits", type=int, default=200, help="edits before the watch process's memory is read")
     ap.add_argument("--skip-edit-loop", action="store_true")
     ap.add_argument("--skip-desk", action="store_true", help="skip the proof desk in chromium (bench/desk.py)")
+    ap.add_argument("--rules-pages", type=int, default=300,
+                    help="pages of the issue-21 family built and judged by tools/pagecheck.py (0: none)")
     ap.add_argument("--root", type=Path, default=ROOT,
                     help="the checkout to measure (its make_pdf.py and article.yaml; e.g. a clone of main)")
     args = ap.parse_args(argv)
@@ -254,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         import bench_limits
 
         results["limits"] = bench_limits.run(ROOT, tmp / "limits", env)
+        if args.rules_pages:
+            import bench_rules
+
+            print(f"design rules: {args.rules_pages} family pages built and judged …", file=sys.stderr, flush=True)
+            results["rules"], _ = bench_rules.run(args.rules_pages)
         figures = {"warm_wall_s": results["warm"]["wall_s"], "warm_peak_rss_mib": results["warm"]["peak_rss_mib"],
                    "batch_pages_per_s": results["batch"]["pages_per_s"],
                    "linebreak_chars_per_s": results["linebreak"]["chars_per_s"],
@@ -266,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
                        paragraph_5k_wall_s=lim["paragraph_5k"]["wall_s"])
         if "cold" in results:
             figures["cold_wall_s"] = results["cold"]["wall_s"]
+        if "rules" in results:
+            figures["rules_clean_share"] = results["rules"]["clean_share"]
+            figures["rules_columns_kept_share"] = results["rules"]["columns_kept_share"]
         if "edit_loop" in results:
             el = results["edit_loop"]
             figures["edit_char_press_ms"] = el["char"]["press"]["median_ms"]
@@ -361,6 +373,15 @@ def table(r: dict) -> str:
     row("refusal_200k_peak_rss_mib", "  its peak RSS", f"{ref['peak_rss_mib']:.0f} MiB", "")
     row("paragraph_5k_wall_s", "5,000-character paragraph set (--draft)", f"{big['wall_s']:.2f} s",
         f"worst of {big['runs']}, CPU {big['cpu_s']:.2f} s, peak {big['peak_rss_mib']:.0f} MiB")
+    if "rules" in r:
+        ru = r["rules"]
+        row("rules_clean_share", f"family of {ru['pages']} pages, judged from the PDF", f"{ru['clean_share']}",
+            f"built {ru['built']}, refused {ru['refused']}, crashed {ru['crashed']}; compose median "
+            f"{ru['compose_median_s']:.3f} s, p95 {ru['compose_p95_s']:.3f} s; refusal median {ru['refusal_median_s']:.3f} s, "
+            f"worst {ru['refusal_worst_s']:.3f} s (bench_rules.py)")
+        row("rules_columns_kept_share", f"{ru['edits_rebuilt']} late edits rebuilt", f"{ru['columns_kept_share']}",
+            f"edges within 3 rows too: {ru['edges_within_3_rows_share']}; compose after an edit median "
+            f"{ru['edit_compose_median_s']:.3f} s")
     widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
     lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
