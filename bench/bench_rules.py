@@ -256,6 +256,30 @@ def run(pages: int = 300, edits: int = 2, seed: int = 21, jobs: int = 2, keep: s
     return summary, results
 
 
+def _judge(job: tuple) -> dict:
+    import pagecheck
+
+    r, folder = job
+    r = dict(r)
+    if r["status"] == "built":
+        got = pagecheck.check(str(Path(folder) / "out" / "page.pdf"), str(Path(folder) / "in" / "page.yaml"))
+        r.update(hard=got["hard"], by_rule=got["by_rule"], findings=[f for f in got["findings"] if f["hard"]][:12],
+                 soft=sum(1 for f in got["findings"] if not f["hard"]))
+    return r
+
+
+def rejudge(keep: str, previous: dict, jobs: int = 2) -> tuple[dict, list[dict]]:
+    """The pages of a kept run (--keep DIR, and its --json) judged again by the current pagecheck: the
+    builds and edits as they were, the findings new."""
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs) as pool:
+        results = pool.map(_judge, [(r, str(Path(keep) / f"p{r['index']:03d}")) for r in previous["pages"]])
+    summary = summarise(results)
+    for k in ("wall_s", "seed", "jobs"):
+        summary[k] = previous["summary"][k]
+    return summary, results
+
+
 def report(s: dict) -> str:
     f = lambda x: "—" if x is None else f"{x:.3f}"  # noqa: E731
     lines = [
@@ -278,6 +302,12 @@ def report(s: dict) -> str:
     return "\n".join(lines)
 
 
+def _print_findings(results: list[dict]) -> None:
+    for r in results:
+        for f in r.get("findings", ()):
+            print(f"page {r['index']:3d}: {f['rule']} {f['story']} {f['where']} {f['detail']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=300)
@@ -288,7 +318,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", help="keep every page's files in this folder (for proofs)")
     ap.add_argument("--findings", action="store_true", help="print every page's hard findings")
     ap.add_argument("--only", type=int, nargs="*", help="only these pages of the family (by index), to reproduce")
+    ap.add_argument("--rejudge", type=Path, help="judge a kept run again (--keep DIR and this run's --json FILE): "
+                    "the PDFs as built, the findings of the current tools/pagecheck.py")
     args = ap.parse_args(argv)
+    if args.rejudge:
+        previous = json.loads(args.rejudge.read_text(encoding="utf-8"))
+        summary, results = rejudge(args.keep, previous, args.jobs)
+        if args.findings:
+            _print_findings(results)
+        print(report(summary))
+        if args.json:
+            args.json.write_text(json.dumps({"summary": summary, "pages": results}, ensure_ascii=False, indent=1)
+                                 + "\n", encoding="utf-8")
+        return 0
 
     def progress(k, n, r):
         if k % 25 == 0 or k == n:
@@ -296,9 +338,7 @@ def main(argv: list[str] | None = None) -> int:
 
     summary, results = run(args.pages, args.edits, args.seed, args.jobs, args.keep, progress, args.only)
     if args.findings:
-        for r in results:
-            for f in r.get("findings", ()):
-                print(f"page {r['index']:3d} seed {r['seed']}: {f['rule']} {f['story']} {f['where']} {f['detail']}")
+        _print_findings(results)
     print(report(summary))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,9 @@ The rules and their thresholds (issue 21's figures; hard unless said):
   photo over another. The 报眉 (above the type area) and the reserved areas (the ad's own content) are
   left out.
 * reading-path — per story, its segments ordered by a recursive X-Y cut (cut across the widest band
-  of white first: horizontal bands top to bottom, then columns left to right) keep ORDER_KEPT of the
+  columns left to right first, unless a horizontal band of white at least BAND_ROWS high — a photo's,
+  not the white line over a subhead — is wider than the gutters; bands top to bottom; its 小标题 take
+  part in the cut as the blocks they are) keep ORDER_KEPT of the
   text's order (the longest run of segments in text order, by characters); no segment above the
   headline; none above where the story's text begins unless it stands beside the story's own photo
   under which the text begins (an L around its photo).
@@ -73,6 +75,7 @@ OVERLAP_SHRINK_EM = 0.08  # ink boxes shrunk by this share of the size each side
 TOL_PT = 0.5  # geometry tolerance
 RULE_MAX_PT = 2.5  # a filled rectangle thinner than this is a rule
 ORDER_KEPT = 0.99  # issue 21: ≥ 0.99 of the running text's order kept
+BAND_ROWS = 2.5  # a horizontal band of white this many rows high parts a story before its columns do
 DOMINANT = 1.5  # issue 21: the dominant photo ≥ 1.5 × any other's area
 RANK_SLACK = 1.02  # photo areas equal within 2 % (frames are whole rows)
 AREA_SLACK = 1.01
@@ -169,6 +172,7 @@ class Item:
     title: str = ""
     kicker: str = ""
     subtitle: str = ""
+    subheads: str = ""  # the sections' 小标题, normalised, joined
     photos: list = field(default_factory=list)  # dicts: id, path, caption (normalised), headshot, framed
 
 
@@ -202,8 +206,9 @@ def load_page_yaml(path: str) -> tuple[dict, list[Item]]:
         photos = [{"id": p.get("id"), "path": os.path.join(sbase, p["file"]), "caption": norm(str(p.get("caption", ""))),
                    "headshot": bool(p.get("headshot")), "framed": "crop" in p or "focus" in p}
                   for p in e.get("photos") or ()]
+        heads = "|".join(norm("".join(_texts(s.get("heading")))) for s in e.get("sections") or ())
         items.append(Item(iid, "story", rank, norm("".join(paras)), norm("".join(_texts(hl.get("title")))),
-                          norm(str(hl.get("kicker") or "")), norm(str(hl.get("subtitle") or "")), photos))
+                          norm(str(hl.get("kicker") or "")), norm(str(hl.get("subtitle") or "")), heads, photos))
     for k, f in enumerate(doc.get("fillers") or ()):
         items.append(Item(f.get("id") or f"filler{k + 1}", "filler", 0, norm("".join(_texts(f.get("text"))))))
     return doc, items
@@ -463,9 +468,10 @@ def _dist(a, b) -> float:
     return math.hypot(dx, dy)
 
 
-def xy_order(boxes: list, idx: list | None = None, tol: float = 1.0) -> list[int]:
-    """Recursive X-Y cut: split at every band of white across the whole set, the direction with the
-    widest gap first (horizontal bands top to bottom, columns left to right); a set that cannot be
+def xy_order(boxes: list, idx: list | None = None, tol: float = 1.0, band: float = 0.0) -> list[int]:
+    """Recursive X-Y cut: split at every band of white across the whole set (horizontal bands top to
+    bottom, columns left to right). Columns first, unless a horizontal band at least `band` high (a
+    photo's, not the white line above a subhead) is wider than the widest gutter; a set that cannot be
     cut reads top to bottom."""
     idx = list(range(len(boxes))) if idx is None else idx
     if len(idx) <= 1:
@@ -487,13 +493,13 @@ def xy_order(boxes: list, idx: list | None = None, tol: float = 1.0) -> list[int
 
     hg, hgap = cuts(1, 3)
     vg, vgap = cuts(0, 2)
-    if len(hg) > 1 and (len(vg) == 1 or hgap >= vgap):
+    if len(hg) > 1 and (len(vg) == 1 or (hgap >= band and hgap >= vgap)):
         groups = hg
     elif len(vg) > 1:
         groups = vg
     else:
         return sorted(idx, key=lambda i: (boxes[i][1], boxes[i][0]))
-    return [j for grp in groups for j in xy_order(boxes, grp, tol)]
+    return [j for grp in groups for j in xy_order(boxes, grp, tol, band)]
 
 
 def order_kept(seq: list[Segment]) -> float:
@@ -551,7 +557,7 @@ def check(pdf_path: str, yaml_path: str) -> dict:
 
     # headline runs
     big = [r for r in sheet.runs if r.size > g.body + 0.5]
-    roles = ("title", "kicker", "subtitle")
+    roles = ("title", "kicker", "subtitle", "subheads")
     amb = []
     for r in big:
         t = norm(r.text)
@@ -575,7 +581,7 @@ def check(pdf_path: str, yaml_path: str) -> dict:
         if not title_runs or got < 0.8 * len(it.title):
             add(Finding("headline-missing", it.id, "", f"主题 {it.title!r}: {got} of {len(it.title)} characters found"))
             continue
-        all_runs = [r for r in big if r.item == it.id]
+        all_runs = [r for r in big if r.item == it.id and r.role != "subheads"]
         boxes = [r.box for r in all_runs]
         heads[it.id] = {"size": max(r.size for r in title_runs),
                         "box": (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
@@ -595,6 +601,10 @@ def check(pdf_path: str, yaml_path: str) -> dict:
     for r in big:
         if r.item:
             story_boxes[r.item].append(r.box)
+    subheads = defaultdict(list)
+    for r in big:
+        if r.role == "subheads":
+            subheads[r.item].append(r.box)
     for box in sheet.images:
         under = sorted((r for r in caps if box[3] - 1 <= r.base - 0.88 * r.size <= box[3] + 3 * g.pitch
                         and r.x0 >= box[0] - 2 and r.x1 <= box[2] + 2), key=lambda r: r.base)
@@ -626,7 +636,7 @@ def check(pdf_path: str, yaml_path: str) -> dict:
     measures = {}
     for it in stories:
         measures[it.id] = _reading(it, [s for s in segs if s.item == it.id], heads.get(it.id),
-                                   [p for p in photos if p["item"] == it.id], g, add)
+                                   [p for p in photos if p["item"] == it.id], subheads.get(it.id, []), g, add)
         if it.id in heads:
             measures[it.id]["headline_pt"] = heads[it.id]["size"]
     several = len(stories) > 1
@@ -704,12 +714,14 @@ def _mid(b):
     return ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
 
 
-def _reading(it: Item, segs: list[Segment], head, photos: list, g: Geometry, add) -> dict:
+def _reading(it: Item, segs: list[Segment], head, photos: list, subheads: list, g: Geometry, add) -> dict:
     segs = [s for s in segs if s.text]
     if not segs:
         return {"order_kept": None, "segments": 0}
-    boxes = [s.box for s in segs]
-    seq = [segs[i] for i in xy_order(boxes)]
+    # the story's subheads stand in its columns: they take part in the cut (no band of white runs
+    # through a subhead), though only the running text's order is measured
+    boxes = [s.box for s in segs] + list(subheads)
+    seq = [segs[i] for i in xy_order(boxes, band=BAND_ROWS * g.pitch) if i < len(segs)]
     kept = order_kept(seq)
     out = {"order_kept": round(kept, 4), "segments": len(segs)}
     if kept < ORDER_KEPT:
