@@ -142,16 +142,27 @@ def one(job: tuple) -> dict:
     got["by_rule"] = check["by_rule"]
     got["findings"] = [f for f in check["findings"] if f["hard"]][:12]
     got["soft"] = sum(1 for f in check["findings"] if not f["hard"])
+    got["edits"] = late_edits(v, folder, edits)
+    return got
+
+
+def late_edits(v, folder: Path, count: int, first: int = 0) -> list[dict]:
+    """Late edits `first` … `first + count - 1` of page `v` (built in `folder`), each in a folder of its
+    own (the page's own files stay as judged) whose outputs start from the page's last build: its
+    manifest beside them. Whether every module keeps its columns, and how far its edges move."""
+    import pages as P
+
+    grids = _STATE["grids"]
     manifest = str(folder / "out" / "page.manifest.json")
     with open(manifest, "rb") as fh:
         base_manifest = fh.read()
     before = _modules(manifest)
     rng = random.Random(v.seed ^ 0x5EED)
-    got["edits"] = []
-    for n in range(edits):
+    out = []
+    for n in range(first + count):
         ev, what = P.late_edit(v, rng)
-        # each edit in a folder of its own (the page's own files stay as judged), its outputs starting
-        # from the page's last build: its manifest beside them
+        if n < first:
+            continue
         edir = folder / f"edit{n + 1}"
         shutil.rmtree(edir, ignore_errors=True)
         esrc = P.write(ev, str(edir / "in"), grids)
@@ -172,8 +183,8 @@ def one(job: tuple) -> dict:
                                   for k, m in before.items() if k in after), default=0)
         else:
             e["why"] = r["why"]
-        got["edits"].append(e)
-    return got
+        out.append(e)
+    return out
 
 
 def _quantile(xs: list, q: float) -> float | None:
@@ -259,21 +270,28 @@ def run(pages: int = 300, edits: int = 2, seed: int = 21, jobs: int = 2, keep: s
 def _judge(job: tuple) -> dict:
     import pagecheck
 
-    r, folder = job
+    r, folder, v, more = job
     r = dict(r)
     if r["status"] == "built":
         got = pagecheck.check(str(Path(folder) / "out" / "page.pdf"), str(Path(folder) / "in" / "page.yaml"))
         r.update(hard=got["hard"], by_rule=got["by_rule"], findings=[f for f in got["findings"] if f["hard"]][:12],
                  soft=sum(1 for f in got["findings"] if not f["hard"]))
+        if more:
+            r["edits"] = list(r.get("edits", ())) + late_edits(v, Path(folder), more, len(r.get("edits", ())))
     return r
 
 
-def rejudge(keep: str, previous: dict, jobs: int = 2) -> tuple[dict, list[dict]]:
+def rejudge(keep: str, previous: dict, jobs: int = 2, more_edits: int = 0) -> tuple[dict, list[dict]]:
     """The pages of a kept run (--keep DIR, and its --json) judged again by the current pagecheck: the
-    builds and edits as they were, the findings new."""
+    builds and edits as they were, the findings new; and `more_edits` late edits more of each built page."""
+    import pages as P
+
+    pages = previous["pages"]
+    family = P.family(max(r["index"] for r in pages) + 1, _grids(), previous["summary"]["seed"])
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs) as pool:
-        results = pool.map(_judge, [(r, str(Path(keep) / f"p{r['index']:03d}")) for r in previous["pages"]])
+    with ctx.Pool(jobs, initializer=_init, initargs=(str(Path(keep) / "cache"),)) as pool:
+        results = pool.map(_judge, [(r, str(Path(keep) / f"p{r['index']:03d}"), family[r["index"]], more_edits)
+                                    for r in pages])
     summary = summarise(results)
     for k in ("wall_s", "seed", "jobs"):
         summary[k] = previous["summary"][k]
@@ -320,10 +338,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", type=int, nargs="*", help="only these pages of the family (by index), to reproduce")
     ap.add_argument("--rejudge", type=Path, help="judge a kept run again (--keep DIR and this run's --json FILE): "
                     "the PDFs as built, the findings of the current tools/pagecheck.py")
+    ap.add_argument("--more-edits", type=int, default=0, help="with --rejudge: this many late edits more of each "
+                    "built page")
     args = ap.parse_args(argv)
     if args.rejudge:
         previous = json.loads(args.rejudge.read_text(encoding="utf-8"))
-        summary, results = rejudge(args.keep, previous, args.jobs)
+        summary, results = rejudge(args.keep, previous, args.jobs, args.more_edits)
         if args.findings:
             _print_findings(results)
         print(report(summary))
