@@ -205,15 +205,19 @@ def test_a_zhuanban_with_its_photo_above_the_headline(tmp_path):
 
 
 def test_generated_pages_built_by_the_engine_are_clean(tmp_path, zhpaper_cache):
-    """Pages of the family (seeded; the first few the engine builds), built for real in this process and
-    judged from their PDFs: 0 hard findings on each."""
+    """The first three pages of the family (seed 21) that the engine builds, built for real in this process
+    and judged from their PDFs: 0 hard findings on each. (Pages 0–2 of the family are refused as
+    infeasible when this was written; the walk starts at 3 to keep the test short, and takes the next
+    page whenever one is refused.)"""
     from layout.base.errors import InputError
     from layout.pipeline import BuildOptions, build
     from layout.source.template import load_template
 
     grids = {name: P.Grid.of(load_template(name)) for name in P.TEMPLATES}
     built = 0
-    for k, v in enumerate(P.family(40, grids, seed=21)):
+    for k, v in enumerate(P.family(30, grids, seed=21)):
+        if k < 3:
+            continue
         folder = tmp_path / f"p{k}"
         src = P.write(v, str(folder / "in"), grids)
         pdf = str(folder / "page.pdf")
@@ -223,7 +227,8 @@ def test_generated_pages_built_by_the_engine_are_clean(tmp_path, zhpaper_cache):
             continue
         got = PC.check(pdf, src)
         assert got["hard"] == 0, (k, v.label(), [f for f in got["findings"] if f["hard"]])
+        assert all(m["order_kept"] is None or m["order_kept"] >= PC.ORDER_KEPT for m in got["stories"].values())
         built += 1
-        if built == 4:
+        if built == 3:
             break
-    assert built == 4
+    assert built == 3
