@@ -351,7 +351,7 @@ def read_pdf(path: str, g: Geometry, reserved: list) -> Sheet:
             a = ink_box(cur[-1][0], cur[-1][1], cur[-1][2], base, size)[2]
             b = ink_box(c[0], c[1], c[2], base, size)[0]
             gap = b - a
-            if gap > 2.2 * size or (gap > 0.6 * size and any(a - 2 <= x <= b + 2 for x in gutters)):
+            if gap > 2.2 * size or (gap > 1.05 * size and any(a - 2 <= x <= b + 2 for x in gutters)):
                 runs.append(cur)
                 cur = [c]
             else:
