@@ -132,6 +132,7 @@ class Geometry:
     caption: float
     ladder: tuple
     body_grids: tuple = ()  # (columns, gutter pt) of the 专版's body columns
+    subhead: float = 14.0  # the 小标题's size (styles.subhead.size_pt): no larger run is one
 
 
 def load_geometry(name: str, base_dir: str, body_columns: tuple = ()) -> Geometry:
@@ -156,11 +157,12 @@ def load_geometry(name: str, base_dir: str, body_columns: tuple = ()) -> Geometr
     pitch = float(g["line_pitch_pt"])
     ladder = tuple((float(a), float(b)) for a, b in (t.get("modules") or {}).get("ladder", ()))
     caption = float(((t.get("styles") or {}).get("caption") or {}).get("size_pt", body))
+    subhead = float(((t.get("styles") or {}).get("subhead") or {}).get("size_pt", 14.0))
     bd = t.get("body") or {}
     grids = tuple((n, float(bd.get("gutter_chars", 1.5)) * body) for n in body_columns if g["columns"] % n)
     return Geometry(width, height, t["type_area_top_mm"] * MM, (width - type_w) / 2, type_w,
                     g["rows"] * pitch - (pitch - body), g["columns"], col_w, gutter, g["rows"], pitch, body,
-                    caption, ladder, grids)
+                    caption, ladder, grids, subhead)
 
 
 @dataclass
@@ -256,7 +258,11 @@ class Run:
 
     @property
     def box(self) -> tuple[float, float, float, float]:
-        return (self.x0, self.base - 0.88 * self.size, self.x1, self.base + 0.12 * self.size)
+        """Its extent from the first glyph's ink to the last's: a mark set half width at a line's end
+        keeps its full advance in the PDF, which would reach into the gutter."""
+        left = min(ink_box(c[0], c[1], c[2], 0.0, self.size)[0] for c in self.chars)
+        right = max(ink_box(c[0], c[1], c[2], 0.0, self.size)[2] for c in self.chars)
+        return (left, self.base - 0.88 * self.size, right, self.base + 0.12 * self.size)
 
 
 def ink_box(ch: str, x0: float, x1: float, base: float, size: float) -> tuple[float, float, float, float]:
@@ -477,11 +483,11 @@ def xy_order(boxes: list, idx: list | None = None, tol: float = 1.0, band: float
     if len(idx) <= 1:
         return idx
 
-    def cuts(lo, hi):
+    def cuts(lo, hi, least=0.0):
         order = sorted(idx, key=lambda i: boxes[i][lo])
         groups, cur, reach, gap = [], [order[0]], boxes[order[0]][hi], 0.0
         for i in order[1:]:
-            if boxes[i][lo] >= reach - tol:
+            if boxes[i][lo] >= reach - tol and boxes[i][lo] - reach >= least:
                 gap = max(gap, boxes[i][lo] - reach)
                 groups.append(cur)
                 cur = [i]
@@ -494,7 +500,8 @@ def xy_order(boxes: list, idx: list | None = None, tol: float = 1.0, band: float
     hg, hgap = cuts(1, 3)
     vg, vgap = cuts(0, 2)
     if len(hg) > 1 and (len(vg) == 1 or (hgap >= band and hgap >= vgap)):
-        groups = hg
+        # a band wide enough parts the story; the narrower ones (a subhead's white) wait for the columns
+        groups = hg if len(vg) == 1 else cuts(1, 3, band)[0]
     elif len(vg) > 1:
         groups = vg
     else:
@@ -561,7 +568,8 @@ def check(pdf_path: str, yaml_path: str) -> dict:
     amb = []
     for r in big:
         t = norm(r.text)
-        c = [(it.id, role) for it in stories for role in roles if t and getattr(it, role) and t in getattr(it, role)]
+        c = [(it.id, role) for it in stories for role in roles if t and getattr(it, role) and t in getattr(it, role)
+             and (role != "subheads" or r.size <= g.subhead + 0.5)]
         if len(c) == 1:
             r.item, r.role = c[0]
         elif c:
