@@ -34,6 +34,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -187,6 +188,16 @@ def late_edits(v, folder: Path, count: int, first: int = 0) -> list[dict]:
     return out
 
 
+def refusal_class(why: str) -> str:
+    """A refusal's kind: its message without the page's place and with its figures as N."""
+    w = re.sub(r"^\S+:\d+(:\d+)? \S+: ", "", why)
+    w = re.sub(r"^\S+\.yaml: ", "", w)
+    if w.startswith("copyfit: no tiling"):
+        return "copyfit: no tiling" + (" without 撞题" if "撞题" in w.split(";")[0] else "") + \
+            (" (a story too short for any module)" if "too little text" in w else "")
+    return re.sub(r"\d+", "N", w.split(" (")[0])[:90]
+
+
 def _quantile(xs: list, q: float) -> float | None:
     if not xs:
         return None
@@ -207,11 +218,11 @@ def summarise(results: list[dict]) -> dict:
     edits = [e for r in built for e in r.get("edits", ())]
     rebuilt = [e for e in edits if e["status"] == "built"]
     kept = [e for e in rebuilt if e["columns_kept"]]
-    refusals = Counter(r["why"].split(":")[2].strip()[:60] if r["why"].count(":") >= 2 else r["why"][:60]
-                       for r in results if r["status"] == "refused")
+    refusals = Counter(refusal_class(r["why"]) for r in results if r["status"] == "refused")
     compose = [r["compose_s"] for r in built if r.get("compose_s") is not None]
     builds = [r["build_s"] for r in built]
     refused_s = [r["build_s"] for r in results if r["status"] == "refused"]
+    refused_compose = [r["compose_s"] for r in results if r["status"] == "refused" and r.get("compose_s") is not None]
     edit_compose = [e["compose_s"] for e in rebuilt if e.get("compose_s") is not None]
     return {
         "pages": len(results), "built": status["built"], "refused": status["refused"], "crashed": status["crashed"],
@@ -228,6 +239,12 @@ def summarise(results: list[dict]) -> dict:
         "build_median_s": _quantile(builds, 0.5), "build_p95_s": _quantile(builds, 0.95),
         "edit_compose_median_s": _quantile(edit_compose, 0.5), "edit_compose_p95_s": _quantile(edit_compose, 0.95),
         "refusal_median_s": _quantile(refused_s, 0.5), "refusal_worst_s": max(refused_s, default=None),
+        "refusal_compose_median_s": _quantile(refused_compose, 0.5),
+        "refusal_compose_worst_s": max(refused_compose, default=None),
+        "refusals_compose_over_1s": sum(x > 1.0 for x in refused_compose),
+        "edit_refusals": dict(Counter(refusal_class(e["why"]) for e in edits if e["status"] == "refused")),
+        "edits_moved": [{"index": r["index"], "edit": e["what"], "moved": e["moved"]} for r in built
+                        for e in r.get("edits", ()) if e["status"] == "built" and not e["columns_kept"]],
         "refusals": dict(refusals.most_common(12)),
         "crashes": [{"index": r["index"], "seed": r["seed"], "why": r["why"]} for r in results
                     if r["status"] == "crashed"][:20],
@@ -310,10 +327,15 @@ def report(s: dict) -> str:
         f"compose per page: median {f(s['compose_median_s'])} s, p95 {f(s['compose_p95_s'])} s; whole build median "
         f"{f(s['build_median_s'])} s, p95 {f(s['build_p95_s'])} s; after a late edit compose median "
         f"{f(s['edit_compose_median_s'])} s, p95 {f(s['edit_compose_p95_s'])} s",
-        f"refusal: median {f(s['refusal_median_s'])} s, worst {f(s['refusal_worst_s'])} s",
+        f"refusal: whole build median {f(s['refusal_median_s'])} s, worst {f(s['refusal_worst_s'])} s; its compose "
+        f"median {f(s.get('refusal_compose_median_s'))} s, worst {f(s.get('refusal_compose_worst_s'))} s, "
+        f"{s.get('refusals_compose_over_1s')} over 1 s",
         "pages with a hard finding, by rule: " + (", ".join(f"{k} {v} (e.g. --only {' '.join(map(str, s['pages_by_rule'][k][:4]))})"
                                                     for k, v in s["pages_with_rule"].items()) or "none"),
         "refusals: " + "; ".join(f"{v}× {k}" for k, v in s["refusals"].items()),
+        "late edits refused: " + ("; ".join(f"{v}× {k}" for k, v in s.get("edit_refusals", {}).items()) or "none"),
+        "late edits moving a module's columns: " + (", ".join(f"page {m['index']} ({m['edit']}: {' '.join(m['moved'])})"
+                                                     for m in s.get("edits_moved", ())) or "none"),
     ]
     for c in s["crashes"]:
         lines.append(f"CRASH page {c['index']} (seed {c['seed']}): {c['why']}")
