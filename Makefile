@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SYSTAMP := $(VENV)/.system
 
-.PHONY: all setup pdf test golden bench variants proof samples docs clean edition
+.PHONY: all setup pdf test golden bench variants proof samples docs clean edition rules
 all: pdf
 
 setup: $(STAMP) $(SYSTAMP)
@@ -35,6 +35,11 @@ golden: setup
 
 bench: setup
 	$(PY) bench/run.py --json out/bench.json
+
+# Issue 21's design rules measured from outside: 300 generated pages built and judged from their PDFs by
+# tools/pagecheck.py, and late edits rebuilt from the last arrangement (bench/bench_rules.py).
+rules: setup
+	$(PY) bench/bench_rules.py --pages 300 --json out/rules.json
 
 variants: setup
 	$(PY) bench/bench_variants.py --count 500 --json out/variants.json

@@ -78,6 +78,8 @@ TARGETS = {  # issues 7 and 16, on the 2-core reference machine
     "late_edit_rebuild_s": ("≤", 0.3),  # issue 21: its rebuild after the 二条 grew (watch session)
     "late_edit_kept_share": ("≥", 0.9),  # issue 21: late edits that kept every module's columns
     "copyfit_refusal_s": ("≤", 1.0),  # issue 21: a page with too much text refused, with the proposal
+    "rules_clean_share": ("≥", 0.95),  # issue 21: feasible family pages with 0 hard findings (tools/pagecheck.py)
+    "rules_columns_kept_share": ("≥", 0.90),  # issue 21: late edits keeping every module's columns
 }
 
 
@@ -220,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--design-pages", type=int, default=5, help="six-story pages built fresh, edited late, refused")
     ap.add_argument("--skip-edit-loop", action="store_true")
     ap.add_argument("--skip-desk", action="store_true", help="skip the proof desk in chromium (bench/desk.py)")
+    ap.add_argument("--rules-pages", type=int, default=300,
+                    help="pages of the issue-21 family built and judged by tools/pagecheck.py (0: none)")
     ap.add_argument("--root", type=Path, default=ROOT,
                     help="the checkout to measure (its make_pdf.py and article.yaml; e.g. a clone of main)")
     args = ap.parse_args(argv)
@@ -271,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
         results["limits"] = bench_limits.run(ROOT, tmp / "limits", env)
         print(f"six-story pages: fresh, late edit, refusal ({args.design_pages} pages) …", file=sys.stderr, flush=True)
         results["design"] = bench_design(tmp, env, args.design_pages)
+        if args.rules_pages:
+            import bench_rules
+
+            print(f"design rules: {args.rules_pages} family pages built and judged …", file=sys.stderr, flush=True)
+            results["rules"], _ = bench_rules.run(args.rules_pages)
         figures = {"warm_wall_s": results["warm"]["wall_s"], "warm_peak_rss_mib": results["warm"]["peak_rss_mib"],
                    "batch_pages_per_s": results["batch"]["pages_per_s"],
                    "linebreak_chars_per_s": results["linebreak"]["chars_per_s"],
@@ -288,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
             figures["copyfit_refusal_s"] = d["refusal"]["median_s"]
         if "cold" in results:
             figures["cold_wall_s"] = results["cold"]["wall_s"]
+        if "rules" in results:
+            figures["rules_clean_share"] = results["rules"]["clean_share"]
+            figures["rules_columns_kept_share"] = results["rules"]["columns_kept_share"]
         if "edit_loop" in results:
             el = results["edit_loop"]
             figures["edit_char_press_ms"] = el["char"]["press"]["median_ms"]
@@ -394,6 +406,15 @@ def table(r: dict) -> str:
         if rf["n"]:
             row("copyfit_refusal_s", "  its 头条 far longer: refused", f"{rf['median_s']:.3f} s",
                 f"median of {rf['n']}, CPU {rf['cpu_median_s']:.3f} s")
+    if "rules" in r:
+        ru = r["rules"]
+        row("rules_clean_share", f"family of {ru['pages']} pages, judged from the PDF", f"{ru['clean_share']}",
+            f"built {ru['built']}, refused {ru['refused']}, crashed {ru['crashed']}; compose median "
+            f"{ru['compose_median_s']:.3f} s, p95 {ru['compose_p95_s']:.3f} s; refusal median {ru['refusal_median_s']:.3f} s, "
+            f"worst {ru['refusal_worst_s']:.3f} s (bench_rules.py)")
+        row("rules_columns_kept_share", f"{ru['edits_rebuilt']} late edits rebuilt", f"{ru['columns_kept_share']}",
+            f"edges within 3 rows too: {ru['edges_within_3_rows_share']}; compose after an edit median "
+            f"{ru['edit_compose_median_s']:.3f} s")
     widths = [max(len(str(x[i])) for x in rows) for i in range(5)]
     lines = ["  ".join(str(x[i]).ljust(widths[i]) for i in range(5)).rstrip() for x in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -46,7 +46,7 @@ settings.register_profile("zhpaper", derandomize=True, database=None, deadline=N
 settings.load_profile("zhpaper")
 
 # Project modules the tests import from outside the `layout` package (tools/ is put on sys.path).
-TOOL_MODULES = ("pdfcheck", "make_placeholders", "make_samples")
+TOOL_MODULES = ("pdfcheck", "pagecheck", "make_placeholders", "make_samples")
 
 
 def _import_project_modules() -> None:
