@@ -47,12 +47,15 @@ TRIES = 300  # threadings tried per story after a page was found, looking for a 
 SEARCH_NODES = 40_000  # height-search nodes one story may spend over all its plans (bounds the worst case)
 
 
-def flexed(stream: tuple, flex: int, extra: int, pattern: int) -> tuple:
+def flexed(stream: tuple, flex: int, extra: int, pattern: int) -> tuple | None:
     """The stream with `flex` white rows added to its subheads, at most `extra` to one: spread evenly
-    over the subheads (pattern 0), on the first ones (1) or on the last ones (2)."""
+    over the subheads (pattern 0), on the first ones (1) or on the last ones (2); None when its
+    subheads cannot take that much (a jump's cut may leave fewer subheads than the heights counted)."""
     if not flex:
         return stream
     idx = [i for i, piece in enumerate(stream) if isinstance(piece, Subhead)]
+    if len(idx) * extra < flex:
+        return None
     k = min(len(idx), -(-flex // extra))
     if pattern == 0:
         chosen = [idx[int((j + 0.5) * len(idx) / k)] for j in range(k)]
@@ -74,6 +77,8 @@ def _candidates(p: Problem, plan: Plan, h: Heights) -> Iterator[Arrangement]:
     for base, picks, dearer in loosened(p, h.loose):
         for pattern in ((0, 1, 2) if h.flex else (0,)):
             stream = flexed(base, h.flex, extra, pattern)
+            if stream is None:
+                break
             yield Arrangement(plan, h, placed, regions, flow(stream, regions), stream, dearer, picks)
 
 
