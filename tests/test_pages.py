@@ -263,6 +263,45 @@ def _read_back(pdf: str, manifest: str, page) -> None:
         assert got[item.id] == want, (item.id, dict(want - got[item.id]), dict(got[item.id] - want))
 
 
+# 撞题 as the reader sees it, with thresholds this test sets (not the engine's): two story regions
+# whose facing edges are at most NEIGHBOUR_MM apart (a gutter, not a column) and whose heights
+# overlap are neighbours; a glyph at least HEAD_RATIO times the page's body size is a headline's
+# (主题, 引题 or 副题); the two headlines' glyph bands may not overlap by more than SHARE_PT.
+NEIGHBOUR_MM = 8.0
+HEAD_RATIO = 1.3
+SHARE_PT = 0.5
+
+
+def pdf_zhuangti(pdf: str, manifest: str) -> list[tuple[str, str]]:
+    """Pairs of neighbouring stories whose headline glyphs in the PDF share a row."""
+    with open(manifest, encoding="utf-8") as fh:
+        regions = {s["id"]: s["region_mm"] for s in json.load(fh)["stories"] if s["kind"] == "story"}
+    chars = [c for c in _pdf_chars(pdf) if c["text"] not in INVISIBLE]
+    body = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+    mm = 72 / 25.4
+    bands: dict[str, tuple[float, float]] = {}
+    for c in chars:
+        if c["size"] < HEAD_RATIO * body:
+            continue
+        x, y = (c["x0"] + c["x1"]) / 2 / mm, (c["top"] + c["bottom"]) / 2 / mm
+        for sid, r in regions.items():
+            if r["x"] <= x <= r["x"] + r["width"] and r["y"] <= y <= r["y"] + r["height"]:
+                lo, hi = bands.get(sid, (c["top"], c["bottom"]))
+                bands[sid] = (min(lo, c["top"]), max(hi, c["bottom"]))
+    assert set(bands) == set(regions), ("stories without a headline in the PDF", set(regions) - set(bands))
+    out = []
+    ids = sorted(regions)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            ra, rb = regions[a], regions[b]
+            gap = min(abs(ra["x"] + ra["width"] - rb["x"]), abs(rb["x"] + rb["width"] - ra["x"]))
+            facing = ra["y"] < rb["y"] + rb["height"] and rb["y"] < ra["y"] + ra["height"]
+            (a0, a1), (b0, b1) = bands[a], bands[b]
+            if gap <= NEIGHBOUR_MM and facing and a0 < b1 - SHARE_PT and b0 < a1 - SHARE_PT:
+                out.append((a, b))
+    return out
+
+
 def _build(path: str, out: str, cache: str):
     from layout.source.load import load_page
 
@@ -276,6 +315,7 @@ def _build(path: str, out: str, cache: str):
     assert figures["headline_collisions"] == 0 and figures["holes"] == 0
     page, _ = load_page(path)
     _read_back(pdf, os.path.join(out, "page.manifest.json"), page)
+    assert not pdf_zhuangti(pdf, os.path.join(out, "page.manifest.json")), "撞题 in the PDF"
     counts = pdfcheck.check(pdf, template=page.template)["counts"]
     assert counts and not any(counts.values()), counts
     return page, figures
@@ -398,3 +438,33 @@ def test_a_refused_page_is_told_what_can_help():
         with pytest.raises(InputError) as e:
             compose_page(page, TEMPLATES[v.template], FACES, sizes)
         assert _hint_fits(page, e.value.what, e.value.hint) == "over", e.value.what
+
+
+
+def _glyphs(region_mm: dict, head_top_pt: float, size: float = 30.0) -> list[dict]:
+    """A story's glyphs as pdfplumber gives them: a headline of 4 at `head_top_pt`, 40 body glyphs."""
+    mm = 72 / 25.4
+    x = region_mm["x"] * mm + 2
+    head = [{"text": "题", "size": size, "x0": x + k * size, "x1": x + (k + 1) * size,
+             "top": head_top_pt, "bottom": head_top_pt + size} for k in range(4)]
+    y = region_mm["y"] * mm + 100
+    body = [{"text": "文", "size": 9.0, "x0": x + k * 9, "x1": x + k * 9 + 9, "top": y, "bottom": y + 9}
+            for k in range(40)]
+    return head + body
+
+
+@pytest.mark.parametrize("gap_mm, b_top_pt, clash", [
+    (4.0, 100.0, True),  # level, across a gutter: 撞题
+    (4.0, 129.0, True),  # overlapping by 1 pt: still 撞题
+    (4.0, 130.0, False),  # b's headline starts where a's ends
+    (7.9, 100.0, True),  # within NEIGHBOUR_MM
+    (20.0, 100.0, False),  # a column apart: not neighbours
+])
+def test_pdf_zhuangti_reads_the_glyph_bands(tmp_path, monkeypatch, gap_mm, b_top_pt, clash):
+    a = {"x": 10.0, "y": 10.0, "width": 100.0, "height": 200.0}
+    b = dict(a, x=a["x"] + a["width"] + gap_mm)
+    manifest = tmp_path / "m.json"
+    manifest.write_text(json.dumps({"stories": [{"id": "a", "kind": "story", "region_mm": a},
+                                                {"id": "b", "kind": "story", "region_mm": b}]}))
+    monkeypatch.setattr(sys.modules[__name__], "_pdf_chars", lambda pdf: _glyphs(a, 100.0) + _glyphs(b, b_top_pt))
+    assert pdf_zhuangti("unused.pdf", str(manifest)) == ([("a", "b")] if clash else [])

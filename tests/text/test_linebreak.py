@@ -241,3 +241,13 @@ def test_han_text_never_leaves_an_orphan(n, measure_em, indent):
     assert s.findings == ()
     if len(s.lines) > 1:
         assert len(s.lines[-1].glyphs) >= 2
+
+
+@pytest.mark.parametrize("measure_em", range(6, 16))
+def test_a_number_with_separators_is_never_split_between_lines(measure_em):
+    # 1,000 and 29.8 wherever the measure puts the line end: no line ends inside them.
+    text = "全县今年共接待游客1,000,000人次，同比增长29.8%，旅游收入达到12,345.6万元，创历史新高。"
+    lines = texts(compose_paragraph(text, M, SIZE, measure_em * SIZE))
+    assert "".join(lines) == text
+    for a, b in zip(lines, lines[1:]):
+        assert not (a[-1:] in ",." or b[:1] in ",." or (a[-1:].isdigit() and b[:1].isdigit())), (a, b)
