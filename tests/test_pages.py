@@ -384,6 +384,25 @@ def test_a_story_too_long(tmp_path, zhpaper_cache, continue_to):
     npath.write_text(yaml.safe_dump(nxt, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r = run_make_pdf([str(npath), "-o", str(out / "next.pdf"), "-q"], zhpaper_cache)
     assert r.returncode == 0, r.stderr
+    # Story by story, as text: page 2's glyphs of each story, read column by column, then the jump
+    # file's paragraphs, give the story's text — the jump file begins with exactly the character
+    # after the last one page 2 prints, and the other stories are whole.
+    template = load_template(doc["template"])
+    for story in doc["stories"]:
+        if "sections" not in story:
+            continue
+        source = _plain(story.get("lead", "") + "".join(p for s in story["sections"] for p in s["paragraphs"]))
+        printed = story_body_text(str(out / "page.pdf"), str(out / "page.manifest.json"), story["id"], template)
+        if story["id"] != "chengzhen":
+            assert printed == source, story["id"]
+            continue
+        assert printed.endswith(f"（下转第{continue_to}版）")
+        printed = printed[: -len(f"（下转第{continue_to}版）")]
+        with open(jump, encoding="utf-8") as fh:
+            rest = _plain("".join(p for s in yaml.safe_load(fh)["sections"] for p in s["paragraphs"]))
+        assert source.startswith(printed) and len(printed) > 100, "page 2 does not print the story's opening"
+        assert rest[:40] == source[len(printed):len(printed) + 40], (printed[-20:], rest[:20])
+        assert printed + rest == source
     body = lambda pdf: "".join(c["text"] for c in _pdf_chars(pdf) if c["size"] < 12)  # noqa: E731
     first, second = body(str(out / "page.pdf")), body(str(out / "next.pdf"))
     assert "（上接第2版）" in second
@@ -391,6 +410,34 @@ def test_a_story_too_long(tmp_path, zhpaper_cache, continue_to):
     both = Counter(first) + Counter(second)
     missing = Counter(paragraphs) - both
     assert not missing, dict(missing)
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in text if ch not in INVISIBLE)
+
+
+def story_body_text(pdf: str, manifest: str, story: str, template) -> str:
+    """A story's body text as the PDF prints it: the glyphs in its region in the page's body face and
+    size (not headlines, subheads, captions or bylines), column by column, line by line."""
+    with open(manifest, encoding="utf-8") as fh:
+        regions = {s["id"]: s["region_mm"] for s in json.load(fh)["stories"]}
+    chars = [c for c in _pdf_chars(pdf) if c["text"] not in INVISIBLE]
+    face = lambda c: (c["fontname"].split("+")[-1], round(c["size"], 1))  # noqa: E731  (subset tag off)
+    body = Counter(face(c) for c in chars).most_common(1)[0][0]
+    mm = 72 / 25.4
+
+    def nearest(c) -> str | None:
+        # A mark hung at a line's end stands outside the measure: the nearest region, within an em.
+        x, y = (c["x0"] + c["x1"]) / 2 / mm, (c["top"] + c["bottom"]) / 2 / mm
+        far = {sid: max(r["x"] - x, x - r["x"] - r["width"], r["y"] - y, y - r["y"] - r["height"], 0.0)
+               for sid, r in regions.items()}
+        sid = min(far, key=far.get)
+        return sid if far[sid] <= c["size"] / mm else None
+
+    pitch = template.column_width_pt + template.gutter_pt
+    mine = [c for c in chars if face(c) == body and nearest(c) == story]
+    column = lambda c: int(((c["x0"] + c["x1"]) / 2 - template.type_left_pt) // pitch)  # noqa: E731
+    return "".join(c["text"] for c in sorted(mine, key=lambda c: (column(c), round(c["top"], 1), c["x0"])))
 
 
 def _hint_fits(page, what: str, hint: str) -> str:
