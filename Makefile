@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SYSTAMP := $(VENV)/.system
 
-.PHONY: all setup pdf test golden bench variants proof samples docs clean edition
+.PHONY: all setup pdf test golden bench variants proof samples docs clean edition mutate
 all: pdf
 
 setup: $(STAMP) $(SYSTAMP)
@@ -27,6 +27,12 @@ pdf: setup
 # One pytest-xdist worker per core, at most 4 (each builds the session's shared pages once).
 test: setup
 	$(PY) -m pytest -q -n auto --maxprocesses 4 tests
+
+# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml): long, not part of `make test` or CI.
+# `make mutate PATHS=layout/text` for one package; it resumes where it stopped (results in mutants/).
+PATHS ?= layout/text layout/compose layout/output layout/source layout/app
+mutate: setup
+	$(PY) tools/mutate.py $(PATHS)
 
 # Rewrite the golden layout dumps (tests/golden/*.txt) after a reviewed change to composition;
 # the suite itself only compares against them.

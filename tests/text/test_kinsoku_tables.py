@@ -72,3 +72,29 @@ def test_the_prohibition_letters_agree_with_the_tables(level):
         row_end = cjk._NOT_END_ROW[level][ord(cjk.rule_letter(ch))]
         assert bool(row_start) == (ch in expected_not_at_start(level) and ch != cjk.DASH), ch
         assert bool(row_end) == (ch in expected_not_at_end(level)), ch
+
+
+def test_the_default_level_is_strict():
+    # Called without a level, the tables and break_kinds apply 严格处理 (strict), the engine's default.
+    assert cjk.prohibited_at_start("…") and not cjk.prohibited_at_start("…", "gb")
+    assert cjk.prohibited_at_end("／") and not cjk.prohibited_at_end("／", "basic")
+    assert break_kinds("中——国")[1] == BREAK_PROHIBITED and break_kinds("中——国", "gb")[1] == BREAK_OK
+
+
+def test_fresh_translate_tables_give_the_class_and_rule_of_every_character():
+    # The memo tables fill themselves on first use: fresh ones agree with char_class and rule_letter.
+    letters, rules = cjk._LetterTable(), cjk._RuleTable()
+    text = "".join(UNIVERSE) + "中a1 "
+    assert text.translate(letters) == "".join(cjk.CLASS_LETTERS[cjk.char_class(ch)] for ch in text)
+    assert text.translate(rules) == "".join(cjk.rule_letter(ch) for ch in text)
+    assert dict(letters) == {ord(ch): cjk.CLASS_LETTERS[cjk.char_class(ch)] for ch in text}
+    assert cjk.rule_letter("中") == "@" and cjk.rule_letter("，") == chr(64 + 1) and cjk.rule_letter("（") == chr(64 + 4)
+
+
+@pytest.mark.parametrize("mask", range(16))
+def test_flag_rows_flag_exactly_the_letters_with_a_bit_of_the_mask(mask):
+    # Letters are "@" + 4 bits (64..79); a byte below 64 is never a letter and translates to BREAK_OK.
+    row = cjk._flag_row(mask)
+    assert len(row) == 256
+    want = bytes(BREAK_PROHIBITED if 64 <= i and (i - 64) & mask else BREAK_OK for i in range(80))
+    assert row[:80] == want

@@ -251,3 +251,31 @@ def test_a_number_with_separators_is_never_split_between_lines(measure_em):
     assert "".join(lines) == text
     for a, b in zip(lines, lines[1:]):
         assert not (a[-1:] in ",." or b[:1] in ",." or (a[-1:].isdigit() and b[:1].isdigit())), (a, b)
+
+
+def test_each_bent_rule_is_reported_with_where_and_why():
+    """The findings the desk reads, word for word: which rule was bent at which offset, and the text
+    on both sides of the break (8 characters each way)."""
+    from layout.text.linebreak import _break_finding
+    from layout.text.prepare import prepare
+
+    opts = ComposeOptions()
+    word = "abcdefghijklmnopqrstuvwxyz0123456789"  # 18 em of Latin at 0.5 em: wider than a 5 em measure
+    p = prepare("中文" + word, M, opts, 5.0)
+    f = _break_finding(p, 3, "strict")  # near the start: as much as there is before it
+    assert (f.code, f.offset, f.message) == ("overlong-token", 3, "token wider than the measure broken at 3: "
+                                             "'中文a' | 'bcdefghi'")
+    f = _break_finding(p, 20, "strict")
+    assert f.message == "token wider than the measure broken at 20: 'klmnopqr' | 'stuvwxyz'"
+    p = prepare("ab" + word, M, opts, None)  # no measure: never forced; inside the word is BREAK_NEVER
+    f = _break_finding(p, 3, "strict")
+    assert (f.code, f.offset, f.message) == ("forced-break", 3, "no legal break fits; forced at 3: 'aba' | 'bcdefghi'")
+    p = prepare("中文" * 6 + "，好" + "中文" * 6, M, opts, None)
+    f = _break_finding(p, 12, "strict")
+    assert (f.code, f.offset, f.message) == ("prohibited-start", 12, "'，' starts a line (避头): nothing else fits")
+    p = prepare("中文" * 6 + "“好”" + "中文" * 6, M, opts, None)
+    f = _break_finding(p, 13, "strict")
+    assert (f.code, f.offset, f.message) == ("prohibited-end", 12, "'“' ends a line (避尾): nothing else fits")
+    # The level decides: …… may start a line under gb, so a break before it is the opener's fault.
+    p = prepare("中“……好", M, ComposeOptions(strictness="gb"), None)
+    assert _break_finding(p, 2, "gb").code == "prohibited-end" and _break_finding(p, 2, "strict").code == "prohibited-start"

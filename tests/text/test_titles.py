@@ -4,6 +4,7 @@ word boundaries it breaks at (layout.text.words)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +76,39 @@ def test_no_setting_runs_past_its_measure_or_loses_a_character(text, em, lines):
     assert all(ln.width_pt <= em * 20.0 + 1e-6 for ln in got.lines)
     for a, b in zip(got.lines, got.lines[1:]):
         assert a.chars[-1] not in titles.NO_END and b.chars[0] not in titles.NO_START
+
+
+# --- fit: the size and the lines, checked in whole ems on the square face -------------------
+def test_one_line_takes_the_largest_size_that_fits():
+    d = titles.fit(("改革开放",), SQUARE, [30.0, 20.0, 10.0], 85.0, 1)
+    assert (d.size_pt, d.worst, [ln.chars for ln in d.lines]) == (20.0, -1, ["改革开放"])
+    assert d.lines[0].width_pt == 80.0 and d.lines[0].xs_pt == (0.0, 20.0, 40.0, 60.0)
+    assert titles.fit(("改革开放",), SQUARE, [30.0, 20.0], 80.0, 1).size_pt == 20.0  # exactly the width fits
+    assert titles.fit(("改革开放",), SQUARE, [30.0, 20.0], 79.9, 1) is None
+
+
+@pytest.mark.parametrize("gap_em, width, fits", [(1.0, 110.0, True), (1.0, 109.9, False), (0.5, 105.0, True)])
+def test_phrases_on_one_line_stand_the_gap_apart(gap_em, width, fits):
+    d = titles.fit(("新型城镇化", "迈出新步伐"), SQUARE, [10.0], width, 1, gap_em=gap_em)
+    assert (d is not None) == fits
+    if fits:
+        assert d.lines[0].chars == "新型城镇化迈出新步伐" and d.lines[0].width_pt == (10 + gap_em) * 10
+        assert d.lines[0].xs_pt[5] == (5 + gap_em) * 10  # the second phrase starts after the gap
+
+
+def test_two_lines_break_between_the_phrases_at_the_default_level():
+    d = titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [30.0, 20.0], 140.0, 2)
+    assert d.size_pt == 20.0 and d.worst == titles.PHRASE
+    assert [(ln.chars, ln.start, ln.end, ln.width_pt) for ln in d.lines] == [
+        ("新型城镇化建设", 0, 7, 140.0), ("迈出新步伐", 7, 12, 100.0)]
+    assert d == titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [30.0, 20.0], 140.0, 2, strictness="gb")
+    assert titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [20.0], 139.0, 2) is None or \
+        titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [20.0], 139.0, 2).worst != titles.PHRASE
+
+
+def test_display_takes_the_fewest_lines():
+    one = titles.display(("改革开放",), SQUARE, 20.0, 80.0)
+    assert len(one.lines) == 1 and one.worst == -1
+    two = titles.display(("新型城镇化建设", "迈出新步伐"), SQUARE, 20.0, 140.0)
+    assert [ln.chars for ln in two.lines] == ["新型城镇化建设", "迈出新步伐"]
+    assert titles.display(("新型城镇化建设", "迈出新步伐"), SQUARE, 20.0, 140.0, max_lines=1) is None

@@ -1,0 +1,99 @@
+"""`make mutate`: mutation testing of the pipeline packages with mutmut 3, and the score per package.
+
+    tools/mutate.py [--score-only] [PATH ...]     (default: the five packages of [tool.mutmut])
+
+Each PATH (layout/text, layout/source, ...) becomes a mutant-name filter (layout.text.*), so
+`make mutate PATHS=layout/text` runs one package's mutants. mutmut keeps its results in mutants/
+and resumes where it stopped; a function edited since is tested again. The score counts a
+mutant listed in tools/mutmut-equivalent.txt (name, then why it is equivalent) as equivalent,
+not as a survivor, and prints per package:
+killed / survived / no tests / timeout / equivalent / not checked, and
+score = (killed + timeout) / (every checked mutant but the equivalent ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGES = ("layout/text", "layout/compose", "layout/output", "layout/source", "layout/app")
+EQUIVALENT = os.path.join(ROOT, "tools", "mutmut-equivalent.txt")
+
+
+def equivalent_names(path: str = EQUIVALENT) -> dict[str, str]:
+    """Mutant name -> why it is equivalent (one per line: `name  reason`; # starts a comment line)."""
+    out = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    name, _, why = line.partition(" ")
+                    if not why.strip():
+                        raise SystemExit(f"{path}: {name} is listed without a reason")
+                    out[name] = why.strip()
+    return out
+
+
+def score(paths: list[str]) -> dict[str, Counter]:
+    """Counts of each status per package, read from mutmut's result files under mutants/."""
+    from mutmut.stats import status_by_exit_code
+
+    equivalent = equivalent_names()
+    table: dict[str, Counter] = {}
+    for path in paths:
+        counts = Counter()
+        for meta in sorted(glob.glob(os.path.join(ROOT, "mutants", path, "**", "*.py.meta"), recursive=True)):
+            with open(meta, encoding="utf-8") as fh:
+                results = json.load(fh).get("exit_code_by_key", {})
+            for name, code in results.items():
+                status = "equivalent" if name in equivalent else status_by_exit_code[code]
+                counts[status] += 1
+        table[path] = counts
+    return table
+
+
+def report(table: dict[str, Counter]) -> str:
+    cols = ("killed", "survived", "no tests", "timeout", "equivalent", "not checked")
+    lines = [f"{'package':16}" + "".join(f"{c:>13}" for c in cols) + f"{'score':>9}"]
+    for path, c in table.items():
+        checked = sum(v for k, v in c.items() if k not in ("not checked", "equivalent"))
+        caught = c["killed"] + c["timeout"]
+        pct = f"{100 * caught / checked:.1f} %" if checked else "-"
+        lines.append(f"{path:16}" + "".join(f"{c[k]:>13}" for k in cols) + f"{pct:>9}")
+        other = {k: v for k, v in c.items() if k not in cols}
+        if other:
+            lines.append(f"{'':16}also: {dict(other)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("paths", nargs="*", default=list(PACKAGES))
+    ap.add_argument("--score-only", action="store_true", help="print the score of the last runs, run nothing")
+    ap.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    a = ap.parse_args(argv)
+    paths = [p.rstrip("/") for p in a.paths]
+    bad = [p for p in paths if p not in PACKAGES]
+    if bad:
+        print(f"error: not a package make mutate covers: {', '.join(bad)} (one of {', '.join(PACKAGES)})",
+              file=sys.stderr)
+        return 2
+    if not a.score_only:
+        filters = [p.replace("/", ".") + ".*" for p in paths]
+        mutmut = os.path.join(os.path.dirname(sys.executable), "mutmut")
+        r = subprocess.run([mutmut, "run", "--max-children", str(a.max_children), *filters], cwd=ROOT)
+        if r.returncode != 0:
+            print(f"mutmut run exited {r.returncode}", file=sys.stderr)
+    print(report(score(paths)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
