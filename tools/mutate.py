@@ -90,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         mutmut = os.path.join(os.path.dirname(sys.executable), "mutmut")
         r = subprocess.run([mutmut, "run", "--max-children", str(a.max_children), *filters], cwd=ROOT)
         if r.returncode != 0:
-            print(f"mutmut run exited {r.returncode}", file=sys.stderr)
+            print(f"error: mutmut run exited {r.returncode} (its output above says why)", file=sys.stderr)
+            print(report(score(paths)))
+            return 1
     print(report(score(paths)))
     return 0
 

@@ -279,3 +279,16 @@ def test_each_bent_rule_is_reported_with_where_and_why():
     # The level decides: …… may start a line under gb, so a break before it is the opener's fault.
     p = prepare("中“……好", M, ComposeOptions(strictness="gb"), None)
     assert _break_finding(p, 2, "gb").code == "prohibited-end" and _break_finding(p, 2, "strict").code == "prohibited-start"
+
+
+def test_looseness_sets_the_paragraph_a_line_longer_or_shorter(seed_paragraphs):
+    text = seed_paragraphs[0]
+    base = compose_paragraph(text, M, SIZE, 13 * SIZE)
+    s = compose_paragraph(text, M, SIZE, 13 * SIZE, ComposeOptions(looseness=1))
+    assert len(s.lines) == len(base.lines) + 1
+    assert "".join(texts(s)) == text
+    assert all(line.width_pt <= 13 * SIZE + 0.01 for line in s.lines)
+    # A line fewer would need more reduction than any line may take: said so, and nothing set.
+    s = compose_paragraph(text, M, SIZE, 13 * SIZE, ComposeOptions(looseness=-1))
+    assert s.lines == () and [(f.code, f.offset, f.message) for f in s.findings] == [
+        ("looseness", 0, "cannot be set -1 line(s)")]

@@ -112,3 +112,32 @@ def test_display_takes_the_fewest_lines():
     two = titles.display(("新型城镇化建设", "迈出新步伐"), SQUARE, 20.0, 140.0)
     assert [ln.chars for ln in two.lines] == ["新型城镇化建设", "迈出新步伐"]
     assert titles.display(("新型城镇化建设", "迈出新步伐"), SQUARE, 20.0, 140.0, max_lines=1) is None
+
+
+def test_the_segmenter_process_cuts_as_this_process_does():
+    """words.start forks the dictionary's process once; ends() asks it, and gives what cutting here
+    gives; after stop() it cuts here. (The kept answers are set aside and put back.)"""
+    kept = dict(words._state["kept"])
+    phrase = ("新型城镇化建设迈出新步伐",)
+    try:
+        words.stop()
+        words._state["kept"].clear()
+        assert words.start() is True and words.start() is False
+        assert words._state["worker"] is not None
+        forked = words.ends(phrase)
+        words.stop()
+        assert words._state["worker"] is None and words._state["warming"] is None
+        words._state["kept"].clear()
+        here = words.ends(phrase)
+        assert forked == here
+        cut = words._cut(phrase)[0]
+        assert "".join(cut) == phrase[0] and len(cut) > 1
+        ends, at = [], 0
+        for w in cut[:-1]:
+            at += len(w)
+            ends.append(at)
+        assert here == [tuple(ends)]
+    finally:
+        words.stop()
+        words._state["kept"].clear()
+        words._state["kept"].update(kept)
