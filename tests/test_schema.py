@@ -330,3 +330,65 @@ def test_generated_docs_are_up_to_date():
         assert fh.read() == gen.render_template(), "docs/template-format.md is stale: run python tools/gen_docs.py"
     with open(gen.EDITION_TARGET, encoding="utf-8") as fh:
         assert fh.read() == gen.render_edition(), "docs/edition-format.md is stale: run python tools/gen_docs.py"
+
+
+# --- a page's items (layout.source.load): each fault named with its file:line, field and hint -----
+SAMPLE_PAGE = os.path.join(os.path.dirname(DATA), "..", "samples", "yaowen.yaml")
+BRIEFS = "    kind: briefs\n    heading: 简讯\n    briefs:\n"
+
+
+def _page_error(tmp_path, old: str, new: str) -> tuple[InputError, str, list[str]]:
+    from layout.source.load import load_page
+
+    with open(SAMPLE_PAGE, encoding="utf-8") as fh:
+        text = fh.read()
+    assert old in text
+    text = text.replace(old, new, 1)
+    os.symlink(os.path.join(os.path.dirname(SAMPLE_PAGE), "assets"), tmp_path / "assets")
+    path = str(tmp_path / "page.yaml")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    with pytest.raises(InputError) as info:
+        load_page(path)
+    return info.value, path, text.splitlines()
+
+
+def _line_of(lines: list[str], needle: str, after: str) -> int:
+    start = next(i for i, ln in enumerate(lines) if after in ln)
+    return next(i for i in range(start, len(lines)) if needle in lines[i]) + 1
+
+
+@pytest.mark.parametrize("new, key, what, hint", [
+    ("    kind: briefs\n    heading: 简讯\n    pointers: [{title: 甲, page: 2}]\n    briefs:\n", "pointers",
+     "'pointers' does not belong to a briefs item", "a briefs item takes: briefs, heading"),
+    ("    kind: briefs\n    heading:\n    briefs:\n", "heading",
+     "a briefs item needs a heading", "add 'heading:' (e.g. 简讯 or 导读)"),
+])
+def test_a_briefs_item_fault_is_located(tmp_path, new, key, what, hint):
+    err, path, lines = _page_error(tmp_path, BRIEFS, new)
+    assert err.what == what and err.hint == hint
+    line = _line_of(lines, f"    {key}:", "  - id: jianxun")
+    assert err.where.startswith(f"{path}:{line}:") and err.where.endswith(f"stories[4].{key}"), err.where
+
+
+@pytest.mark.parametrize("item, key, what, hint", [
+    ({"id": "jx", "kind": "briefs", "heading": "简讯", "briefs": []}, "briefs",
+     "a briefs item needs its items", "add 'briefs:' with one short paragraph per item"),
+    ({"id": "dd", "kind": "digest", "heading": "导读", "pointers": []}, "pointers",
+     "a digest item needs its pointers", "add 'pointers:' with a title and a page for each story it points to"),
+    ({"id": "dd", "kind": "digest", "pointers": [{"title": "甲", "page": 3}]}, None,
+     "a digest item needs a heading", "add 'heading:' (e.g. 简讯 or 导读)"),
+])
+def test_an_empty_block_is_located(tmp_path, item, key, what, hint):
+    with open(SAMPLE_PAGE, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    doc["stories"] = [s for s in doc["stories"] if s.get("kind") != "briefs"] + [item]
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    err, path, lines = _page_error(tmp_path, open(SAMPLE_PAGE, encoding="utf-8").read(), text)
+    assert err.what == what and err.hint == hint
+    last = len(doc["stories"]) - 1
+    if key:
+        line = _line_of(lines, f"  {key}:", f"id: {item['id']}")
+        assert err.where.startswith(f"{path}:{line}:") and err.where.endswith(f"stories[{last}].{key}"), err.where
+    else:  # no heading written: the item itself is named
+        assert f"stories[{last}]" in err.where and err.where.startswith(f"{path}:")
