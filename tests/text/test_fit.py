@@ -111,3 +111,21 @@ def test_first_fit_bends_a_prohibition_only_when_nothing_else_fits():
     assert first_fit(prepare("中，中", M, opts, 1.0), 1.0, 0.0) == Breaks([1, 2, 3], frozenset())
     # At 1.5 em it can: 中， fits with the comma's blank off at the line end.
     assert first_fit(prepare("中，中", M, opts, 1.5), 1.5, 0.0) == Breaks([2, 3], frozenset())
+
+
+@pytest.mark.parametrize("size, measure", [(0.0, 90.0), (9.0, 0.0), (-1.0, 90.0)])
+def test_alternates_refuse_a_size_or_measure_that_is_not_positive(size, measure):
+    from layout.text.linebreak import compose_with_alternates
+
+    with pytest.raises(ValueError, match=r"^size_pt and measure_pt must be positive$"):
+        compose_with_alternates("中文", M, size, measure)
+
+
+def test_the_square_face_gives_gb_halt_values_for_cjk_marks_only():
+    halt, plain = FakeMetrics(), FakeMetrics(halt=False)
+    from layout.text import cjk
+
+    for ch, cls in (("“", cjk.OPEN), ("”", cjk.CLOSE), ("，", cjk.PAUSE), ("。", cjk.STOP), ("·", cjk.MIDDLE)):
+        assert halt.halt_em(ch) == cjk.HALT_FALLBACK_EM[cls] and plain.halt_em(ch) is None
+    assert halt.halt_em("中") is None and halt.halt_em("(") is None and halt.halt_em("—") is None
+    assert FakeMetrics(advances={"“": 0.5}).halt_em("“") is None  # an overridden advance has no halt

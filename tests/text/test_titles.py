@@ -141,3 +141,33 @@ def test_the_segmenter_process_cuts_as_this_process_does():
         words.stop()
         words._state["kept"].clear()
         words._state["kept"].update(kept)
+
+
+def test_display_tries_two_lines_unless_told_more():
+    phrases = ("新型城镇化", "建设迈出新步伐", "全年完成投资")  # 5 + 7 + 6 em
+    assert titles.display(phrases, SQUARE, 10.0, 70.0) is None  # two lines cannot hold 18 em in 7-em lines
+    three = titles.display(phrases, SQUARE, 10.0, 70.0, max_lines=3)
+    assert [ln.chars for ln in three.lines] == list(phrases) and three.worst == titles.PHRASE
+
+
+def test_a_segmenter_process_that_died_is_replaced_by_cutting_here():
+    import os
+    import signal
+
+    kept = dict(words._state["kept"])
+    phrase = ("老旧小区改造惠及三万余户",)
+    try:
+        words.stop()
+        words._state["kept"].clear()
+        assert words.start()
+        worker = words._state["worker"]
+        os.kill(worker.pid, signal.SIGKILL)
+        os.waitpid(worker.pid, 0)
+        got = words.ends(phrase)
+        assert words._state["worker"] is None and words._state["warming"] is None
+        cut = words._cut(phrase)[0]
+        assert got == [tuple(sum(len(w) for w in cut[:k + 1]) for k in range(len(cut) - 1))]
+    finally:
+        words.stop()
+        words._state["kept"].clear()
+        words._state["kept"].update(kept)
