@@ -392,3 +392,28 @@ def test_an_empty_block_is_located(tmp_path, item, key, what, hint):
         assert err.where.startswith(f"{path}:{line}:") and err.where.endswith(f"stories[{last}].{key}"), err.where
     else:  # no heading written: the item itself is named
         assert f"stories[{last}]" in err.where and err.where.startswith(f"{path}:")
+
+
+@pytest.mark.parametrize("codec, order", [("utf-16-le", "little"), ("utf-16-be", "big"),
+                                          ("utf-32-le", "little"), ("utf-32-be", "big")])
+@pytest.mark.parametrize("mark", [True, False])
+def test_a_wide_encoding_is_named_with_its_byte_order_and_how_to_convert(tmp_path, codec, order, mark):
+    # The file as an editor saves it "as Unicode": with or without the byte order mark.
+    text = "# 示例\nslug: 甲\n"
+    data = ("\ufeff" if mark else "").encode(codec) + text.encode(codec)
+    path = tmp_path / "page.yaml"
+    path.write_bytes(data)
+    name = codec.upper().replace("-LE", "LE").replace("-BE", "BE")  # UTF-16LE, the codec iconv knows
+    with pytest.raises(InputError) as info:
+        load_yaml_node(str(path))
+    err = info.value
+    said = f"{name[:6]} ({order}-endian{'' if mark else ', no byte order mark'})"
+    assert (err.what, err.where) == (f"the file is {said}, not UTF-8", str(path))
+    assert err.hint == f"save it as UTF-8, e.g. iconv -f {name} -t UTF-8 page.yaml > new.yaml"
+
+
+def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "page.yaml"
+    path.write_bytes("\ufeffslug: 甲\n".encode("utf-8"))
+    node, text = load_yaml_node(str(path))
+    assert text == "slug: 甲\n"
