@@ -33,7 +33,7 @@ test: setup
 # SAMPLE=200 runs and scores 200 mutants of each package drawn at random (seeded): a score in minutes.
 PATHS ?= layout/text layout/compose layout/output layout/source layout/app
 mutate: setup
-	$(PY) tools/mutate.py $(if $(SAMPLE),--sample $(SAMPLE)) $(PATHS)
+	$(PY) tools/mutate.py $(if $(SAMPLE),--sample $(SAMPLE)) $(MUTATE_FLAGS) $(PATHS)
 
 # Rewrite the golden layout dumps (tests/golden/*.txt) after a reviewed change to composition;
 # the suite itself only compares against them.

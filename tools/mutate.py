@@ -1,6 +1,6 @@
 """`make mutate`: mutation testing of the pipeline packages with mutmut 3, and the score per package.
 
-    tools/mutate.py [--score-only] [--sample N [--seed S]] [PATH ...]
+    tools/mutate.py [--score-only] [--sample N [--seed S] [--open-only]] [PATH ...]
                                        (default: the five packages of [tool.mutmut])
 
 Each PATH (layout/text, layout/source, ...) becomes a mutant-name filter (layout.text.*), so
@@ -15,6 +15,7 @@ score = (killed + timeout) / (every checked mutant but the equivalent ones).
 names come from mutmut's files, so a package's mutants must have been generated once: the first
 run generates them all before testing any). On a machine of two cores a package's full run takes
 hours; a sample of a few hundred gives its score within a few points in tens of minutes.
+`--sample N --open-only` runs again only the drawn mutants not killed yet (after tests were added).
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--sample", type=int, help="run and score this many mutants of each package, drawn at random")
     ap.add_argument("--seed", type=int, default=22, help="the draw of --sample (default 22)")
+    ap.add_argument("--open-only", action="store_true",
+                    help="with --sample: run again only the drawn mutants not yet killed (after adding tests)")
     a = ap.parse_args(argv)
     paths = [p.rstrip("/") for p in a.paths]
     bad = [p for p in paths if p not in PACKAGES]
@@ -114,6 +117,14 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if not a.score_only:
         filters = [name for p in paths for name in only[p]] if only else [p.replace("/", ".") + ".*" for p in paths]
+        if only and a.open_only:
+            from mutmut.stats import status_by_exit_code
+
+            got = {n: c for p in paths for n, c in results(p).items()}
+            filters = [n for n in filters if status_by_exit_code[got.get(n)] not in ("killed", "timeout")]
+            if not filters:
+                print(report(score(paths, only)))
+                return 0
         mutmut = os.path.join(os.path.dirname(sys.executable), "mutmut")
         r = subprocess.run([mutmut, "run", "--max-children", str(a.max_children), *filters], cwd=ROOT)
         if r.returncode != 0:
