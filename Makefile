@@ -30,7 +30,8 @@ test: setup
 
 # Mutation testing (mutmut, [tool.mutmut] in pyproject.toml): long, not part of `make test` or CI.
 # `make mutate PATHS=layout/text` for one package; it resumes where it stopped (results in mutants/);
-# SAMPLE=200 runs and scores 200 mutants of each package drawn at random (seeded): a score in minutes.
+# SAMPLE=200 runs and scores 200 mutants of each package drawn at random (seeded): a score in minutes;
+# MUTATE_FLAGS=--open-only then runs again only the drawn ones not killed yet (after adding tests).
 PATHS ?= layout/text layout/compose layout/output layout/source layout/app
 mutate: setup
 	$(PY) tools/mutate.py $(if $(SAMPLE),--sample $(SAMPLE)) $(MUTATE_FLAGS) $(PATHS)
