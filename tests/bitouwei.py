@@ -72,3 +72,38 @@ def ends_badly(line: str, level: str) -> bool:
 def splits_a_unit(before: str, after: str) -> bool:
     """True if a break between `before` and `after` splits a —— or …… ([clreq] §6.1.2)."""
     return bool(before and after) and before[-1] + after[0] in UNBREAKABLE
+
+
+# The project's own additions to the sources' lists (layout/text/cjk.py and docs/typography.md §1.2),
+# written out here so that the tables are checked entry by entry in both directions: a character
+# dropped from a table, or one slipped into it, fails tests/text/test_kinsoku_tables.py.
+ADDED_NOT_AT_START = {
+    "ascii": "!),.:;?]}",  # ASCII forms of marks that escaped normalisation
+    "brackets": "〙〛﹂﹄",  # closing brackets and vertical-form quotes the sources' list leaves out
+    "stop": "．",  # full-width full stop (a STOP mark)
+    "interpunct": "・",  # katakana middle dot, used as 间隔号
+    "connectors": "‐‑〜",  # hyphen, non-breaking hyphen, wave dash: connectors like ～ and -
+    "postfix": "%％‰‱℃℉°′″",  # belong to the number before them
+    "iteration": "々〻ー",  # iteration marks and the prolonged sound mark ([jlreq] cl-11)
+}
+ADDED_NOT_AT_START_STRICT = "⋯⸺⸻‥"  # other ellipsis and dash forms: strict keeps them off the start, as …
+ADDED_NOT_AT_END = {
+    "ascii": "([{",  # ASCII opening brackets
+    "brackets": "〘〚﹁﹃",  # opening brackets and vertical-form quotes the sources' list leaves out
+    "prefix": "￥¥＄$￡£#＃§№",  # belong to the number after them
+}
+# GB法 and strict: the ASCII solidus follows ／ at the line end (cjk.SOLIDUS; at the line start the
+# tables leave it free, as they do its other ASCII forms' uses in paths and dates).
+ADDED_NOT_AT_END_GB = "/"
+
+
+def expected_not_at_start(level: str) -> frozenset[str]:
+    """The sources' line-start list at `level` plus the project's explicit additions."""
+    extra = "".join(ADDED_NOT_AT_START.values()) + (ADDED_NOT_AT_START_STRICT if level == "strict" else "")
+    return NOT_AT_START[level] | frozenset(extra)
+
+
+def expected_not_at_end(level: str) -> frozenset[str]:
+    """The sources' line-end list at `level` plus the project's explicit additions."""
+    extra = "".join(ADDED_NOT_AT_END.values()) + (ADDED_NOT_AT_END_GB if level != "basic" else "")
+    return NOT_AT_END[level] | frozenset(extra)

@@ -27,3 +27,15 @@ def test_archive_to_files_once_and_refuses_before_writing_anything(run_cli, tmp_
     r = run_cli([article, "-o", str(again), "--archive-to", str(archive.parent), "--force", "-q"])
     assert r.returncode == 0, r.stderr
     assert again.exists()
+
+
+def test_o_folder_writes_the_name_of_the_input(run_cli, tmp_path):
+    # -o an existing folder: the outputs take the input's name (mini-text.yaml -> mini-text.pdf), not a fixed one.
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    r = run_cli([os.path.join(DATA, "mini-text.yaml"), "-o", str(folder), "-q"])
+    assert r.returncode == 0, r.stderr
+    names = sorted(os.listdir(folder))
+    assert "mini-text.pdf" in names and not any(n.startswith("article.") for n in names), names
+    assert all(n.startswith("mini-text.") for n in names), names
+    assert (folder / "mini-text.pdf").read_bytes().startswith(b"%PDF-")

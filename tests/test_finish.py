@@ -329,3 +329,16 @@ def test_unvalidated_archive_is_the_validated_bytes(raw):
     fast = finish_archive(raw, META, DEFAULT_PROFILE, validate=False)
     assert fast == finish_archive(raw, META, DEFAULT_PROFILE, validate=True)
     assert validate_archive(fast)[0]
+
+
+@pytest.mark.parametrize("kind", ["press", "archive", "alto", "manifest"])
+def test_file_to_archive_refuses_when_any_one_file_is_there(tmp_path, press, archive, kind):
+    """Any one archived file of the set already there is refused — not only the press PDF — and
+    nothing is written: the one already there is left as it was, no other file appears."""
+    files = {"press": press, "archive": archive, "alto": b"<alto/>"}
+    name = finish.archive_names(META, "yancheng")[kind]
+    (tmp_path / name).write_bytes(b"filed before")
+    with pytest.raises(InputError, match="already archived") as err:
+        file_to_archive(str(tmp_path), files, META, "yancheng", force=False)
+    assert name in str(err.value)
+    assert sorted(os.listdir(tmp_path)) == [name] and (tmp_path / name).read_bytes() == b"filed before"

@@ -53,3 +53,37 @@ def test_every_row_accounted_for(pieces, sizes):
     for s in f.slots:  # never outside its region
         r = regs[s.region]
         assert r.row <= s.row and s.row + s.count <= r.row + r.rows
+
+
+def test_a_two_line_paragraph_split_across_regions_is_one_orphan_and_one_widow():
+    # Region 0 holds a's 2 lines and b's first; b's second line alone tops region 1.
+    f = flow((Para(2, "a"), Para(2, "b")), regions(3, 4))
+    assert [(s.item, s.region, s.first, s.count) for s in f.slots] == [(0, 0, 0, 2), (1, 0, 0, 1), (1, 1, 1, 1)]
+    assert (f.widows, f.orphans) == (1, 1)
+    # Whole in either region, or a one-line paragraph at a region's edge: neither.
+    assert (flow((Para(2, "a"), Para(2, "b")), regions(4, 4)).widows,
+            flow((Para(2, "a"), Para(2, "b")), regions(4, 4)).orphans) == (0, 0)
+    g = flow((Para(2, "a"), Para(1, "b"), Para(1, "c")), regions(3, 4))
+    assert (g.widows, g.orphans) == (0, 0)
+
+
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=10), st.lists(st.integers(1, 12), min_size=1, max_size=5))
+def test_widows_and_orphans_are_what_the_slots_show(lines, sizes):
+    """孤行 counted from where the lines went, by the definitions of Flow: a paragraph's last line alone
+    at the top of a region (not its only line), its first line alone at the foot of a region."""
+    stream = tuple(Para(n, f"p{i}") for i, n in enumerate(lines))
+    regs = regions(*sizes)
+    f = flow(stream, regs)
+    widows = orphans = 0
+    for s in f.slots:
+        r, n = regs[s.region], stream[s.item].lines
+        if s.count == 1 and s.row == r.row and s.first > 0 and s.first + 1 == n:
+            widows += 1
+        if s.count == 1 and s.first == 0 and n > 1 and s.row + 1 == r.row + r.rows:
+            orphans += 1
+    assert (f.widows, f.orphans) == (widows, orphans)
+    # The slots of each paragraph follow one another: its lines in order, none twice, none lost.
+    for i, p in enumerate(stream):
+        got = [s for s in f.slots if s.item == i]
+        assert [s.first for s in got] == [sum(s.count for s in got[:k]) for k in range(len(got))]
+    assert sum(s.count for s in f.slots) + f.overflow_lines == sum(lines)

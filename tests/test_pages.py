@@ -263,6 +263,45 @@ def _read_back(pdf: str, manifest: str, page) -> None:
         assert got[item.id] == want, (item.id, dict(want - got[item.id]), dict(got[item.id] - want))
 
 
+# 撞题 as the reader sees it, with thresholds this test sets (not the engine's): two story regions
+# whose facing edges are at most NEIGHBOUR_MM apart (a gutter, not a column) and whose heights
+# overlap are neighbours; a glyph at least HEAD_RATIO times the page's body size is a headline's
+# (主题, 引题 or 副题); the two headlines' glyph bands may not overlap by more than SHARE_PT.
+NEIGHBOUR_MM = 8.0
+HEAD_RATIO = 1.3
+SHARE_PT = 0.5
+
+
+def pdf_zhuangti(pdf: str, manifest: str) -> list[tuple[str, str]]:
+    """Pairs of neighbouring stories whose headline glyphs in the PDF share a row."""
+    with open(manifest, encoding="utf-8") as fh:
+        regions = {s["id"]: s["region_mm"] for s in json.load(fh)["stories"] if s["kind"] == "story"}
+    chars = [c for c in _pdf_chars(pdf) if c["text"] not in INVISIBLE]
+    body = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+    mm = 72 / 25.4
+    bands: dict[str, tuple[float, float]] = {}
+    for c in chars:
+        if c["size"] < HEAD_RATIO * body:
+            continue
+        x, y = (c["x0"] + c["x1"]) / 2 / mm, (c["top"] + c["bottom"]) / 2 / mm
+        for sid, r in regions.items():
+            if r["x"] <= x <= r["x"] + r["width"] and r["y"] <= y <= r["y"] + r["height"]:
+                lo, hi = bands.get(sid, (c["top"], c["bottom"]))
+                bands[sid] = (min(lo, c["top"]), max(hi, c["bottom"]))
+    assert set(bands) == set(regions), ("stories without a headline in the PDF", set(regions) - set(bands))
+    out = []
+    ids = sorted(regions)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            ra, rb = regions[a], regions[b]
+            gap = min(abs(ra["x"] + ra["width"] - rb["x"]), abs(rb["x"] + rb["width"] - ra["x"]))
+            facing = ra["y"] < rb["y"] + rb["height"] and rb["y"] < ra["y"] + ra["height"]
+            (a0, a1), (b0, b1) = bands[a], bands[b]
+            if gap <= NEIGHBOUR_MM and facing and a0 < b1 - SHARE_PT and b0 < a1 - SHARE_PT:
+                out.append((a, b))
+    return out
+
+
 def _build(path: str, out: str, cache: str):
     from layout.source.load import load_page
 
@@ -276,6 +315,7 @@ def _build(path: str, out: str, cache: str):
     assert figures["headline_collisions"] == 0 and figures["holes"] == 0
     page, _ = load_page(path)
     _read_back(pdf, os.path.join(out, "page.manifest.json"), page)
+    assert not pdf_zhuangti(pdf, os.path.join(out, "page.manifest.json")), "撞题 in the PDF"
     counts = pdfcheck.check(pdf, template=page.template)["counts"]
     assert counts and not any(counts.values()), counts
     return page, figures
@@ -344,6 +384,25 @@ def test_a_story_too_long(tmp_path, zhpaper_cache, continue_to):
     npath.write_text(yaml.safe_dump(nxt, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r = run_make_pdf([str(npath), "-o", str(out / "next.pdf"), "-q"], zhpaper_cache)
     assert r.returncode == 0, r.stderr
+    # Story by story, as text: page 2's glyphs of each story, read column by column, then the jump
+    # file's paragraphs, give the story's text — the jump file begins with exactly the character
+    # after the last one page 2 prints, and the other stories are whole.
+    template = load_template(doc["template"])
+    for story in doc["stories"]:
+        if "sections" not in story:
+            continue
+        source = _plain(story.get("lead", "") + "".join(p for s in story["sections"] for p in s["paragraphs"]))
+        printed = story_body_text(str(out / "page.pdf"), str(out / "page.manifest.json"), story["id"], template)
+        if story["id"] != "chengzhen":
+            assert printed == source, story["id"]
+            continue
+        assert printed.endswith(f"（下转第{continue_to}版）")
+        printed = printed[: -len(f"（下转第{continue_to}版）")]
+        with open(jump, encoding="utf-8") as fh:
+            rest = _plain("".join(p for s in yaml.safe_load(fh)["sections"] for p in s["paragraphs"]))
+        assert source.startswith(printed) and len(printed) > 100, "page 2 does not print the story's opening"
+        assert rest[:40] == source[len(printed):len(printed) + 40], (printed[-20:], rest[:20])
+        assert printed + rest == source
     body = lambda pdf: "".join(c["text"] for c in _pdf_chars(pdf) if c["size"] < 12)  # noqa: E731
     first, second = body(str(out / "page.pdf")), body(str(out / "next.pdf"))
     assert "（上接第2版）" in second
@@ -351,6 +410,34 @@ def test_a_story_too_long(tmp_path, zhpaper_cache, continue_to):
     both = Counter(first) + Counter(second)
     missing = Counter(paragraphs) - both
     assert not missing, dict(missing)
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in text if ch not in INVISIBLE)
+
+
+def story_body_text(pdf: str, manifest: str, story: str, template) -> str:
+    """A story's body text as the PDF prints it: the glyphs in its region in the page's body face and
+    size (not headlines, subheads, captions or bylines), column by column, line by line."""
+    with open(manifest, encoding="utf-8") as fh:
+        regions = {s["id"]: s["region_mm"] for s in json.load(fh)["stories"]}
+    chars = [c for c in _pdf_chars(pdf) if c["text"] not in INVISIBLE]
+    face = lambda c: (c["fontname"].split("+")[-1], round(c["size"], 1))  # noqa: E731  (subset tag off)
+    body = Counter(face(c) for c in chars).most_common(1)[0][0]
+    mm = 72 / 25.4
+
+    def nearest(c) -> str | None:
+        # A mark hung at a line's end stands outside the measure: the nearest region, within an em.
+        x, y = (c["x0"] + c["x1"]) / 2 / mm, (c["top"] + c["bottom"]) / 2 / mm
+        far = {sid: max(r["x"] - x, x - r["x"] - r["width"], r["y"] - y, y - r["y"] - r["height"], 0.0)
+               for sid, r in regions.items()}
+        sid = min(far, key=far.get)
+        return sid if far[sid] <= c["size"] / mm else None
+
+    pitch = template.column_width_pt + template.gutter_pt
+    mine = [c for c in chars if face(c) == body and nearest(c) == story]
+    column = lambda c: int(((c["x0"] + c["x1"]) / 2 - template.type_left_pt) // pitch)  # noqa: E731
+    return "".join(c["text"] for c in sorted(mine, key=lambda c: (column(c), round(c["top"], 1), c["x0"])))
 
 
 def _hint_fits(page, what: str, hint: str) -> str:
@@ -398,3 +485,33 @@ def test_a_refused_page_is_told_what_can_help():
         with pytest.raises(InputError) as e:
             compose_page(page, TEMPLATES[v.template], FACES, sizes)
         assert _hint_fits(page, e.value.what, e.value.hint) == "over", e.value.what
+
+
+
+def _glyphs(region_mm: dict, head_top_pt: float, size: float = 30.0) -> list[dict]:
+    """A story's glyphs as pdfplumber gives them: a headline of 4 at `head_top_pt`, 40 body glyphs."""
+    mm = 72 / 25.4
+    x = region_mm["x"] * mm + 2
+    head = [{"text": "题", "size": size, "x0": x + k * size, "x1": x + (k + 1) * size,
+             "top": head_top_pt, "bottom": head_top_pt + size} for k in range(4)]
+    y = region_mm["y"] * mm + 100
+    body = [{"text": "文", "size": 9.0, "x0": x + k * 9, "x1": x + k * 9 + 9, "top": y, "bottom": y + 9}
+            for k in range(40)]
+    return head + body
+
+
+@pytest.mark.parametrize("gap_mm, b_top_pt, clash", [
+    (4.0, 100.0, True),  # level, across a gutter: 撞题
+    (4.0, 129.0, True),  # overlapping by 1 pt: still 撞题
+    (4.0, 130.0, False),  # b's headline starts where a's ends
+    (7.9, 100.0, True),  # within NEIGHBOUR_MM
+    (20.0, 100.0, False),  # a column apart: not neighbours
+])
+def test_pdf_zhuangti_reads_the_glyph_bands(tmp_path, monkeypatch, gap_mm, b_top_pt, clash):
+    a = {"x": 10.0, "y": 10.0, "width": 100.0, "height": 200.0}
+    b = dict(a, x=a["x"] + a["width"] + gap_mm)
+    manifest = tmp_path / "m.json"
+    manifest.write_text(json.dumps({"stories": [{"id": "a", "kind": "story", "region_mm": a},
+                                                {"id": "b", "kind": "story", "region_mm": b}]}))
+    monkeypatch.setattr(sys.modules[__name__], "_pdf_chars", lambda pdf: _glyphs(a, 100.0) + _glyphs(b, b_top_pt))
+    assert pdf_zhuangti("unused.pdf", str(manifest)) == ([("a", "b")] if clash else [])

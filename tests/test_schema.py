@@ -330,3 +330,90 @@ def test_generated_docs_are_up_to_date():
         assert fh.read() == gen.render_template(), "docs/template-format.md is stale: run python tools/gen_docs.py"
     with open(gen.EDITION_TARGET, encoding="utf-8") as fh:
         assert fh.read() == gen.render_edition(), "docs/edition-format.md is stale: run python tools/gen_docs.py"
+
+
+# --- a page's items (layout.source.load): each fault named with its file:line, field and hint -----
+SAMPLE_PAGE = os.path.join(os.path.dirname(DATA), "..", "samples", "yaowen.yaml")
+BRIEFS = "    kind: briefs\n    heading: 简讯\n    briefs:\n"
+
+
+def _page_error(tmp_path, old: str, new: str) -> tuple[InputError, str, list[str]]:
+    from layout.source.load import load_page
+
+    with open(SAMPLE_PAGE, encoding="utf-8") as fh:
+        text = fh.read()
+    assert old in text
+    text = text.replace(old, new, 1)
+    os.symlink(os.path.join(os.path.dirname(SAMPLE_PAGE), "assets"), tmp_path / "assets")
+    path = str(tmp_path / "page.yaml")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    with pytest.raises(InputError) as info:
+        load_page(path)
+    return info.value, path, text.splitlines()
+
+
+def _line_of(lines: list[str], needle: str, after: str) -> int:
+    start = next(i for i, ln in enumerate(lines) if after in ln)
+    return next(i for i in range(start, len(lines)) if needle in lines[i]) + 1
+
+
+@pytest.mark.parametrize("new, key, what, hint", [
+    ("    kind: briefs\n    heading: 简讯\n    pointers: [{title: 甲, page: 2}]\n    briefs:\n", "pointers",
+     "'pointers' does not belong to a briefs item", "a briefs item takes: briefs, heading"),
+    ("    kind: briefs\n    heading:\n    briefs:\n", "heading",
+     "a briefs item needs a heading", "add 'heading:' (e.g. 简讯 or 导读)"),
+])
+def test_a_briefs_item_fault_is_located(tmp_path, new, key, what, hint):
+    err, path, lines = _page_error(tmp_path, BRIEFS, new)
+    assert err.what == what and err.hint == hint
+    line = _line_of(lines, f"    {key}:", "  - id: jianxun")
+    assert err.where.startswith(f"{path}:{line}:") and err.where.endswith(f"stories[4].{key}"), err.where
+
+
+@pytest.mark.parametrize("item, key, what, hint", [
+    ({"id": "jx", "kind": "briefs", "heading": "简讯", "briefs": []}, "briefs",
+     "a briefs item needs its items", "add 'briefs:' with one short paragraph per item"),
+    ({"id": "dd", "kind": "digest", "heading": "导读", "pointers": []}, "pointers",
+     "a digest item needs its pointers", "add 'pointers:' with a title and a page for each story it points to"),
+    ({"id": "dd", "kind": "digest", "pointers": [{"title": "甲", "page": 3}]}, None,
+     "a digest item needs a heading", "add 'heading:' (e.g. 简讯 or 导读)"),
+])
+def test_an_empty_block_is_located(tmp_path, item, key, what, hint):
+    with open(SAMPLE_PAGE, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    doc["stories"] = [s for s in doc["stories"] if s.get("kind") != "briefs"] + [item]
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    err, path, lines = _page_error(tmp_path, open(SAMPLE_PAGE, encoding="utf-8").read(), text)
+    assert err.what == what and err.hint == hint
+    last = len(doc["stories"]) - 1
+    if key:
+        line = _line_of(lines, f"  {key}:", f"id: {item['id']}")
+        assert err.where.startswith(f"{path}:{line}:") and err.where.endswith(f"stories[{last}].{key}"), err.where
+    else:  # no heading written: the item itself is named
+        assert f"stories[{last}]" in err.where and err.where.startswith(f"{path}:")
+
+
+@pytest.mark.parametrize("codec, order", [("utf-16-le", "little"), ("utf-16-be", "big"),
+                                          ("utf-32-le", "little"), ("utf-32-be", "big")])
+@pytest.mark.parametrize("mark", [True, False])
+def test_a_wide_encoding_is_named_with_its_byte_order_and_how_to_convert(tmp_path, codec, order, mark):
+    # The file as an editor saves it "as Unicode": with or without the byte order mark.
+    text = "# 示例\nslug: 甲\n"
+    data = ("\ufeff" if mark else "").encode(codec) + text.encode(codec)
+    path = tmp_path / "page.yaml"
+    path.write_bytes(data)
+    name = codec.upper().replace("-LE", "LE").replace("-BE", "BE")  # UTF-16LE, the codec iconv knows
+    with pytest.raises(InputError) as info:
+        load_yaml_node(str(path))
+    err = info.value
+    said = f"{name[:6]} ({order}-endian{'' if mark else ', no byte order mark'})"
+    assert (err.what, err.where) == (f"the file is {said}, not UTF-8", str(path))
+    assert err.hint == f"save it as UTF-8, e.g. iconv -f {name} -t UTF-8 page.yaml > new.yaml"
+
+
+def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "page.yaml"
+    path.write_bytes("\ufeffslug: 甲\n".encode("utf-8"))
+    node, text = load_yaml_node(str(path))
+    assert text == "slug: 甲\n"

@@ -130,3 +130,23 @@ def test_lonely_line_rule_follows_the_class_table_for_every_character():
     for code in range(0x10000):
         c = chr(code)
         assert cjk.is_lonely_line(c) == cjk.COUNTS_AS_TEXT[cjk.char_class(c)], hex(code)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("number", ["1,000", "12,345,678", "29.8", "3.14159", "1,000.5"])
+def test_number_separators_never_break(level, number):
+    # [clreq] unbreakable marks: a . or , between digits holds the number together — on both sides.
+    text = "共有" + number + "人"
+    kinds = break_kinds(text, level)
+    start = text.index(number)
+    for i in range(start + 1, start + len(number)):
+        assert kinds[i] == BREAK_NEVER, (number, i - start, text[i])
+    assert kinds[start] == BREAK_OK and kinds[start + len(number)] == BREAK_OK  # 有|1,000|人
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_separators_not_between_digits_are_ordinary_marks(level):
+    # A comma after a word or before a Han character is no number separator: a break after it is fine.
+    kinds = break_kinds("共1,人a,b", level)
+    assert kinds[3] == BREAK_OK  # 1,|人
+    assert kinds[2] == BREAK_PROHIBITED  # ',' may not start a line

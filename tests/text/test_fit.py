@@ -90,3 +90,42 @@ def test_set_span_returns_the_columns_of_a_line():
     assert width_pt == pytest.approx(100.0)
     assert advances[2] == 5.0 and advances[-1] == 5.0  # push-in: the line-end stop first, then the comma
     assert xs[3] == 25.0
+
+
+@pytest.mark.parametrize("text, measure, indent, ends", [
+    ("中" * 12, 5.0, 0.0, [5, 10, 12]),  # the longest line that fits, each time
+    ("中" * 12, 5.0, 2.0, [3, 8, 12]),  # the first line is the indent shorter
+    ("中" * 10, 5.0, 0.0, [5, 10]),  # the rest fits exactly: one more line, not two
+    ("中文中文中，文中文中文", 5.0, 0.0, [4, 9, 11]),  # ， may not start a line: the break before it is not taken
+    ("abcdefghijkl", 2.0, 0.0, [4, 8, 12]),  # a word wider than the measure: broken inside, 4 × 0.5 em a line
+])
+def test_first_fit_takes_the_longest_line_of_the_best_kind(text, measure, indent, ends):
+    opts = ComposeOptions(indent_em=indent)
+    assert first_fit(prepare(text, M, opts, measure), measure, indent) == Breaks(ends, frozenset())
+
+
+def test_first_fit_bends_a_prohibition_only_when_nothing_else_fits():
+    # At 1 em a line, 中，中 cannot keep ， off the line start (中， is 1.5 em even with its blank off):
+    # the prohibited break is taken, and the lines go on one character each.
+    opts = ComposeOptions(indent_em=0)
+    assert first_fit(prepare("中，中", M, opts, 1.0), 1.0, 0.0) == Breaks([1, 2, 3], frozenset())
+    # At 1.5 em it can: 中， fits with the comma's blank off at the line end.
+    assert first_fit(prepare("中，中", M, opts, 1.5), 1.5, 0.0) == Breaks([2, 3], frozenset())
+
+
+@pytest.mark.parametrize("size, measure", [(0.0, 90.0), (9.0, 0.0), (-1.0, 90.0)])
+def test_alternates_refuse_a_size_or_measure_that_is_not_positive(size, measure):
+    from layout.text.linebreak import compose_with_alternates
+
+    with pytest.raises(ValueError, match=r"^size_pt and measure_pt must be positive$"):
+        compose_with_alternates("中文", M, size, measure)
+
+
+def test_the_square_face_gives_gb_halt_values_for_cjk_marks_only():
+    halt, plain = FakeMetrics(), FakeMetrics(halt=False)
+    from layout.text import cjk
+
+    for ch, cls in (("“", cjk.OPEN), ("”", cjk.CLOSE), ("，", cjk.PAUSE), ("。", cjk.STOP), ("·", cjk.MIDDLE)):
+        assert halt.halt_em(ch) == cjk.HALT_FALLBACK_EM[cls] and plain.halt_em(ch) is None
+    assert halt.halt_em("中") is None and halt.halt_em("(") is None and halt.halt_em("—") is None
+    assert FakeMetrics(advances={"“": 0.5}).halt_em("“") is None  # an overridden advance has no halt

@@ -241,3 +241,54 @@ def test_han_text_never_leaves_an_orphan(n, measure_em, indent):
     assert s.findings == ()
     if len(s.lines) > 1:
         assert len(s.lines[-1].glyphs) >= 2
+
+
+@pytest.mark.parametrize("measure_em", range(6, 16))
+def test_a_number_with_separators_is_never_split_between_lines(measure_em):
+    # 1,000 and 29.8 wherever the measure puts the line end: no line ends inside them.
+    text = "全县今年共接待游客1,000,000人次，同比增长29.8%，旅游收入达到12,345.6万元，创历史新高。"
+    lines = texts(compose_paragraph(text, M, SIZE, measure_em * SIZE))
+    assert "".join(lines) == text
+    for a, b in zip(lines, lines[1:]):
+        assert not (a[-1:] in ",." or b[:1] in ",." or (a[-1:].isdigit() and b[:1].isdigit())), (a, b)
+
+
+def test_each_bent_rule_is_reported_with_where_and_why():
+    """The findings the desk reads, word for word: which rule was bent at which offset, and the text
+    on both sides of the break (8 characters each way)."""
+    from layout.text.linebreak import _break_finding
+    from layout.text.prepare import prepare
+
+    opts = ComposeOptions()
+    word = "abcdefghijklmnopqrstuvwxyz0123456789"  # 18 em of Latin at 0.5 em: wider than a 5 em measure
+    p = prepare("中文" + word, M, opts, 5.0)
+    f = _break_finding(p, 3, "strict")  # near the start: as much as there is before it
+    assert (f.code, f.offset, f.message) == ("overlong-token", 3, "token wider than the measure broken at 3: "
+                                             "'中文a' | 'bcdefghi'")
+    f = _break_finding(p, 20, "strict")
+    assert f.message == "token wider than the measure broken at 20: 'klmnopqr' | 'stuvwxyz'"
+    p = prepare("ab" + word, M, opts, None)  # no measure: never forced; inside the word is BREAK_NEVER
+    f = _break_finding(p, 3, "strict")
+    assert (f.code, f.offset, f.message) == ("forced-break", 3, "no legal break fits; forced at 3: 'aba' | 'bcdefghi'")
+    p = prepare("中文" * 6 + "，好" + "中文" * 6, M, opts, None)
+    f = _break_finding(p, 12, "strict")
+    assert (f.code, f.offset, f.message) == ("prohibited-start", 12, "'，' starts a line (避头): nothing else fits")
+    p = prepare("中文" * 6 + "“好”" + "中文" * 6, M, opts, None)
+    f = _break_finding(p, 13, "strict")
+    assert (f.code, f.offset, f.message) == ("prohibited-end", 12, "'“' ends a line (避尾): nothing else fits")
+    # The level decides: …… may start a line under gb, so a break before it is the opener's fault.
+    p = prepare("中“……好", M, ComposeOptions(strictness="gb"), None)
+    assert _break_finding(p, 2, "gb").code == "prohibited-end" and _break_finding(p, 2, "strict").code == "prohibited-start"
+
+
+def test_looseness_sets_the_paragraph_a_line_longer_or_shorter(seed_paragraphs):
+    text = seed_paragraphs[0]
+    base = compose_paragraph(text, M, SIZE, 13 * SIZE)
+    s = compose_paragraph(text, M, SIZE, 13 * SIZE, ComposeOptions(looseness=1))
+    assert len(s.lines) == len(base.lines) + 1
+    assert "".join(texts(s)) == text
+    assert all(line.width_pt <= 13 * SIZE + 0.01 for line in s.lines)
+    # A line fewer would need more reduction than any line may take: said so, and nothing set.
+    s = compose_paragraph(text, M, SIZE, 13 * SIZE, ComposeOptions(looseness=-1))
+    assert s.lines == () and [(f.code, f.offset, f.message) for f in s.findings] == [
+        ("looseness", 0, "cannot be set -1 line(s)")]

@@ -4,6 +4,7 @@ word boundaries it breaks at (layout.text.words)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +76,98 @@ def test_no_setting_runs_past_its_measure_or_loses_a_character(text, em, lines):
     assert all(ln.width_pt <= em * 20.0 + 1e-6 for ln in got.lines)
     for a, b in zip(got.lines, got.lines[1:]):
         assert a.chars[-1] not in titles.NO_END and b.chars[0] not in titles.NO_START
+
+
+# --- fit: the size and the lines, checked in whole ems on the square face -------------------
+def test_one_line_takes_the_largest_size_that_fits():
+    d = titles.fit(("改革开放",), SQUARE, [30.0, 20.0, 10.0], 85.0, 1)
+    assert (d.size_pt, d.worst, [ln.chars for ln in d.lines]) == (20.0, -1, ["改革开放"])
+    assert d.lines[0].width_pt == 80.0 and d.lines[0].xs_pt == (0.0, 20.0, 40.0, 60.0)
+    assert titles.fit(("改革开放",), SQUARE, [30.0, 20.0], 80.0, 1).size_pt == 20.0  # exactly the width fits
+    assert titles.fit(("改革开放",), SQUARE, [30.0, 20.0], 79.9, 1) is None
+
+
+@pytest.mark.parametrize("gap_em, width, fits", [(1.0, 110.0, True), (1.0, 109.9, False), (0.5, 105.0, True)])
+def test_phrases_on_one_line_stand_the_gap_apart(gap_em, width, fits):
+    d = titles.fit(("新型城镇化", "迈出新步伐"), SQUARE, [10.0], width, 1, gap_em=gap_em)
+    assert (d is not None) == fits
+    if fits:
+        assert d.lines[0].chars == "新型城镇化迈出新步伐" and d.lines[0].width_pt == (10 + gap_em) * 10
+        assert d.lines[0].xs_pt[5] == (5 + gap_em) * 10  # the second phrase starts after the gap
+
+
+def test_two_lines_break_between_the_phrases_at_the_default_level():
+    d = titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [30.0, 20.0], 140.0, 2)
+    assert d.size_pt == 20.0 and d.worst == titles.PHRASE
+    assert [(ln.chars, ln.start, ln.end, ln.width_pt) for ln in d.lines] == [
+        ("新型城镇化建设", 0, 7, 140.0), ("迈出新步伐", 7, 12, 100.0)]
+    assert d == titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [30.0, 20.0], 140.0, 2, strictness="gb")
+    assert titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [20.0], 139.0, 2) is None or \
+        titles.fit(("新型城镇化建设", "迈出新步伐"), SQUARE, [20.0], 139.0, 2).worst != titles.PHRASE
+
+
+def test_display_takes_the_fewest_lines():
+    one = titles.display(("改革开放",), SQUARE, 20.0, 80.0)
+    assert len(one.lines) == 1 and one.worst == -1
+    two = titles.display(("新型城镇化建设", "迈出新步伐"), SQUARE, 20.0, 140.0)
+    assert [ln.chars for ln in two.lines] == ["新型城镇化建设", "迈出新步伐"]
+    assert titles.display(("新型城镇化建设", "迈出新步伐"), SQUARE, 20.0, 140.0, max_lines=1) is None
+
+
+def test_the_segmenter_process_cuts_as_this_process_does():
+    """words.start forks the dictionary's process once; ends() asks it, and gives what cutting here
+    gives; after stop() it cuts here. (The kept answers are set aside and put back.)"""
+    kept = dict(words._state["kept"])
+    phrase = ("新型城镇化建设迈出新步伐",)
+    try:
+        words.stop()
+        words._state["kept"].clear()
+        assert words.start() is True and words.start() is False
+        assert words._state["worker"] is not None
+        forked = words.ends(phrase)
+        words.stop()
+        assert words._state["worker"] is None and words._state["warming"] is None
+        words._state["kept"].clear()
+        here = words.ends(phrase)
+        assert forked == here
+        cut = words._cut(phrase)[0]
+        assert "".join(cut) == phrase[0] and len(cut) > 1
+        ends, at = [], 0
+        for w in cut[:-1]:
+            at += len(w)
+            ends.append(at)
+        assert here == [tuple(ends)]
+    finally:
+        words.stop()
+        words._state["kept"].clear()
+        words._state["kept"].update(kept)
+
+
+def test_display_tries_two_lines_unless_told_more():
+    phrases = ("新型城镇化", "建设迈出新步伐", "全年完成投资")  # 5 + 7 + 6 em
+    assert titles.display(phrases, SQUARE, 10.0, 70.0) is None  # two lines cannot hold 18 em in 7-em lines
+    three = titles.display(phrases, SQUARE, 10.0, 70.0, max_lines=3)
+    assert [ln.chars for ln in three.lines] == list(phrases) and three.worst == titles.PHRASE
+
+
+def test_a_segmenter_process_that_died_is_replaced_by_cutting_here():
+    import os
+    import signal
+
+    kept = dict(words._state["kept"])
+    phrase = ("老旧小区改造惠及三万余户",)
+    try:
+        words.stop()
+        words._state["kept"].clear()
+        assert words.start()
+        worker = words._state["worker"]
+        os.kill(worker.pid, signal.SIGKILL)
+        os.waitpid(worker.pid, 0)
+        got = words.ends(phrase)
+        assert words._state["worker"] is None and words._state["warming"] is None
+        cut = words._cut(phrase)[0]
+        assert got == [tuple(sum(len(w) for w in cut[:k + 1]) for k in range(len(cut) - 1))]
+    finally:
+        words.stop()
+        words._state["kept"].clear()
+        words._state["kept"].update(kept)
