@@ -49,12 +49,12 @@ SEARCH_NODES = 40_000  # height-search nodes one story may spend over all its pl
 
 def flexed(stream: tuple, flex: int, extra: int, pattern: int) -> tuple | None:
     """The stream with `flex` white rows added to its subheads, at most `extra` to one: spread evenly
-    over the subheads (pattern 0), on the first ones (1) or on the last ones (2); None when its
-    subheads cannot take that much (a jump's cut may leave fewer subheads than the heights counted)."""
+    over the subheads (pattern 0), on the first ones (1) or on the last ones (2); None when it has
+    no subhead to take them (a jump's cut may leave none of those the heights counted)."""
     if not flex:
         return stream
     idx = [i for i, piece in enumerate(stream) if isinstance(piece, Subhead)]
-    if len(idx) * extra < flex:
+    if not idx:
         return None
     k = min(len(idx), -(-flex // extra))
     if pattern == 0:
