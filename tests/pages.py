@@ -81,18 +81,24 @@ class PageVariant:
                 f"briefs {self.briefs}, digest {self.digest}, {ad}{extra}, seed {self.seed}")
 
 
-def random_page(rng: random.Random, grids: dict[str, "Grid"]) -> PageVariant:
-    """A page drawn uniformly, its text sized to what its free type area holds (see `Grid`) give or
-    take a fifth: the desk plans a page's lengths (算字数), not to the line."""
-    template = rng.choice(TEMPLATES)
-    g = grids[template]
+def _foot_ad(rng: random.Random, g: "Grid") -> tuple[tuple[int, int, int] | None, int]:
+    """No ad, an ad across the foot or a half-width one at the foot's left or right (first column
+    from 0, span, rows), and the grid cells it leaves free."""
     ad = rng.choice((None, "full", "half"))
     if ad == "full":
         ad = (0, g.columns, rng.randint(g.rows // 8, g.rows // 4))
     elif ad == "half":
         span = g.columns // 2
         ad = (rng.choice((0, g.columns - span)), span, rng.randint(g.rows // 6, g.rows // 3))
-    free = g.columns * g.rows - (ad[1] * ad[2] if ad else 0)
+    return ad, g.columns * g.rows - (ad[1] * ad[2] if ad else 0)
+
+
+def random_page(rng: random.Random, grids: dict[str, "Grid"]) -> PageVariant:
+    """A page drawn uniformly, its text sized to what its free type area holds (see `Grid`) give or
+    take a fifth: the desk plans a page's lengths (算字数), not to the line."""
+    template = rng.choice(TEMPLATES)
+    g = grids[template]
+    ad, free = _foot_ad(rng, g)
     n = rng.randint(2, 6)
     briefs = rng.choice((0, rng.randint(3, 6)))
     digest = rng.choice((0, 0, rng.randint(3, 5)))
@@ -335,13 +341,7 @@ def random_family_page(rng: random.Random, grids: dict[str, "Grid"]) -> PageVari
     eight the 头条's module placed (place:), one in eight its first photo placed."""
     template = rng.choice(TEMPLATES)
     g = grids[template]
-    ad = rng.choice((None, "full", "half"))
-    if ad == "full":
-        ad = (0, g.columns, rng.randint(g.rows // 8, g.rows // 4))
-    elif ad == "half":
-        span = g.columns // 2
-        ad = (rng.choice((0, g.columns - span)), span, rng.randint(g.rows // 6, g.rows // 3))
-    free = g.columns * g.rows - (ad[1] * ad[2] if ad else 0)
+    ad, free = _foot_ad(rng, g)
     n = rng.randint(3, 7)
     briefs = rng.choice((0, rng.randint(3, 6)))
     digest = rng.choice((0, 0, rng.randint(3, 5)))
