@@ -192,6 +192,24 @@ def test_tiler_stacks_and_sets_side_by_side():
     assert M.tile((M.Rect(0, 4, 0, 20),), 3, _fits(heights, head=sizes), 20, 4) is None  # sizes do not part them
 
 
+def test_the_headline_band_is_asked_for_the_storys_own_rows():
+    """A story above a separator fills its module less that row: its headline band (hence 撞题 with
+    the story beside it, and the 头条's largest headline) is asked for those rows, the rows its
+    composition is given — not for the module's, which may be another of its heights."""
+    heights = {0: {4: [5]}, 1: {2: [9]}, 2: {2: [4]}, 3: {2: [14]}}  # 2: a 简讯 box under 1
+    asked = []
+
+    def head(i, span, rows):
+        asked.append((i, span, rows))
+        return ((44.0, 0, 4), (24.0, 0, 3), (22.0, 0, 3), (24.0, 9, 12))[i]
+
+    got = M.tile((M.Rect(0, 4, 0, 20),), 4, _fits(heights, {2: "briefs"}, head=head), 20, 4)
+    assert got is not None
+    placed = {m.item: m for m in got}
+    assert placed[1].separated and placed[1].rect.rows == 10
+    assert (1, 2, 9) in asked and (1, 2, 10) not in asked
+
+
 def test_tiler_forget_matches_a_fresh_search():
     """Striking a module size and forgetting it gives the tiling a fresh search without that size gives."""
     heights = {0: {4: [9, 12], 2: [19]}, 1: {2: [10, 7], 4: [3]}, 2: {2: [10, 7, 20]}}

@@ -64,8 +64,9 @@ class Fits:
     cost: Callable[[int, int, int], float]  # (item, span, rows) → cost
     kind: Callable[[int], str]  # story | briefs | digest
     cells: Callable[[int], tuple[int, int]] | None = None  # item → (fewest, most) grid cells it may fill
-    # (item, span, module rows) → (主题 size pt, first and last-but-one row of its headline band from
-    # the module's top: below a photo that stands above the headline, to the band's white rows)
+    # (item, span, the item's own rows: its module's less the separator) → (主题 size pt, first and
+    # last-but-one row of its headline band from the module's top: below a photo that stands above
+    # the headline, to the band's white rows)
     head: Callable[[int, int, int], tuple[float, int, int]] | None = None
 
 
@@ -165,8 +166,8 @@ class Tiler:
         own = next((m for m in modules if m.item == lead), None)
         if own is None or self.kinds[lead] != "story":
             return True
-        size = self._head(lead, own.rect.span, own.rect.rows)[0]
-        return all(m.rect.span <= own.rect.span and self._head(m.item, m.rect.span, m.rect.rows)[0] <= size
+        size = self._head(lead, own.rect.span, _own_rows(own))[0]
+        return all(m.rect.span <= own.rect.span and self._head(m.item, m.rect.span, _own_rows(m))[0] <= size
                    for m in modules if self.kinds[m.item] == "story")
 
     def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]):
@@ -204,7 +205,7 @@ class Tiler:
             item, sep = items[0], not foot
             if rows not in self._heights(item, span, sep)[1]:
                 return None
-            edge = ((item, span, 0, rows),) if self.kinds[item] == "story" else ()
+            edge = ((item, span, 0, rows, rows - SEPARATOR_ROWS if sep else rows),) if self.kinds[item] == "story" else ()
             return self._cost(item, span, rows), ("m", item, span, rows, sep), edge, edge
         best, across = None, None  # across: the parts of the best cut across, whose edges wait
         fill = self.fill
@@ -287,7 +288,7 @@ class Tiler:
 
 
 def _lowered(edge: tuple, rows: int) -> tuple:
-    return tuple((item, span, row + rows, n) for item, span, row, n in edge)
+    return tuple((item, span, row + rows, n, own) for item, span, row, n, own in edge)
 
 
 def _modules(tree: tuple, col: int, row: int) -> Iterator[Module]:
@@ -312,11 +313,16 @@ def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns
     return None if got is None else got[1]
 
 
+def _own_rows(m: Module) -> int:
+    """The rows a module's item fills: its own, the separator under it left out."""
+    return m.rect.rows - (SEPARATOR_ROWS if m.separated else 0)
+
+
 def _heads_level(x: tuple, y: tuple, head) -> bool:
-    """Two story modules (item, span, row, rows) whose headline bands share a row (撞题, design rule
-    zhuangti: whatever their sizes)."""
-    _, ax, bx = head(x[0], x[1], x[3])
-    _, ay, by = head(y[0], y[1], y[3])
+    """Two story modules (item, span, row, rows, the story's own rows — its module's less the
+    separator) whose headline bands share a row (撞题, design rule zhuangti: whatever their sizes)."""
+    _, ax, bx = head(x[0], x[1], x[4])
+    _, ay, by = head(y[0], y[1], y[4])
     return x[2] + ax < y[2] + by and y[2] + ay < x[2] + bx
 
 
@@ -333,7 +339,8 @@ def _clashes(a, b, kinds, head) -> list[tuple[int, int]]:
             touching = rx.col + rx.span == ry.col or ry.col + ry.span == rx.col
             if not touching or rx.row >= ry.row + ry.rows or ry.row >= rx.row + rx.rows:
                 continue
-            if _heads_level((x.item, rx.span, rx.row, rx.rows), (y.item, ry.span, ry.row, ry.rows), head):
+            if _heads_level((x.item, rx.span, rx.row, rx.rows, _own_rows(x)),
+                            (y.item, ry.span, ry.row, ry.rows, _own_rows(y)), head):
                 out.append((min(x.item, y.item), max(x.item, y.item)))
     return out
 

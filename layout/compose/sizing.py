@@ -143,15 +143,16 @@ class Sizing:
 
     def headline(self, i: int, span: int, rows: int | None = None) -> tuple[float, int, int]:
         """A story's 主题 size as set at `span` (within its rank's range) and the rows its headline band
-        spans from the module's top (from below a photo above it, to the band's white rows), for a
-        module `rows` high (separator included; None: its one-line headline, no white, no photo above);
+        spans from the module's top (from below a photo above it, to the band's white rows), for the
+        story set `rows` high (its module's rows less the separator under it — the composition's own
+        area, so the band is the one it sets; None: its one-line headline, no white, no photo above);
         boxes (0, 0, 0)."""
         if self.items[i].kind != "story":
             return 0.0, 0, 0
         extra, lines, art = 0, 1, 0
         if rows is not None:
             got = self._rows_at(i, span)
-            extra, _, lines, art = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1, 0)))
+            extra, _, lines, art = got.get(rows, (0, None, 1, 0))
         key = ("headline", i, span, lines, art)
         if key not in self._heights:
             try:
