@@ -275,3 +275,21 @@ def test_pdf_embeds_subset_with_unicode_and_text_reads_back(serif, tmp_path):
     rows = [ln.split() for ln in listing.splitlines()[2:] if ln.strip()]
     assert rows and all(r[-5:-2] == ["yes", "yes", "yes"] for r in rows)  # emb sub uni
     assert all("+NotoSerifCJKsc-Regular" in r[0] for r in rows)
+
+
+def test_a_cold_build_converts_one_by_one_where_no_process_pool_can_be_made(monkeypatch):
+    """A pool needs POSIX semaphores; a user who may not write /dev/shm has none (PermissionError from
+    SemLock, as a service account in a chroot meets it): the conversions then run here, in order of
+    size, with the same results."""
+    import concurrent.futures
+    from types import SimpleNamespace
+
+    from layout.fonts import faces, prep
+
+    def no_pool(*a, **kw):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(prep, "convert", lambda job: {"chars": job.chars})
+    jobs = [SimpleNamespace(chars="甲"), SimpleNamespace(chars="乙丙丁"), SimpleNamespace(chars="戊己")]
+    assert faces._run_jobs(jobs, workers=2) == [{"chars": "甲"}, {"chars": "乙丙丁"}, {"chars": "戊己"}]

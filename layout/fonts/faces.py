@@ -377,16 +377,26 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dic
             from layout.base.fork import ForkedCall
 
             results[0] = ForkedCall(fontprep.convert, jobs[0]).result()
-    elif workers > 1 and len(jobs) > 1:
-        from concurrent.futures import ProcessPoolExecutor  # only a cold build needs it
-
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    elif workers > 1 and len(jobs) > 1 and (pool := _pool(min(workers, len(jobs)))) is not None:
+        with pool:
             for i, res in zip(order, pool.map(fontprep.convert, [jobs[i] for i in order])):
                 results[i] = res
     else:
         for i in order:
             results[i] = fontprep.convert(jobs[i])
     return results
+
+
+def _pool(workers: int):
+    """A process pool for a cold build's conversions, or None where none can be made: a pool needs
+    POSIX semaphores, and a user who may not write /dev/shm (a service account, a chroot) has none —
+    the conversions then run one after the other here."""
+    from concurrent.futures import ProcessPoolExecutor  # only a cold build needs it
+
+    try:
+        return ProcessPoolExecutor(max_workers=workers)
+    except OSError:
+        return None
 
 
 _NUMBERS = ("ascent_em", "descent_em", "default_advance_em", "notdef_advance_em", "units_per_em")
