@@ -130,3 +130,19 @@ def test_progress_line_format():
     bad = batch.PageResult("pages/p08.yaml", False, 0.05, "pages/p08.yaml:3:1: bad (hint: fix)", 1)
     assert batch._progress(7, 20, ok) == "[ 7/20] ok   pages/p07.yaml 0.41 s"
     assert batch._progress(8, 20, bad) == "[ 8/20] FAIL pages/p08.yaml 0.05 s  pages/p08.yaml:3:1: bad (hint: fix)"
+
+
+def test_a_batch_without_a_process_pool_builds_page_after_page(env, tmp_path, capsys, monkeypatch):
+    """-j 2 where no pool can be made (no POSIX semaphores for a user who may not write /dev/shm): the
+    pages are built one after another in this process, with the same files and the same report."""
+    def no_pool(*a, **kw):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_pool)
+    out = tmp_path / "out"
+    code = main(_args(env, out, "-j", "2"))
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "batch: 2 ok, 1 failed of 3 page(s)" in err
+    for stem in ("good1", "good2"):
+        assert (out / f"{stem}.pdf").is_file() and (out / f"{stem}.manifest.json").is_file()

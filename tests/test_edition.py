@@ -310,3 +310,15 @@ def test_the_edition_file_is_checked_like_a_page_file(tmp_path):
         load_issue(str(path))
     assert e.value.line().startswith(f"{path}:5:") and "unknown key 'nmae'" in e.value.line()
     assert "did you mean 'name'" in e.value.line()
+
+
+def test_without_a_process_pool_the_edition_builds_in_this_process(monkeypatch):
+    """-j N where no pool can be made (no POSIX semaphores for a user who may not write /dev/shm): the
+    pages are built here, one after another, not lost to a traceback."""
+    from layout.app import runners
+
+    def no_pool(*a, **kw):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(runners, "ProcessPoolExecutor", no_pool)
+    assert isinstance(runners.runner(2, None, None), runners.InProcess)

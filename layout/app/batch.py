@@ -120,18 +120,22 @@ def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[
     if not pages:
         return []
     workers = min(jobs, n)
+    pool = None
     if workers > 1:
         from layout.pipeline import warm
 
         warm(*pages[0])  # fonts registered and back-half imports done once, before the workers fork
         # The pool is the parallelism now: font preparation inside a worker stays single-process.
         pages = [(p, replace(o, jobs=1)) for p, o in pages]
-    if workers <= 1:
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_signals)
+        except OSError:  # no POSIX semaphores (a user who may not write /dev/shm): one page after another
+            pool = None
+    if pool is None:
         for i, (path, opts) in enumerate(pages):
             results[i] = build_page(path, opts)
             on_done(len(results), n, results[i])
         return [results[i] for i in range(n)]
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_signals)
     try:
         pending = {pool.submit(build_page, path, opts): i for i, (path, opts) in enumerate(pages)}
         while pending:

@@ -141,4 +141,9 @@ def runner(jobs: int, scheduler: str | None, first: PageTask | None):
         raise UsageError(f"-j {jobs}: need at least one worker", "-j", "use -j 1 or more")
     if scheduler:
         return Dask(scheduler, jobs, first)
-    return InProcess() if jobs == 1 else Pool(jobs, first)
+    if jobs == 1:
+        return InProcess()
+    try:
+        return Pool(jobs, first)
+    except OSError:  # no POSIX semaphores (a user who may not write /dev/shm): one page after another
+        return InProcess()
