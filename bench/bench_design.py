@@ -27,7 +27,6 @@ beside them (a loaded machine stretches the wall time, not those). `bench/run.py
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -135,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=5)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
+    from timing import write_json
+
     tmp = Path(tempfile.mkdtemp(prefix="zhpaper-design-"))
     os.environ.setdefault("ZHPAPER_CACHE", str(tmp / "cache"))
     try:
@@ -146,8 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: median {r.get('median_s', '-')} s, worst {r.get('worst_s', '-')} s (CPU median "
               f"{r.get('cpu_median_s', '-')} s, worst {r.get('cpu_worst_s', '-')} s) over {r['n']} page(s){extra}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
+        write_json(args.json, got)
     return 0
 
 

@@ -12,7 +12,6 @@ of page 4 (continue_to and the slot renumbered), so every group waits for its ow
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -91,8 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r[label]['pages']:>2} pages {name:>6}: {v['wall_s']:6.2f} s/edition  "
                       f"{v['pages_per_s']:5.2f} pages/s  CPU {v['cpu_s']} s")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+        timing.write_json(args.json, r)
     return 0
 
 

@@ -13,7 +13,6 @@ calls `run()` for `make bench`.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import statistics
@@ -78,7 +77,7 @@ def run(root: Path, tmp: Path, env: dict, runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from timing import child_env
+    from timing import child_env, write_json
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -92,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in got.items():
         print(f"{name}: warm build median {r['wall_s']:.3f} s ({r['runs']} runs {r['wall_min_s']:.3f}–{r['wall_max_s']:.3f} s)")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
+        write_json(args.json, got)
     return 0
 
 

@@ -49,6 +49,8 @@ for p in (ROOT, ROOT / "tests", ROOT / "tools"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
+from timing import write_json  # noqa: E402  (bench/, this script's folder)
+
 TARGETS = {"clean_share": 0.95, "columns_kept_share": 0.90}
 _STATE: dict = {}
 
@@ -370,8 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             _print_findings(results)
         print(report(summary))
         if args.json:
-            args.json.write_text(json.dumps({"summary": summary, "pages": results}, ensure_ascii=False, indent=1)
-                                 + "\n", encoding="utf-8")
+            write_json(args.json, {"summary": summary, "pages": results}, indent=1, ensure_ascii=False)
         return 0
 
     def progress(k, n, r):
@@ -383,9 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_findings(results)
     print(report(summary))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"summary": summary, "pages": results}, ensure_ascii=False, indent=1) + "\n",
-                             encoding="utf-8")
+        write_json(args.json, {"summary": summary, "pages": results}, indent=1, ensure_ascii=False)
     return 0
 
 

@@ -25,7 +25,6 @@ made back to back, and the watch process's resident set (VmRSS) and peak (VmHWM)
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import queue
 import re
@@ -396,11 +395,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose make_pdf.py to run")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
+    from timing import write_json
+
     r = run(args.root.resolve(), args.edits, args.rss_edits)
     print(table(r))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_json(args.json, r, ensure_ascii=False)
     return 0
 
 

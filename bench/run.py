@@ -321,8 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         print(results["profile_text"])
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        timing.write_json(args.json, results, ensure_ascii=False)
         print(f"wrote {args.json}", file=sys.stderr)
     return 0
 

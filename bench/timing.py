@@ -6,6 +6,7 @@ benchmark script's helpers, so there is no import circle between them.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -41,3 +42,9 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
 def build_cmd(root: Path, article: Path, out_pdf: Path, *extra: str) -> list[str]:
     """`make_pdf.py` of the checkout `root`, building `article` quietly into `out_pdf`."""
     return [sys.executable, str(root / "make_pdf.py"), str(article), "-o", str(out_pdf), "-q", *extra]
+
+
+def write_json(path: Path, data, indent: int = 2, ensure_ascii: bool = True) -> None:
+    """A benchmark's figures as JSON at `path` (its folder made if need be)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=indent, ensure_ascii=ensure_ascii) + "\n", encoding="utf-8")
