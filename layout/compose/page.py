@@ -237,18 +237,15 @@ def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules
                 raise
             _strike(sizing, tiler, m, lambda block: block is None)
             return None
-    wrong = _outranked(page, modules, blocks_, pins, _largest_photo, rules.figure("photo-rank"), 1.0)
-    if wrong is not None:  # a photo larger than a higher-ranked story's: that module is no fit
-        m, most = wrong
-        _strike(sizing, tiler, m, lambda block: block is None or _largest_photo(block) > most)
-        return None
-    # The ladder's last rung serves every rank after it, so a lower rank's 主题 may be set larger than
-    # a higher one's in a wider module: that module is no fit either (design rule headline-ladder).
-    wrong = _outranked(page, modules, blocks_, pins, _headline_size, 1.0, 0.01)
-    if wrong is not None:
-        m, most = wrong
-        _strike(sizing, tiler, m, lambda block: block is None or _headline_size(block) > most)
-        return None
+    # A photo larger than a higher-ranked story's (photo-rank), or a 主题 larger than a higher-ranked
+    # story's — the ladder's last rung serves every rank after it, so a lower rank may be set larger in
+    # a wider module (headline-ladder): that module is no fit.
+    for measure, ratio, slack in ((_largest_photo, rules.figure("photo-rank"), 1.0), (_headline_size, 1.0, 0.01)):
+        wrong = _outranked(page, modules, blocks_, pins, measure, ratio, slack)
+        if wrong is not None:
+            m, most = wrong
+            _strike(sizing, tiler, m, lambda block: block is None or measure(block) > most)
+            return None
     return blocks_
 
 
