@@ -138,7 +138,9 @@ def test_a_batch_without_a_process_pool_builds_page_after_page(env, tmp_path, ca
     def no_pool(*a, **kw):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_pool)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     out = tmp_path / "out"
     code = main(_args(env, out, "-j", "2"))
     err = capsys.readouterr().err

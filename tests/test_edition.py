@@ -315,10 +315,12 @@ def test_the_edition_file_is_checked_like_a_page_file(tmp_path):
 def test_without_a_process_pool_the_edition_builds_in_this_process(monkeypatch):
     """-j N where no pool can be made (no POSIX semaphores for a user who may not write /dev/shm): the
     pages are built here, one after another, not lost to a traceback."""
+    import concurrent.futures
+
     from layout.app import runners
 
     def no_pool(*a, **kw):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(runners, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     assert isinstance(runners.runner(2, None, None), runners.InProcess)

@@ -20,11 +20,12 @@ import os
 import sys
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
 from layout.base.errors import CONTENT, InputError, UsageError
+from layout.base.fork import process_pool
 
 
 @dataclass(frozen=True)
@@ -127,11 +128,8 @@ def run_pages(pages: list[tuple[str, object]], jobs: int, on_done=None) -> list[
         warm(*pages[0])  # fonts registered and back-half imports done once, before the workers fork
         # The pool is the parallelism now: font preparation inside a worker stays single-process.
         pages = [(p, replace(o, jobs=1)) for p, o in pages]
-        try:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_signals)
-        except OSError:  # no POSIX semaphores (a user who may not write /dev/shm): one page after another
-            pool = None
-    if pool is None:
+        pool = process_pool(workers, mp_context=_pool_context(), initializer=_worker_signals)
+    if pool is None:  # one process, or no pool to be had (layout.base.fork.process_pool): page after page
         for i, (path, opts) in enumerate(pages):
             results[i] = build_page(path, opts)
             on_done(len(results), n, results[i])

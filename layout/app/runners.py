@@ -13,11 +13,12 @@ the files a page makes come back to the driver, which writes them.
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import replace
 
 from layout.app.pagetask import PageOutcome, PageTask, run
 from layout.base.errors import CONTENT, UsageError
+from layout.base.fork import process_pool
 
 
 def _died(task: PageTask, why: str) -> PageOutcome:
@@ -56,7 +57,7 @@ class Pool:
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.slots = jobs
         self.name = f"{jobs} local process(es)"
-        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        self.pool = process_pool(jobs, mp_context=context)  # None: no pool to be had (runner() then runs here)
         self.futures: dict = {}
 
     def submit(self, task: PageTask) -> None:
@@ -143,7 +144,5 @@ def runner(jobs: int, scheduler: str | None, first: PageTask | None):
         return Dask(scheduler, jobs, first)
     if jobs == 1:
         return InProcess()
-    try:
-        return Pool(jobs, first)
-    except OSError:  # no POSIX semaphores (a user who may not write /dev/shm): one page after another
-        return InProcess()
+    pool = Pool(jobs, first)
+    return InProcess() if pool.pool is None else pool

@@ -3,7 +3,8 @@
 `ForkedCall(fn, *args)` computes `fn(*args)` in a forked process; `result()` waits for it and
 returns the value or raises the exception (an InputError stays one line for the desk; a bug
 carries the forked process's traceback as a note). Where the system refuses a process, the call
-is computed in place. `layout.output.press` finishes the archive copy in one while the press PDF
+is computed in place; `process_pool` likewise gives None where no pool can be made.
+`layout.output.press` finishes the archive copy in one while the press PDF
 is finished, and `layout.app.pressproc` builds the press process on the same pieces.
 """
 
@@ -15,6 +16,18 @@ import signal
 import sys
 
 PIPE_BYTES = 1 << 20  # room for a page's job, so the sender never waits for the reader
+
+
+def process_pool(workers: int, **kw):
+    """A concurrent.futures process pool of `workers`, or None where none can be made: a pool needs
+    POSIX semaphores, and a user who may not write /dev/shm (a service account, a chroot) has none —
+    the caller then does the work one piece after another in its own process."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        return ProcessPoolExecutor(max_workers=workers, **kw)
+    except OSError:
+        return None
 
 
 def widen(fd: int) -> None:

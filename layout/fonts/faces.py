@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from layout.base import cachefile, digest
 from layout.fonts import charsets as fontcharsets, prep as fontprep
 from layout.base.errors import InputError
+from layout.base.fork import process_pool
 from layout.base.resources import data_path
 from layout.base.model import Finding
 
@@ -377,7 +378,7 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dic
             from layout.base.fork import ForkedCall
 
             results[0] = ForkedCall(fontprep.convert, jobs[0]).result()
-    elif workers > 1 and len(jobs) > 1 and (pool := _pool(min(workers, len(jobs)))) is not None:
+    elif workers > 1 and len(jobs) > 1 and (pool := process_pool(min(workers, len(jobs)))) is not None:
         with pool:
             for i, res in zip(order, pool.map(fontprep.convert, [jobs[i] for i in order])):
                 results[i] = res
@@ -385,18 +386,6 @@ def _run_jobs(jobs: list[fontprep.PrepJob], workers: int, keep=None) -> list[dic
         for i in order:
             results[i] = fontprep.convert(jobs[i])
     return results
-
-
-def _pool(workers: int):
-    """A process pool for a cold build's conversions, or None where none can be made: a pool needs
-    POSIX semaphores, and a user who may not write /dev/shm (a service account, a chroot) has none —
-    the conversions then run one after the other here."""
-    from concurrent.futures import ProcessPoolExecutor  # only a cold build needs it
-
-    try:
-        return ProcessPoolExecutor(max_workers=workers)
-    except OSError:
-        return None
 
 
 _NUMBERS = ("ascent_em", "descent_em", "default_advance_em", "notdef_advance_em", "units_per_em")
