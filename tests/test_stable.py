@@ -45,6 +45,23 @@ def test_no_edge_moves_more_than_the_rule_allows():
     assert keep({0: [5, 9], 1: [14], 2: [14]}) is None  # s1 would give up four rows
 
 
+def test_a_wider_slack_keeps_the_columns_when_the_rows_cannot_hold():
+    """s2 grows by six rows: no page within the rule's three rows, but with the edges free to move
+    further s1 gives up four rows and s3 takes them, every module in its old columns."""
+    table = {0: [5, 9], 1: [14], 2: [14]}
+    got = stable.keep(KEPT, IDS, CELLS, FOOT, heights_of(table), lambda i, s, r: 0.0, lambda modules: True,
+                      stable.WIDE_ROWS)
+    assert rects(got) == [(0, 0, 4, 0, 6), (1, 0, 2, 6, 14), (2, 2, 2, 6, 14)]
+    assert stable.moved(KEPT, got, IDS) == "kept the columns, edges moved up to 4 rows: s1 shrank 4 rows"
+
+
+def test_the_wider_slack_has_its_bound():
+    """An edge that would move more than WIDE_ROWS rows: no kept page, the search re-plans."""
+    table = {0: [9 - stable.WIDE_ROWS - 2, 9], 1: [10 + stable.WIDE_ROWS + 2], 2: [10 + stable.WIDE_ROWS + 2]}
+    assert stable.keep(KEPT, IDS, {(c, r) for c in range(4) for r in range(FOOT)}, FOOT, heights_of(table),
+                       lambda i, s, r: 0.0, lambda modules: True, stable.WIDE_ROWS) is None
+
+
 def test_columns_never_change():
     assert keep({0: [9], 1: [10], 2: [10]}, ok=lambda modules: False) is None  # only the old columns are tried
 

@@ -105,7 +105,8 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     sizing = Sizing(page, t, kit)
     modules, blocks_, said = _search(page, t, kit, sizing, free, cuts, pins, previous)
     if said:
-        out.findings.append(Finding("warning", "re-planned", said, page.source_file))
+        code = "re-planned" if said.startswith("re-planned") else "stable"  # else: columns kept, edges moved
+        out.findings.append(Finding("warning", code, said, page.source_file))
     fillers = {blocks_[m.item].story: m for m in modules if sizing.items[m.item].kind == "filler"}
     for m in modules:
         block = blocks_[m.item]
@@ -152,9 +153,12 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
     tiler = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tuple(pins.values()))
     said = ""
     if previous:
-        got = _kept(page, t, sizing, tiler, free, pins, previous)
-        if got is not None:
-            return got[0], got[1], ""
+        for slack in (None, stable.WIDE_ROWS):  # the stable rule's rows, then the columns alone
+            got = _kept(page, t, sizing, tiler, free, pins, previous, slack)
+            if got is not None:
+                return got[0], got[1], ("" if slack is None else
+                                        stable.moved(_unpinned(previous, page, pins), got[0],
+                                                     _ids(page, sizing, pins, previous)))
         said = stable.replanned(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), sizing.heights,
                                 t.rows)
     for _ in range(MAX_STRIKES + 1):
@@ -185,7 +189,7 @@ def _ids(page: Page, sizing: Sizing, pins: dict[int, Module], previous: tuple) -
 
 
 def _kept(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rect, ...], pins: dict[int, Module],
-          previous: tuple) -> tuple[list[Module], dict] | None:
+          previous: tuple, slack: int | None = None) -> tuple[list[Module], dict] | None:
     """The last build's modules kept (layout.compose.stable.keep) and the items composed in them, or
     None when that shape cannot hold the page as it is now."""
     pinned = {(c, r) for m in pins.values() for c in range(m.rect.col, m.rect.col + m.rect.span)
@@ -199,7 +203,7 @@ def _kept(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rec
 
     for _ in range(MAX_STRIKES + 1):
         found = stable.keep(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), cells - pinned,
-                            t.rows, sizing.heights, sizing.cost, ok)
+                            t.rows, sizing.heights, sizing.cost, ok, slack)
         if found is None:
             return None
         modules = sorted(found + list(pins.values()), key=lambda m: m.item)

@@ -6,8 +6,11 @@ little and leaves the page's shape alone (GN4 leaves placed articles alone; Cass
 and each of its edges moves by at most `rules.figure("stable")` rows, with every item filling its
 module exactly and the modules still tiling the free type area. It is a small search, column by
 column from the top: a module's top is where the modules above it end, its rows one of the heights
-its item fills at its span. Only when there is no such page does the page search start afresh, and
-`replanned` says in one line why.
+its item fills at its span. When no such page exists the columns are still worth more than the
+rows: a second search lets the edges move by up to `WIDE_ROWS` (the modules of one column stack
+trade rows — a 简讯 block fills one height only, so its neighbours in the stack take the change),
+and the page says in one line how far they moved (`moved`). Only when neither works does the page
+search start afresh, and `replanned` says in one line why.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from dataclasses import dataclass
 
 from layout.compose import rules as R
 from layout.compose.modules import Module, Rect
+
+WIDE_ROWS = 16  # the edges' reach in the second search: about a sixth of the broadsheet's rows
+NODES = 20_000  # the search's steps at most: a shape not found within them is not worth the wait
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,9 @@ def parse(record: object) -> tuple[Kept, ...] | None:
 
 def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int, int]], foot_row: int,
          heights: Callable[[int, int, bool], list[int]], cost: Callable[[int, int, int], float],
-         ok: Callable[[list[Module]], bool]) -> list[Module] | None:
-    """The last build's modules with their edges moved by at most the stable rule's rows, each item
+         ok: Callable[[list[Module]], bool], slack: int | None = None) -> list[Module] | None:
+    """The last build's modules with their edges moved by at most `slack` rows (default: the stable
+    rule's), each item
     (by id → its number, `items`) filling its module exactly (`heights(item, span, separated)`: a
     module not standing on the type area's foot, `foot_row`, takes a white line under it), the modules
     tiling the `free` regions; among those, the one whose edges move least (then the cheapest, `cost`)
@@ -54,7 +61,7 @@ def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int,
     such page exists."""
     if not kept or sorted(k.id for k in kept) != sorted(items):
         return None
-    slack = int(R.figure("stable"))
+    slack = int(R.figure("stable")) if slack is None else slack
     covered = {(c, r) for k in kept for c in range(k.rect.col, k.rect.col + k.rect.span)
                for r in range(k.rect.row, k.rect.row + k.rect.rows)}
     if cells != covered:
@@ -64,9 +71,11 @@ def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int,
     foot_of = {c: max(r for cc, r in cells if cc == c) + 1 for c in columns}
     order = sorted(kept, key=lambda k: (k.rect.row, k.rect.col))
     best: list = []
+    steps = [0]
 
     def search(k: int, ends: dict[int, int], placed: list[Module], moved: int, spent: float) -> None:
-        if best and (moved, spent) >= best[0][:2]:
+        steps[0] += 1
+        if steps[0] > NODES or (best and (moved, spent) >= best[0][:2]):
             return
         if k == len(order):
             if all(ends.get(c) == foot_of[c] for c in columns) and ok(placed):
@@ -97,6 +106,31 @@ def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int,
 
     search(0, {}, [], 0, 0.0)
     return sorted(best[0][2], key=lambda m: m.item) if best else None
+
+
+def moved(before: tuple[Kept, ...], after: list[Module], ids: Mapping[str, int]) -> str:
+    """The one line a page kept in its columns but not within the stable rule's rows says: the module
+    whose edges moved furthest (`kept the columns, edges moved up to 6 rows: jianxun moved down 6 rows`)."""
+    now = {m.item: m.rect for m in after}
+
+    def reach(k: Kept) -> int:
+        r = now[ids[k.id]]
+        return max(abs(r.row - k.rect.row), abs(r.row + r.rows - k.rect.row - k.rect.rows))
+
+    worst = max(before, key=reach)
+    r = now[ids[worst.id]]
+    grew = r.rows - worst.rect.rows
+    shift = r.row - worst.rect.row
+    parts = []
+    if grew:
+        parts.append(f"{worst.id} {'grew' if grew > 0 else 'shrank'} {_rows(abs(grew))}")
+    if shift:
+        parts.append(f"{worst.id} moved {'down' if shift > 0 else 'up'} {_rows(abs(shift))}")
+    return f"kept the columns, edges moved up to {_rows(reach(worst))}: {', '.join(parts)}"
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'s' if n > 1 else ''}"
 
 
 def replanned(kept: tuple[Kept, ...], items: Mapping[str, int], heights: Callable[[int, int, bool], list[int]],
