@@ -505,6 +505,43 @@ def test_a_refused_page_is_told_what_can_help():
         assert _hint_fits(page, e.value.what, e.value.hint) == "over", e.value.what
 
 
+def test_a_proposal_asks_only_what_the_page_can_give():
+    """Too much for the page (the last lever, cut-or-jump, proposed): a cut never asks a story for more
+    characters than it has; when no story's text can give what is over, the photos that take the room
+    are named (the lowest-ranked stories' last photos first) or a story to move — on family pages of
+    short stories with many photos, which the desk sends late in an evening."""
+    seen = Counter()
+    for v in P.family(60, GRIDS, seed=23):
+        page, sizes = P.page_of(v, GRIDS)
+        try:
+            compose_page(page, TEMPLATES[v.template], FACES, sizes)
+            continue
+        except InputError as e:
+            what = e.what
+        if "too many" not in what:
+            continue
+        stories = {s.id: s for s in page.stories if s.kind == "story"}
+        cut = re.search(r"propose: cut about (\d+) characters from (s\d+)", what)
+        drop = re.search(r"propose: drop \d+ photos? \(([^)]*)\)", what)
+        if cut:
+            s = stories[cut.group(2)]
+            text = sum(len(p.text) for p in s.lead) + sum(len(p.text) for sec in s.sections for p in sec.paragraphs)
+            assert int(cut.group(1)) < text, what
+            seen["cut"] += 1
+        elif drop:
+            named = [x.split() for x in drop.group(1).split(", ")]
+            assert all(sid in stories and pid in {ph.id for ph in stories[sid].photos} for sid, pid in named), what
+            firsts = [(sid, pid) for sid, pid in named if pid == "p1"]
+            assert not firsts or all(len(stories[sid].photos) == 1 or (sid, "p2") in {tuple(n) for n in named}
+                                     for sid, _ in firsts), what  # a story's first photo goes after its others
+            seen["drop"] += 1
+        else:
+            assert "propose: " in what and ("move s" in what or "continue_to" in what), what
+            seen["other"] += 1
+        if seen["cut"] >= 2 and seen["drop"] >= 2:
+            break
+    assert seen["cut"] and seen["drop"], dict(seen)
+
 
 def _glyphs(region_mm: dict, head_top_pt: float, size: float = 30.0) -> list[dict]:
     """A story's glyphs as pdfplumber gives them: a headline of 4 at `head_top_pt`, 40 body glyphs."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from layout.compose import rules
 from layout.compose.blocks import HeadStyle, title_fits_one_line
 from layout.compose.boxes import (briefs_rows, compose_briefs, compose_digest, digest_fits, digest_rows,
                                   filler_rows)
@@ -353,10 +354,45 @@ class Sizing:
             return (f"propose: add about {-over * chars} characters to {self.page.stories[i].id}, or a photo or a "
                     "filler (补白) to the page")
         able = [i for i, n in reversed(texts) if n // chars - over >= 6]
-        i = able[0] if able else max(texts, key=lambda x: x[1])[0]
-        sid = self.page.stories[i].id
+        if not able:  # the text cannot give it: the photos take the room, or the page has an item too many
+            drop = self._photos_to_drop(over)
+            photos = f"drop {len(drop)} photo{'s' if len(drop) > 1 else ''} ({', '.join(drop)})" if drop else ""
+            movable = [i for i, _ in reversed(texts[1:]) if self.cells(i)[0] >= over]
+            move = (f"move {self.page.stories[movable[0]].id} (at least {self.cells(movable[0])[0]} lines) to "
+                    "another page" if movable else "")
+            if photos or move:
+                return "propose: " + ", or ".join(x for x in (photos, move) if x)
+            sid = self.page.stories[max(texts, key=lambda x: x[1])[0]].id  # no cut is asked beyond a story's text
+            return f"propose: let {sid} continue on another page (continue_to), or move an item to another page"
+        sid = self.page.stories[able[0]].id
         return (f"propose: cut about {over * chars} characters from {sid}, or let {sid} continue on another page "
                 f"(continue_to)")
+
+    def _photos_to_drop(self, over: int) -> list[str]:
+        """The photos whose dropping frees about `over` grid lines of one column: the lowest-ranked
+        stories' last photos first (a story keeps its first while another story has two), each at
+        the least it takes (its rank's least area, or its narrowest frame at the crop bound, and a
+        caption row under it); [] when all of them would not."""
+        t = self.t
+        cell_cm2 = (t.column_width_pt + t.gutter_pt) * t.line_pitch_pt / (72 / 2.54) ** 2
+        width_pt = t.photo_min_span * t.column_width_pt + (t.photo_min_span - 1) * t.gutter_pt
+        crop = 1 - rules.figure("photo-crop")
+        least: list[tuple[int, int, str, float]] = []
+        for i, story in enumerate(self.page.stories):
+            if story.kind != "story":
+                continue
+            for k, ph in enumerate(story.photos):
+                w, h = self.kit.photo_sizes.get((story.id, ph.id), (1, 1))
+                frame = t.photo_min_span * width_pt * h / w * crop / t.line_pitch_pt
+                area = t.photo_area_range(self.rank[i], k == 0)[0] / cell_cm2
+                least.append((k, i, f"{story.id} {ph.id}", max(frame, area) + t.photo_min_span * 2))
+        freed, out = 0.0, []
+        for _, _, name, lines in sorted(least, key=lambda x: (-x[0], -x[1])):
+            if freed >= over:
+                break
+            out.append(name)
+            freed += lines
+        return out if freed >= over else []
 
     def _case(self, free: tuple[Rect, ...]) -> tuple[str, int, int]:
         """Which refusal the page's items make: too much for the free area ("over"), too little ("short"),
@@ -428,7 +464,8 @@ class Sizing:
         lead = next((s.id for s in self.page.stories if s.kind == "story" and not s.continue_to), None)
         jump = (f" — propose: let {lead} continue on another page (continue_to), which lets it fill whatever "
                 "module the others leave" if lead else "")
-        return (f"{head} with no two headlines side by side (撞题); the rows each item can fill at its widest "
+        return (f"{head}: no way of putting together the heights each item can fill (with no two headlines "
+                f"side by side, 撞题) tiles it; the rows each item can fill at its widest "
                 f"widths: {'; '.join(parts)}{jump}")
 
     def _heights_said(self, i: int, widest: int = 3) -> str:
