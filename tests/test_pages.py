@@ -543,6 +543,23 @@ def test_a_proposal_asks_only_what_the_page_can_give():
     assert seen["cut"] and seen["drop"], dict(seen)
 
 
+def test_the_page_search_is_bounded(monkeypatch):
+    """A page whose search would run long is refused after SEARCH_STEPS steps with the same one-line
+    copyfit error, saying the search stopped (issue 21: a refusal in about a second; issue 22: no
+    input keeps --watch busy); the bound counts steps, not seconds, so the answer is reproducible."""
+    v = P.family(1, GRIDS, seed=23)[0]
+    page, sizes = P.page_of(v, GRIDS)
+    monkeypatch.setattr(M, "SEARCH_STEPS", 50)
+    with pytest.raises(InputError) as e:
+        compose_page(page, TEMPLATES[v.template], FACES, sizes)
+    assert e.value.what.startswith("copyfit: no tiling") and e.value.what.endswith("(the search stopped after 50 steps)")
+    monkeypatch.setattr(M, "SEARCH_STEPS", 10**9)
+    try:
+        compose_page(page, TEMPLATES[v.template], FACES, sizes)
+    except InputError as e2:
+        assert "search stopped" not in e2.what
+
+
 def _glyphs(region_mm: dict, head_top_pt: float, size: float = 30.0) -> list[dict]:
     """A story's glyphs as pdfplumber gives them: a headline of 4 at `head_top_pt`, 40 body glyphs."""
     mm = 72 / 25.4

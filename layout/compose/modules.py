@@ -34,6 +34,15 @@ HEAD_SHARE = 0.6
 BOX_WIDE = 0.6  # per column a 简讯 or 导读 block takes beyond two
 STORY_NARROW = 0.4  # a story one column wide
 OFF_NATURAL = 0.03  # per row a photo story's module is off its natural height
+# The steps (rectangle fills asked) one page's search may take, strikes and fillers included: the
+# pages of the generated family that build take at most about 1.1 million, a refused page of nine
+# items with fillers took 6 million (7.6 s); beyond this bound the page is refused with what it
+# needs said, in about 2 s, and no page keeps --watch busy longer.
+SEARCH_STEPS = 1_500_000
+
+
+class SearchExhausted(Exception):
+    """The page's search took its SEARCH_STEPS without finding a tiling."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,7 @@ class Tiler:
         self.own: dict = {}
         self.runs: dict = {}
         self.heads: dict = {}
+        self.steps, self.budget = 0, SEARCH_STEPS
 
     @property
     def cells(self) -> list[tuple[int, float]]:
@@ -173,6 +183,9 @@ class Tiler:
     def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]):
         """The cheapest way `items` fill a span × rows rectangle exactly (`foot`: its foot is the
         type area's, so what reaches it needs no separator): (cost, cut tree, left edge, right edge)."""
+        self.steps += 1
+        if self.steps > self.budget:
+            raise SearchExhausted
         key = (span, rows, foot, items)
         got = self.memo.get(key, False)
         if got is not False:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from layout.compose import blocks, rules, stable
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
-from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, Tiler, collisions, holes, orders
+from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, SearchExhausted, Tiler, collisions, holes, orders
 from layout.compose.boxes import compose_filler
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
@@ -162,7 +162,11 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
         said = stable.replanned(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), sizing.heights,
                                 t.rows)
     for _ in range(MAX_STRIKES + 1):
-        found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
+        try:
+            found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
+        except SearchExhausted:
+            raise InputError(f"copyfit: {sizing.why(free)} (the search stopped after {tiler.budget:,} steps)",
+                             page.place("stories"), sizing.hint(free)) from None
         if found is None:
             raise InputError(f"copyfit: {sizing.why(free)}", page.place("stories"), sizing.hint(free))
         modules = sorted(found + list(pins.values()), key=lambda m: m.item)
