@@ -75,3 +75,38 @@ def test_a_late_edit_keeps_the_modules_columns():
     again = compose_page(page, t, FACES, sizes, previous=kept)
     assert again.figures["modules"] == lay.figures["modules"]  # nothing changed: the same page
     assert not [f for f in again.findings if f.code == "re-planned"]
+
+
+def _arrangement(lay) -> tuple:
+    return stable.parse({"modules": [{"id": m["item"], "kind": m["kind"], "col": m["col"], "span": m["span"],
+                                      "row": m["row"], "rows": m["rows"]} for m in lay.figures["modules"]]})
+
+
+def test_a_late_edit_keeps_the_columns_by_another_measure():
+    """A 二条 grown by 13 % (family page 7 of seed 21, its third late edit): no height of its own measure
+    fills its module's columns any more, so the story is set in 3 body columns across its 5 (变栏) and
+    the page keeps every module's columns; the page says so in one line, and the text is all there."""
+    v = P.family(8, GRIDS, seed=21)[7]
+    page, sizes = P.page_of(v, GRIDS)
+    t = TEMPLATES[v.template]
+    lay = compose_page(page, t, FACES, sizes)
+    rng = random.Random(7)
+    for _ in range(3):
+        edited, what = P.late_edit(v, rng)
+    assert what.startswith("s2 +")
+    page2, sizes2 = P.page_of(edited, GRIDS)
+    again = compose_page(page2, t, FACES, sizes2, previous=_arrangement(lay))
+    cols = lambda lay_: {m["item"]: (m["col"], m["span"]) for m in lay_.figures["modules"]}  # noqa: E731
+    assert cols(again) == cols(lay)
+    said = [f.message for f in again.findings if f.code in ("stable", "re-planned")]
+    assert said == ["kept the columns: s2 set in 3 columns across its 5 (变栏)"]
+    s2 = next(m for m in again.figures["modules"] if m["item"] == "s2")
+    assert (s2["span"], s2["body_columns"]) == (5, 3)
+    from collections import Counter
+
+    from test_pages import INVISIBLE, expected_chars
+
+    item = next(s for s in page2.stories if s.id == "s2")  # every character of it once (s1 jumps: continue_to)
+    got = Counter(ch for run in again.runs() if run.story == "s2" for ch in run.chars if ch not in INVISIBLE)
+    assert got == expected_chars(item)
+    assert again.figures["overflow_lines"] == again.figures["empty_rows"] == again.figures["overlaps"] == 0

@@ -153,12 +153,9 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
     tiler = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tuple(pins.values()))
     said = ""
     if previous:
-        for slack in (None, stable.WIDE_ROWS):  # the stable rule's rows, then the columns alone
-            got = _kept(page, t, sizing, tiler, free, pins, previous, slack)
-            if got is not None:
-                return got[0], got[1], ("" if slack is None else
-                                        stable.moved(_unpinned(previous, page, pins), got[0],
-                                                     _ids(page, sizing, pins, previous)))
+        got = _kept_shape(page, t, sizing, tiler, free, pins, previous)
+        if got is not None:
+            return got
         said = stable.replanned(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), sizing.heights,
                                 t.rows)
     for _ in range(MAX_STRIKES + 1):
@@ -175,6 +172,51 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
             return modules, blocks_, said
     raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
                      page.place("stories"), "cut or lengthen a story, or give the page fewer items")
+
+
+def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rect, ...],
+                pins: dict[int, Module], previous: tuple) -> tuple[list[Module], dict, str] | None:
+    """The last build's shape kept, as a layout editor keeps it late in the evening, the cheaper ways
+    first: the edges within the stable rule's rows; then the columns with the edges further; then a
+    story set to another measure (变栏) inside its module's columns, so that its text fills the module
+    to the line. The modules, the items composed in them and the line the page says (none when the
+    edges moved within the rule); None when the shape cannot hold."""
+    before = _unpinned(previous, page, pins)
+    for more in (False, True):
+        struck = set(sizing.struck)
+        sizing.more_measures = more
+        tiler.heads.clear()  # a module's headline band follows the measure its rows are filled with
+        for slack in (None, stable.WIDE_ROWS):
+            got = _kept(page, t, sizing, tiler, free, pins, previous, slack)
+            if got is not None:
+                ids = _ids(page, sizing, pins, previous)
+                said = [] if slack is None else [stable.moved(before, got[0], ids)]
+                said += [f"kept the columns: {sizing.items[i].id} set in {n} columns across its {span} (变栏)"
+                         for i, span, n in _remeasured(sizing, got[0])]
+                return got[0], got[1], "; ".join(said)
+        sizing.more_measures = False
+        sizing.struck = struck  # a size struck under the other measures may fill under the page's own
+        tiler.heads.clear()
+    return None
+
+
+def _remeasured(sizing: Sizing, modules: list[Module]) -> list[tuple[int, int, int]]:
+    """(item, span, body columns) of each story whose module the kept shape fills with a measure the
+    page search does not take (more_measures)."""
+    if not sizing.more_measures:
+        return []
+    out = []
+    for m in modules:
+        if sizing.items[m.item].kind != "story":
+            continue
+        rows = m.rect.rows - (SEPARATOR_ROWS if m.separated else 0)
+        n = sizing.measure(m.item, m.rect.span, rows)
+        sizing.more_measures = False
+        plain = sizing.body_options(m.item, m.rect.span)
+        sizing.more_measures = True
+        if n not in plain:
+            out.append((m.item, m.rect.span, n))
+    return out
 
 
 def _unpinned(previous: tuple, page: Page, pins: dict[int, Module]) -> tuple:

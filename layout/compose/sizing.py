@@ -70,6 +70,10 @@ class Sizing:
         news = [i for i, s in enumerate(page.stories) if s.kind == "story"]
         self.rank = {i: k + 1 for k, i in enumerate(news)}
         self.struck: set[tuple[int, int, int]] = set()
+        # Measures (变栏) beyond one body column per basic column and 双栏: only when a late edit would
+        # otherwise lose the page's shape (layout.compose.page._search), where a story keeps its
+        # module's columns and sets its text to another measure to fill it to the line.
+        self.more_measures = False
         self._heights: dict = {}
         self._natural: dict = {}
         self._blocks: dict = {}
@@ -123,18 +127,21 @@ class Sizing:
         """The body columns a story may take at `span`, preferred first: its own when it says; else one
         per basic column, then one per two (双栏) in a module four or more columns wide: each sets the
         text to another measure, so another number of lines fills the module. (Odd 变栏 counts were
-        tried: they build a few more pages and cost twice the time.)"""
+        tried for the page search: they build a few more pages and cost twice the time.) With
+        `more_measures` (keeping a page's shape), every count from half the span up as well."""
         own = self.page.stories[i].body_columns
         if own:
             return (min(own, span),)
         out = [span]
         if span >= 4 and span % 2 == 0:
             out.append(span // 2)
+        if self.more_measures:
+            out += range(span - 1, max(1, (span + 1) // 2) - 1, -1)
         return tuple(dict.fromkeys(out))
 
     def heights(self, i: int, span: int, separated: bool) -> list[int]:
         """Module rows (separator included) item i fills exactly at `span`, best first."""
-        key = (i, span, separated)
+        key = (i, span, separated, self.more_measures)
         if key not in self._heights:
             sep = SEPARATOR_ROWS if separated else 0
             rows = [r + sep for r in self._rows_at(i, span)]
@@ -169,7 +176,7 @@ class Sizing:
 
     def cells(self, i: int) -> tuple[int, int]:
         """The fewest and most grid cells (separator row included) item i fills at any span."""
-        key = ("cells", i)
+        key = ("cells", i, self.more_measures)
         if key not in self._heights:
             sizes = [(span, rows) for span in range(1, self.t.columns + 1) for rows in self._rows_at(i, span)]
             self._heights[key] = ((min(s * r for s, r in sizes), max(s * (r + SEPARATOR_ROWS) for s, r in sizes))
@@ -180,7 +187,7 @@ class Sizing:
         """Item rows (no separator) item i fills at `span` → the white rows its headline band takes
         for it, its body columns, its headline's lines and the frame rows of its photo above the
         headline (stories; (0, None, 1, 0) for boxes)."""
-        key = ("rows", i, span)
+        key = ("rows", i, span, self.more_measures)
         if key in self._heights:
             return self._heights[key]
         item, t, kit = self.items[i], self.t, self.kit
@@ -304,12 +311,17 @@ class Sizing:
                 return k
         return None
 
+    def measure(self, i: int, span: int, rows: int) -> int:
+        """The body columns story i is set in when it fills `rows` (its own, no separator) at `span`."""
+        n = self._rows_at(i, span).get(rows, (0, None, 1, 0))[1]
+        return n or span
+
     def strike(self, i: int, span: int, rows: int) -> None:
         """A module size the bound allowed but composing the story refused."""
         self.struck.add((i, span, rows))
 
     def compose(self, i: int, area: Area) -> StoryBlock:
-        key = (i, area)
+        key = (i, area, self.more_measures)
         if key not in self._blocks:
             item = self.page.stories[i]
             if item.kind == "briefs":
