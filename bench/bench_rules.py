@@ -195,8 +195,10 @@ def refusal_class(why: str) -> str:
     w = re.sub(r"^\S+:\d+(:\d+)? \S+: ", "", why)
     w = re.sub(r"^\S+\.yaml: ", "", w)
     if w.startswith("copyfit: no tiling"):
-        return "copyfit: no tiling" + (" without 撞题" if "撞题" in w.split(";")[0] else "") + \
-            (" (a story too short for any module)" if "too little text" in w else "")
+        case = ("too much" if "too many" in w else "too little" if "too few" in w or "too little text" in w
+                else "the heights do not tile" if "putting together" in w else "")
+        return "copyfit: no tiling" + (f" ({case})" if case else "") + \
+            (" — the search stopped" if "search stopped" in w else "")
     return re.sub(r"\d+", "N", w.split(" (")[0])[:90]
 
 
