@@ -73,6 +73,23 @@ def test_replanned_says_which_story_grew_and_by_how_much():
         "re-planned: s9 is new, s3 is gone"
 
 
+def test_replanned_proposes_what_would_keep_the_module():
+    """s2 grew 6 rows: the line says so and, from what the story's text needs in its old module (its
+    own rows: the module's less the white line when it does not stand on the foot), how much to cut."""
+    asked = []
+
+    def to_fill(item, span, rows):
+        asked.append((item, span, rows))
+        return 78
+
+    said = stable.replanned(KEPT, IDS, heights_of({0: [9], 1: [16], 2: [10]}), FOOT, to_fill)
+    assert said == "re-planned: s2 grew 6 rows (to keep its module, cut about 78 characters from s2)"
+    assert asked == [(1, 2, 10)]  # s2's module stands on the foot: all its 10 rows are its own
+    assert stable.keeping(KEPT, IDS, heights_of({0: [9], 1: [4], 2: [10]}), FOOT, lambda *a: -26) == \
+        "add about 26 characters to s2"
+    assert stable.keeping(KEPT, IDS, heights_of({0: [9], 1: [10], 2: [10]}), FOOT, lambda *a: 13) == ""  # it fits
+
+
 def test_a_manifest_arrangement_that_is_not_a_builds_starts_afresh():
     assert stable.parse({"modules": [{"id": "s1", "kind": "story", "col": 1, "span": 4, "row": 1, "rows": 10}]})
     assert stable.parse({"modules": [{"id": "s1", "col": "x"}]}) is None

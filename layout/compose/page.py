@@ -157,7 +157,7 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
         if got is not None:
             return got
         said = stable.replanned(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), sizing.heights,
-                                t.rows)
+                                t.rows, sizing.to_fill)
     for _ in range(MAX_STRIKES + 1):
         try:
             found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
@@ -165,7 +165,12 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
             raise InputError(f"copyfit: {sizing.why(free)} (the search stopped after {tiler.budget:,} steps)",
                              page.place("stories"), sizing.hint(free)) from None
         if found is None:
-            raise InputError(f"copyfit: {sizing.why(free)}", page.place("stories"), sizing.hint(free))
+            hint = sizing.hint(free)
+            if previous:  # a late edit the page cannot take: what would keep the last build's shape first
+                keep = stable.keeping(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous),
+                                      sizing.heights, t.rows, sizing.to_fill)
+                hint = f"to keep the last build's shape, {keep}; or {hint}" if keep else hint
+            raise InputError(f"copyfit: {sizing.why(free)}", page.place("stories"), hint)
         modules = sorted(found + list(pins.values()), key=lambda m: m.item)
         blocks_ = _compose_modules(page, kit, sizing, tiler, modules, pins)
         if blocks_ is not None:

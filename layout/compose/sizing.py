@@ -311,6 +311,27 @@ class Sizing:
                 return k
         return None
 
+    def to_fill(self, i: int, span: int, rows: int) -> int:
+        """About how many characters story i must lose (> 0) or gain (< 0) to fill a module `span` ×
+        `rows` (its own rows) at its own measure: the text rows the bound says its blocks can leave
+        there against the rows its text needs, at the basic column's characters a line; 0 when it fills
+        (or is no story, or cannot stand there at all)."""
+        if self.items[i].kind != "story":
+            return 0
+        try:
+            p = problem_for(self.story(i, span), self.t, self.kit.faces, self.kit.photo_sizes, self.kit.options,
+                            Area(0, span, 0, rows), self.head(i, span), self.kit.memo, self.rank[i])
+        except InputError:
+            return 0
+        b = bound(p)
+        lo, hi = b.need - b.down, b.need + b.flex + b.up
+        free = sorted(b.free)
+        if not b.blocks_fit or not free or any(lo <= f <= hi for f in free):
+            return 0
+        nearest = min(free, key=lambda f: min(abs(f - lo), abs(f - hi)))
+        lines = lo - nearest if nearest < lo else -(nearest - hi)
+        return lines * self.t.column_chars
+
     def measure(self, i: int, span: int, rows: int) -> int:
         """The body columns story i is set in when it fills `rows` (its own, no separator) at `span`."""
         n = self._rows_at(i, span).get(rows, (0, None, 1, 0))[1]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from layout.compose import rules as R
-from layout.compose.modules import Module, Rect
+from layout.compose.modules import SEPARATOR_ROWS, Module, Rect
 
 WIDE_ROWS = 16  # the edges' reach in the second search: about a sixth of the broadsheet's rows
 NODES = 20_000  # the search's steps at most: a shape not found within them is not worth the wait
@@ -133,31 +133,53 @@ def _rows(n: int) -> str:
     return f"{n} row{'s' if n > 1 else ''}"
 
 
+def _worst(kept: tuple[Kept, ...], items: Mapping[str, int], heights: Callable[[int, int, bool], list[int]],
+           foot_row: int) -> tuple[Kept, int | None]:
+    """The module furthest from any height its item now fills at its columns, and the rows to the
+    nearest (None: no height at all)."""
+    worst = None
+    for k in kept:
+        fits = set(heights(items[k.id], k.rect.span, k.rect.row + k.rect.rows != foot_row))
+        change = min(fits, key=lambda r: (abs(r - k.rect.rows), r)) - k.rect.rows if fits else None
+        size = float("inf") if change is None else abs(change)
+        if worst is None or size > worst[0]:
+            worst = (size, k, change)
+    return worst[1], worst[2]
+
+
+def keeping(kept: tuple[Kept, ...], items: Mapping[str, int], heights: Callable[[int, int, bool], list[int]],
+            foot_row: int, to_fill: Callable[[int, int, int], int]) -> str:
+    """What the desk could do to keep the last build's shape (the last lever, proposed): cut or add
+    about so many characters to the story furthest from its old module (`to_fill(item, span, own
+    rows)`: characters over, or under as negative); "" when there is no such story or no figure."""
+    if {k.id for k in kept} != set(items):
+        return ""
+    k, change = _worst(kept, items, heights, foot_row)
+    if change == 0:
+        return ""
+    own = k.rect.rows - (SEPARATOR_ROWS if k.rect.row + k.rect.rows != foot_row else 0)
+    chars = to_fill(items[k.id], k.rect.span, own)
+    if not chars:
+        return ""
+    return f"{'cut' if chars > 0 else 'add'} about {abs(chars)} characters {'from' if chars > 0 else 'to'} {k.id}"
+
+
 def replanned(kept: tuple[Kept, ...], items: Mapping[str, int], heights: Callable[[int, int, bool], list[int]],
-              foot_row: int) -> str:
+              foot_row: int, to_fill: Callable[[int, int, int], int] | None = None) -> str:
     """Why the last build's shape could not be kept, in one line: the item whose module is furthest from
-    any height it now fills at its columns, and by how much (`re-planned: s2 grew 6 rows`)."""
+    any height it now fills at its columns, and by how much (`re-planned: s2 grew 6 rows`), and with
+    `to_fill` what would keep it (`… (to keep its module, cut about 26 characters from s2)`)."""
     ids = {k.id for k in kept}
     if ids != set(items):
         new, gone = sorted(set(items) - ids), sorted(ids - set(items))
         what = ", ".join([f"{i} is new" for i in new] + [f"{i} is gone" for i in gone])
         return f"re-planned: {what}"
-    worst = None
-    for k in kept:
-        fits = set(heights(items[k.id], k.rect.span, k.rect.row + k.rect.rows != foot_row))
-        if not fits:
-            change = None
-        else:
-            nearest = min(fits, key=lambda r: (abs(r - k.rect.rows), r))
-            change = nearest - k.rect.rows
-        size = float("inf") if change is None else abs(change)
-        if worst is None or size > worst[0]:
-            worst = (size, k, change)
-    _, k, change = worst
+    k, change = _worst(kept, items, heights, foot_row)
+    proposal = keeping(kept, items, heights, foot_row, to_fill) if to_fill is not None else ""
+    keep = f" (to keep its module, {proposal})" if proposal else ""
     if change is None:
-        return f"re-planned: {k.id} no longer fits {k.rect.span} columns"
+        return f"re-planned: {k.id} no longer fits {k.rect.span} columns{keep}"
     if change == 0:
         return "re-planned: the modules no longer tile the page with their edges within " \
                f"{int(R.figure('stable'))} rows"
-    rows = f"{abs(change)} row{'s' if abs(change) > 1 else ''}"
-    return f"re-planned: {k.id} {'grew' if change > 0 else 'shrank'} {rows}"
+    return f"re-planned: {k.id} {'grew' if change > 0 else 'shrank'} {_rows(abs(change))}{keep}"
