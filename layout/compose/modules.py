@@ -35,10 +35,11 @@ BOX_WIDE = 0.6  # per column a 简讯 or 导读 block takes beyond two
 STORY_NARROW = 0.4  # a story one column wide
 OFF_NATURAL = 0.03  # per row a photo story's module is off its natural height
 # The steps (rectangle fills asked) one page's search may take, strikes and fillers included: the
-# pages of the generated family that build take at most about 1.1 million, a refused page of nine
-# items with fillers took 6 million (7.6 s); beyond this bound the page is refused with what it
-# needs said, in about 2 s, and no page keeps --watch busy longer.
-SEARCH_STEPS = 1_500_000
+# pages of the generated family that build take at most about 1.1 million (a six-story page of the
+# speed bench 0.94 million), a refused page of nine items with fillers took 6 million (7.6 s);
+# beyond this bound, over twice the most a built page took, the page is refused with what it needs
+# said, in about 3 s, and no page keeps --watch busy longer.
+SEARCH_STEPS = 2_500_000
 
 
 class SearchExhausted(Exception):
