@@ -110,3 +110,27 @@ def test_a_late_edit_keeps_the_columns_by_another_measure():
     got = Counter(ch for run in again.runs() if run.story == "s2" for ch in run.chars if ch not in INVISIBLE)
     assert got == expected_chars(item)
     assert again.figures["overflow_lines"] == again.figures["empty_rows"] == again.figures["overlaps"] == 0
+
+
+def test_a_photo_placed_without_a_column_stands_at_the_right_edge():
+    """The desk gives the 头条's first photo a size only (place: span 4, rows 20; family page 34 of seed
+    22): the photo stands at the right edge of the story's module, under the headline, and the story's
+    text starts at the module's top left and reads down around it (design rule reading-path). At the
+    left, where a photo given no column used to go, the text would have read upwards: refused."""
+    v = P.family(35, GRIDS, seed=22)[34]
+    assert v.photo_place == (4, 20)
+    page, sizes = P.page_of(v, GRIDS)
+    lay = compose_page(page, TEMPLATES[v.template], FACES, sizes)
+    from layout.base.primitives import Image
+
+    im = next(i for i in lay.items if isinstance(i, Image) and i.block == "s1/p1")
+    region = next(r for r in lay.regions if r.story == "s1")
+    assert abs(im.x_pt + im.width_pt - (region.x_pt + region.width_pt)) < 0.01
+    body = [r for r in lay.runs("body") if r.story == "s1"]
+    first = max(body, key=lambda r: (r.y_pt, -r.x_pt))  # the top line (y grows upwards), leftmost
+    assert abs(first.x_pt - region.x_pt) < 0.01
+    at_left = replace(page, stories=tuple(
+        replace(s, photos=(replace(s.photos[0], place=replace(s.photos[0].place, col=1)),) + s.photos[1:])
+        if s.id == "s1" else s for s in page.stories))
+    with pytest.raises(InputError, match="would read upwards"):
+        compose_page(at_left, TEMPLATES[v.template], FACES, sizes)

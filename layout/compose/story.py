@@ -647,7 +647,10 @@ def _fixed_cells(story: Story, kit: Kit, made: _Set, specs: dict) -> tuple[Cell,
     if story.sidebar and story.sidebar.place:
         placed.append(("sidebar", "sidebar", story.sidebar.place, story.place("sidebar.place")))
     for block, kind, pl, where in placed:
-        col, span = (pl.col or 1) - 1, pl.span or 1  # the desk counts from 1
+        span = pl.span or 1
+        # The desk counts from 1; a block given no column stands at the right edge, where the text
+        # keeps its path down the columns from the top left (design rule reading-path).
+        col = pl.col - 1 if pl.col else (basic_count if pl.grid == "basic" else body.count) - span
         if pl.grid == "basic":
             if not k or col % k or span % k:
                 raise InputError(f"col {col + 1} span {span} on the basic grid does not fall on the {body.count} body "

@@ -593,7 +593,9 @@ PLACEMENT = Field(
     "place", "map", "fixed grid cells for this block; leave out (or null) to let the layout place it",
     nullable=True,
     fields=(
-        Field("col", "int", "first column, counted from 1 at the left", nullable=True, min=1, max=24),
+        Field("col", "int", "first column, counted from 1 at the left; left out, the block stands at the "
+              "right edge (the text then starts at the top left and reads down the columns around it)",
+              nullable=True, min=1, max=24),
         Field("span", "int", "number of columns wide", nullable=True, min=1, max=24),
         Field("row", "int", "first baseline row, counted from 1 at the top of the type area",
               nullable=True, min=1, max=400),
