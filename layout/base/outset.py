@@ -35,6 +35,7 @@ import shutil
 import signal
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 TMP = ".zhpaper-tmp-"
 HOME = ".zhpaper-"  # + the press PDF's stem: the set's own folder beside it
@@ -225,15 +226,40 @@ def _current_gen(home: str) -> str | None:
 
 
 def _write_file(path: str, data: bytes, sync: bool) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    _write_files({path: data}, sync)
+
+
+def _write_files(files: Mapping[str, bytes], sync: bool) -> None:
+    """Write each file (new, exclusively); with `sync`, flush them all to disk before returning. The
+    flushes run side by side (fsync lets go of the interpreter while the disk works): one journal
+    commit then serves several files, where one after another each waited for its own — about half
+    the time of the watch loop's set of seven on ext4."""
+    fds: list[tuple[int, str]] = []
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if sync:
-            os.fsync(fd)
+        for path, data in files.items():
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                fds.append((fd, path))
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            except OSError as e:
+                raise OSError(e.errno, e.strerror, path) from None
+        if sync and len(fds) > 1:
+            with ThreadPoolExecutor(min(len(fds), 8)) as pool:
+                list(pool.map(_fsync, fds))  # the first error, if any, is raised here
+        elif sync:
+            _fsync(fds[0])
     finally:
-        os.close(fd)
+        for fd, _ in fds:
+            os.close(fd)
+
+
+def _fsync(fd_path: tuple[int, str]) -> None:
+    try:
+        os.fsync(fd_path[0])
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, fd_path[1]) from None
 
 
 class Staged:
@@ -262,11 +288,14 @@ class Staged:
                 return  # the very set is in place already
             self.tmp = os.path.join(self.home, tmp_name("set"))
             os.mkdir(self.tmp)
-            for p, member in self.members.items():
-                failed = self.paths[p]
-                _write_file(os.path.join(self.tmp, member), files[self.paths[p]], sync)
-            failed = key
-            _write_file(os.path.join(self.tmp, LINKS), json.dumps(sorted(self.paths)).encode(), sync)
+            desk = {os.path.join(self.tmp, member): self.paths[p] for p, member in self.members.items()}
+            staged = {f: files[d] for f, d in desk.items()}
+            staged[os.path.join(self.tmp, LINKS)] = json.dumps(sorted(self.paths)).encode()
+            try:
+                _write_files(staged, sync)
+            except OSError as e:
+                failed = desk.get(e.filename, key)  # the output the desk asked for whose file failed
+                raise
             if sync:
                 _fsync_dir(self.tmp)
         except BaseException as exc:
