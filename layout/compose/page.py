@@ -266,9 +266,13 @@ def _kept(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rec
 
 def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules: list[Module],
                      pins: dict[int, Module]) -> dict | None:
-    """Every item composed in its module, or None when one refused (its module size is struck)."""
+    """Every item composed in its module, or None when one refused (its module size is struck). Every
+    module is tried before giving up, and each refusing story's size struck at once: a size the
+    composition refuses can never serve, so striking them together costs the search no page and
+    spares it a round (a tiling) per refusal."""
     blocks_ = {}
     taken: set[str] = set()
+    refused = False
     for m in modules:
         item = sizing.items[m.item]
         area = Area(m.rect.col, m.rect.span, m.rect.row, m.rect.rows - (SEPARATOR_ROWS if m.separated else 0))
@@ -291,7 +295,9 @@ def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules
             if item.kind != "story" or "copyfit" not in e.what:
                 raise
             _strike(sizing, tiler, m, lambda block: block is None)
-            return None
+            refused = True
+    if refused:
+        return None
     # A photo larger than a higher-ranked story's (photo-rank), or a 主题 larger than a higher-ranked
     # story's — the ladder's last rung serves every rank after it, so a lower rank may be set larger in
     # a wider module (headline-ladder): that module is no fit.
