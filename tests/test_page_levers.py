@@ -134,3 +134,15 @@ def test_a_photo_placed_without_a_column_stands_at_the_right_edge():
         if s.id == "s1" else s for s in page.stories))
     with pytest.raises(InputError, match="would read upwards"):
         compose_page(at_left, TEMPLATES[v.template], FACES, sizes)
+
+
+def test_another_pages_arrangement_is_re_planned_not_a_crash():
+    """The manifest beside the outputs is another page's (the desk reused an output folder): its
+    modules name items this page does not have, so the page is planned afresh and says so — every
+    way of keeping a shape (the rule's rows, the columns, other measures) gives up on it cleanly."""
+    v = P.family(8, GRIDS, seed=21)[7]
+    page, sizes = P.page_of(v, GRIDS)
+    lay = compose_page(page, TEMPLATES[v.template], FACES, sizes)
+    foreign = _arrangement(lay) + (stable.Kept("jianxun-2", "briefs", stable.Rect(0, 1, 0, 1)),)
+    again = compose_page(page, TEMPLATES[v.template], FACES, sizes, previous=foreign)
+    assert [f.message for f in again.findings if f.code == "re-planned"] == ["re-planned: jianxun-2 is gone"]

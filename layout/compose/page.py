@@ -88,6 +88,7 @@ class _Out:
 SUMMED = ("body_lines", "ragged_lines", "lonely_last_chars", "widows", "orphans", "stranded_subheads",
           "overflow_lines", "empty_rows", "overlaps")
 PAGE_MEMO = {"paragraph": (6000, None), "caption": (2000, None), "headline": (400, None), "subhead": (400, None)}
+NEAR_MISS = 0.2  # of a story's text: how far off its old module another measure (变栏) is tried
 MAX_STRIKES = 40  # story module sizes the bound allowed but the composition refused, before giving up
 PROBE_ROWS = 4  # a struck size's neighbours (rows either side, at its span) tried at once
 
@@ -182,43 +183,65 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
 def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rect, ...],
                 pins: dict[int, Module], previous: tuple) -> tuple[list[Module], dict, str] | None:
     """The last build's shape kept, as a layout editor keeps it late in the evening, the cheaper ways
-    first: the edges within the stable rule's rows; then the columns with the edges further; then a
-    story set to another measure (变栏) inside its module's columns, so that its text fills the module
-    to the line. The modules, the items composed in them and the line the page says (none when the
-    edges moved within the rule); None when the shape cannot hold."""
+    first: the edges within the stable rule's rows; then the columns with the edges further; then the
+    stories a line or so off their old modules set to another measure (变栏) inside their module's
+    columns, so that their text fills the module to the line. The modules, the items composed in them
+    and the line the page says (none when the edges moved within the rule); None when the shape
+    cannot hold."""
     before = _unpinned(previous, page, pins)
-    for more in (False, True):
+    ids = _ids(page, sizing, pins, previous)
+    for attempt in range(2):  # the page's own measures; then other measures for the near misses
+        more = frozenset() if attempt == 0 else _near_misses(sizing, before, ids, t.rows)
+        if more is None:
+            break
         struck = set(sizing.struck)
         sizing.more_measures = more
         tiler.heads.clear()  # a module's headline band follows the measure its rows are filled with
         for slack in (None, stable.WIDE_ROWS):
             got = _kept(page, t, sizing, tiler, free, pins, previous, slack)
             if got is not None:
-                ids = _ids(page, sizing, pins, previous)
                 said = [] if slack is None else [stable.moved(before, got[0], ids)]
                 said += [f"kept the columns: {sizing.items[i].id} set in {n} columns across its {span} (变栏)"
                          for i, span, n in _remeasured(sizing, got[0])]
                 return got[0], got[1], "; ".join(said)
-        sizing.more_measures = False
+        sizing.more_measures = frozenset()
         sizing.struck = struck  # a size struck under the other measures may fill under the page's own
         tiler.heads.clear()
     return None
 
 
+def _near_misses(sizing: Sizing, before: tuple, ids: dict[str, int], foot_row: int) -> frozenset[int] | None:
+    """The stories that do not fill their old module at their own measure and are within a fifth of
+    their text of filling it (a late edit's reach): another measure may take them in; a story
+    further off is not helped by one, and setting its long text at every measure would only delay
+    the re-plan (None: no story is). A story that continues on another page fills any module."""
+    if sorted(k.id for k in before) != sorted(ids):
+        return None  # another page's arrangement, or items come or gone: no shape to keep
+    out = set()
+    for k in before:
+        i = ids[k.id]
+        if sizing.items[i].kind != "story" or sizing.items[i].continue_to:
+            continue
+        separated = k.rect.row + k.rect.rows != foot_row
+        own = k.rect.rows - (SEPARATOR_ROWS if separated else 0)
+        chars = sizing.to_fill(i, k.rect.span, own)
+        if chars and abs(chars) <= NEAR_MISS * sizing.text_chars(i):
+            out.add(i)
+    return frozenset(out) or None
+
+
 def _remeasured(sizing: Sizing, modules: list[Module]) -> list[tuple[int, int, int]]:
     """(item, span, body columns) of each story whose module the kept shape fills with a measure the
     page search does not take (more_measures)."""
-    if not sizing.more_measures:
-        return []
     out = []
     for m in modules:
-        if sizing.items[m.item].kind != "story":
+        if m.item not in sizing.more_measures:
             continue
         rows = m.rect.rows - (SEPARATOR_ROWS if m.separated else 0)
         n = sizing.measure(m.item, m.rect.span, rows)
-        sizing.more_measures = False
+        more, sizing.more_measures = sizing.more_measures, frozenset()
         plain = sizing.body_options(m.item, m.rect.span)
-        sizing.more_measures = True
+        sizing.more_measures = more
         if n not in plain:
             out.append((m.item, m.rect.span, n))
     return out

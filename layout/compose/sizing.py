@@ -70,10 +70,11 @@ class Sizing:
         news = [i for i, s in enumerate(page.stories) if s.kind == "story"]
         self.rank = {i: k + 1 for k, i in enumerate(news)}
         self.struck: set[tuple[int, int, int]] = set()
-        # Measures (变栏) beyond one body column per basic column and 双栏: only when a late edit would
-        # otherwise lose the page's shape (layout.compose.page._search), where a story keeps its
-        # module's columns and sets its text to another measure to fill it to the line.
-        self.more_measures = False
+        # The stories that may take measures (变栏) beyond one body column per basic column and 双栏:
+        # only when a late edit would otherwise lose the page's shape (layout.compose.page._kept_shape),
+        # where a story a line or so off its module keeps the module's columns and sets its text to
+        # another measure to fill it to the line.
+        self.more_measures: frozenset[int] = frozenset()
         self._heights: dict = {}
         self._natural: dict = {}
         self._blocks: dict = {}
@@ -128,20 +129,20 @@ class Sizing:
         per basic column, then one per two (双栏) in a module four or more columns wide: each sets the
         text to another measure, so another number of lines fills the module. (Odd 变栏 counts were
         tried for the page search: they build a few more pages and cost twice the time.) With
-        `more_measures` (keeping a page's shape), every count from half the span up as well."""
+        the story in `more_measures` (keeping a page's shape), every count from half the span up as well."""
         own = self.page.stories[i].body_columns
         if own:
             return (min(own, span),)
         out = [span]
         if span >= 4 and span % 2 == 0:
             out.append(span // 2)
-        if self.more_measures:
+        if i in self.more_measures:
             out += range(span - 1, max(1, (span + 1) // 2) - 1, -1)
         return tuple(dict.fromkeys(out))
 
     def heights(self, i: int, span: int, separated: bool) -> list[int]:
         """Module rows (separator included) item i fills exactly at `span`, best first."""
-        key = (i, span, separated, self.more_measures)
+        key = (i, span, separated, i in self.more_measures)
         if key not in self._heights:
             sep = SEPARATOR_ROWS if separated else 0
             rows = [r + sep for r in self._rows_at(i, span)]
@@ -176,7 +177,7 @@ class Sizing:
 
     def cells(self, i: int) -> tuple[int, int]:
         """The fewest and most grid cells (separator row included) item i fills at any span."""
-        key = ("cells", i, self.more_measures)
+        key = ("cells", i, i in self.more_measures)
         if key not in self._heights:
             sizes = [(span, rows) for span in range(1, self.t.columns + 1) for rows in self._rows_at(i, span)]
             self._heights[key] = ((min(s * r for s, r in sizes), max(s * (r + SEPARATOR_ROWS) for s, r in sizes))
@@ -187,7 +188,7 @@ class Sizing:
         """Item rows (no separator) item i fills at `span` → the white rows its headline band takes
         for it, its body columns, its headline's lines and the frame rows of its photo above the
         headline (stories; (0, None, 1, 0) for boxes)."""
-        key = ("rows", i, span, self.more_measures)
+        key = ("rows", i, span, i in self.more_measures)
         if key in self._heights:
             return self._heights[key]
         item, t, kit = self.items[i], self.t, self.kit
@@ -311,26 +312,37 @@ class Sizing:
                 return k
         return None
 
+    def text_chars(self, i: int) -> int:
+        """The characters of story i's running text (lead and sections)."""
+        s = self.page.stories[i]
+        return sum(len(p.text) for p in s.lead) + sum(len(p.text) for sec in s.sections for p in sec.paragraphs)
+
     def to_fill(self, i: int, span: int, rows: int) -> int:
         """About how many characters story i must lose (> 0) or gain (< 0) to fill a module `span` ×
         `rows` (its own rows) at its own measure: the text rows the bound says its blocks can leave
-        there against the rows its text needs, at the basic column's characters a line; 0 when it fills
-        (or is no story, or cannot stand there at all)."""
+        there, with 0 to HEAD_EXTRA_ROWS white rows under its headline, against the rows its text
+        needs, at the basic column's characters a line; 0 when it fills (or is no story, or cannot
+        stand there at all)."""
         if self.items[i].kind != "story":
             return 0
-        try:
-            p = problem_for(self.story(i, span), self.t, self.kit.faces, self.kit.photo_sizes, self.kit.options,
-                            Area(0, span, 0, rows), self.head(i, span), self.kit.memo, self.rank[i])
-        except InputError:
-            return 0
-        b = bound(p)
-        lo, hi = b.need - b.down, b.need + b.flex + b.up
-        free = sorted(b.free)
-        if not b.blocks_fit or not free or any(lo <= f <= hi for f in free):
-            return 0
-        nearest = min(free, key=lambda f: min(abs(f - lo), abs(f - hi)))
-        lines = lo - nearest if nearest < lo else -(nearest - hi)
-        return lines * self.t.column_chars
+        best = None
+        for extra in range(HEAD_EXTRA_ROWS + 1):
+            try:
+                p = problem_for(self.story(i, span), self.t, self.kit.faces, self.kit.photo_sizes, self.kit.options,
+                                Area(0, span, 0, rows), self.head(i, span, extra), self.kit.memo, self.rank[i])
+            except InputError:
+                continue
+            b = bound(p)
+            lo, hi = b.need - b.down, b.need + b.flex + b.up
+            if not b.blocks_fit or not b.free:
+                continue
+            if any(lo <= f <= hi for f in b.free):
+                return 0
+            nearest = min(b.free, key=lambda f: min(abs(f - lo), abs(f - hi)))
+            lines = lo - nearest if nearest < lo else -(nearest - hi)
+            if best is None or abs(lines) < abs(best):
+                best = lines
+        return (best or 0) * self.t.column_chars
 
     def measure(self, i: int, span: int, rows: int) -> int:
         """The body columns story i is set in when it fills `rows` (its own, no separator) at `span`."""
@@ -342,7 +354,7 @@ class Sizing:
         self.struck.add((i, span, rows))
 
     def compose(self, i: int, area: Area) -> StoryBlock:
-        key = (i, area, self.more_measures)
+        key = (i, area, i in self.more_measures)
         if key not in self._blocks:
             item = self.page.stories[i]
             if item.kind == "briefs":
@@ -378,8 +390,7 @@ class Sizing:
         lowest-ranked story that can give them and keep a readable story (six lines or more), else the
         longest; for a cut, or the story's jump to another page (continue_to)."""
         chars = self.t.column_chars
-        texts = [(i, sum(len(p.text) for p in s.lead) + sum(len(p.text) for sec in s.sections for p in sec.paragraphs))
-                 for i, s in enumerate(self.page.stories) if s.kind == "story"]
+        texts = [(i, self.text_chars(i)) for i, s in enumerate(self.page.stories) if s.kind == "story"]
         if not texts:
             return "propose: give the page another item"
         if over < 0:
