@@ -71,7 +71,7 @@ class Fits:
     a span, best first; and a cost of its own for a module (0 when indifferent)."""
 
     heights: Callable[[int, int, bool], list[int]]  # (item, span, separated) → rows
-    cost: Callable[[int, int, int], float]  # (item, span, rows) → cost
+    cost: Callable[[int, int, int], float]  # (item, span, the item's own rows: its module's less the separator) → cost
     kind: Callable[[int], str]  # story | briefs | digest
     cells: Callable[[int], tuple[int, int]] | None = None  # item → (fewest, most) grid cells it may fill
     # (item, span, the item's own rows: its module's less the separator) → (主题 size pt, first and
@@ -220,7 +220,7 @@ class Tiler:
             if rows not in self._heights(item, span, sep)[1]:
                 return None
             edge = ((item, span, 0, rows, rows - SEPARATOR_ROWS if sep else rows),) if self.kinds[item] == "story" else ()
-            return self._cost(item, span, rows), ("m", item, span, rows, sep), edge, edge
+            return self._cost(item, span, rows, sep), ("m", item, span, rows, sep), edge, edge
         best, across = None, None  # across: the parts of the best cut across, whose edges wait
         fill = self.fill
         for k in range(1, len(items)):
@@ -290,8 +290,8 @@ class Tiler:
             got = self.runs[run] = (sum(cells[x][0] for x in run), sum(cells[x][1] for x in run))
         return got
 
-    def _cost(self, item: int, span: int, rows: int) -> float:
-        cost = self.fits.cost(item, span, rows)
+    def _cost(self, item: int, span: int, rows: int, separated: bool) -> float:
+        cost = self.fits.cost(item, span, rows - (SEPARATOR_ROWS if separated else 0))
         if item == self.lead:
             cost += HEAD_NARROW * (1 - span / self.columns) + HEAD_LOW * max(0.0, rows / self.height - HEAD_SHARE)
         if self.kinds[item] != "story" and span > 2:

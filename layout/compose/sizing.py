@@ -289,15 +289,15 @@ class Sizing:
         return p.top_row + area / p.columns
 
     def cost(self, i: int, span: int, rows: int) -> float:
-        """An item's own cost for a module (rows with its separator, if any): a photo story off its
-        natural size; a story whose body leaves the basic columns (双栏, 变栏)."""
+        """An item's own cost for a module of its own `rows` (the module's less its separator): a photo
+        story off its natural size; a story whose body leaves the basic columns (双栏, 变栏)."""
         item = self.items[i]
         if item.kind == "filler":
             return FILLER
         if item.kind != "story":
             return 0.0
         got = self._rows_at(i, span)
-        _, n, lines, art = got.get(rows, got.get(rows - SEPARATOR_ROWS, (0, None, 1, 0)))
+        _, n, lines, art = got.get(rows, (0, None, 1, 0))
         cost = BODY_OFF_GRID if n and n != span and not item.body_columns else 0.0
         cost += HEAD_TWO_LINES * (lines - 1) + (ART_TOP if art else 0.0)
         if item.photos or item.continue_to:

@@ -50,7 +50,7 @@ def parse(record: object) -> tuple[Kept, ...] | None:
 
 
 def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int, int]], foot_row: int,
-         heights: Callable[[int, int, bool], list[int]], cost: Callable[[int, int, int], float],
+         heights: Callable[[int, int, bool], list[int]], cost: Callable[[int, int, int], float],  # own rows
          ok: Callable[[list[Module]], bool], slack: int | None = None) -> list[Module] | None:
     """The last build's modules with their edges moved by at most `slack` rows (default: the stable
     rule's), each item
@@ -102,7 +102,8 @@ def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int,
         for shift, rows, separated in sorted(options):
             search(k + 1, {**ends, **{c: top + rows for c in cols}},
                    placed + [Module(item, Rect(m.rect.col, m.rect.span, top, rows), separated)],
-                   moved + abs(top - m.rect.row) + shift, spent + cost(item, m.rect.span, rows))
+                   moved + abs(top - m.rect.row) + shift,
+                   spent + cost(item, m.rect.span, rows - (SEPARATOR_ROWS if separated else 0)))
 
     search(0, {}, [], 0, 0.0)
     return sorted(best[0][2], key=lambda m: m.item) if best else None
