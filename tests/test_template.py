@@ -82,3 +82,21 @@ def test_a_grid_too_large_for_a_bounded_search_is_refused(tmp_path, old, new, sa
     with pytest.raises(InputError) as e:
         load_template(str(path))
     assert said in str(e.value) and "big.yaml:" in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("name", ["broadsheet", "tabloid"])
+def test_every_rank_has_room_for_a_two_column_portrait(name):
+    """The narrowest photo the rules allow (photos.min_span columns) set upright (3:5, the tallest a
+    desk sends) and cropped as far as the crop rule lets, must have a size in every rank's area range:
+    else a lower story's portrait fits no module at all (the tabloid's ranges, scaled by area from the
+    broadsheet's, once refused every 三条 with an upright photo as "too little text")."""
+    from layout.compose import rules
+
+    t = load_template(name)
+    width_cm = (t.photo_min_span * t.column_width_pt + (t.photo_min_span - 1) * t.gutter_pt) * 2.54 / 72
+    least_cm2 = width_cm * (width_cm * 5 / 3) * (1 - rules.figure("photo-crop"))
+    for rank in range(1, len(t.photo_areas_cm2) + 2):
+        for first in (True, False):
+            assert least_cm2 <= t.photo_area_range(rank, first)[1], (rank, first, least_cm2)
+    # the 头条's first photo still dominates the others (photo-dominant)
+    assert t.photo_area_range(1, True)[0] >= rules.figure("photo-dominant") * t.photo_others_cm2[1] - 1e-6
