@@ -7,12 +7,14 @@ from layout.text.fit import break_to_counts, first_fit, line_demerit, set_demeri
 from layout.text.linebreak import ComposeOptions, compose_paragraph
 from layout.text.prepare import prepare
 
-M = FakeMetrics()
+# A new face in every test: prepare memoises each face's character rows, so a face shared with
+# other tests would bring rows computed before this test ran.
+face = FakeMetrics
 FLUSH = ComposeOptions(indent_em=0.0)
 
 
 def ends_for(text, measure_em, count, opts=FLUSH):
-    got = break_to_counts(prepare(text, M, opts, measure_em), measure_em, opts.indent_em, opts, (count,))
+    got = break_to_counts(prepare(text, face(), opts, measure_em), measure_em, opts.indent_em, opts, (count,))
     return None if got[count] is None else got[count].ends
 
 
@@ -47,26 +49,26 @@ def test_a_two_character_paragraph_is_not_split_into_an_orphan():
 def test_looseness_takes_only_what_the_first_tolerance_allows():
     # 16 cells at 8 em: best 8 + 8. Three lines need two lines of 7 cells spread by 1 em over 6 gaps of
     # ⅛ em (ratio 4/3 > 1, the first rung), or a 孤字: refused, said once.
-    s = compose_paragraph("中" * 16, M, 10.0, 80.0, ComposeOptions(indent_em=0.0, looseness=1))
+    s = compose_paragraph("中" * 16, face(), 10.0, 80.0, ComposeOptions(indent_em=0.0, looseness=1))
     assert s.lines == () and [f.code for f in s.findings] == ["looseness"]
     # With a first rung of 1.5 the same three lines are taken.
     loose = ComposeOptions(indent_em=0.0, looseness=1, tolerances=(1.5, 2.0, 4.0))
-    assert [ln.chars for ln in compose_paragraph("中" * 16, M, 10.0, 80.0, loose).lines] == ["中" * 7, "中" * 7, "中中"]
+    assert [ln.chars for ln in compose_paragraph("中" * 16, face(), 10.0, 80.0, loose).lines] == ["中" * 7, "中" * 7, "中中"]
 
 
 # --- first_fit ------------------------------------------------------------------------------------
 def test_first_fit_prefers_an_ordinary_break_to_one_inside_a_word():
     # At 1.5 em, 中a fits but breaking inside "ab" is a last resort; after 中 is ordinary.
-    assert first_fit(prepare("中ab", M, FLUSH, 1.5), 1.5, 0.0).ends == [1, 3]
+    assert first_fit(prepare("中ab", face(), FLUSH, 1.5), 1.5, 0.0).ends == [1, 3]
 
 
 def test_first_fit_counts_a_dropped_trailing_space_out():
-    assert first_fit(prepare("ab cd ef", M, FLUSH, 2.25), 2.25, 0.0).ends == [6, 8]
+    assert first_fit(prepare("ab cd ef", face(), FLUSH, 2.25), 2.25, 0.0).ends == [6, 8]
 
 
 def test_first_fit_puts_a_too_wide_character_alone_with_the_spaces_after_it():
     # Nothing fits ½ em: each line takes one character, and the space after 中 goes with it.
-    assert first_fit(prepare("中 国", M, FLUSH, 0.5), 0.5, 0.0).ends == [2, 3]
+    assert first_fit(prepare("中 国", face(), FLUSH, 0.5), 0.5, 0.0).ends == [2, 3]
 
 
 # --- set_demerit ----------------------------------------------------------------------------------

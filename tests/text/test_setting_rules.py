@@ -2,23 +2,30 @@
 full-width marks 1 em with a ½-em blank in GB positions), every number worked out by hand: opener
 compression, connectors, word spaces, Han–Latin gaps, shrink_stops, the 孤字 finding, empty input."""
 
+import random
+
+import pytest
+
+from layout.text import cjk
 from layout.text.fake import FakeMetrics
 from layout.text.linebreak import ComposeOptions, compose_paragraph, set_line
 from layout.text.prepare import prepare
 from layout.text.setting import LineStyle, set_span
 
-M = FakeMetrics()
+# A new face in every test: prepare memoises each face's character rows, so a face shared with
+# other tests would bring rows computed before this test ran.
+face = FakeMetrics
 SIZE = 10.0  # pt per em: positions below are em × 10
 
 
 def lines(text, measure_em, **opts):
-    s = compose_paragraph(text, M, SIZE, measure_em * SIZE, ComposeOptions(indent_em=0.0, **opts))
+    s = compose_paragraph(text, face(), SIZE, measure_em * SIZE, ComposeOptions(indent_em=0.0, **opts))
     return [ln.chars for ln in s.lines], s
 
 
 def test_two_openers_hug_and_two_closers_too():
     # （“中”）: “ after （ loses its left half, ” before ） its right half: 1 + ½ + 1 + ½ + 1 = 4 em.
-    ln = set_line("（“中”）", M, SIZE)
+    ln = set_line("（“中”）", face(), SIZE)
     assert ln.width_pt == 40.0
     assert ln.advances_pt == (10.0, 5.0, 10.0, 5.0, 10.0)
     assert ln.xs_pt == (0.0, 5.0, 15.0, 25.0, 30.0)  # “ drawn half an em left of its pen position
@@ -26,12 +33,12 @@ def test_two_openers_hug_and_two_closers_too():
 
 def test_no_expansion_next_to_a_connector():
     # 甲乙～丙 spread from 4 to 5 em: the gaps on both sides of ～ take nothing, 甲|乙 takes the whole em.
-    assert set_line("甲乙～丙", M, SIZE, 50.0).xs_pt == (0.0, 20.0, 30.0, 40.0)
+    assert set_line("甲乙～丙", face(), SIZE, 50.0).xs_pt == (0.0, 20.0, 30.0, 40.0)
 
 
 def test_word_spaces_take_expansion_first():
     # ab cd from 2.25 to 2.5 em: the space grows from ¼ to its maximum ½ em, nothing else moves.
-    ln = set_line("ab cd", M, SIZE, 25.0)
+    ln = set_line("ab cd", face(), SIZE, 25.0)
     assert ln.advances_pt == (5.0, 5.0, 5.0, 5.0, 5.0)
 
 
@@ -45,9 +52,9 @@ def test_reduction_takes_word_spaces_before_pause_marks():
 
 def test_han_latin_gaps_stand_between_han_and_latin_only():
     # A ¼-em gap after 文 (before A) and after C (before 中); none inside ABC.
-    _, s = lines("中文ABC中文", 10.0, han_latin_space_em=0.25)
+    _, s = lines("中文ABC中", 10.0, han_latin_space_em=0.25)
     ln = s.lines[0]
-    assert ln.xs_pt == (0.0, 10.0, 22.5, 27.5, 32.5, 40.0, 50.0) and ln.width_pt == 60.0
+    assert ln.xs_pt == (0.0, 10.0, 22.5, 27.5, 32.5, 40.0) and ln.width_pt == 50.0
 
 
 def test_a_stop_mark_is_not_reduced_mid_line_when_shrink_stops_is_off():
@@ -79,13 +86,70 @@ def test_the_orphan_finding_names_the_last_line():
 
 
 def test_empty_input_gives_empty_settings():
-    s = compose_paragraph("", M, SIZE, 100.0)
+    s = compose_paragraph("", face(), SIZE, 100.0)
     assert s.lines == () and s.findings == ()
-    ln = set_line("", M, SIZE)
+    ln = set_line("", face(), SIZE)
     assert (ln.chars, ln.width_pt, ln.last) == ("", 0.0, True)
 
 
 def test_a_line_of_spaces_only_is_its_indent_wide():
-    p = prepare("中 国", M, ComposeOptions(indent_em=0.0), 10.0)
+    p = prepare("中 国", face(), ComposeOptions(indent_em=0.0), 10.0)
     opts = ComposeOptions(indent_em=0.0)
     assert set_span(LineStyle(p, opts, SIZE, True), 1, 2, None, 2.0) == ("", (), (), 20.0, False)
+
+
+def test_a_line_starting_after_a_mark_that_lent_its_blank_is_set_from_its_own_characters():
+    # 甲乙，|“丙丁”|戊己 at 3 em: ， gets back at the line end the half it lent to “; the second line
+    # starts with “ giving up its left half (auto) and ends with ” giving up its right half.
+    got, s = lines("甲乙，“丙丁”戊己", 3.0)
+    assert got == ["甲乙，", "“丙丁”", "戊己"]
+    second = s.lines[1]
+    assert second.advances_pt == (5.0, 10.0, 10.0, 5.0) and second.xs_pt == (-5.0, 5.0, 15.0, 25.0)
+    assert second.width_pt == 30.0
+
+
+def test_an_opener_starting_a_line_keeps_its_em_when_line_start_half_is_never():
+    # At 3.5 em the second line fits 4 cells only if “ gives up its left half: "auto" lets it,
+    # "never" does not, and then no Han cell is squeezed to make room.
+    got, s = lines("甲乙丙，“丁戊己庚辛壬", 3.5)
+    assert got[1] == "“丁戊己" and s.lines[1].advances_pt[0] == 5.0
+    got, s = lines("甲乙丙，“丁戊己庚辛壬", 3.5, line_start_half="never")
+    assert got[1].startswith("“") and s.lines[1].advances_pt[0] >= 10.0
+    assert all(g.advance_pt >= 10.0 for ln in s.lines for g in ln.glyphs if g.ch in "甲乙丙丁戊己庚辛壬")
+
+
+INK_EM = {"H": 1.0, "Z": 1.0, "L": 0.5, "h": 0.5, "S": 0.25}  # by class letter; full-width marks: ½ em
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_set_paragraphs_keep_every_glyph_whole_and_every_line_but_the_last_at_the_measure(seed):
+    """Random paragraphs of Han, marks, Latin and spaces at random measures: the breaker only chooses
+    lines the setter can set, so no glyph is ever narrower than its ink (Han 1 em, Latin ½, a
+    full-width mark ½, a space ¼), every line but the last is the measure wide unless a finding
+    says why, a mark hangs past the measure only as [clreq] allows (、，。 after a Han or Latin
+    character), and the lines hold the paragraph's characters in order (spaces at breaks dropped)."""
+    rnd = random.Random(seed)
+    alphabet = "中国人民经济发展" * 3 + "，。、；：？！“”‘’（）《》" + "ab12" + " "
+    for _ in range(40):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(8, 40))).strip() or "中"
+        measure_em = rnd.choice([3.0, 3.5, 4.0, 5.5, 7.0, 9.25])
+        opts = dict(shrink_stops=rnd.random() < 0.7, line_start_half=rnd.choice(["auto", "always", "never"]),
+                    line_end_half=rnd.choice(["auto", "always", "never"]),
+                    han_latin_space_em=rnd.choice([0.0, 0.25]), hanging=rnd.random() < 0.4)
+        s = compose_paragraph(text, face(), SIZE, measure_em * SIZE, ComposeOptions(indent_em=0.0, **opts))
+        where = f"{text!r} at {measure_em} em, {opts}"
+        edges = [0] + [ln.end for ln in s.lines]
+        assert [ln.start for ln in s.lines] == edges[:-1] and edges[-1] == len(text), where
+        assert [ln.chars for ln in s.lines] == [text[a:b] if b == len(text) else text[a:b].rstrip(" ")
+                                                for a, b in zip(edges, edges[1:])], where
+        for ln in s.lines:
+            for g in ln.glyphs:
+                letter = cjk.CLASS_LETTERS[cjk.char_class(g.ch)]
+                ink = INK_EM.get(letter, 0.5)
+                assert g.advance_pt >= ink * SIZE - 1e-6, f"{where}: {g.ch!r} squeezed to {g.advance_pt} pt in {ln.chars!r}"
+            if ln.xs_pt and ln.xs_pt[-1] >= measure_em * SIZE - 1e-6 and len(ln.chars) > 1:
+                # A mark hanging past the measure: only 、，。 right after a Han or Latin character.
+                assert opts["hanging"] and ln.chars[-1] in "、，。", f"{where}: {ln.chars!r} hangs"
+                assert cjk.CLASS_LETTERS[cjk.char_class(ln.chars[-2])] in "HLZ", f"{where}: {ln.chars!r} hangs"
+            if not ln.last and not s.findings:
+                assert abs(ln.width_pt - measure_em * SIZE) <= 0.05, f"{where}: {ln.chars!r} is {ln.width_pt} pt"

@@ -198,3 +198,8 @@ def test_a_phrase_opening_with_a_space_breaks_there_with_no_space_on_the_line():
     assert got.worst == titles.PHRASE
     assert [(ln.chars, ln.xs_pt, ln.width_pt) for ln in got.lines] == [("中国", (0.0, 20.0), 40.0),
                                                                       ("人民", (0.0, 20.0), 40.0)]
+
+
+def test_the_segmenter_warm_up_loads_the_dictionary_here_too():
+    # What the forked process runs first (words._load): it cuts with the dictionary and says so.
+    assert words._load() is True
