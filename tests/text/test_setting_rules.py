@@ -121,35 +121,48 @@ def test_an_opener_starting_a_line_keeps_its_em_when_line_start_half_is_never():
 INK_EM = {"H": 1.0, "Z": 1.0, "L": 0.5, "h": 0.5, "S": 0.25}  # by class letter; full-width marks: ½ em
 
 
+def check_setting(text, measure_em, **opts):
+    """The promises every set paragraph keeps (see the test below)."""
+    s = compose_paragraph(text, face(), SIZE, measure_em * SIZE, ComposeOptions(indent_em=0.0, **opts))
+    where = f"{text!r} at {measure_em} em, {opts}"
+    edges = [0] + [ln.end for ln in s.lines]
+    assert [ln.start for ln in s.lines] == edges[:-1] and edges[-1] == len(text), where
+    assert [ln.chars for ln in s.lines] == [text[a:b] if b == len(text) else text[a:b].rstrip(" ")
+                                            for a, b in zip(edges, edges[1:])], where
+    for ln in s.lines:
+        for g in ln.glyphs:
+            ink = INK_EM.get(cjk.CLASS_LETTERS[cjk.char_class(g.ch)], 0.5)
+            assert g.advance_pt >= ink * SIZE - 1e-6, f"{where}: {g.ch!r} squeezed to {g.advance_pt} pt in {ln.chars!r}"
+        if len(ln.chars) > 1 and abs(ln.xs_pt[-1] - ln.width_pt) < 1e-6:
+            # A mark hanging past the line's set width: only 、，。 right after a Han or Latin
+            # character, and only after a line set to the measure (the mark is outside it).
+            assert opts.get("hanging") and ln.chars[-1] in "、，。", f"{where}: {ln.chars!r} hangs"
+            assert cjk.CLASS_LETTERS[cjk.char_class(ln.chars[-2])] in "HLZ", f"{where}: {ln.chars!r} hangs"
+            assert abs(ln.width_pt - measure_em * SIZE) <= 0.05, f"{where}: {ln.chars!r} hangs at {ln.width_pt} pt"
+        if not ln.last and not s.findings:
+            assert abs(ln.width_pt - measure_em * SIZE) <= 0.05, f"{where}: {ln.chars!r} is {ln.width_pt} pt"
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_set_paragraphs_keep_every_glyph_whole_and_every_line_but_the_last_at_the_measure(seed):
     """Random paragraphs of Han, marks, Latin and spaces at random measures: the breaker only chooses
     lines the setter can set, so no glyph is ever narrower than its ink (Han 1 em, Latin ½, a
     full-width mark ½, a space ¼), every line but the last is the measure wide unless a finding
     says why, a mark hangs past the measure only as [clreq] allows (、，。 after a Han or Latin
-    character), and the lines hold the paragraph's characters in order (spaces at breaks dropped)."""
+    character, after a line set to the measure), and the lines hold the paragraph's characters in
+    order (spaces at breaks dropped)."""
     rnd = random.Random(seed)
     alphabet = "中国人民经济发展" * 3 + "，。、；：？！“”‘’（）《》" + "ab12" + " "
     for _ in range(40):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(8, 40))).strip() or "中"
-        measure_em = rnd.choice([3.0, 3.5, 4.0, 5.5, 7.0, 9.25])
-        opts = dict(shrink_stops=rnd.random() < 0.7, line_start_half=rnd.choice(["auto", "always", "never"]),
-                    line_end_half=rnd.choice(["auto", "always", "never"]),
-                    han_latin_space_em=rnd.choice([0.0, 0.25]), hanging=rnd.random() < 0.4)
-        s = compose_paragraph(text, face(), SIZE, measure_em * SIZE, ComposeOptions(indent_em=0.0, **opts))
-        where = f"{text!r} at {measure_em} em, {opts}"
-        edges = [0] + [ln.end for ln in s.lines]
-        assert [ln.start for ln in s.lines] == edges[:-1] and edges[-1] == len(text), where
-        assert [ln.chars for ln in s.lines] == [text[a:b] if b == len(text) else text[a:b].rstrip(" ")
-                                                for a, b in zip(edges, edges[1:])], where
-        for ln in s.lines:
-            for g in ln.glyphs:
-                letter = cjk.CLASS_LETTERS[cjk.char_class(g.ch)]
-                ink = INK_EM.get(letter, 0.5)
-                assert g.advance_pt >= ink * SIZE - 1e-6, f"{where}: {g.ch!r} squeezed to {g.advance_pt} pt in {ln.chars!r}"
-            if ln.xs_pt and ln.xs_pt[-1] >= measure_em * SIZE - 1e-6 and len(ln.chars) > 1:
-                # A mark hanging past the measure: only 、，。 right after a Han or Latin character.
-                assert opts["hanging"] and ln.chars[-1] in "、，。", f"{where}: {ln.chars!r} hangs"
-                assert cjk.CLASS_LETTERS[cjk.char_class(ln.chars[-2])] in "HLZ", f"{where}: {ln.chars!r} hangs"
-            if not ln.last and not s.findings:
-                assert abs(ln.width_pt - measure_em * SIZE) <= 0.05, f"{where}: {ln.chars!r} is {ln.width_pt} pt"
+        check_setting(text, rnd.choice([3.0, 3.5, 4.0, 5.5, 7.0, 9.25]), shrink_stops=rnd.random() < 0.7,
+                      line_start_half=rnd.choice(["auto", "always", "never"]),
+                      line_end_half=rnd.choice(["auto", "always", "never"]),
+                      han_latin_space_em=rnd.choice([0.0, 0.25]), hanging=rnd.random() < 0.4)
+
+
+@pytest.mark.parametrize("text", ["中国。经。展", "人“”经，民", "。民”人，济"])
+def test_a_mark_inside_a_solid_line_does_not_hang_in_a_narrow_column(text):
+    # At 2 em with hanging on, 经。 / 经， / 人， are solid lines: their mark stays inside, even though a
+    # line ending there with a hanging mark was weighed first (from an earlier start).
+    check_setting(text, 2.0, hanging=True)
