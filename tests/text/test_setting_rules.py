@@ -166,3 +166,11 @@ def test_a_mark_inside_a_solid_line_does_not_hang_in_a_narrow_column(text):
     # At 2 em with hanging on, 经。 / 经， / 人， are solid lines: their mark stays inside, even though a
     # line ending there with a hanging mark was weighed first (from an earlier start).
     check_setting(text, 2.0, hanging=True)
+
+
+def test_hanging_a_mark_never_brings_a_closing_quote_to_a_line_start():
+    # 我们发展，”他说 at 4 em: hanging ， after 我们发展 would leave ” to start the next line (避头). A legal
+    # setting exists (我们发 spread to the measure, then 展，”他说 pushed in), so it is taken.
+    got, s = lines("我们发展，”他说", 4.0, hanging=True)
+    assert s.findings == ()
+    assert not any(cjk.prohibited_at_start(line[0]) for line in got[1:]), got
