@@ -4,7 +4,7 @@ looseness), first_fit (the greedy fallback) and set_demerit's tolerance bound.""
 
 from layout.text.fake import FakeMetrics
 from layout.text.fit import break_to_counts, first_fit, line_demerit, set_demerit
-from layout.text.linebreak import ComposeOptions, compose_paragraph
+from layout.text.linebreak import ComposeOptions, compose_paragraph, compose_with_alternates
 from layout.text.prepare import prepare
 
 # A new face in every test: prepare memoises each face's character rows, so a face shared with
@@ -76,3 +76,26 @@ def test_a_line_short_by_exactly_the_tolerance_is_still_set():
     # Short by tol·stretch (+ the rounding slack EPS): ratio 1, allowed; a hair more is not.
     assert set_demerit(1.0 + 1e-9, 1.0, 0.0, 1.0, 0.0) == line_demerit(1.0 + 1e-9)
     assert set_demerit(1.0 + 1e-6, 1.0, 0.0, 1.0, 0.0) is None
+
+
+def test_break_to_counts_leaves_the_first_line_its_indent():
+    # Six cells at 4 em with a 2-em indent: 2 cells, then 4.
+    indented = ComposeOptions(indent_em=2.0)
+    got = break_to_counts(prepare("中" * 6, face(), indented, 4.0), 4.0, 2.0, indented, (2,))
+    assert got[2].ends == [2, 6]
+
+
+def test_a_justified_last_line_counts_its_spreading():
+    # Six cells at 4 em in two lines: 4 + 2 ragged is fine; justified, the last line's 2 cells would
+    # be spread by 2 em over one ⅛-em gap (ratio 16), and 3 + 3 needs ratio 4: no 2-line setting.
+    assert ends_for("中" * 6, 4.0, 2) == [4, 6]
+    assert ends_for("中" * 6, 4.0, 2, ComposeOptions(indent_em=0.0, align_last="justify")) is None
+
+
+def test_a_two_line_paragraph_has_a_longer_alternate():
+    # Eight cells at 4 em: best 4 + 4; one line longer is 3 + 3 + 2 (ratio 4, allowed by a first
+    # tolerance of 4); one line shorter cannot be.
+    opts = ComposeOptions(indent_em=0.0, tolerances=(4.0,))
+    best, shorter, longer = compose_with_alternates("中" * 8, face(), 10.0, 40.0, opts)
+    assert [ln.chars for ln in best.lines] == ["中" * 4] * 2
+    assert shorter == () and [ln.chars for ln in longer] == ["中" * 3, "中" * 3, "中" * 2]

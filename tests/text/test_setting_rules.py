@@ -8,7 +8,7 @@ import pytest
 
 from layout.text import cjk
 from layout.text.fake import FakeMetrics
-from layout.text.linebreak import ComposeOptions, compose_paragraph, set_line
+from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
 from layout.text.prepare import prepare
 from layout.text.setting import LineStyle, set_span
 
@@ -60,7 +60,9 @@ def test_han_latin_gaps_stand_between_han_and_latin_only():
 def test_a_stop_mark_is_not_reduced_mid_line_when_shrink_stops_is_off():
     # 中。 at 1.5 em fits only if 。 gives up its blank (2 − ½).
     assert lines("中。", 1.5)[0] == ["中。"]
-    assert lines("中。", 1.5, shrink_stops=False)[0] == ["中", "。"]
+    got, s = lines("中。", 1.5, shrink_stops=False)
+    assert got == ["中", "。"]  # 。 starts a line: nothing else fits; 中 alone cannot be spread
+    assert sorted(f.code for f in s.findings) == ["prohibited-start", "underfull"]
 
 
 def test_a_stop_mark_ending_a_line_gives_its_blank_even_when_shrink_stops_is_off():
@@ -89,7 +91,7 @@ def test_empty_input_gives_empty_settings():
     s = compose_paragraph("", face(), SIZE, 100.0)
     assert s.lines == () and s.findings == ()
     ln = set_line("", face(), SIZE)
-    assert (ln.chars, ln.width_pt, ln.last) == ("", 0.0, True)
+    assert (ln.chars, ln.xs_pt, ln.advances_pt, ln.width_pt, ln.last) == ("", (), (), 0.0, True)
 
 
 def test_a_line_of_spaces_only_is_its_indent_wide():
@@ -174,3 +176,43 @@ def test_hanging_a_mark_never_brings_a_closing_quote_to_a_line_start():
     got, s = lines("我们发展，”他说", 4.0, hanging=True)
     assert s.findings == ()
     assert not any(cjk.prohibited_at_start(line[0]) for line in got[1:]), got
+
+
+def test_reduction_follows_clreq_order_not_the_glyph_order():
+    # 中，中 中 (a ½-em space), 4.5 em set to 4: the space (step 2) gives its ¼ before the comma
+    # (step 5) gives the rest, although the comma comes first.
+    ln = set_line("中，中 中", FakeMetrics(advances={" ": 0.5}), SIZE, 40.0)
+    assert ln.advances_pt == (10.0, 7.5, 10.0, 2.5, 10.0)
+
+
+def test_a_line_of_one_unbreakable_word_is_spread_evenly_over_its_gaps():
+    # abc (1.5 em) spread to 3 em: no gap may take expansion inside a word, so all do (均排), ¾ em each.
+    ln = set_line("abc", face(), SIZE, 30.0)
+    assert ln.xs_pt == (0.0, 12.5, 25.0) and ln.width_pt == 30.0
+
+
+def test_a_single_character_spread_to_a_width_is_centred_in_it():
+    assert set_line("中", face(), SIZE, 20.0) == Line("中", (5.0,), (20.0,), 0, 1, 20.0, True)
+
+
+def test_set_line_wants_a_positive_size():
+    for size in (0.0, -1.0):
+        with pytest.raises(ValueError):
+            set_line("中", face(), size)
+
+
+def test_classes_computed_afresh_are_the_documented_ones():
+    # char_class memoises; emptied, it computes again: letters and digits of the Latin, Greek and
+    # Cyrillic scripts are LATIN, full-width forms, kana and hangul are one-cell HAN, listed marks
+    # keep their class, anything else is OTHER.
+    want = {"A": cjk.LATIN, "z": cjk.LATIN, "7": cjk.LATIN, "é": cjk.LATIN, "Ж": cjk.LATIN, "λ": cjk.LATIN,
+            "中": cjk.HAN, "か": cjk.HAN, "カ": cjk.HAN, "한": cjk.HAN, "Ａ": cjk.HAN, "７": cjk.HAN,
+            "，": cjk.PAUSE, "“": cjk.OPEN, "。": cjk.STOP, " ": cjk.SPACE, "★": cjk.OTHER, "①": cjk.OTHER,
+            "\u2000": cjk.OTHER, "_": cjk.OTHER}
+    kept = dict(cjk._CACHE)
+    try:
+        cjk._CACHE.clear()
+        assert {ch: cjk.char_class(ch) for ch in want} == want
+    finally:
+        cjk._CACHE.clear()
+        cjk._CACHE.update(kept)
