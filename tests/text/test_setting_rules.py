@@ -8,7 +8,7 @@ import pytest
 
 from layout.text import cjk
 from layout.text.fake import FakeMetrics
-from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, set_line
+from layout.text.linebreak import ComposeOptions, Line, compose_paragraph, compose_with_alternates, set_line
 from layout.text.prepare import prepare
 from layout.text.setting import LineStyle, set_span
 
@@ -216,3 +216,15 @@ def test_classes_computed_afresh_are_the_documented_ones():
     finally:
         cjk._CACHE.clear()
         cjk._CACHE.update(kept)
+
+
+def test_a_headline_set_tighter_than_its_marks_allow_is_condensed_evenly():
+    # 中中中 (3 em, nothing to reduce) set to 2 em: both gaps give up ½ em.
+    ln = set_line("中中中", face(), SIZE, 20.0)
+    assert ln.xs_pt == (0.0, 5.0, 10.0) and ln.advances_pt == (5.0, 5.0, 10.0) and ln.width_pt == 20.0
+
+
+def test_any_positive_size_and_measure_is_accepted():
+    # A measure under 1 pt is odd but legal: at a 0.5-pt size, 中 fits a 0.75-pt measure.
+    best, _, _ = compose_with_alternates("中", face(), 0.5, 0.75, ComposeOptions(indent_em=0.0))
+    assert [ln.chars for ln in best.lines] == ["中"]

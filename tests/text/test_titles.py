@@ -203,3 +203,10 @@ def test_a_phrase_opening_with_a_space_breaks_there_with_no_space_on_the_line():
 def test_the_segmenter_warm_up_loads_the_dictionary_here_too():
     # What the forked process runs first (words._load): it cuts with the dictionary and says so.
     assert words._load() is True
+
+
+def test_a_display_line_half_a_point_too_wide_is_not_taken():
+    # 全市秋粮收获 is 6 em = 120 pt at 20 pt: in 119.5 pt the phrase break does not fit.
+    got = titles.fit(("全市秋粮收获", "基本结束"), SQUARE, [20.0], 119.5, 2)
+    assert got is None or all(ln.width_pt <= 119.5 + 1e-6 for ln in got.lines)
+    assert got is None or [ln.chars for ln in got.lines] != ["全市秋粮收获", "基本结束"]
