@@ -94,8 +94,9 @@ def _pieces(phrases: tuple[str, ...], a: int, b: int) -> tuple[str, ...]:
         if lo < hi:
             out.append(ph[lo - pos:hi - pos])
         pos += len(ph)
-    if out:
-        out[0], out[-1] = out[0].lstrip(), out[-1].rstrip()
+    if out:  # one after the other: a single piece is both the first and the last
+        out[0] = out[0].lstrip()
+        out[-1] = out[-1].rstrip()
     return tuple(p for p in out if p)
 
 

@@ -150,3 +150,20 @@ def test_separators_not_between_digits_are_ordinary_marks(level):
     kinds = break_kinds("共1,人a,b", level)
     assert kinds[3] == BREAK_OK  # 1,|人
     assert kinds[2] == BREAK_PROHIBITED  # ',' may not start a line
+
+
+def test_at_the_basic_level_a_solidus_before_spaces_may_end_a_line():
+    # 中／ 国: a break after the space leaves ／ at the line end — allowed at "basic", not at "gb"
+    # (分隔号 not at line end, GB/T 15834 §5.1.7) nor "strict".
+    assert kinds_of("中／ 国", "basic")[3] == BREAK_OK
+    assert kinds_of("中／ 国", "gb")[3] == BREAK_PROHIBITED
+    assert kinds_of("中／ 国", "strict")[3] == BREAK_PROHIBITED
+
+
+@pytest.mark.parametrize("run", ["？？", "！？", "？！！"])
+def test_a_query_exclaim_run_ending_the_text_is_compressed_in_pairs(run):
+    # The run is the text's last characters: pairs from the left each lose their right half.
+    rem_l, rem_r, touched = compress("好" + run)
+    paired = len(run) // 2 * 2
+    assert rem_r[1:] == [0.5] * paired + [0.0] * (len(run) - paired)
+    assert touched == list(range(1, 1 + paired)) and sum(rem_l) == 0.0

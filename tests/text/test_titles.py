@@ -123,8 +123,10 @@ def test_the_segmenter_process_cuts_as_this_process_does():
         words.stop()
         words._state["kept"].clear()
         assert words.start() is True and words.start() is False
-        assert words._state["worker"] is not None
+        worker = words._state["worker"]
+        assert worker is not None
         forked = words.ends(phrase)
+        assert words._state["worker"] is worker  # the forked process answered (it is dropped when it fails)
         words.stop()
         assert words._state["worker"] is None and words._state["warming"] is None
         words._state["kept"].clear()
@@ -171,3 +173,40 @@ def test_a_segmenter_process_that_died_is_replaced_by_cutting_here():
         words.stop()
         words._state["kept"].clear()
         words._state["kept"].update(kept)
+
+
+def test_a_line_of_one_phrase_piece_drops_the_spaces_at_both_its_edges():
+    # The parts of ("中国", " 人民 ", "万岁") in [a, b), spaces at the line's edges dropped: also when
+    # the line holds a single piece (then it is both the first and the last).
+    phrases = ("中国", " 人民 ", "万岁")
+    assert titles._pieces(phrases, 2, 6) == ("人民",)
+    assert titles._pieces(phrases, 2, 8) == ("人民 ", "万岁")
+    assert titles._pieces(phrases, 0, 6) == ("中国", " 人民")
+    assert titles._pieces(phrases, 2, 2) == ()
+
+
+def test_display_lines_are_whole_lines():
+    # Each line of a display text is set on its own at its natural width, never justified: a last line.
+    got = titles.fit(("全市秋粮收获", "基本结束"), SQUARE, [20.0], 7 * 20.0, 2)
+    assert [ln.last for ln in got.lines] == [True, True]
+
+
+def test_a_phrase_opening_with_a_space_breaks_there_with_no_space_on_the_line():
+    # ("中国", " 人民") on two lines of 2 em at 20 pt: the phrase break, the second line 人民 flush left
+    # and 2 em wide (its leading space is dropped as at any line edge).
+    got = titles.fit(("中国", " 人民"), SQUARE, [20.0], 2 * 20.0, 2)
+    assert got.worst == titles.PHRASE
+    assert [(ln.chars, ln.xs_pt, ln.width_pt) for ln in got.lines] == [("中国", (0.0, 20.0), 40.0),
+                                                                      ("人民", (0.0, 20.0), 40.0)]
+
+
+def test_the_segmenter_warm_up_loads_the_dictionary_here_too():
+    # What the forked process runs first (words._load): it cuts with the dictionary and says so.
+    assert words._load() is True
+
+
+def test_a_display_line_half_a_point_too_wide_is_not_taken():
+    # 全市秋粮收获 is 6 em = 120 pt at 20 pt: in 119.5 pt the phrase break does not fit.
+    got = titles.fit(("全市秋粮收获", "基本结束"), SQUARE, [20.0], 119.5, 2)
+    assert got is None or all(ln.width_pt <= 119.5 + 1e-6 for ln in got.lines)
+    assert got is None or [ln.chars for ln in got.lines] != ["全市秋粮收获", "基本结束"]
