@@ -88,7 +88,8 @@ class _Out:
 SUMMED = ("body_lines", "ragged_lines", "lonely_last_chars", "widows", "orphans", "stranded_subheads",
           "overflow_lines", "empty_rows", "overlaps")
 PAGE_MEMO = {"paragraph": (6000, None), "caption": (2000, None), "headline": (400, None), "subhead": (400, None)}
-NEAR_MISS = 0.2  # of a story's text: how far off its old module another measure (变栏) is tried
+NEAR_MISS = 0.4  # of a story's text: how far off its old module another measure (变栏) is tried (a late
+# edit reaches a fifth, and the bound's figure is rough; a 头条 doubled is left to the re-plan)
 MAX_STRIKES = 40  # story module sizes the bound allowed but the composition refused, before giving up
 PROBE_ROWS = 4  # a struck size's neighbours (rows either side, at its span) tried at once
 
@@ -201,7 +202,8 @@ def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tup
             got = _kept(page, t, sizing, tiler, free, pins, previous, slack)
             if got is not None:
                 said = [] if slack is None else [stable.moved(before, got[0], ids)]
-                said += [f"kept the columns: {sizing.items[i].id} set in {n} columns across its {span} (变栏)"
+                said += [f"kept the columns: {sizing.items[i].id} set in {n} column{'s' if n > 1 else ''} across its "
+                         f"{span} (变栏)"
                          for i, span, n in _remeasured(sizing, got[0])]
                 return got[0], got[1], "; ".join(said)
         sizing.more_measures = frozenset()
@@ -211,8 +213,8 @@ def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tup
 
 
 def _near_misses(sizing: Sizing, before: tuple, ids: dict[str, int], foot_row: int) -> frozenset[int] | None:
-    """The stories that do not fill their old module at their own measure and are within a fifth of
-    their text of filling it (a late edit's reach): another measure may take them in; a story
+    """The stories that do not fill their old module at their own measure and are within NEAR_MISS of
+    their text of filling it (a late edit reaches a fifth): another measure may take them in; a story
     further off is not helped by one, and setting its long text at every measure would only delay
     the re-plan (None: no story is). A story that continues on another page fills any module."""
     if sorted(k.id for k in before) != sorted(ids):
