@@ -385,3 +385,14 @@ def test_an_empty_or_missing_ad_file(tmp_path):
     path, text = reserved_page(tmp_path, "{id: ad, col: 1, span: 2, rows: 3, file: no.pdf}")
     assert refused(path) == (f"{at(path, text, 'file: ', 'reserved[0].file')}: ad file not found: {tmp_path}/no.pdf "
                              "(hint: ad paths are relative to the article file; check the name and the assets folder)")
+
+
+def test_a_photo_and_a_sidebar_placed_on_grid_cells(tmp_path):
+    (tmp_path / "a.jpg").write_bytes(b"x")
+    path, _ = photo_page(tmp_path, "a.jpg", "    place: {col: 2, span: 3, row: 4, rows: 5, grid: body}\n"
+                         "sidebar: {title: 框, items: [一], place: {col: 1, rows: 6}}\n")
+    s = load_page(path)[0].stories[0]
+    p = s.photos[0].place
+    assert (p.col, p.span, p.row, p.rows, p.grid) == (2, 3, 4, 5, "body")
+    q = s.sidebar.place
+    assert (q.col, q.span, q.row, q.rows) == (1, None, None, 6)
