@@ -249,6 +249,9 @@ def test_blocks_and_stories_of_a_page(tmp_path):
     assert isinstance(briefs, Briefs) and briefs.id == "s2" and briefs.heading.text == "简讯"
     assert [t.text for t in briefs.items] == ["一条。", "两条。"]
     assert isinstance(digest, Digest) and digest.id == "dd"
+    assert (briefs.source_file, digest.source_file, briefs.path, digest.path) == (path, path, "stories[1]", "stories[2]")
+    assert digest.place("heading") == f"{path}:19:14 stories[2].heading"
+    assert briefs.place("briefs[1]") == f"{path}:16:19 stories[1].briefs[1]"
     assert [(t.text, n) for t, n in digest.pointers] == [("甲文", 2)]
     assert (fourth.id, fourth.body_columns, fourth.pinned, fourth.continued_from, fourth.continued_story) == \
         ("s4", 3, None, 4, None)

@@ -227,3 +227,43 @@ where it is
 | `on` | true/false | true | no | on? |
 | `tags` | list of string | [a, b] | no | tags |
 """
+
+
+def test_null_in_a_nullable_field_is_null_not_its_default():
+    spec = Field("root", "map", "", fields=(Field("xs", "list", "", nullable=True, item=Field("x", "int", "")),
+                                            Field("n", "int", "", nullable=True, default=5)))
+    assert build(compose_yaml("xs: ~\nn: ~\n", "f"), spec, "f").value == {"xs": None, "n": None}
+    assert build(compose_yaml("{}\n", "f"), spec, "f").value == {"xs": (), "n": 5}
+
+
+def test_a_short_utf16_file_is_named_and_a_short_nul_file_is_binary(tmp_path):
+    from layout.source.schema import load_yaml_node
+
+    (tmp_path / "a.yaml").write_bytes("a:".encode("utf-16-le"))  # four bytes, no byte order mark
+    (tmp_path / "b.yaml").write_bytes(b"\0\0\0a\0\0\0")  # seven bytes: too short to be UTF-32
+    with pytest.raises(InputError) as e:
+        load_yaml_node(str(tmp_path / "a.yaml"))
+    assert e.value.what == "the file is UTF-16 (little-endian, no byte order mark), not UTF-8"
+    with pytest.raises(InputError) as e:
+        load_yaml_node(str(tmp_path / "b.yaml"))
+    assert e.value.what == "not a text file (NUL byte at byte 0)"
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("a: b: c\n", "text containing ': ' must be quoted"),
+    ("a: 1\n---\nb: 2\n", "one file holds one document; remove the extra '---'"),
+    ("a: [1, 2\n", "check indentation and quoting around this place"),
+])
+def test_syntax_errors_carry_a_hint_for_their_cause(text, hint):
+    with pytest.raises(InputError) as e:
+        compose_yaml(text, "f.yaml")
+    assert e.value.hint == hint and e.value.where.startswith("f.yaml:")
+
+
+def test_a_template_style_is_a_map_of_its_size_and_extras():
+    from layout.source.template import _style
+
+    s = _style("kicker", "引题", 20, (Field("rows", "int", "rows", default=0),))
+    size = s.child("size_pt")
+    assert (s.kind, s.help, size.kind, size.default, size.min, size.max) == ("map", "引题", "float", 20, 4, 200)
+    assert [f.name for f in s.fields] == ["size_pt", "rows"]
