@@ -19,3 +19,9 @@ def test_brackets_around_chinese_text_are_full_width_between_latin_words():
     text, _ = normalise("see (中文) now", "w")
     assert "（中文）" in text and "(" not in text and ")" not in text
     assert normalise("see (abc) now", "w")[0] == "see (abc) now"
+
+
+def test_kana_and_hangul_in_brackets_make_the_pair_chinese():
+    # 0x3040–0x30FF (kana) and 0xAC00–0xD7AF (Hangul syllables) are letters of CJK text, as Han is
+    assert "（カナ）" in normalise("see (カナ) now", "w")[0]
+    assert "（한국）" in normalise("see (한국) now", "w")[0]

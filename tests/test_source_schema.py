@@ -8,7 +8,7 @@ import pytest
 
 from layout.base.errors import InputError
 from layout.source import limits as L
-from layout.source.schema import Field, _bad_character, _range, build, compose_yaml
+from layout.source.schema import Field, _bad_character, _range, build, compose_yaml, validate
 
 SHORT = L.Limit("a short text", 5, "characters", "why", "shorten it")
 TWO = L.Limit("the pair", 2, "items", "why", "give two")
@@ -267,3 +267,62 @@ def test_a_template_style_is_a_map_of_its_size_and_extras():
     size = s.child("size_pt")
     assert (s.kind, s.help, size.kind, size.default, size.min, size.max) == ("map", "引题", "float", 20, 4, 200)
     assert [f.name for f in s.fields] == ["size_pt", "rows"]
+
+
+def test_validate_names_no_file_unless_given():
+    spec = Field("r", "map", "", fields=(Field("name", "text", "n"),))
+    assert validate(compose_yaml("name: 甲\n", "f"), spec) is None
+    with pytest.raises(InputError) as e:
+        validate(compose_yaml("name: 1\n", "f"), spec)
+    assert str(e.value) == ':1:7 name: expected text, found a whole number (1) (hint: put it in quotes to make it text: "1")'
+
+
+def test_table_mistakes_are_caught_when_the_table_is_made():
+    with pytest.raises(ValueError, match="field 'm': an enum needs choices"):
+        Field("m", "enum", "")
+    with pytest.raises(ValueError, match="field 'l': a list needs an item field"):
+        Field("l", "list", "")
+    with pytest.raises(ValueError, match="field 'k': unknown kind 'number'"):
+        Field("k", "number", "")
+
+
+def test_bad_utf8_and_an_oversized_file_name_the_file(tmp_path):
+    from layout.source.schema import load_yaml_node
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes("a: 甲\nb: ".encode() + b"\xff\n")
+    with pytest.raises(InputError) as e:
+        load_yaml_node(str(bad))
+    assert str(e.value) == f"{bad}: not valid UTF-8 (byte 10, line 2) (hint: save the file as UTF-8)"
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (L.FILE_BYTES.most + 1))
+    with pytest.raises(InputError) as e:
+        load_yaml_node(str(big))
+    assert str(e.value) == (f"{big}: the file: 1,048,577 bytes, at most 1,048,576 (hint: a page file holds one page; "
+                            "split the text over pages; every limit and its reason: docs/article-format.md#limits)")
+
+
+def test_an_oversized_pipe_is_refused_after_reading_one_byte_past_the_limit(tmp_path):
+    import os
+    import threading
+
+    from layout.source.schema import load_yaml_node
+
+    fifo = str(tmp_path / "pipe.yaml")
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as fh:
+            try:
+                fh.write(b"#" * (L.FILE_BYTES.most + 100))
+            except BrokenPipeError:
+                pass
+
+    t = threading.Thread(target=feed)
+    t.start()
+    try:
+        with pytest.raises(InputError) as e:
+            load_yaml_node(fifo)
+    finally:
+        t.join(5)
+    assert str(e.value).startswith(f"{fifo}: the file: 1,048,577 bytes, at most 1,048,576 (hint: ")

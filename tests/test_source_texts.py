@@ -180,14 +180,17 @@ def test_the_continuation_file_keeps_the_text_from_the_cut(tmp_path):
 
     from layout.source.jump import continuation
 
+    long = "长" * 120  # past the 80 columns YAML folds a line at: the file keeps it on one line
     page, _ = load(tmp_path, HEAD + "headline: {title: [续, 题]}\nsections:\n  - paragraphs: [甲乙丙丁, 戊己]\n"
                    "  - heading: [小, 节]\n    paragraphs: [庚辛]\n")
     text = continuation(page, page.stories[0], (("sections[0].paragraphs[0]", "甲乙丙丁", 2),
                                                  ("sections[0].paragraphs[1]", "戊己", 0),
                                                  ("sections[1].heading", "", 0),
-                                                 ("sections[1].paragraphs[0]", "庚辛", 0)))
+                                                 ("sections[1].paragraphs[0]", "庚辛", 0),
+                                                 ("sections[1].paragraphs[1]", long, 0)))
+    assert f"  - {long}" in text.splitlines()
     assert text.startswith("# 转版: the rest of story 'main' of page 3 (2024-03-01), cut there\n"
                            "# with （下转第N版）. Name this file in page N's stories, with continued_from: 3.\n")
     assert yaml.safe_load(text) == {"headline": {"title": ["续", "题"]},
                                     "sections": [{"heading": [], "paragraphs": ["丙丁", "戊己"]},
-                                                 {"heading": ["小", "节"], "paragraphs": ["庚辛"]}]}
+                                                 {"heading": ["小", "节"], "paragraphs": ["庚辛", long]}]}
