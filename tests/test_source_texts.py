@@ -180,7 +180,7 @@ def test_the_continuation_file_keeps_the_text_from_the_cut(tmp_path):
 
     from layout.source.jump import continuation
 
-    long = "长" * 120  # past the 80 columns YAML folds a line at: the file keeps it on one line
+    long = " ".join(["长文"] * 50)  # past the 80 columns YAML folds a line at (at a space): kept on one line
     page, _ = load(tmp_path, HEAD + "headline: {title: [续, 题]}\nsections:\n  - paragraphs: [甲乙丙丁, 戊己]\n"
                    "  - heading: [小, 节]\n    paragraphs: [庚辛]\n")
     text = continuation(page, page.stories[0], (("sections[0].paragraphs[0]", "甲乙丙丁", 2),
