@@ -144,7 +144,7 @@ class _Item:
         """The item's own place: `stories[i]` on a page of several; a one-story page's body (its sections,
         else its lead, else its headline)."""
         if self.path:
-            return self.place("")
+            return locate(self.sources, self.path, self.source_file)  # not place(""): "stories[2]." with a dot
         key = next((k for k in ("sections", "lead", "headline") if k in self.sources), "")
         return self.place(key)
 
