@@ -146,3 +146,37 @@ def test_another_pages_arrangement_is_re_planned_not_a_crash():
     foreign = _arrangement(lay) + (stable.Kept("jianxun-2", "briefs", stable.Rect(0, 1, 0, 1)),)
     again = compose_page(page, TEMPLATES[v.template], FACES, sizes, previous=foreign)
     assert [f.message for f in again.findings if f.code == "re-planned"] == ["re-planned: jianxun-2 is gone"]
+
+
+def test_a_briefs_block_takes_more_white_only_when_asked():
+    """A 简讯 block fills a module exactly by white lines between its items, up to the template's
+    modules.briefs_gap_rows each; the kept shape may give it one more (Sizing.more_white, KEEP_GAP_ROWS):
+    every height of the usual gap stays, some more appear, and at such a height the block is composed
+    with every item's characters once and its columns full."""
+    from collections import Counter
+
+    from layout.compose.boxes import briefs_rows, compose_briefs
+    from layout.compose.sizing import KEEP_GAP_ROWS
+    from layout.compose.story import Area, Kit
+
+    v = P.family(8, GRIDS, seed=21)[7]
+    page, sizes = P.page_of(v, GRIDS)
+    t = TEMPLATES[v.template]
+    b = next(s for s in page.stories if s.kind == "briefs")
+    kit = Kit(t, FACES, sizes, dict(page.options))
+    more_gap = t.briefs_gap_rows + KEEP_GAP_ROWS
+    gained = []
+    for span in (1, 2, 3, 4):
+        usual = briefs_rows(b, kit, span, range(1, t.rows + 1))
+        airier = briefs_rows(b, kit, span, range(1, t.rows + 1), more_gap)
+        assert set(usual) <= set(airier)
+        gained += [(span, r) for r in airier if r not in usual]
+    assert gained
+    span, rows = gained[0]
+    with pytest.raises(InputError):  # the usual gap cannot fill it
+        compose_briefs(b, Area(0, span, 0, rows), kit)
+    block = compose_briefs(b, Area(0, span, 0, rows), kit, more_gap)
+    got = Counter(ch for run in block.items if hasattr(run, "chars") for ch in run.chars if not ch.isspace())
+    want = Counter(ch for text in [b.heading.text] + [item.text for item in b.items] for ch in text
+                   if not ch.isspace())
+    assert got == want

@@ -69,19 +69,21 @@ def set_briefs(b: Briefs, kit: Kit, area: Area) -> tuple[BriefsSet, object]:
     return BriefsSet(lines, heading_rows(kit, geo.rows)), geo
 
 
-def briefs_rows(b: Briefs, kit: Kit, span: int, rows: range) -> list[int]:
-    """The module heights (in `rows`) a 简讯 block `span` basic columns wide fills exactly."""
+def briefs_rows(b: Briefs, kit: Kit, span: int, rows: range, gap: int | None = None) -> list[int]:
+    """The module heights (in `rows`) a 简讯 block `span` basic columns wide fills exactly, with up to
+    `gap` white lines between its items (default: the template's modules.briefs_gap_rows)."""
     s, _ = set_briefs(b, kit, Area(0, span, 0, max(rows)))
-    gaps = (len(b.items) - 1) * kit.template.briefs_gap_rows
+    gaps = (len(b.items) - 1) * (kit.template.briefs_gap_rows if gap is None else gap)
     return [r for r in rows if 0 <= span * (r - s.head_rows) - s.text_rows <= gaps]
 
 
-def compose_briefs(b: Briefs, area: Area, kit: Kit) -> StoryBlock:
-    """The 简讯 block in `area`, its columns filled exactly (InputError when no spacing of its items does)."""
+def compose_briefs(b: Briefs, area: Area, kit: Kit, gap: int | None = None) -> StoryBlock:
+    """The 简讯 block in `area`, its columns filled exactly with up to `gap` white lines between items
+    (default: the template's; InputError when no spacing of its items does)."""
     s, geo = set_briefs(b, kit, area)
     capacity = geo.body.count * (area.rows - s.head_rows)
     spare = capacity - s.text_rows
-    gap = kit.template.briefs_gap_rows
+    gap = kit.template.briefs_gap_rows if gap is None else gap
     if not 0 <= spare <= (len(b.items) - 1) * gap:
         raise InputError(f"the 简讯 block needs {s.text_rows} lines but its module holds {capacity}",
                          b.where(), "the page's module search should not have chosen this area")

@@ -191,12 +191,13 @@ def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tup
     cannot hold."""
     before = _unpinned(previous, page, pins)
     ids = _ids(page, sizing, pins, previous)
-    for attempt in range(2):  # the page's own measures; then other measures for the near misses
-        more = frozenset() if attempt == 0 else _near_misses(sizing, before, ids, t.rows)
-        if more is None:
+    briefs = any(item.kind == "briefs" for item in sizing.items)
+    for attempt in range(2):  # the page's own; then other measures for the near misses, more white in 简讯
+        more = frozenset() if attempt == 0 else (_near_misses(sizing, before, ids, t.rows) or frozenset())
+        if attempt and not more and not briefs:
             break
         struck = set(sizing.struck)
-        sizing.more_measures = more
+        sizing.more_measures, sizing.more_white = more, bool(attempt and briefs)
         tiler.heads.clear()  # a module's headline band follows the measure its rows are filled with
         for slack in (None, stable.WIDE_ROWS):
             got = _kept(page, t, sizing, tiler, free, pins, previous, slack)
@@ -205,8 +206,10 @@ def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tup
                 said += [f"kept the columns: {sizing.items[i].id} set in {n} column{'s' if n > 1 else ''} across its "
                          f"{span} (变栏)"
                          for i, span, n in _remeasured(sizing, got[0])]
+                said += [f"kept the columns: more white between the items of {sizing.items[m.item].id}"
+                         for m in got[0] if _airier(sizing, m)]
                 return got[0], got[1], "; ".join(said)
-        sizing.more_measures = frozenset()
+        sizing.more_measures, sizing.more_white = frozenset(), False
         sizing.struck = struck  # a size struck under the other measures may fill under the page's own
         tiler.heads.clear()
     return None
@@ -230,6 +233,17 @@ def _near_misses(sizing: Sizing, before: tuple, ids: dict[str, int], foot_row: i
         if chars and abs(chars) <= NEAR_MISS * sizing.text_chars(i):
             out.add(i)
     return frozenset(out) or None
+
+
+def _airier(sizing: Sizing, m: Module) -> bool:
+    """Whether a 简讯 module of the kept shape takes more white between its items than the page search
+    would give it (more_white): its height is not one the template's gap fills."""
+    if not sizing.more_white or sizing.items[m.item].kind != "briefs":
+        return False
+    sizing.more_white = False
+    plain = sizing.heights(m.item, m.rect.span, m.separated)
+    sizing.more_white = True
+    return m.rect.rows not in plain
 
 
 def _remeasured(sizing: Sizing, modules: list[Module]) -> list[tuple[int, int, int]]:

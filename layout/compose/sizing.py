@@ -38,6 +38,7 @@ BODY_OFF_GRID = 0.15  # a story's body in fewer columns than its module's basic 
 JUMP_SHARE = (0.45, 0.25, 0.15)
 FILLER = 3.0  # a 补白 set: the fifth lever (docs/design-rules.md), dearer than white space in any story
 FILLER_SLOTS = 1  # fillers one page may take
+KEEP_GAP_ROWS = 1  # more white lines between a 简讯 block's items when that keeps a page's shape
 HEAD_EXTRA_ROWS = 2  # white rows a module's headline band may take to make its story fit
 HEAD_TWO_LINES = 0.3  # a 主题 on two lines where one line at a smaller size of its range would do
 ART_TOP = 0.4  # the story's first photo above its headline rather than under it
@@ -75,6 +76,9 @@ class Sizing:
         # where a story a line or so off its module keeps the module's columns and sets its text to
         # another measure to fill it to the line.
         self.more_measures: frozenset[int] = frozenset()
+        # A 简讯 block's white between its items may grow by KEEP_GAP_ROWS, likewise only to keep a
+        # page's shape: its one height per width is what most often moves when a neighbour shrinks.
+        self.more_white = False
         self._heights: dict = {}
         self._natural: dict = {}
         self._blocks: dict = {}
@@ -142,7 +146,7 @@ class Sizing:
 
     def heights(self, i: int, span: int, separated: bool) -> list[int]:
         """Module rows (separator included) item i fills exactly at `span`, best first."""
-        key = (i, span, separated, i in self.more_measures)
+        key = (i, span, separated, self._variant(i))
         if key not in self._heights:
             sep = SEPARATOR_ROWS if separated else 0
             rows = [r + sep for r in self._rows_at(i, span)]
@@ -177,7 +181,7 @@ class Sizing:
 
     def cells(self, i: int) -> tuple[int, int]:
         """The fewest and most grid cells (separator row included) item i fills at any span."""
-        key = ("cells", i, i in self.more_measures)
+        key = ("cells", i, self._variant(i))
         if key not in self._heights:
             sizes = [(span, rows) for span in range(1, self.t.columns + 1) for rows in self._rows_at(i, span)]
             self._heights[key] = ((min(s * r for s, r in sizes), max(s * (r + SEPARATOR_ROWS) for s, r in sizes))
@@ -188,7 +192,7 @@ class Sizing:
         """Item rows (no separator) item i fills at `span` → the white rows its headline band takes
         for it, its body columns, its headline's lines and the frame rows of its photo above the
         headline (stories; (0, None, 1, 0) for boxes)."""
-        key = ("rows", i, span, i in self.more_measures)
+        key = ("rows", i, span, self._variant(i))
         if key in self._heights:
             return self._heights[key]
         item, t, kit = self.items[i], self.t, self.kit
@@ -200,7 +204,7 @@ class Sizing:
                     if r <= most:
                         out.setdefault(r, (0, None, 1, 0))
         elif item.kind == "briefs":
-            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1)), (0, None, 1, 0))
+            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1), self._gap()), (0, None, 1, 0))
         elif item.kind == "digest":
             if digest_fits(item, kit, span * t.column_width_pt + (span - 1) * t.gutter_pt):
                 need = digest_rows(item, kit, page_rows(t))
@@ -312,6 +316,14 @@ class Sizing:
                 return k
         return None
 
+    def _variant(self, i: int) -> tuple[bool, bool]:
+        """What of the kept-shape levers bears on item i's heights (a cache key's part)."""
+        return i in self.more_measures, self.more_white and self.items[i].kind == "briefs"
+
+    def _gap(self) -> int:
+        """White lines a 简讯 block may put between its items."""
+        return self.t.briefs_gap_rows + (KEEP_GAP_ROWS if self.more_white else 0)
+
     def text_chars(self, i: int) -> int:
         """The characters of story i's running text (lead and sections)."""
         s = self.page.stories[i]
@@ -354,11 +366,11 @@ class Sizing:
         self.struck.add((i, span, rows))
 
     def compose(self, i: int, area: Area) -> StoryBlock:
-        key = (i, area, i in self.more_measures)
+        key = (i, area, self._variant(i))
         if key not in self._blocks:
             item = self.page.stories[i]
             if item.kind == "briefs":
-                block = compose_briefs(item, area, self.kit)
+                block = compose_briefs(item, area, self.kit, self._gap())
             elif item.kind == "digest":
                 block = compose_digest(item, area, self.kit)
             else:
