@@ -88,10 +88,12 @@ def compose_briefs(b: Briefs, area: Area, kit: Kit, gap: int | None = None) -> S
         raise InputError(f"the 简讯 block needs {s.text_rows} lines but its module holds {capacity}",
                          b.where(), "the page's module search should not have chosen this area")
     stream, spacer = [], []
+    # The spare lines spread evenly between the items, the first gaps taking one more (with a gap of
+    # one line, the first `spare` gaps take one each).
+    each, extra = divmod(spare, max(1, len(b.items) - 1))
     for k, item in enumerate(s.lines):
         if k:
-            g = min(gap, spare)
-            spare -= g
+            g = each + (1 if k <= extra else 0)
             stream.append(Subhead(g, b.field(f"briefs[{k}]"), keep_lines=0))
             spacer.append(len(stream) - 1)
         stream.append(Para(len(item), b.field(f"briefs[{k}]")))

@@ -204,7 +204,11 @@ class Sizing:
                     if r <= most:
                         out.setdefault(r, (0, None, 1, 0))
         elif item.kind == "briefs":
-            out = dict.fromkeys(briefs_rows(item, kit, span, range(1, most + 1), self._gap()), (0, None, 1, 0))
+            rows = briefs_rows(item, kit, span, range(1, most + 1), self._gap())
+            if self.more_white:  # a height only the wider white fills: kept if the items flow into it whole
+                usual = set(briefs_rows(item, kit, span, range(1, most + 1)))
+                rows = [r for r in rows if r in usual or self._briefs_fill(i, span, r)]
+            out = dict.fromkeys(rows, (0, None, 1, 0))
         elif item.kind == "digest":
             if digest_fits(item, kit, span * t.column_width_pt + (span - 1) * t.gutter_pt):
                 need = digest_rows(item, kit, page_rows(t))
@@ -315,6 +319,15 @@ class Sizing:
             if f.id not in taken and rows in filler_rows(f, self.kit, span, page_rows(self.t)):
                 return k
         return None
+
+    def _briefs_fill(self, i: int, span: int, rows: int) -> bool:
+        """Whether 简讯 block i, with the kept shape's wider white, fills `rows` at `span` with every line
+        in its columns (a white gap does not break across a column's foot, which can leave one over)."""
+        try:
+            block = compose_briefs(self.items[i], Area(0, span, 0, rows), self.kit, self._gap())
+        except InputError:
+            return False
+        return not block.findings
 
     def _variant(self, i: int) -> tuple[bool, bool]:
         """What of the kept-shape levers bears on item i's heights (a cache key's part)."""
