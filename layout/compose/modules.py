@@ -177,8 +177,8 @@ class Tiler:
         own = next((m for m in modules if m.item == lead), None)
         if own is None or self.kinds[lead] != "story":
             return True
-        size = self._head(lead, own.rect.span, _own_rows(own))[0]
-        return all(m.rect.span <= own.rect.span and self._head(m.item, m.rect.span, _own_rows(m))[0] <= size
+        size = self._head(lead, own.rect.span, own_rows(own))[0]
+        return all(m.rect.span <= own.rect.span and self._head(m.item, m.rect.span, own_rows(m))[0] <= size
                    for m in modules if self.kinds[m.item] == "story")
 
     def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]):
@@ -327,7 +327,7 @@ def tile(regions: tuple[Rect, ...], count: int, fits: Fits, bottom: int, columns
     return None if got is None else got[1]
 
 
-def _own_rows(m: Module) -> int:
+def own_rows(m: Module) -> int:
     """The rows a module's item fills: its own, the separator under it left out."""
     return m.rect.rows - (SEPARATOR_ROWS if m.separated else 0)
 
@@ -353,8 +353,8 @@ def _clashes(a, b, kinds, head) -> list[tuple[int, int]]:
             touching = rx.col + rx.span == ry.col or ry.col + ry.span == rx.col
             if not touching or rx.row >= ry.row + ry.rows or ry.row >= rx.row + rx.rows:
                 continue
-            if _heads_level((x.item, rx.span, rx.row, rx.rows, _own_rows(x)),
-                            (y.item, ry.span, ry.row, ry.rows, _own_rows(y)), head):
+            if _heads_level((x.item, rx.span, rx.row, rx.rows, own_rows(x)),
+                            (y.item, ry.span, ry.row, ry.rows, own_rows(y)), head):
                 out.append((min(x.item, y.item), max(x.item, y.item)))
     return out
 

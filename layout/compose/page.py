@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from layout.compose import blocks, rules, stable
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
-from layout.compose.modules import SEPARATOR_ROWS, Module, Rect, SearchExhausted, Tiler, collisions, holes, orders
+from layout.compose.modules import (SEPARATOR_ROWS, Module, Rect, SearchExhausted, Tiler, collisions, holes, orders,
+                                    own_rows)
 from layout.compose.boxes import compose_filler
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
@@ -220,16 +221,14 @@ def _near_misses(sizing: Sizing, before: tuple, ids: dict[str, int], foot_row: i
     their text of filling it (a late edit reaches a fifth): another measure may take them in; a story
     further off is not helped by one, and setting its long text at every measure would only delay
     the re-plan (None: no story is). A story that continues on another page fills any module."""
-    if sorted(k.id for k in before) != sorted(ids):
+    if not stable.same_items(before, ids):
         return None  # another page's arrangement, or items come or gone: no shape to keep
     out = set()
     for k in before:
         i = ids[k.id]
         if sizing.items[i].kind != "story" or sizing.items[i].continue_to:
             continue
-        separated = k.rect.row + k.rect.rows != foot_row
-        own = k.rect.rows - (SEPARATOR_ROWS if separated else 0)
-        chars = sizing.to_fill(i, k.rect.span, own)
+        chars = sizing.to_fill(i, k.rect.span, stable.own_rows(k, foot_row))
         if chars and abs(chars) <= NEAR_MISS * sizing.text_chars(i):
             out.add(i)
     return frozenset(out) or None
@@ -237,13 +236,9 @@ def _near_misses(sizing: Sizing, before: tuple, ids: dict[str, int], foot_row: i
 
 def _airier(sizing: Sizing, m: Module) -> bool:
     """Whether a 简讯 module of the kept shape takes more white between its items than the page search
-    would give it (more_white): its height is not one the template's gap fills."""
-    if not sizing.more_white or sizing.items[m.item].kind != "briefs":
-        return False
-    sizing.more_white = False
-    plain = sizing.heights(m.item, m.rect.span, m.separated)
-    sizing.more_white = True
-    return m.rect.rows not in plain
+    would give it (more_white)."""
+    return sizing.more_white and sizing.items[m.item].kind == "briefs" and not sizing.usual_gap_fills(
+        m.item, m.rect.span, own_rows(m))
 
 
 def _remeasured(sizing: Sizing, modules: list[Module]) -> list[tuple[int, int, int]]:
@@ -253,12 +248,8 @@ def _remeasured(sizing: Sizing, modules: list[Module]) -> list[tuple[int, int, i
     for m in modules:
         if m.item not in sizing.more_measures:
             continue
-        rows = m.rect.rows - (SEPARATOR_ROWS if m.separated else 0)
-        n = sizing.measure(m.item, m.rect.span, rows)
-        more, sizing.more_measures = sizing.more_measures, frozenset()
-        plain = sizing.body_options(m.item, m.rect.span)
-        sizing.more_measures = more
-        if n not in plain:
+        n = sizing.measure(m.item, m.rect.span, own_rows(m))
+        if n not in sizing.body_options(m.item, m.rect.span, more=False):
             out.append((m.item, m.rect.span, n))
     return out
 
@@ -314,7 +305,7 @@ def _compose_modules(page: Page, kit: Kit, sizing: Sizing, tiler: Tiler, modules
     refused = False
     for m in modules:
         item = sizing.items[m.item]
-        area = Area(m.rect.col, m.rect.span, m.rect.row, m.rect.rows - (SEPARATOR_ROWS if m.separated else 0))
+        area = Area(m.rect.col, m.rect.span, m.rect.row, own_rows(m))
         if item.kind == "filler":
             k = sizing.filler_for(area.span, area.rows, taken)
             if k is None:  # the pool's other filler was the only one of this size

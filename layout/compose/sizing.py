@@ -128,19 +128,20 @@ class Sizing:
         s = self.page.stories[i]
         return replace(s, body_columns=min(columns or s.body_columns or span, span))
 
-    def body_options(self, i: int, span: int) -> tuple[int, ...]:
+    def body_options(self, i: int, span: int, more: bool | None = None) -> tuple[int, ...]:
         """The body columns a story may take at `span`, preferred first: its own when it says; else one
         per basic column, then one per two (双栏) in a module four or more columns wide: each sets the
         text to another measure, so another number of lines fills the module. (Odd 变栏 counts were
         tried for the page search: they build a few more pages and cost twice the time.) With
-        the story in `more_measures` (keeping a page's shape), every count from half the span up as well."""
+        the story in `more_measures` (keeping a page's shape; `more` says so instead when given), every
+        count from half the span up as well."""
         own = self.page.stories[i].body_columns
         if own:
             return (min(own, span),)
         out = [span]
         if span >= 4 and span % 2 == 0:
             out.append(span // 2)
-        if i in self.more_measures:
+        if (i in self.more_measures) if more is None else more:
             out += range(span - 1, max(1, (span + 1) // 2) - 1, -1)
         return tuple(dict.fromkeys(out))
 
@@ -206,7 +207,7 @@ class Sizing:
         elif item.kind == "briefs":
             rows = briefs_rows(item, kit, span, range(1, most + 1), self._gap())
             if self.more_white:  # a height only the wider white fills: kept if the items flow into it whole
-                usual = set(briefs_rows(item, kit, span, range(1, most + 1)))
+                usual = set(briefs_rows(item, kit, span, range(1, most + 1)))  # the block set once, not per row
                 rows = [r for r in rows if r in usual or self._briefs_fill(i, span, r)]
             out = dict.fromkeys(rows, (0, None, 1, 0))
         elif item.kind == "digest":
@@ -319,6 +320,10 @@ class Sizing:
             if f.id not in taken and rows in filler_rows(f, self.kit, span, page_rows(self.t)):
                 return k
         return None
+
+    def usual_gap_fills(self, i: int, span: int, rows: int) -> bool:
+        """Whether 简讯 block i fills `rows` (its own) at `span` with the template's white between items."""
+        return bool(briefs_rows(self.items[i], self.kit, span, range(rows, rows + 1)))
 
     def _briefs_fill(self, i: int, span: int, rows: int) -> bool:
         """Whether 简讯 block i, with the kept shape's wider white, fills `rows` at `span` with every line

@@ -49,6 +49,17 @@ def parse(record: object) -> tuple[Kept, ...] | None:
     return tuple(out)
 
 
+def same_items(kept: tuple[Kept, ...], items: Mapping[str, int]) -> bool:
+    """Whether the last build's modules are those of the items the page has now (by id)."""
+    return sorted(k.id for k in kept) == sorted(items)
+
+
+def own_rows(k: Kept, foot_row: int) -> int:
+    """The rows a kept module's item fills: its own, less the white line under it unless it stands on
+    the type area's foot."""
+    return k.rect.rows - (SEPARATOR_ROWS if k.rect.row + k.rect.rows != foot_row else 0)
+
+
 def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int, int]], foot_row: int,
          heights: Callable[[int, int, bool], list[int]], cost: Callable[[int, int, int], float],  # own rows
          ok: Callable[[list[Module]], bool], slack: int | None = None) -> list[Module] | None:
@@ -59,7 +70,7 @@ def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int,
     tiling the `free` regions; among those, the one whose edges move least (then the cheapest, `cost`)
     that `ok` accepts (no 撞题, the 头条 leading). None when the items are not the last build's or no
     such page exists."""
-    if not kept or sorted(k.id for k in kept) != sorted(items):
+    if not kept or not same_items(kept, items):
         return None
     slack = int(R.figure("stable")) if slack is None else slack
     covered = {(c, r) for k in kept for c in range(k.rect.col, k.rect.col + k.rect.span)
@@ -153,13 +164,12 @@ def keeping(kept: tuple[Kept, ...], items: Mapping[str, int], heights: Callable[
     """What the desk could do to keep the last build's shape (the last lever, proposed): cut or add
     about so many characters to the story furthest from its old module (`to_fill(item, span, own
     rows)`: characters over, or under as negative); "" when there is no such story or no figure."""
-    if {k.id for k in kept} != set(items):
+    if not same_items(kept, items):
         return ""
     k, change = _worst(kept, items, heights, foot_row)
     if change == 0:
         return ""
-    own = k.rect.rows - (SEPARATOR_ROWS if k.rect.row + k.rect.rows != foot_row else 0)
-    chars = to_fill(items[k.id], k.rect.span, own)
+    chars = to_fill(items[k.id], k.rect.span, own_rows(k, foot_row))
     if not chars:
         return ""
     return f"{'cut' if chars > 0 else 'add'} about {abs(chars)} characters {'from' if chars > 0 else 'to'} {k.id}"
