@@ -12,7 +12,9 @@ by the run. A build ends one of three ways:
 
 * built: its PDF is judged by tools/pagecheck.py (which reads only the PDF and the page YAML);
 * refused: the engine's one-line refusal (an InputError: a copyfit refusal with its proposal, a place:
-  it cannot honour …) — an infeasible page, counted apart, not a failure;
+  it cannot honour …), counted apart — and split by whether it proves the page infeasible (`proven`:
+  the items' cell counts cannot meet the area's at any lever's end) or only says the search found no
+  page (the heights do not tile): those count against the engine in `clean_share_of_unproven`;
 * crashed: any other exception — a failure.
 
 Then each built page gets --edits late edits (tests/pages.py `late_edit`: one story grows or shrinks by
@@ -202,6 +204,17 @@ def refusal_class(why: str) -> str:
     return re.sub(r"\d+", "N", w.split(" (")[0])[:90]
 
 
+def proven(why: str) -> bool:
+    """Whether a refusal proves the page cannot be filled whatever the search does: its items need more
+    grid lines than the free area has even with every lever at its least, or fill fewer with every
+    lever at its most (the cell counts of the heights each item can fill, bound by its text, not the
+    search's say), or an item fits no module of the page at any width. A refusal because no way of
+    putting the heights together tiles the area (or the search stopped) proves nothing: a better
+    search, or an editor, may find a page there."""
+    case = refusal_class(why)
+    return case.startswith("copyfit: no tiling (too ") or "fills no module at any width" in why
+
+
 def _quantile(xs: list, q: float) -> float | None:
     if not xs:
         return None
@@ -228,8 +241,14 @@ def summarise(results: list[dict]) -> dict:
     refused_s = [r["build_s"] for r in results if r["status"] == "refused"]
     refused_compose = [r["compose_s"] for r in results if r["status"] == "refused" and r.get("compose_s") is not None]
     edit_compose = [e["compose_s"] for e in rebuilt if e.get("compose_s") is not None]
+    unproven = sum(1 for r in results if r["status"] == "refused" and not proven(r["why"]))
     return {
         "pages": len(results), "built": status["built"], "refused": status["refused"], "crashed": status["crashed"],
+        # The pages not proven infeasible: built, crashed, or refused without proof. Of these, the share
+        # built with 0 hard findings is the family's build figure that does not take the engine's word.
+        "refused_proven": status["refused"] - unproven, "refused_unproven": unproven,
+        "clean_share_of_unproven": round(len(clean) / (status["built"] + status["crashed"] + unproven), 4)
+        if status["built"] + status["crashed"] + unproven else None,
         "judge_errors": sum(1 for r in results if "judge_error" in r),
         "clean": len(clean), "clean_share": round(len(clean) / len(built), 4) if built else None,
         "pages_with_rule": dict(by_rule.most_common()),
@@ -322,9 +341,13 @@ def rejudge(keep: str, previous: dict, jobs: int = 2, more_edits: int = 0) -> tu
 def report(s: dict) -> str:
     f = lambda x: "—" if x is None else f"{x:.3f}"  # noqa: E731
     lines = [
-        f"family of {s['pages']} pages (seed {s['seed']}): built {s['built']}, refused {s['refused']} (infeasible), "
+        f"family of {s['pages']} pages (seed {s['seed']}): built {s['built']}, refused {s['refused']}, "
         f"crashed {s['crashed']}; {s['wall_s']} s on {s['jobs']} workers",
         f"built with 0 hard findings: {s['clean']} of {s['built']} = {s['clean_share']} (target ≥ {TARGETS['clean_share']})",
+        f"refusals proven infeasible (too much or too little for the area at every lever's end, or an item that fits "
+        f"no module): {s.get('refused_proven')}; not proven (the heights do not tile, the search stopped, …): "
+        f"{s.get('refused_unproven')}; of the pages not proven infeasible, built with 0 hard findings: "
+        f"{s.get('clean_share_of_unproven')}",
         f"late edits: {s['edits']} ({s['edits_rebuilt']} rebuilt, {s['edits_refused']} refused, {s['edits_crashed']} "
         f"crashed); every module keeps its columns: {s['columns_kept']} = {s['columns_kept_share']} "
         f"(target ≥ {TARGETS['columns_kept_share']}); and edges within 3 rows: {s['edges_within_3_rows_share']}",

@@ -28,6 +28,8 @@ import sys
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import ROOT, fake_faces, run_make_pdf
 
 import pages as P
@@ -223,6 +225,65 @@ def test_tiler_forget_matches_a_fresh_search():
     again = tiler.tile((M.Rect(0, 4, 0, 20),), (0, 1, 2), 20)
     fresh = M.Tiler(_fits(heights, kinds), 3, 4, 20).tile((M.Rect(0, 4, 0, 20),), (0, 1, 2), 20)
     assert again == fresh and again is not None and again != first
+
+
+def _random_problem(draw):
+    """A small hand-made search problem: 2–4 items, each with a few heights at some spans of a page 4
+    columns wide and 14 rows high; some stories (their headline bands at random rows, so 撞题 and the
+    头条's checks take part), some boxes."""
+    count = draw(st.integers(2, 4))
+    heights = {i: {span: sorted(draw(st.sets(st.integers(2, 14), max_size=4)))
+                   for span in draw(st.sets(st.integers(1, 4), min_size=1, max_size=4))} for i in range(count)}
+    kinds = {i: draw(st.sampled_from(("story", "briefs"))) for i in range(1, count)}
+    bands = {i: (draw(st.sampled_from((24.0, 30.0, 36.0))), draw(st.integers(0, 2))) for i in range(count)}
+
+    def head(i, span, rows):
+        size, top = bands[i]
+        return size, top, top + 2
+
+    return count, heights, kinds, head
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_reach_is_what_the_search_can_fill(data):
+    """The heights `Tiler.reach` says a run of items may fill at a width are a necessary condition
+    of the search's own answer: every rectangle the search fills has its height in the set, and with
+    boxes only (no 撞题 to refuse one) the set is exactly the heights the search fills."""
+    count, heights, kinds, head = _random_problem(data.draw)
+    boxes = {i: "briefs" for i in range(count)}
+    for kind in (kinds, boxes):
+        tiler = M.Tiler(_fits(heights, kind, head if kind is kinds else None), count, 4, 14)
+        for start in range(count):
+            for end in range(start + 1, count + 1):
+                run = tuple(range(start, end))
+                for span in range(1, 5):
+                    for foot in (False, True):
+                        bits = tiler.reach(span, foot, run)
+                        for rows in range(1, 15):
+                            filled = tiler.fill(span, rows, foot, run) is not None
+                            if filled or kind is boxes:
+                                assert filled == bool((bits >> rows) & 1), (run, span, rows, foot)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_search_finds_the_same_tiling_without_reach(data):
+    """`reach` only spares the search work: with it answering "any height" the search returns the
+    same tiling (the same modules, the same cost, the same choice among equals)."""
+    count, heights, kinds, head = _random_problem(data.draw)
+    regions = data.draw(st.sampled_from(((M.Rect(0, 4, 0, 14),), (M.Rect(0, 4, 0, 8), M.Rect(0, 2, 8, 6)))))
+    items = tuple(range(count))
+    pruned = M.Tiler(_fits(heights, kinds, head), count, 4, 14).tile(regions, items, 14)
+    every = _Unpruned(_fits(heights, kinds, head), count, 4, 14).tile(regions, items, 14)
+    assert pruned == every
+
+
+class _Unpruned(M.Tiler):
+    """The search with `reach` answering "any height": what it was before reach."""
+
+    def _reach(self, foot, items):
+        return [self.mask] * (self.columns + 1)
 
 
 def test_free_layouts_of_an_l_shape():
