@@ -110,7 +110,7 @@ def _build(page_yaml: str, out_pdf: str) -> dict:
     try:
         build(page_yaml, BuildOptions(out_pdf=out_pdf, cache_dir=_STATE["cache"], jobs=1))
     except InputError as e:
-        return {"status": "refused", "why": e.line().splitlines()[0][:400], "build_s": time.perf_counter() - t0,
+        return {"status": "refused", "why": e.line().splitlines()[0][:1500], "build_s": time.perf_counter() - t0,
                 "compose_s": _STATE["compose_s"]}
     except Exception as e:  # noqa: BLE001 - a crash is what the bench reports
         return {"status": "crashed", "why": f"{type(e).__name__}: {e}"[:400],
@@ -136,6 +136,15 @@ def one(job: tuple) -> dict:
     src = P.write(v, str(folder / "in"), grids)
     pdf = str(folder / "out" / "page.pdf")
     got = {"index": index, "seed": v.seed, "label": v.label(), **_build(src, pdf)}
+    if got["status"] == "refused" and "and the page fills" in got["why"]:
+        # The engine says a cut (or addition) of one story fills the page: done as a sub-editor does it,
+        # on the page file, and built again — the proposal judged from outside.
+        told = folder / "told" / "page.yaml"
+        if told_page(Path(src), told, got["why"]):
+            told_pdf = str(folder / "told" / "out" / "page.pdf")
+            got["told_built"] = _build(str(told), told_pdf)["status"] == "built"
+            if got["told_built"]:
+                got["told_hard"] = pagecheck.check(told_pdf, str(told))["hard"]
     if got["status"] != "built":
         return got
     try:
@@ -149,6 +158,38 @@ def one(job: tuple) -> dict:
     got["soft"] = sum(1 for f in check["findings"] if not f["hard"])
     got["edits"] = late_edits(v, folder, edits)
     return got
+
+
+def told_page(src: Path, dst: Path, why: str) -> bool:
+    """The page file `src` with a refusal's proposal done — `cut about N characters from S` (from the
+    end of its running text: the last paragraphs go whole while the cut is longer, the one it ends in
+    ends with 。) or `add about N characters to S` (its own text again, at the end) — written to `dst`
+    beside a link to the photos; False when `why` proposes neither."""
+    import yaml
+
+    m = re.search(r"(cut|add) about (\d+) characters (?:from|to) (\S+) \(", why)
+    if not m:
+        return False
+    n, sid = int(m.group(2)), m.group(3)
+    doc = yaml.safe_load(src.read_text(encoding="utf-8"))
+    story = next(x for x in doc["stories"] if x.get("id") == sid)
+    runs = [story.get("lead") or []] + [sec["paragraphs"] for sec in story.get("sections") or []]
+    if m.group(1) == "cut":
+        while n > 0:
+            paras = next(r for r in reversed(runs) if r)
+            if n < len(paras[-1]) - 1:
+                paras[-1], n = paras[-1][:len(paras[-1]) - n - 1] + "。", 0
+            else:
+                n -= len(paras.pop())
+    else:
+        paras = next(r for r in reversed(runs) if r)
+        own = "".join(p for r in runs for p in r)
+        paras[-1] = paras[-1][:-1] + "，" + (own * (n // max(1, len(own)) + 1))[:n - 1] + "。"
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if (src.parent / "img").exists() and not (dst.parent / "img").exists():
+        (dst.parent / "img").symlink_to(src.parent / "img")
+    dst.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return True
 
 
 def late_edits(v, folder: Path, count: int, first: int = 0) -> list[dict]:
@@ -247,6 +288,10 @@ def summarise(results: list[dict]) -> dict:
         # The pages not proven infeasible: built, crashed, or refused without proof. Of these, the share
         # built with 0 hard findings is the family's build figure that does not take the engine's word.
         "refused_proven": status["refused"] - unproven, "refused_unproven": unproven,
+        # refusals told the least cut or addition of one story that fills the page (checked by the engine)
+        "refused_with_fill": sum(1 for r in results if r["status"] == "refused" and "and the page fills" in r["why"]),
+        "refused_with_fill_built": sum(1 for r in results if r.get("told_built")),
+        "refused_with_fill_clean": sum(1 for r in results if r.get("told_built") and r.get("told_hard") == 0),
         "clean_share_of_unproven": round(len(clean) / (status["built"] + status["crashed"] + unproven), 4)
         if status["built"] + status["crashed"] + unproven else None,
         "judge_errors": sum(1 for r in results if "judge_error" in r),
@@ -346,7 +391,10 @@ def report(s: dict) -> str:
         f"built with 0 hard findings: {s['clean']} of {s['built']} = {s['clean_share']} (target ≥ {TARGETS['clean_share']})",
         f"refusals proven infeasible (too much or too little for the area at every lever's end, or an item that fits "
         f"no module): {s.get('refused_proven')}; not proven (the heights do not tile, the search stopped, …): "
-        f"{s.get('refused_unproven')}; of the pages not proven infeasible, built with 0 hard findings: "
+        f"{s.get('refused_unproven')}, of which {s.get('refused_with_fill')} told the cut or addition of one story "
+        f"that fills the page ({s.get('refused_with_fill_built')} built when it was done to the page file, "
+        f"{s.get('refused_with_fill_clean')} with 0 hard findings); of the "
+        f"pages not proven infeasible, built with 0 hard findings: "
         f"{s.get('clean_share_of_unproven')}",
         f"late edits: {s['edits']} ({s['edits_rebuilt']} rebuilt, {s['edits_refused']} refused, {s['edits_crashed']} "
         f"crashed); every module keeps its columns: {s['columns_kept']} = {s['columns_kept_share']} "

@@ -35,6 +35,7 @@ from support import ROOT, fake_faces, run_make_pdf
 import pages as P
 
 from layout.compose import modules as M
+from layout.compose.nearest import Nearest, nearest
 from layout.compose.page import compose_page, free_layouts
 from layout.base.errors import InputError
 from layout.base.primitives import GlyphRun, Image
@@ -284,6 +285,75 @@ class _Unpruned(M.Tiler):
 
     def _reach(self, foot, items):
         return [self.mask] * (self.columns + 1)
+
+
+def test_nearest_moves_the_lowest_ranked_story_the_fewest_rows():
+    """Two stories stacked in a 4 × 20 area (the upper one's module a row taller, for its separator):
+    9 + 1 and 11 rows do not tile it; the 二条 a row shorter does, a row longer does where it is 9 —
+    the lowest-ranked story first, a cut before an addition; none where its text cannot give it, or
+    where the page composed with the cut does not fill (the check the proposal must pass)."""
+    def near(heights, chars=lambda i, rows, span: rows * 10, verify=lambda i, n: True):
+        fits = _fits(heights)
+        assert M.Tiler(fits, 2, 4, 20).tile((M.Rect(0, 4, 0, 20),), (0, 1), 20) is None
+        search = lambda tiler: (lambda got: None if got is None else got[1])(  # noqa: E731
+            tiler.tile((M.Rect(0, 4, 0, 20),), (0, 1), 20))
+        return nearest(fits, 2, 4, 20, (), [1, 0], 2, search, chars, verify)
+
+    assert near({0: {4: [9]}, 1: {4: [11]}}) == Nearest(1, 1, 4, 10)
+    assert near({0: {4: [9]}, 1: {4: [9]}}) == Nearest(1, -1, 4, -10)
+    assert near({0: {4: [9]}, 1: {4: [12]}}) == Nearest(1, 2, 4, 20)
+    assert near({0: {4: [9]}, 1: {4: [11]}}, lambda i, rows, span: rows * 10 if i == 0 else None) == Nearest(0, 1, 4, 10)
+    assert near({0: {4: [9]}, 1: {4: [11]}}, verify=lambda i, n: i == 0) == Nearest(0, 1, 4, 10)
+    assert near({0: {4: [9]}, 1: {4: [11]}}, verify=lambda i, n: False) is None
+    assert near({0: {4: [9]}, 1: {4: [15]}}) is None  # 5 rows off: no proposal of NEAR_ROWS rows
+
+
+def _with_text(story, chars: int):
+    """`story` with `chars` characters more (< 0: fewer) at the end of its running text (its last
+    paragraphs, across sections, as a sub-editor cuts from the end)."""
+    runs = [list(story.lead)] + [list(sec.paragraphs) for sec in story.sections]
+    if chars < 0:
+        cut = -chars
+        while cut:
+            k = max(i for i, r in enumerate(runs) if r)
+            last = runs[k][-1]
+            if cut < len(last.text) - 1:
+                runs[k][-1] = dataclasses.replace(last, text=last.text[:len(last.text) - cut - 1] + "。")
+                cut = 0
+            else:
+                cut -= len(last.text)
+                runs[k].pop()
+    else:
+        k = max(i for i, r in enumerate(runs) if r)
+        pool = "".join(p.text for r in runs for p in r)
+        last = runs[k][-1]
+        runs[k][-1] = dataclasses.replace(last, text=last.text[:-1] + "，" + (pool * 4)[:chars - 1] + "。")
+    sections = tuple(dataclasses.replace(sec, paragraphs=tuple(r)) for sec, r in zip(story.sections, runs[1:]))
+    return dataclasses.replace(story, lead=tuple(runs[0]), sections=sections)
+
+
+def test_a_page_whose_heights_do_not_tile_is_told_the_cut_that_fills_it():
+    """Generated pages refused because the heights their items fill do not tile the area are told the
+    least cut (or addition) of one story that fills the page; done as told, the page builds — each of
+    them, read from the pages the search makes, not from what the proposal says."""
+    told = 0
+    for v in P.family(60, GRIDS, seed=31):
+        page, sizes = P.page_of(v, GRIDS)
+        try:
+            compose_page(page, TEMPLATES[v.template], FACES, sizes)
+            continue
+        except InputError as e:
+            m = re.search(r"(cut|add) about (\d+) characters (?:from|to) (\S+) \(\d+ lines? in \d+ columns?\) and "
+                          r"the page fills", e.what)
+        if not m:
+            continue
+        told += 1
+        chars = int(m.group(2)) * (-1 if m.group(1) == "cut" else 1)
+        stories = tuple(_with_text(s, chars) if s.id == m.group(3) else s for s in page.stories)
+        compose_page(dataclasses.replace(page, stories=stories), TEMPLATES[v.template], FACES, sizes)
+        if told == 4:
+            break
+    assert told >= 2
 
 
 def test_free_layouts_of_an_l_shape():

@@ -18,6 +18,7 @@ from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
 from layout.compose.modules import (SEPARATOR_ROWS, Module, Rect, SearchExhausted, Tiler, collisions, holes, orders,
                                     own_rows)
 from layout.compose.boxes import compose_filler
+from layout.compose.nearest import CHECK_STEPS, Nearest, nearest, retexted
 from layout.compose.sizing import Sizing
 from layout.compose.story import Area, Kit, Settings, StoryBlock, compose_story
 from layout.base.errors import InputError
@@ -173,13 +174,54 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
                 keep = stable.keeping(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous),
                                       sizing.heights, t.rows, sizing.to_fill)
                 hint = f"to keep the last build's shape, {keep}; or {hint}" if keep else hint
-            raise InputError(f"copyfit: {sizing.why(free)}", page.place("stories"), hint)
+            near = _nearest(page, t, sizing, tiler, cuts, kinds, pins) if sizing.case(free)[0] == "shape" else None
+            raise InputError(f"copyfit: {sizing.why(free, near)}", page.place("stories"), hint)
         modules = sorted(found + list(pins.values()), key=lambda m: m.item)
         blocks_ = _compose_modules(page, kit, sizing, tiler, modules, pins)
         if blocks_ is not None:
             return modules, blocks_, said
     raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
                      page.place("stories"), "cut or lengthen a story, or give the page fewer items")
+
+
+def _nearest(page: Page, t: Template, sizing: Sizing, tiler: Tiler, cuts: list, kinds: list[str],
+             pins: dict[int, Module]) -> Nearest | None:
+    """The least cut (or addition) of one story, the lowest-ranked first, that lets the page tile
+    (layout.compose.nearest), confirmed by the page composed with the story's text so cut; a cut
+    only where the story keeps six lines of one column or more."""
+    per_row = t.column_chars
+    stories = [i for i in range(len(page.stories) - 1, -1, -1)
+               if page.stories[i].kind == "story" and not page.stories[i].continue_to and i not in pins]
+
+    def chars(i: int, rows: int, span: int) -> int | None:
+        n = rows * span * per_row
+        return n if n < 0 or sizing.text_chars(i) - n >= 6 * per_row else None
+
+    def verify(i: int, n: int) -> bool:
+        return _fills(sizing.retold(i, retexted(page.stories[i], n)), t, cuts, pins, tiler.height)
+
+    return nearest(tiler.fits, len(sizing.items), t.columns, tiler.height, tiler.fixed, stories, t.module_min_rows,
+                   lambda trial: _best_tiling(cuts, kinds, trial, t, sizing.slots, frozenset(pins)), chars, verify)
+
+
+def _fills(sizing: Sizing, t: Template, cuts: list, pins: dict[int, Module], height: int) -> bool:
+    """Whether the page search finds modules every item of `sizing`'s page composes in (a proposal's
+    check)."""
+    page, kit = sizing.page, sizing.kit
+    tiler = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tuple(pins.values()))
+    tiler.budget = CHECK_STEPS
+    kinds = [s.kind for s in page.stories]
+    try:
+        for _ in range(MAX_STRIKES + 1):
+            found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
+            if found is None:
+                return False
+            modules = sorted(found + list(pins.values()), key=lambda m: m.item)
+            if _compose_modules(page, kit, sizing, tiler, modules, pins) is not None:
+                return True
+    except (InputError, SearchExhausted):
+        pass
+    return False
 
 
 def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rect, ...],

@@ -26,6 +26,7 @@ from layout.compose.bound import body_window, bound
 from layout.compose.flow import stream_rows
 from layout.compose.grid import rows as page_rows
 from layout.compose.modules import OFF_NATURAL, SEPARATOR_ROWS, Fits, Rect
+from layout.compose.nearest import Nearest
 from layout.compose.problem import frame_range
 from layout.compose.story import Area, Kit, StoryBlock, compose_story, headline_set, problem_for
 from layout.base.errors import InputError
@@ -82,6 +83,22 @@ class Sizing:
         self._heights: dict = {}
         self._natural: dict = {}
         self._blocks: dict = {}
+
+    def retold(self, i: int, story: Story) -> "Sizing":
+        """This page's sizing with story i's text changed (a proposal's check, layout.compose.nearest):
+        what was worked out for the other items — their heights, headlines, struck sizes and composed
+        blocks, which depend on their own text only — is kept; story i's is worked out again."""
+        stories = self.page.stories[:i] + (story,) + self.page.stories[i + 1:]
+        out = Sizing(replace(self.page, stories=stories), self.t, self.kit)
+
+        def other(key) -> bool:
+            return key[0] != i if isinstance(key[0], int) else key[1] != i
+
+        out._heights = {k: v for k, v in self._heights.items() if other(k)}
+        out._natural = {k: v for k, v in self._natural.items() if k[0] != i}
+        out._blocks = {k: v for k, v in self._blocks.items() if k[0] != i}
+        out.struck = {k for k in self.struck if k[0] != i}
+        return out
 
     def fits(self) -> Fits:
         """The search's view of the items, by their number on the page."""
@@ -468,7 +485,7 @@ class Sizing:
             freed += lines
         return out if freed >= over else []
 
-    def _case(self, free: tuple[Rect, ...]) -> tuple[str, int, int]:
+    def case(self, free: tuple[Rect, ...]) -> tuple[str, int, int]:
         """Which refusal the page's items make: too much for the free area ("over"), too little ("short"),
         or neither ("shape"); with the free area's cells and its width. An item that fills no module at
         any width decides it by what it has: more text than the whole area holds, or less than any
@@ -504,11 +521,12 @@ class Sizing:
             out.append((i, "over" if over else "short"))
         return out
 
-    def why(self, free: tuple[Rect, ...]) -> str:
+    def why(self, free: tuple[Rect, ...], near: Nearest | None = None) -> str:
         """Why no tiling works, in the desk's terms: too much or too little for the free area (by the
         grid cells each item can fill at its narrowest and widest), else the heights each item can fill
-        at the widths it can take."""
-        case, cells, width = self._case(free)
+        at the widths it can take, and the least cut (or addition) of one story that tiles the page
+        when one was found (`near`, layout.compose.nearest)."""
+        case, cells, width = self.case(free)
         rows = cells // width
         n = len(self.page.stories)
         fewest = sum(self.cells(i)[0] for i in range(n))
@@ -536,11 +554,22 @@ class Sizing:
                     return f"{item.id} fits no module of the page: {reason}"
         parts = [f"{item.id} {self._heights_said(i)}" for i, item in enumerate(self.page.stories)]
         lead = next((s.id for s in self.page.stories if s.kind == "story" and not s.continue_to), None)
-        jump = (f" — propose: let {lead} continue on another page (continue_to), which lets it fill whatever "
-                "module the others leave" if lead else "")
+        jump = (f"let {lead} continue on another page (continue_to), which lets it fill whatever module the "
+                "others leave" if lead else "")
+        jump = " — propose: " + ", or ".join(x for x in (self.nearest_said(near), jump) if x) if near or lead else ""
         return (f"{head}: no way of putting together the heights each item can fill (with no two headlines "
                 f"side by side, 撞题) tiles it; the rows each item can fill at its widest "
                 f"widths: {'; '.join(parts)}{jump}")
+
+    def nearest_said(self, near: Nearest | None) -> str:
+        """A found cut (or addition) in the desk's terms: characters of one story, the lines they make
+        at the width of the module the page then gives it."""
+        if near is None:
+            return ""
+        sid, chars = self.page.stories[near.item].id, abs(near.chars)
+        lines = f"{abs(near.rows)} line{'s' if abs(near.rows) > 1 else ''} in {near.span} column{'s' if near.span > 1 else ''}"
+        return (f"cut about {chars} characters from {sid} ({lines}) and the page fills" if near.rows > 0 else
+                f"add about {chars} characters to {sid} ({lines}) and the page fills")
 
     def _heights_said(self, i: int, widest: int = 3) -> str:
         """The rows item i can fill at its `widest` widest spans: "8 columns 30–60, 6 columns 41–80"."""
@@ -555,7 +584,7 @@ class Sizing:
 
     def hint(self, free: tuple[Rect, ...]) -> str:
         """What can make the page fit, for the case at hand."""
-        case, _, _ = self._case(free)
+        case, _, _ = self.case(free)
         kinds = {s.kind for s in self.page.stories}
         if case == "over":
             jump = (", let a story continue on another page (continue_to)"
