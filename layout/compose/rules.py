@@ -34,7 +34,8 @@ LEVERS = (
     Lever("subhead-white", "white rows above subheads; a paragraph set a line looser or tighter (抠行/拉行)"),
     Lever("filler", "a 补白 from the page's pool of fillers in a module of its own"),
     Lever("cut-or-jump", "proposed, not done: cut so many characters from a story, or let it jump "
-          "(continue_to); the desk decides"),
+          "(continue_to); when the heights the stories fill do not tile the page, the least cut or addition "
+          "of one story that does, checked by composing the page so cut; the desk decides"),
 )
 LEVER_NAMES = tuple(lv.name for lv in LEVERS)
 
