@@ -342,3 +342,64 @@ def test_file_to_archive_refuses_when_any_one_file_is_there(tmp_path, press, arc
         file_to_archive(str(tmp_path), files, META, "yancheng", force=False)
     assert name in str(err.value)
     assert sorted(os.listdir(tmp_path)) == [name] and (tmp_path / name).read_bytes() == b"filed before"
+
+
+# ---------------------------------------------------------------- read back field by field (make mutate)
+
+def test_both_pdfs_name_the_paper_and_describe_the_edition(press, archive):
+    for pdf in (press, archive):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            xmp = doc.open_metadata()
+            assert xmp["photoshop:Source"] == "漯河日报"
+            assert xmp["photoshop:Headline"] == META.title
+            assert set(xmp["dc:publisher"]) == {"漯河日报"}
+            # paper, date, page and 版名, then the subject
+            assert xmp["dc:description"] == "漯河日报 2021-01-18 第8版 专版：郾城区经济发展"
+            assert str(doc.docinfo.Subject) == xmp["dc:description"]
+    with pikepdf.open(io.BytesIO(archive)) as doc:  # ISO 19005-2 6.6.4: part 2, conformance level B
+        xmp = doc.open_metadata()
+        assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "B")
+
+
+def test_the_manifest_records_keywords_stories_arrangement_and_the_tools_that_made_it(press):
+    import platform
+
+    import fontTools
+    import PIL
+    import reportlab
+
+    from layout.base.docmeta import StoryMeta
+
+    meta = META.__class__(**{**META.__dict__, "stories": (StoryMeta("lead", "story", "头条", 1.5, 2.25, 100.0, 80.0),),
+                             "arrangement": (("lead", "story", 1, 4, 1, 20),)})
+    record = json.loads(finish.manifest_bytes(meta, {"p.pdf": press}))
+    assert record["keywords"] == ["郾城", "产业集聚区"]
+    assert record["stories"] == [{"id": "lead", "kind": "story", "title": "头条",
+                                  "region_mm": {"x": 1.5, "y": 2.25, "width": 100.0, "height": 80.0}}]
+    assert record["arrangement"] == {"modules": [{"id": "lead", "kind": "story", "col": 1, "span": 4, "row": 1,
+                                                  "rows": 20}]}
+    assert record["tools"] == {"python": platform.python_version(), "reportlab": reportlab.Version,
+                               "pikepdf": pikepdf.__version__, "qpdf": pikepdf.__libqpdf_version__,
+                               "Pillow": PIL.__version__, "fontTools": fontTools.version}
+
+
+def test_a_bleed_box_outside_the_page_is_named(raw):
+    with pytest.raises(ValueError, match=r"^BleedBox \(0, 0, 500, 500\) lies outside the MediaBox"):
+        finish_press(raw, META, DEFAULT_PROFILE, TRIM, (0, 0, 500, 500))
+    with pytest.raises(ValueError, match=r"^BleedBox \(10, 10, 390.0, 290.0\) does not contain the TrimBox"):
+        finish_press(raw, META, DEFAULT_PROFILE, TRIM, (10, 10, W - 10, H - 10))
+
+
+def test_a_full_archive_disk_is_one_line_and_files_nothing(tmp_path, press, archive, monkeypatch):
+    import errno
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+
+    monkeypatch.setattr(finish, "_write_synced", full)
+    with pytest.raises(InputError) as e:
+        file_to_archive(str(tmp_path), {"press": press, "archive": archive}, META, "yancheng")
+    assert e.value.what == "cannot file the page (No space left on device)"
+    assert e.value.hint.startswith("free space on the archive's disk and file again")
+    assert "needs no --force" in e.value.hint
+    assert os.listdir(tmp_path) == []

@@ -1,0 +1,95 @@
+"""layout.output.proof in process: the proof PNG of a rendered page, read back as pixels.
+
+The proof is a valid PNG (Pillow checks every chunk's CRC) of the page at the asked resolution; the
+photo shows its own colours where the page draws it, and the same as pdfium shows the untouched press
+PDF (the proxy only saves time); the proxy is the photo at the size it takes in the proof; the watch
+process keeps proxies in the table bounded for them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pikepdf
+import pytest
+from PIL import Image as PILImage
+
+from layout.base.errors import UsageError
+from layout.base.memo import Memos
+from layout.output import proof, render
+from test_render import H, W, _layout, font, photo  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def page(font, photo) -> bytes:  # noqa: F811
+    return render.render(_layout(photo), font)
+
+
+def _rgb(png: bytes) -> np.ndarray:
+    im = PILImage.open(io.BytesIO(png))
+    im.load()  # reads every chunk, checking its CRC
+    assert im.format == "PNG" and im.mode == "RGB"
+    return np.asarray(im).astype(int)
+
+
+def _plain(pdf: bytes, dpi: float) -> np.ndarray:
+    """pdfium's own rendering of `pdf`, no proxies."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return np.asarray(doc[0].render(scale=dpi / 72.0).to_pil().convert("RGB")).astype(int)
+    finally:
+        doc.close()
+
+
+def test_the_proof_is_the_page_at_its_resolution_with_the_photo_in_its_colours(page):
+    dpi = 72
+    px = _rgb(proof.proof_png(page, dpi))
+    assert px.shape == (round(H), round(W), 3)
+    # the photo (x 200–320, y 20–100 pt from the bottom): red on its left half, blue on its right
+    top = round(H - 100)
+    left = px[top + 20:top + 60, 210:250].mean(axis=(0, 1))
+    right = px[top + 20:top + 60, 270:310].mean(axis=(0, 1))
+    assert left[0] > left[2] + 60 and right[2] > right[0] + 60
+    assert px[5:15, 150:190].min() >= 250  # paper where nothing is drawn
+    assert px[round(H - 250) - 8:round(H - 250), 50:100].min() < 100  # the black line of text
+    # the same picture pdfium gives of the untouched PDF
+    diff = np.abs(px - _plain(page, dpi))
+    assert diff[top:top + 80, 200:320].mean() < 6
+    assert diff.mean() < 1
+
+
+def test_the_photo_proxy_is_the_photo_at_its_size_in_the_proof(page):
+    dpi = 36
+    with pikepdf.open(io.BytesIO(proof._with_proxies(page, dpi))) as doc:
+        (im,) = [x for x in doc.pages[0].Resources.XObject.values() if x.Subtype == "/Image"]
+        assert (int(im.Width), int(im.Height)) == (math.ceil(120 * dpi / 72) + 1, math.ceil(80 * dpi / 72) + 1)
+        assert "/Decode" not in im and str(im.ColorSpace) == "/DeviceCMYK"
+        cmyk = np.frombuffer(im.read_bytes(), np.uint8).reshape(int(im.Height), int(im.Width), 4).astype(int)
+    with pikepdf.open(io.BytesIO(page)) as doc:
+        (orig,) = [x for x in doc.pages[0].Resources.XObject.values() if x.Subtype == "/Image"]
+        jpeg = PILImage.open(io.BytesIO(orig.read_raw_bytes()))
+        want = np.asarray(jpeg.convert("CMYK").resize((cmyk.shape[1], cmyk.shape[0]), PILImage.Resampling.BOX)).astype(int)
+    inner = (slice(2, -2), slice(2, -2))
+    assert np.abs(cmyk[inner] - want[inner]).mean() < 6
+    # a page without photos is proofed from its own bytes
+    assert proof._with_proxies(render.render(_layout(), "KaiRenderTest"), dpi) == render.render(_layout(), "KaiRenderTest")
+
+
+def test_kept_proxies_are_kept_in_their_own_table_and_change_nothing(page):
+    memo = Memos({"proxy": (4, 1 << 20)})
+    fresh = proof.proof_png(page, 50)
+    assert proof.proof_png(page, 50, memo) == fresh
+    assert proof.proof_png(page, 50, memo) == fresh
+    assert memo.stats() == {"proxy": {"items": 1, "bytes": memo.stats()["proxy"]["bytes"], "hits": 1, "misses": 1}}
+
+
+def test_dpi_out_of_range_is_a_usage_error():
+    for dpi in (9.9, 601):
+        with pytest.raises(UsageError, match="--proof-dpi"):
+            proof.check_dpi(dpi)
+    proof.check_dpi(10)
+    proof.check_dpi(600)
