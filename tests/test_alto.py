@@ -566,3 +566,29 @@ def test_a_picture_with_text_in_a_reserved_area_is_an_advertisement_group(alto_s
     alto = parse(data)
     (ill,) = alto["illustrations"]
     assert (ill["type"], ill["group"], ill["story"]) == ("advertisement", "advertisement", "ad")
+
+
+def test_story_ids_shaped_like_other_cases_of_the_files_own_ids_stay_unique(alto_schema):
+    """ALTO's IDs are unique in the file (xsd:ID): a story may be called il1 or PAGE1, which the file's own
+    IL1 and Page1 are not."""
+    from layout.output.alto import alto_bytes
+
+    items = (Image(20, 200, 100, 80, "p.jpg", "p.jpg", block="il1/ph", story="il1"),
+             _run("il1", "il1/ph", "caption", 20, 190, "图说"),
+             _run("PAGE1", "PAGE1/p", "body", 150, 300, "正文"))
+    regions = (StoryRegion("il1", "story", "一", 10, 180, 120, 110), StoryRegion("PAGE1", "story", "二", 140, 280, 100, 40))
+    data = alto_bytes(PageLayout(W, H, (0, 0, W, H), items, regions=regions), META, "p.pdf")
+    assert_valid(alto_schema, data)
+    assert set(parse(data)["stories"]) == {"il1", "PAGE1"}
+
+
+def test_a_block_of_two_kinds_without_a_frame_is_a_group_named_by_its_first_kind(alto_schema):
+    from layout.output.alto import alto_bytes
+
+    items = (_run("s", "s/box", "sidebar-title", 20, 300, "资料"), _run("s", "s/box", "sidebar", 20, 285, "第一条"))
+    data = alto_bytes(PageLayout(W, H, (0, 0, W, H), items), META, "p.pdf")
+    assert_valid(alto_schema, data)
+    (story,) = parse(data)["stories"].values()
+    (group,) = list(story)
+    assert (group.tag, group.get("TYPE")) == (f"{A}ComposedBlock", "sidebar-title")
+    assert [tb.tag for tb in group] == [f"{A}TextBlock"] * 2

@@ -403,3 +403,94 @@ def test_a_full_archive_disk_is_one_line_and_files_nothing(tmp_path, press, arch
     assert e.value.hint.startswith("free space on the archive's disk and file again")
     assert "needs no --force" in e.value.hint
     assert os.listdir(tmp_path) == []
+
+
+def test_the_press_file_is_pdf_1_4_whatever_the_page_came_as(raw):
+    """PDF/X-1a:2003 is PDF 1.4: a page written as PDF 1.5 with object streams still gives a 1.4 press file
+    with none."""
+    doc = pikepdf.open(io.BytesIO(raw))
+    buf = io.BytesIO()
+    doc.save(buf, min_version="1.5", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert buf.getvalue().startswith(b"%PDF-1.5")
+    out = finish_press(buf.getvalue(), META, DEFAULT_PROFILE, TRIM)
+    assert out.startswith(b"%PDF-1.4") and b"/ObjStm" not in out and b"/XRef" not in out
+
+
+def test_a_page_without_fonts_and_an_ad_without_fonts_are_finished(tmp_path):
+    """A page of rules and tints only (no /Font anywhere), and the same page with a vector ad placed on it."""
+    from layout.base.primitives import PlacedPage
+    from layout.output.place import place_pages
+
+    def vector(path=None) -> bytes:
+        doc = pikepdf.new()
+        doc.add_blank_page(page_size=(W, H))
+        doc.pages[0].Contents = doc.make_stream(b"0 0 0 1 k 20 20 100 50 re f")
+        buf = io.BytesIO()
+        doc.save(buf) if path is None else doc.save(path)
+        return buf.getvalue()
+
+    page = vector()
+    vector(tmp_path / "ad.pdf")
+    for pdf in (page, place_pages(page, [PlacedPage(150.0, 100.0, 100.0, 80.0, str(tmp_path / "ad.pdf"))])):
+        assert finish.press_problems(finish_press(pdf, META, DEFAULT_PROFILE, TRIM)) == []
+        ok, findings = validate_archive(finish_archive(pdf, META, DEFAULT_PROFILE))
+        assert ok, findings
+
+
+def test_the_xmp_says_the_file_is_a_pdf(press, archive):
+    for pdf in (press, archive):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            assert doc.open_metadata()["dc:format"] == "application/pdf"  # the file's MIME type
+
+
+def test_the_manifest_names_its_schema_and_later_outputs_are_hashed_into_it(press):
+    import hashlib
+
+    a = finish.manifest_bytes(META, {"p.pdf": press})
+    assert json.loads(a)["schema"] == "zhpaper-manifest/1"
+    more = {"p.report.json": b'{"errors": []}\n', "p.png": b"\x89PNG not really"}
+    b = json.loads(finish.manifest_with(a, more))
+    assert b["outputs"] == {**json.loads(a)["outputs"],
+                            **{n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in more.items()}}
+    assert {k: v for k, v in b.items() if k != "outputs"} == {k: v for k, v in json.loads(a).items() if k != "outputs"}
+
+
+def test_other_filing_errors_say_so_without_blaming_the_disk(tmp_path, press, archive, monkeypatch):
+    import errno
+
+    def broken(path, data):
+        raise OSError(errno.EIO, os.strerror(errno.EIO), path)
+
+    monkeypatch.setattr(finish, "_write_synced", broken)
+    with pytest.raises(InputError) as e:
+        file_to_archive(str(tmp_path), {"press": press, "archive": archive}, META, "yancheng")
+    assert e.value.what == "cannot file the page (Input/output error)"
+    assert e.value.hint == "check the archive folder, then file again (nothing was filed)"
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_swap_that_fails_says_why(tmp_path):
+    (tmp_path / "there").mkdir()
+    with pytest.raises(OSError) as e:
+        finish._exchange(str(tmp_path / "missing"), str(tmp_path / "there"))
+    assert e.value.strerror == os.strerror(e.value.errno) and e.value.errno == 2
+
+
+def test_filing_with_force_where_the_system_cannot_swap_replaces_the_folder_whole(tmp_path, press, archive, monkeypatch):
+    files = {"press": press, "archive": archive}
+    file_to_archive(str(tmp_path), {"press": b"old press", "archive": b"old archive"}, META, "yancheng")
+    monkeypatch.setattr(finish, "_exchange", lambda a, b: False)  # no RENAME_EXCHANGE here
+    written = file_to_archive(str(tmp_path), files, META, "yancheng", force=True)
+    assert os.listdir(tmp_path) == ["2021-01-18_p08_yancheng"]  # the old set is gone, no temp folder left
+    by_name = {os.path.basename(p): open(p, "rb").read() for p in written}
+    assert by_name["2021-01-18_p08_yancheng.pdf"] == press
+    assert by_name["2021-01-18_p08_yancheng.archive.pdf"] == archive
+
+
+def test_aborting_a_filing_whose_temp_folder_is_gone_is_quiet(tmp_path, press):
+    import shutil
+
+    filing = finish.Filing(str(tmp_path), {"press": press}, META, "yancheng")
+    shutil.rmtree(filing.tmp)  # another filing's sweep took it
+    filing.abort()
+    assert os.listdir(tmp_path) == []

@@ -27,7 +27,8 @@ DROPPED = ("/Metadata", "/PieceInfo", "/LastModified", "/OC", "/OPI", "/Ref", "/
 
 
 def _ad(tmp_path, font_name: str) -> str:
-    """A one-page CMYK ad (TrimBox 10 pt inside its MediaBox) with the maker's metadata on its objects."""
+    """A one-page CMYK ad (TrimBox 10 pt inside its MediaBox, a spot colour) with the maker's metadata on its
+    objects."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(AD_W + 20, AD_H + 20), invariant=1, enforceColorSpace="cmyk",
                       initialFontName=font_name)
@@ -48,6 +49,11 @@ def _ad(tmp_path, font_name: str) -> str:
         f.LastModified = pikepdf.String("D:20240101")
         for d in f.get("/DescendantFonts", []):
             d.Metadata = doc.make_stream(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    # a spot colour whose tint function (an indirect object, in an array) carries the maker's XMP
+    tint = doc.make_indirect(pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[0, 0, 0, 1], N=1,
+                                                Metadata=doc.make_stream(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")))
+    page.Resources.ColorSpace = pikepdf.Dictionary(
+        CS0=pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/Spot"), pikepdf.Name.DeviceCMYK, tint]))
     path = tmp_path / "ad.pdf"
     doc.save(path)
     return str(path)

@@ -139,3 +139,8 @@ def test_make_files_finishes_the_archive_in_the_worker_it_is_given(tmp_path):
     files = press.make_files(job, parallel=Worker())
     assert calls == ["finish_archive"]
     _check_set(job, files)
+
+
+def test_make_files_with_the_archive_finished_in_a_forked_process_gives_the_same_set(tmp_path):
+    job = _job(tmp_path)
+    assert press.make_files(job, parallel=True) == press.make_files(job)

@@ -93,3 +93,57 @@ def test_dpi_out_of_range_is_a_usage_error():
             proof.check_dpi(dpi)
     proof.check_dpi(10)
     proof.check_dpi(600)
+
+
+def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """A PNG's chunks (type, data), each CRC checked, read by the PNG spec (not the writer's code)."""
+    import struct
+    import zlib
+
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    out, pos = [], 8
+    while pos < len(png):
+        (n,) = struct.unpack(">I", png[pos:pos + 4])
+        kind, data = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + n]
+        (crc,) = struct.unpack(">I", png[pos + 8 + n:pos + 12 + n])
+        assert crc == zlib.crc32(kind + data), kind
+        out.append((kind, data))
+        pos += 12 + n
+    return out
+
+
+def test_the_png_is_header_data_and_an_empty_end(page):
+    chunks = _chunks(proof.proof_png(page, 20))
+    assert [k for k, _ in chunks] == [b"IHDR", b"IDAT", b"IEND"]
+    assert chunks[-1][1] == b""  # IEND's data field is empty (PNG spec 11.2.5)
+
+
+def test_placed_sizes_follow_the_graphics_state_even_unbalanced_and_turned():
+    doc = pikepdf.new()
+    doc.add_blank_page(page_size=(200, 200))
+    page = doc.pages[0]
+    page.Contents = doc.make_stream(b"Q q 1 0 0 1 10 10 cm 50 0 0 40 0 0 cm /A Do Q "  # a stray Q first
+                                    b"q 0 1 -1 0 100 0 cm 1 0 0 1 5 5 cm 30 0 0 20 0 0 cm /B Do Q "  # turned 90 degrees
+                                    b"q 2 0 0 2 0 0 cm 10 0 0 10 0 0 cm /A Do Q")
+    sizes = proof._placed_sizes(page)
+    assert sizes["/A"] == pytest.approx((50, 40)) and sizes["/B"] == pytest.approx((30, 20))
+
+
+def test_kept_proxies_of_two_photos_are_kept_apart(font, tmp_path):  # noqa: F811
+    from layout.base.primitives import Image
+    from layout.photo.images import prepare_image
+
+    paths = []
+    for n, colour in enumerate(((220, 20, 20), (20, 20, 220))):
+        src = tmp_path / f"p{n}.png"
+        PILImage.new("RGB", (200, 150), colour).save(src)
+        paths.append(prepare_image(str(src), 100.0, 75.0, ppi=100, cache_dir=str(tmp_path / "cache")).path)
+    items = (Image(20, 20, 100, 75, "a", paths[0]), Image(200, 20, 100, 75, "b", paths[1]))
+    from layout.base.primitives import PageLayout
+
+    pdf = render.render(PageLayout(W, H, (0, 0, W, H), items), font)
+    memo = Memos({"proxy": (4, 1 << 20)})
+    assert proof.proof_png(pdf, 30, memo) == proof.proof_png(pdf, 30)
+    px = _rgb(proof.proof_png(pdf, 72, memo))
+    row = int(H) - 60
+    assert px[row, 70, 0] > px[row, 70, 2] + 60 and px[row, 250, 2] > px[row, 250, 0] + 60

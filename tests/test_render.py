@@ -151,3 +151,34 @@ def test_kept_subsets_and_streams_give_the_bytes_of_a_fresh_render(font, photo, 
     assert render.render(_layout(photo), font, memo=memos) == fresh
     assert render.render(_layout(photo), font, memo=memos) == fresh
     assert memos.stats()["subset"]["hits"] >= 1
+
+
+def test_small_adjustments_do_not_add_up_along_a_line(font):
+    """A line justified by a hair: each glyph 0.0009 em past the font's advance. Every glyph still stands
+    at its composed x — 30 glyphs along, the sum of the hairs is 0.3 pt."""
+    n, step = 30, 12.0 * 1.0009
+    run = GlyphRun(20.0, 150.0, font, 12.0, "国" * n, tuple(i * step for i in range(n)))
+    chars = _chars(render.render(PageLayout(W, H, (0.0, 0.0, W, H), (run,)), font))
+    assert [c["x0"] for c in chars] == pytest.approx([20.0 + i * step for i in range(n)], abs=0.01)
+
+
+def test_a_character_the_face_lacks_keeps_the_line_in_place(font):
+    run = GlyphRun(20.0, 150.0, font, 12.0, "甲\ue000乙", (0.0, 12.0, 24.0))  # U+E000: private use, no glyph
+    chars = _chars(render.render(PageLayout(W, H, (0.0, 0.0, W, H), (run,)), font))
+    assert [(c["text"], round(c["x0"], 2)) for c in chars if c["text"] in "甲乙"] == [("甲", 20.0), ("乙", 44.0)]
+
+
+def test_kept_large_streams_give_the_bytes_of_a_fresh_render(font):
+    """A page whose content stream is large enough to be kept compressed between renders (watch mode)."""
+    from layout.base.memo import Memos
+
+    runs = tuple(GlyphRun(10.0, 280.0 - 2 * i, font, 2.0, "郾城区产业集聚", tuple(2.0 * k for k in range(7)))
+                 for i in range(120))
+    layout = PageLayout(W, H, (0.0, 0.0, W, H), runs)
+    fresh = render.render(layout, font)
+    with pikepdf.open(io.BytesIO(fresh)) as doc:
+        assert len(doc.pages[0].Contents.read_bytes()) >= render.KEEP_FLATE_MIN
+    memos = Memos()
+    assert render.render(layout, font, memo=memos) == fresh
+    assert render.render(layout, font, memo=memos) == fresh
+    assert memos.stats()["flate"]["hits"] >= 1
