@@ -494,3 +494,40 @@ def test_aborting_a_filing_whose_temp_folder_is_gone_is_quiet(tmp_path, press):
     shutil.rmtree(filing.tmp)  # another filing's sweep took it
     filing.abort()
     assert os.listdir(tmp_path) == []
+
+
+def test_two_faces_first_subsets_get_tags_of_their_own():
+    """reportlab names the first subset of every face AAAAAA+…; in one file different subsets need
+    different tags (ISO 32000-1 9.6.4), in the font and in its descriptor."""
+    if "Kai" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Kai", KAI))
+    if "Kai2" not in pdfmetrics.getRegisteredFontNames():
+        second = TTFont("Kai2", KAI)
+        second.face.name = second.face.name + b"-TWO"  # another face to reportlab (as register_faces names them)
+        pdfmetrics.registerFont(second)
+    rl_config.useA85 = 0
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(W, H), invariant=1, enforceColorSpace="cmyk", initialFontName="Kai")
+    c.setFillColorCMYK(0, 0, 0, 1)
+    c.setFont("Kai", 14)
+    c.drawString(20, 100, "郾城")
+    c.setFont("Kai2", 14)
+    c.drawString(20, 60, "产业")
+    c.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as doc:
+        before = [str(f.BaseFont)[1:7] for f in doc.pages[0].Resources.Font.values()]
+    assert len(before) == 2 and before[0] == before[1]  # the clash this is about
+    for out in (finish_press(buf.getvalue(), META, DEFAULT_PROFILE, TRIM), finish_archive(buf.getvalue(), META, DEFAULT_PROFILE)):
+        with pikepdf.open(io.BytesIO(out)) as doc:
+            fonts = list(doc.pages[0].Resources.Font.values())
+            tags = [str(f.BaseFont)[1:7] for f in fonts]
+            assert len(set(tags)) == 2 and all(t.isupper() and t.isalpha() for t in tags)
+            for f in fonts:
+                assert str(f.BaseFont)[7] == "+" and str(f.FontDescriptor.FontName) == str(f.BaseFont)
+
+
+def test_press_problems_see_a_version_past_1_4(press):
+    doc = pikepdf.open(io.BytesIO(press))
+    buf = io.BytesIO()
+    doc.save(buf, force_version="1.5")
+    assert "PDF version 1.5 (PDF/X-1a needs ≤ 1.4)" in finish.press_problems(buf.getvalue())

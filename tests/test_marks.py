@@ -42,3 +42,10 @@ def test_frames_grid_and_story_regions_move_with_the_page():
     assert (frame.x_pt, frame.y_pt, frame.width_pt, frame.height_pt) == (18.5, 28.5, 30, 40)
     assert (grid.x0_pt, grid.y0_pt, grid.x1_pt, grid.y1_pt) == (58.5, 8.5, 58.5, 208.5)
     assert (region.x_pt, region.y_pt, region.width_pt, region.height_pt) == (13.5, 14.5, 50, 60)
+
+
+def test_crop_marks_print_on_every_plate():
+    """A crop mark is in registration colour (100 % of every ink): each plate is trimmed by its own marks."""
+    out = with_bleed(PAGE, 8.5, True)
+    marks = [i for i in out.items if isinstance(i, Rule) and i.kind == "crop-mark"]
+    assert marks and {m.color for m in marks} == {(1.0, 1.0, 1.0, 1.0)}

@@ -49,11 +49,11 @@ def _ad(tmp_path, font_name: str) -> str:
         f.LastModified = pikepdf.String("D:20240101")
         for d in f.get("/DescendantFonts", []):
             d.Metadata = doc.make_stream(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
-    # a spot colour whose tint function (an indirect object, in an array) carries the maker's XMP
+    # a spot colour (an indirect array) whose tint function (an indirect object) carries the maker's XMP
     tint = doc.make_indirect(pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[0, 0, 0, 1], N=1,
                                                 Metadata=doc.make_stream(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")))
     page.Resources.ColorSpace = pikepdf.Dictionary(
-        CS0=pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/Spot"), pikepdf.Name.DeviceCMYK, tint]))
+        CS0=doc.make_indirect(pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/Spot"), pikepdf.Name.DeviceCMYK, tint])))
     path = tmp_path / "ad.pdf"
     doc.save(path)
     return str(path)

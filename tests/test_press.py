@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import os
 
 import pikepdf
 import pytest
@@ -144,3 +146,20 @@ def test_make_files_finishes_the_archive_in_the_worker_it_is_given(tmp_path):
 def test_make_files_with_the_archive_finished_in_a_forked_process_gives_the_same_set(tmp_path):
     job = _job(tmp_path)
     assert press.make_files(job, parallel=True) == press.make_files(job)
+
+
+def test_make_files_keeps_font_subsets_in_the_cache_and_gives_the_same_bytes(tmp_path):
+    job = _job(tmp_path)
+    plain = press.make_files(job)
+    cached = dataclasses.replace(job, cache_dir=str(tmp_path / "cache"))
+    assert press.make_files(cached) == plain  # writes the subset programs
+    assert any(files for _, _, files in os.walk(tmp_path / "cache"))
+    assert press.make_files(cached) == plain  # reads them back
+
+
+def test_a_bad_output_profile_is_its_own_error_when_the_press_pdf_goes_first(tmp_path):
+    job = dataclasses.replace(_job(tmp_path), icc_path=str(tmp_path / "missing.icc"))
+    seen = []
+    with pytest.raises(InputError, match="cannot read output ICC profile") as info:
+        press.make_files(job, early=lambda kind, data: seen.append(kind))
+    assert info.value.where == str(tmp_path / "missing.icc") and seen == []

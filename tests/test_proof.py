@@ -147,3 +147,40 @@ def test_kept_proxies_of_two_photos_are_kept_apart(font, tmp_path):  # noqa: F81
     px = _rgb(proof.proof_png(pdf, 72, memo))
     row = int(H) - 60
     assert px[row, 70, 0] > px[row, 70, 2] + 60 and px[row, 250, 2] > px[row, 250, 0] + 60
+
+
+def _without_adobe_segment(jpeg: bytes) -> bytes:
+    """The JPEG without its APP14 "Adobe" segment (the marker that says its CMYK samples are stored inverted)."""
+    out, pos = bytearray(jpeg[:2]), 2
+    while jpeg[pos] == 0xFF and jpeg[pos + 1] not in (0xDA, 0xD9):
+        n = int.from_bytes(jpeg[pos + 2:pos + 4], "big")
+        if jpeg[pos + 1] != 0xEE:
+            out += jpeg[pos:pos + 2 + n]
+        pos += 2 + n
+    return bytes(out + jpeg[pos:])
+
+
+def _with_photo_changed(pdf: bytes, change) -> bytes:
+    doc = pikepdf.open(io.BytesIO(pdf))
+    (im,) = [x for x in doc.pages[0].Resources.XObject.values() if x.Subtype == "/Image"]
+    change(im)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_a_photo_whose_decode_and_adobe_marker_disagree_is_proofed_as_the_pdf_shows_it(page):
+    """Pillow undoes the inversion an Adobe JPEG stores, which the PDF's /Decode [1 0 …] undoes too: a photo
+    with only one of the two is left as it is, so the proof still shows what the PDF shows."""
+    def no_decode(im):
+        del im["/Decode"]
+
+    def no_marker(im):
+        raw = im.read_raw_bytes()
+        stripped = _without_adobe_segment(raw)
+        assert b"Adobe" in raw[:4096] and b"Adobe" not in stripped[:4096]
+        im.write(stripped, filter=pikepdf.Name.DCTDecode)
+
+    for change in (no_decode, no_marker):
+        pdf = _with_photo_changed(page, change)
+        assert np.array_equal(_rgb(proof.proof_png(pdf, 36)), _plain(pdf, 36)), change.__name__
