@@ -531,3 +531,29 @@ def test_press_problems_see_a_version_past_1_4(press):
     buf = io.BytesIO()
     doc.save(buf, force_version="1.5")
     assert "PDF version 1.5 (PDF/X-1a needs ≤ 1.4)" in finish.press_problems(buf.getvalue())
+
+
+def test_pdf_keywords_are_the_desks_keywords_comma_separated(press, archive):
+    for pdf in (press, archive):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            assert doc.open_metadata()["pdf:Keywords"] == "郾城, 产业集聚区"
+            assert str(doc.docinfo.Keywords) == "郾城, 产业集聚区"
+
+
+def test_a_filed_page_is_refused_by_its_folder_name(tmp_path, press):
+    file_to_archive(str(tmp_path), {"press": press}, META, "yancheng")
+    with pytest.raises(InputError) as e:
+        file_to_archive(str(tmp_path), {"press": press}, META, "yancheng")
+    assert e.value.what == "already archived: 2021-01-18_p08_yancheng/"
+
+
+def test_without_renameat2_the_swap_says_it_cannot(tmp_path, monkeypatch):
+    import ctypes
+
+    def no_libc(*a, **kw):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert finish._exchange(str(tmp_path / "a"), str(tmp_path / "b")) is False

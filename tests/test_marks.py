@@ -49,3 +49,12 @@ def test_crop_marks_print_on_every_plate():
     out = with_bleed(PAGE, 8.5, True)
     marks = [i for i in out.items if isinstance(i, Rule) and i.kind == "crop-mark"]
     assert marks and {m.color for m in marks} == {(1.0, 1.0, 1.0, 1.0)}
+
+
+def test_each_crop_mark_runs_outward_from_the_bleed():
+    out = with_bleed(PAGE, 8.5, True)
+    x0, y0, x1, y1 = out.trim
+    for m in (i for i in out.items if isinstance(i, Rule) and i.kind == "crop-mark"):
+        for x, y in ((m.x0_pt, m.y0_pt), (m.x1_pt, m.y1_pt)):
+            outside = max(x0 - x, x - x1, y0 - y, y - y1)  # how far outside the trim box
+            assert 8.5 - 1e-9 <= outside <= 8.5 + MARK_LENGTH_PT + 1e-9

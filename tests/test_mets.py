@@ -138,6 +138,7 @@ def test_the_mods_describe_the_issue_and_each_story_with_its_byline_and_pages():
     assert mods.find(f"{MODS}physicalDescription/{MODS}extent").text == "2 pages"
     assert mods.find(f"{MODS}identifier").text == "CN41-0001"
     assert "sample" in mods.find(f"{MODS}note").text
+    assert root.get("OBJID").split(":") == ["CN41-0001", "2024-03-01", "1234"]  # the paper's id, the date, the number
     assert ET.fromstring(mets_bytes(_issue(sample=False))).find(f".//{MODS}note") is None
     articles = {}
     for d in dmd.values():

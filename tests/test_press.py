@@ -130,6 +130,7 @@ def test_make_files_finishes_the_archive_in_the_worker_it_is_given(tmp_path):
 
             class Pending:
                 def result(self):
+                    calls.append("result")
                     return fn(*args)
 
                 def discard(self):
@@ -139,13 +140,21 @@ def test_make_files_finishes_the_archive_in_the_worker_it_is_given(tmp_path):
 
     job = _job(tmp_path)
     files = press.make_files(job, parallel=Worker())
-    assert calls == ["finish_archive"]
+    assert calls == ["finish_archive", "result"]  # the archive copy is the worker's
     _check_set(job, files)
 
 
-def test_make_files_with_the_archive_finished_in_a_forked_process_gives_the_same_set(tmp_path):
+def test_make_files_with_the_archive_finished_in_a_forked_process_gives_the_same_set(tmp_path, monkeypatch):
+    from layout.base import fork
+
     job = _job(tmp_path)
-    assert press.make_files(job, parallel=True) == press.make_files(job)
+    forked = press.make_files(job, parallel=True)
+
+    def no_fork(*a, **kw):
+        raise AssertionError("forked without being asked to")
+
+    monkeypatch.setattr(fork, "ForkedCall", no_fork)
+    assert press.make_files(job) == forked
 
 
 def test_make_files_keeps_font_subsets_in_the_cache_and_gives_the_same_bytes(tmp_path):
