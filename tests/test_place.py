@@ -125,3 +125,30 @@ def test_an_ad_that_cannot_be_read_any_more_is_one_line_naming_it(tmp_path, font
 def test_no_placed_pages_leave_the_page_as_it_is(font):
     page = _page(font)
     assert place_pages(page, []) is page
+
+
+def test_icc_based_cmyk_in_an_ad_becomes_device_cmyk_with_the_same_numbers(tmp_path, font):
+    """The press file holds device colour only (PDF/X-1a): an ad's CMYK through a profile is drawn as
+    DeviceCMYK with the same four numbers, and the finished press file passes its check."""
+    from layout.output.finish import finish_press, press_problems
+    from layout.photo.colour import DEFAULT_PROFILE
+    from test_press import META
+
+    doc = pikepdf.new()
+    doc.add_blank_page(page_size=(100, 100))
+    with open(DEFAULT_PROFILE, "rb") as fh:
+        icc = doc.make_stream(fh.read())
+    icc.N = 4
+    page = doc.pages[0]
+    page.Resources = pikepdf.Dictionary(ColorSpace=pikepdf.Dictionary(CS0=pikepdf.Array([pikepdf.Name.ICCBased, icc])))
+    page.Contents = doc.make_stream(b"/CS0 cs 0.1 0.7 0 0.2 sc 10 10 50 50 re f")
+    doc.save(tmp_path / "icc-ad.pdf")
+    out = place_pages(_page(font), [PlacedPage(40.0, 30.0, 100.0, 100.0, str(tmp_path / "icc-ad.pdf"))])
+    with pdfplumber.open(io.BytesIO(out)) as pdf:
+        fills = {tuple(round(v, 3) for v in r["non_stroking_color"]) for r in pdf.pages[0].rects
+                 if r["x0"] >= 40.0 and len(r["non_stroking_color"] or ()) == 4}
+    assert (0.1, 0.7, 0.0, 0.2) in fills
+    with pikepdf.open(io.BytesIO(out)) as pdf:
+        (form,) = [x for x in pdf.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Form"]
+        assert [str(v) for v in form.Resources.ColorSpace.values()] == ["/DeviceCMYK"]
+    assert press_problems(finish_press(out, META, DEFAULT_PROFILE, (0, 0, W, H))) == []
