@@ -480,3 +480,115 @@ def test_bleed_moves_the_page_not_the_story_regions(tmp_path, zhpaper_cache):
     for a, b in zip(plain["lines"], bleed["lines"]):
         assert a["text"] == b["text"]
         assert abs(b["box"][0] - a["box"][0] - bx) <= 1 and abs(b["box"][1] - a["box"][1] - by) <= 1
+
+
+# ---------------------------------------------------------------- hand-made cases read back (make mutate)
+
+def test_story_ids_are_kept_unless_they_are_taken_or_look_like_the_files_own_ids():
+    from layout.output.alto import story_block_ids
+
+    regions = tuple(StoryRegion(s, "story", s, 0, 0, 10, 10) for s in ("tb1", "TB1", "Page1", "page1", "a", "a_2", "2b"))
+    ids = story_block_ids(PageLayout(W, H, (0, 0, W, H), regions=regions))
+    # ALTO's own IDs here are TB1, TL1, S1, Page1 …: only those shapes are changed, and ids stay unique
+    assert ids == {"tb1": "tb1", "TB1": "TB1_2", "Page1": "Page1_2", "page1": "page1", "a": "a", "a_2": "a_2",
+                   "2b": "s_2b"}
+
+
+def test_a_story_without_a_region_is_an_article_around_its_lines(alto_schema):
+    from layout.output.alto import alto_bytes
+
+    items = (_run("x", "x/p0", "body", 50, 300, "第一行"), _run("x", "x/p0", "body", 50, 288, "第二行"),
+             _run("x", "x/h", "headline", 40, 330, "标题", size=20.0))
+    data = alto_bytes(PageLayout(W, H, (0, 0, W, H), items), META, "p.pdf")
+    assert_valid(alto_schema, data)
+    alto = parse(data)
+    (cb,) = alto["stories"].values()
+    assert (cb.get("ID"), cb.get("TYPE")) == ("x", "article")
+    k = 254 / 72
+    x, y, w, h = alto["box"](cb)  # the union of its lines' em boxes: 标题 at 40 pt is the leftmost and highest
+    assert x == round(40 * k) and y == round((H - 330 - 0.88 * 20) * k)
+    assert x + w == round(80 * k) and y + h == round((H - 288 + 1.2) * k)
+
+
+def test_a_compressed_stop_before_a_narrow_glyph_keeps_the_reading_order(alto_schema):
+    """。 set half an em narrow (its advance is still a whole em) with a narrow Latin glyph inside its box:
+    the String reads in the order the glyphs stand, left edge by left edge."""
+    from layout.output.alto import alto_bytes
+
+    widths = {"。": 1.0, "i": 0.25, "P": 0.6, "好": 1.0}
+    run = _run("s", "s/p", "body", 20, 300, "好。iP", size=10.0, xs=(0, 10, 15, 17.5))
+    data = alto_bytes(PageLayout(W, H, (0, 0, W, H), (run,)), META, "p.pdf", advance=lambda f, ch: widths[ch])
+    assert_valid(alto_schema, data)
+    (line,) = parse(data)["lines"]
+    assert line["text"] == "好。iP" and len(line["strings"]) == 1
+
+
+def test_styles_name_each_face_and_faces_the_build_does_not_know_are_one_em(alto_schema):
+    from layout.fonts.faces import Face
+    from layout.output.alto import alto_bytes, alto_for
+
+    items = (_run("s", "s/p", "body", 20, 300, "甲乙", font="F"), _run("s", "s/q", "body", 20, 280, "丙丁", font="G"))
+    layout = PageLayout(W, H, (0, 0, W, H), items)
+    alto = parse(alto_bytes(layout, META, "p.pdf"))
+    styles = {s.get("ID"): s.get("FONTFAMILY") for s in alto["root"].iter(f"{A}TextStyle")}
+    assert sorted(styles.values()) == ["F", "G"]  # same size, two faces: two styles, named by the font
+    # faces of the build name F only (with its PostScript name); G is taken as 1 em a glyph
+    face = Face("body", "F", "f.ttf", "f.ttf", 0, advances_em={"甲": 0.5, "乙": 0.5}, covered=frozenset("甲乙"),
+                label="LXGWWenKai-Regular")
+    data = alto_for(layout, META, "p.pdf", {"body": face})
+    assert_valid(alto_schema, data)
+    alto = parse(data)
+    styles = {s.get("ID"): s.get("FONTFAMILY") for s in alto["root"].iter(f"{A}TextStyle")}
+    assert sorted(styles.values()) == ["G", "LXGWWenKai-Regular"]
+    k = 254 / 72
+    widths = {ln["text"]: ln["box"][2] for ln in alto["lines"]}
+    assert widths == {"甲乙": round((20 + 10 + 5) * k) - round(20 * k), "丙丁": round(40 * k) - round(20 * k)}
+
+
+def test_lines_without_faces_are_one_em_a_glyph_from_each_glyphs_own_origin():
+    from layout.output.alto import alto_bytes
+
+    run = _run("s", "s/p", "body", 100, 300, "甲乙丙", xs=(0, 30, 60))  # wide gaps: three Strings
+    (line,) = parse(alto_bytes(PageLayout(W, H, (0, 0, W, H), (run,)), META, "p.pdf"))["lines"]
+    k = 254 / 72
+    assert [(t, b[0], b[2]) for t, b in line["strings"]] == [
+        (ch, round((100 + dx) * k), round((110 + dx) * k) - round((100 + dx) * k)) for ch, dx in zip("甲乙丙", (0, 30, 60))]
+
+
+def test_a_picture_with_text_in_a_reserved_area_is_an_advertisement_group(alto_schema):
+    from layout.output.alto import alto_bytes
+
+    items = (Image(20, 20, 100, 80, "ad.jpg", "ad.jpg", block="ad/x", story="ad"),
+             _run("ad", "ad/x", "caption", 20, 10, "广告"))
+    regions = (StoryRegion("ad", "reserved", "广告", 20, 5, 100, 95),)
+    data = alto_bytes(PageLayout(W, H, (0, 0, W, H), items, regions=regions), META, "p.pdf")
+    assert_valid(alto_schema, data)
+    alto = parse(data)
+    (ill,) = alto["illustrations"]
+    assert (ill["type"], ill["group"], ill["story"]) == ("advertisement", "advertisement", "ad")
+
+
+def test_story_ids_shaped_like_other_cases_of_the_files_own_ids_stay_unique(alto_schema):
+    """ALTO's IDs are unique in the file (xsd:ID): a story may be called il1 or PAGE1, which the file's own
+    IL1 and Page1 are not."""
+    from layout.output.alto import alto_bytes
+
+    items = (Image(20, 200, 100, 80, "p.jpg", "p.jpg", block="il1/ph", story="il1"),
+             _run("il1", "il1/ph", "caption", 20, 190, "图说"),
+             _run("PAGE1", "PAGE1/p", "body", 150, 300, "正文"))
+    regions = (StoryRegion("il1", "story", "一", 10, 180, 120, 110), StoryRegion("PAGE1", "story", "二", 140, 280, 100, 40))
+    data = alto_bytes(PageLayout(W, H, (0, 0, W, H), items, regions=regions), META, "p.pdf")
+    assert_valid(alto_schema, data)
+    assert set(parse(data)["stories"]) == {"il1", "PAGE1"}
+
+
+def test_a_block_of_two_kinds_without_a_frame_is_a_group_named_by_its_first_kind(alto_schema):
+    from layout.output.alto import alto_bytes
+
+    items = (_run("s", "s/box", "sidebar-title", 20, 300, "资料"), _run("s", "s/box", "sidebar", 20, 285, "第一条"))
+    data = alto_bytes(PageLayout(W, H, (0, 0, W, H), items), META, "p.pdf")
+    assert_valid(alto_schema, data)
+    (story,) = parse(data)["stories"].values()
+    (group,) = list(story)
+    assert (group.tag, group.get("TYPE")) == (f"{A}ComposedBlock", "sidebar-title")
+    assert [tb.tag for tb in group] == [f"{A}TextBlock"] * 2

@@ -342,3 +342,218 @@ def test_file_to_archive_refuses_when_any_one_file_is_there(tmp_path, press, arc
         file_to_archive(str(tmp_path), files, META, "yancheng", force=False)
     assert name in str(err.value)
     assert sorted(os.listdir(tmp_path)) == [name] and (tmp_path / name).read_bytes() == b"filed before"
+
+
+# ---------------------------------------------------------------- read back field by field (make mutate)
+
+def test_both_pdfs_name_the_paper_and_describe_the_edition(press, archive):
+    for pdf in (press, archive):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            xmp = doc.open_metadata()
+            assert xmp["photoshop:Source"] == "漯河日报"
+            assert xmp["photoshop:Headline"] == META.title
+            assert set(xmp["dc:publisher"]) == {"漯河日报"}
+            # paper, date, page and 版名, then the subject
+            assert xmp["dc:description"] == "漯河日报 2021-01-18 第8版 专版：郾城区经济发展"
+            assert str(doc.docinfo.Subject) == xmp["dc:description"]
+    with pikepdf.open(io.BytesIO(archive)) as doc:  # ISO 19005-2 6.6.4: part 2, conformance level B
+        xmp = doc.open_metadata()
+        assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "B")
+
+
+def test_the_manifest_records_keywords_stories_arrangement_and_the_tools_that_made_it(press):
+    import platform
+
+    import fontTools
+    import PIL
+    import reportlab
+
+    from layout.base.docmeta import StoryMeta
+
+    meta = META.__class__(**{**META.__dict__, "stories": (StoryMeta("lead", "story", "头条", 1.5, 2.25, 100.0, 80.0),),
+                             "arrangement": (("lead", "story", 1, 4, 1, 20),)})
+    record = json.loads(finish.manifest_bytes(meta, {"p.pdf": press}))
+    assert record["keywords"] == ["郾城", "产业集聚区"]
+    assert record["stories"] == [{"id": "lead", "kind": "story", "title": "头条",
+                                  "region_mm": {"x": 1.5, "y": 2.25, "width": 100.0, "height": 80.0}}]
+    assert record["arrangement"] == {"modules": [{"id": "lead", "kind": "story", "col": 1, "span": 4, "row": 1,
+                                                  "rows": 20}]}
+    assert record["tools"] == {"python": platform.python_version(), "reportlab": reportlab.Version,
+                               "pikepdf": pikepdf.__version__, "qpdf": pikepdf.__libqpdf_version__,
+                               "Pillow": PIL.__version__, "fontTools": fontTools.version}
+
+
+def test_a_bleed_box_outside_the_page_is_named(raw):
+    with pytest.raises(ValueError, match=r"^BleedBox \(0, 0, 500, 500\) lies outside the MediaBox"):
+        finish_press(raw, META, DEFAULT_PROFILE, TRIM, (0, 0, 500, 500))
+    with pytest.raises(ValueError, match=r"^BleedBox \(10, 10, 390.0, 290.0\) does not contain the TrimBox"):
+        finish_press(raw, META, DEFAULT_PROFILE, TRIM, (10, 10, W - 10, H - 10))
+
+
+def test_a_full_archive_disk_is_one_line_and_files_nothing(tmp_path, press, archive, monkeypatch):
+    import errno
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+
+    monkeypatch.setattr(finish, "_write_synced", full)
+    with pytest.raises(InputError) as e:
+        file_to_archive(str(tmp_path), {"press": press, "archive": archive}, META, "yancheng")
+    assert e.value.what == "cannot file the page (No space left on device)"
+    assert e.value.hint.startswith("free space on the archive's disk and file again")
+    assert "needs no --force" in e.value.hint
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_press_file_is_pdf_1_4_whatever_the_page_came_as(raw):
+    """PDF/X-1a:2003 is PDF 1.4: a page written as PDF 1.5 with object streams still gives a 1.4 press file
+    with none."""
+    doc = pikepdf.open(io.BytesIO(raw))
+    buf = io.BytesIO()
+    doc.save(buf, min_version="1.5", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert buf.getvalue().startswith(b"%PDF-1.5")
+    out = finish_press(buf.getvalue(), META, DEFAULT_PROFILE, TRIM)
+    assert out.startswith(b"%PDF-1.4") and b"/ObjStm" not in out and b"/XRef" not in out
+
+
+def test_a_page_without_fonts_and_an_ad_without_fonts_are_finished(tmp_path):
+    """A page of rules and tints only (no /Font anywhere), and the same page with a vector ad placed on it."""
+    from layout.base.primitives import PlacedPage
+    from layout.output.place import place_pages
+
+    def vector(path=None) -> bytes:
+        doc = pikepdf.new()
+        doc.add_blank_page(page_size=(W, H))
+        doc.pages[0].Contents = doc.make_stream(b"0 0 0 1 k 20 20 100 50 re f")
+        buf = io.BytesIO()
+        doc.save(buf) if path is None else doc.save(path)
+        return buf.getvalue()
+
+    page = vector()
+    vector(tmp_path / "ad.pdf")
+    for pdf in (page, place_pages(page, [PlacedPage(150.0, 100.0, 100.0, 80.0, str(tmp_path / "ad.pdf"))])):
+        assert finish.press_problems(finish_press(pdf, META, DEFAULT_PROFILE, TRIM)) == []
+        ok, findings = validate_archive(finish_archive(pdf, META, DEFAULT_PROFILE))
+        assert ok, findings
+
+
+def test_the_xmp_says_the_file_is_a_pdf(press, archive):
+    for pdf in (press, archive):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            assert doc.open_metadata()["dc:format"] == "application/pdf"  # the file's MIME type
+
+
+def test_the_manifest_names_its_schema_and_later_outputs_are_hashed_into_it(press):
+    import hashlib
+
+    a = finish.manifest_bytes(META, {"p.pdf": press})
+    assert json.loads(a)["schema"] == "zhpaper-manifest/1"
+    more = {"p.report.json": b'{"errors": []}\n', "p.png": b"\x89PNG not really"}
+    b = json.loads(finish.manifest_with(a, more))
+    assert b["outputs"] == {**json.loads(a)["outputs"],
+                            **{n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in more.items()}}
+    assert {k: v for k, v in b.items() if k != "outputs"} == {k: v for k, v in json.loads(a).items() if k != "outputs"}
+
+
+def test_other_filing_errors_say_so_without_blaming_the_disk(tmp_path, press, archive, monkeypatch):
+    import errno
+
+    def broken(path, data):
+        raise OSError(errno.EIO, os.strerror(errno.EIO), path)
+
+    monkeypatch.setattr(finish, "_write_synced", broken)
+    with pytest.raises(InputError) as e:
+        file_to_archive(str(tmp_path), {"press": press, "archive": archive}, META, "yancheng")
+    assert e.value.what == "cannot file the page (Input/output error)"
+    assert e.value.hint == "check the archive folder, then file again (nothing was filed)"
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_swap_that_fails_says_why(tmp_path):
+    (tmp_path / "there").mkdir()
+    with pytest.raises(OSError) as e:
+        finish._exchange(str(tmp_path / "missing"), str(tmp_path / "there"))
+    assert e.value.strerror == os.strerror(e.value.errno) and e.value.errno == 2
+
+
+def test_filing_with_force_where_the_system_cannot_swap_replaces_the_folder_whole(tmp_path, press, archive, monkeypatch):
+    files = {"press": press, "archive": archive}
+    file_to_archive(str(tmp_path), {"press": b"old press", "archive": b"old archive"}, META, "yancheng")
+    monkeypatch.setattr(finish, "_exchange", lambda a, b: False)  # no RENAME_EXCHANGE here
+    written = file_to_archive(str(tmp_path), files, META, "yancheng", force=True)
+    assert os.listdir(tmp_path) == ["2021-01-18_p08_yancheng"]  # the old set is gone, no temp folder left
+    by_name = {os.path.basename(p): open(p, "rb").read() for p in written}
+    assert by_name["2021-01-18_p08_yancheng.pdf"] == press
+    assert by_name["2021-01-18_p08_yancheng.archive.pdf"] == archive
+
+
+def test_aborting_a_filing_whose_temp_folder_is_gone_is_quiet(tmp_path, press):
+    import shutil
+
+    filing = finish.Filing(str(tmp_path), {"press": press}, META, "yancheng")
+    shutil.rmtree(filing.tmp)  # another filing's sweep took it
+    filing.abort()
+    assert os.listdir(tmp_path) == []
+
+
+def test_two_faces_first_subsets_get_tags_of_their_own():
+    """reportlab names the first subset of every face AAAAAA+…; in one file different subsets need
+    different tags (ISO 32000-1 9.6.4), in the font and in its descriptor."""
+    if "Kai" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Kai", KAI))
+    if "Kai2" not in pdfmetrics.getRegisteredFontNames():
+        second = TTFont("Kai2", KAI)
+        second.face.name = second.face.name + b"-TWO"  # another face to reportlab (as register_faces names them)
+        pdfmetrics.registerFont(second)
+    rl_config.useA85 = 0
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(W, H), invariant=1, enforceColorSpace="cmyk", initialFontName="Kai")
+    c.setFillColorCMYK(0, 0, 0, 1)
+    c.setFont("Kai", 14)
+    c.drawString(20, 100, "郾城")
+    c.setFont("Kai2", 14)
+    c.drawString(20, 60, "产业")
+    c.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as doc:
+        before = [str(f.BaseFont)[1:7] for f in doc.pages[0].Resources.Font.values()]
+    assert len(before) == 2 and before[0] == before[1]  # the clash this is about
+    for out in (finish_press(buf.getvalue(), META, DEFAULT_PROFILE, TRIM), finish_archive(buf.getvalue(), META, DEFAULT_PROFILE)):
+        with pikepdf.open(io.BytesIO(out)) as doc:
+            fonts = list(doc.pages[0].Resources.Font.values())
+            tags = [str(f.BaseFont)[1:7] for f in fonts]
+            assert len(set(tags)) == 2 and all(t.isupper() and t.isalpha() for t in tags)
+            for f in fonts:
+                assert str(f.BaseFont)[7] == "+" and str(f.FontDescriptor.FontName) == str(f.BaseFont)
+
+
+def test_press_problems_see_a_version_past_1_4(press):
+    doc = pikepdf.open(io.BytesIO(press))
+    buf = io.BytesIO()
+    doc.save(buf, force_version="1.5")
+    assert "PDF version 1.5 (PDF/X-1a needs ≤ 1.4)" in finish.press_problems(buf.getvalue())
+
+
+def test_pdf_keywords_are_the_desks_keywords_comma_separated(press, archive):
+    for pdf in (press, archive):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            assert doc.open_metadata()["pdf:Keywords"] == "郾城, 产业集聚区"
+            assert str(doc.docinfo.Keywords) == "郾城, 产业集聚区"
+
+
+def test_a_filed_page_is_refused_by_its_folder_name(tmp_path, press):
+    file_to_archive(str(tmp_path), {"press": press}, META, "yancheng")
+    with pytest.raises(InputError) as e:
+        file_to_archive(str(tmp_path), {"press": press}, META, "yancheng")
+    assert e.value.what == "already archived: 2021-01-18_p08_yancheng/"
+
+
+def test_without_renameat2_the_swap_says_it_cannot(tmp_path, monkeypatch):
+    import ctypes
+
+    def no_libc(*a, **kw):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert finish._exchange(str(tmp_path / "a"), str(tmp_path / "b")) is False
