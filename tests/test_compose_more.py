@@ -1,0 +1,160 @@
+"""layout/compose, behaviour the other compose tests left unchecked (found by mutation testing, issue 22):
+the rules that part a page's modules, the draft's overflow bar, the one-line proposals of the stable
+rule, and the design rules' document. Square test face (fake metrics): exact and fast."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+from support import fake_faces, sizes_of, with_story
+
+import pages as P
+
+from layout.base.errors import InputError
+from layout.base.primitives import Box, Rule
+from layout.compose import rules, stable
+from layout.compose.modules import Rect
+from layout.compose.page import compose_page
+from layout.compose.story import Settings
+from layout.source.load import load_page
+from layout.source.template import load_template
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FACES = fake_faces()
+TEMPLATES = {name: load_template(name) for name in P.TEMPLATES}
+GRIDS = {name: P.Grid.of(t) for name, t in TEMPLATES.items()}
+EM_BOX_DESCENT = 0.12  # the CJK em box's share below the baseline (Noto CJK icfb)
+
+
+def _first(seed: int, want, tries: int = 60):
+    rng = random.Random(seed)
+    for _ in range(tries):
+        v = P.random_page(rng, GRIDS)
+        page, sizes = P.page_of(v, GRIDS)
+        try:
+            lay = compose_page(page, TEMPLATES[v.template], FACES, sizes)
+        except InputError:
+            continue
+        if want(page, lay):
+            return v, page, sizes, lay
+    pytest.fail("no generated page of that kind in the seeded draw")
+
+
+def _r(*xs: float) -> tuple:
+    return tuple(round(x, 2) for x in xs)
+
+
+def test_module_rules_run_down_each_inner_gutter_and_across_each_white_line():
+    """Every module with another beside it to its right has a rule down the middle of the gutter from
+    its top to the foot of its own rows; every module with a white line under it has a rule across
+    its width in the middle of the white between its last line's em box and the next module's top.
+    Nothing else is a module rule, and each is the template's weight."""
+    v, page, _, lay = _first(7, lambda page, lay: len(page.news) >= 3)
+    t = TEMPLATES[v.template]
+    top = t.page_height_pt - t.type_top_pt
+    pitch, gap = t.line_pitch_pt, t.line_pitch_pt - t.body_size_pt
+    want = set()
+    for m in lay.figures["modules"]:
+        col, span, row, rows = m["col"] - 1, m["span"], m["row"] - 1, m["rows"]
+        left = t.type_left_pt + col * (t.column_width_pt + t.gutter_pt)
+        right = left + span * t.column_width_pt + (span - 1) * t.gutter_pt
+        own = rows - (1 if m["separated"] else 0)
+        if col + span < t.columns:
+            x = right + t.gutter_pt / 2
+            want.add(_r(x, top - row * pitch, x, top - (row + own) * pitch + gap))
+        if m["separated"]:
+            text_foot = top - (row + own) * pitch + gap
+            next_top = top - (row + rows) * pitch
+            y = (text_foot + next_top) / 2
+            want.add(_r(left, y, right, y))
+    drawn = [i for i in lay.items if isinstance(i, Rule) and i.kind == "module-rule"]
+    assert any(m["col"] > 1 for m in lay.figures["modules"]) and any(m["separated"] for m in lay.figures["modules"])
+    assert {_r(r.x0_pt, r.y0_pt, r.x1_pt, r.y1_pt) for r in drawn} == want and len(drawn) == len(want)
+    assert {r.width_pt for r in drawn} == {t.module_rule_pt}
+
+
+def test_the_draft_overflow_bar_covers_the_last_columns_foot():
+    """--draft with text left over: a magenta bar one body column wide and two lines tall whose foot is
+    the em-box foot of the last column's last line."""
+    page, _ = load_page(os.path.join(ROOT, "article.yaml"))
+    t = load_template(page.template, page.base_dir)
+    longer = with_story(page, sections=page.stories[0].sections * 3)
+    lay = compose_page(longer, t, FACES, sizes_of(longer), Settings(draft=True))
+    bars = [i for i in lay.items if isinstance(i, Box) and i.kind == "overflow"]
+    assert len(bars) == 1
+    bar = bars[0]
+    body = lay.runs("body")
+    xs = sorted({round(r.x_pt, 2) for r in body})
+    last = [r for r in body if round(r.x_pt, 2) == xs[-1]]
+    column = xs[-1] - xs[-2] - t.gutter_pt  # the body columns' step less the gutter
+    foot = min(r.y_pt for r in last) - EM_BOX_DESCENT * last[0].size_pt
+    assert _r(bar.x_pt, bar.y_pt, bar.width_pt, bar.height_pt) == _r(xs[-1], foot, column, 2 * t.line_pitch_pt)
+    assert bar.fill == (0.0, 1.0, 0.0, 0.0)  # magenta: no ink of the page is that colour
+
+
+def _kept(*rects) -> tuple:
+    return tuple(stable.Kept(f"s{i + 1}", "story", Rect(*r)) for i, r in enumerate(rects))
+
+
+@pytest.mark.parametrize("chars, said", [(1, "cut about 1 characters from s2"), (26, "cut about 26 characters from s2"),
+                                         (-1, "add about 1 characters to s2"), (0, "")])
+def test_keeping_says_cut_for_text_over_and_add_for_text_short(chars, said):
+    """Two modules stacked; s2's module is 10 rows and it now fills only 7: the proposal names s2 and
+    the characters to_fill gives, cut when they are over (> 0), added when short."""
+    kept = _kept((0, 4, 0, 10), (0, 4, 10, 10))
+    items = {"s1": 0, "s2": 1}
+    heights = lambda i, span, sep: [10] if i == 0 else [7]  # noqa: E731
+    asked = []
+
+    def to_fill(i, span, rows):
+        asked.append((i, span, rows))
+        return chars
+
+    assert stable.keeping(kept, items, heights, 20, to_fill) == said
+    assert asked == [(1, 4, 10)]  # s2 stands on the foot (row 20): all its 10 rows are its own
+
+
+def test_the_design_rules_document_is_the_engines():
+    """docs/design-rules.md is what the rules table gives (tools/gen_docs.py writes it)."""
+    with open(os.path.join(ROOT, "docs", "design-rules.md"), encoding="utf-8") as fh:
+        assert fh.read() == rules.markdown(), "docs/design-rules.md is stale: run python tools/gen_docs.py"
+
+
+def test_a_story_that_fills_its_module_is_told_at_most_a_line_to_cut():
+    """On a page that builds, each story fills its module: to_fill (what a proposal asks a story to
+    lose or gain, an estimate from the capacity bound) asks at most one line's characters there — for
+    the 二条 and below as for the 头条, each with its own rank's headline, not the 头条's; a module
+    four rows shorter asks a cut of more than a line."""
+    from layout.compose.sizing import Sizing
+    from layout.compose.story import Kit
+
+    v, page, sizes, lay = _first(7, lambda page, lay: len(page.news) >= 3)
+    t = TEMPLATES[v.template]
+    sizing = Sizing(page, t, Kit(t, FACES, sizes, dict(page.options)))
+    index = {s.id: i for i, s in enumerate(page.stories)}
+    checked = 0
+    for m in lay.figures["modules"]:
+        if m["kind"] != "story":
+            continue
+        i, own = index[m["item"]], m["rows"] - (1 if m["separated"] else 0)
+        assert abs(sizing.to_fill(i, m["span"], own)) <= t.column_chars, m
+        assert sizing.to_fill(i, m["span"], own - 4) > t.column_chars, m
+        checked += sizing.rank[i] > 1
+    assert checked >= 3
+
+
+def test_the_kept_shape_search_takes_exactly_its_budget_of_steps(monkeypatch):
+    """Two stacked modules that each fill one height: the search takes one step per module and one to
+    close the page, three in all; a budget of three finds the shape, a budget of two gives up."""
+    kept = _kept((0, 4, 0, 10), (0, 4, 10, 10))
+    items = {"s1": 0, "s2": 1}
+    cells = {(c, r) for c in range(4) for r in range(20)}
+    heights = lambda i, span, sep: [10]  # noqa: E731  (s1 with its white line, s2 on the foot)
+    cost = lambda i, span, rows: 0.0  # noqa: E731
+    monkeypatch.setattr(stable, "NODES", 3)
+    got = stable.keep(kept, items, cells, 20, heights, cost, lambda placed: True)
+    assert got is not None and [(m.rect.row, m.rect.rows, m.separated) for m in got] == [(0, 10, True), (10, 10, False)]
+    monkeypatch.setattr(stable, "NODES", 2)
+    assert stable.keep(kept, items, cells, 20, heights, cost, lambda placed: True) is None
