@@ -158,3 +158,60 @@ def test_the_kept_shape_search_takes_exactly_its_budget_of_steps(monkeypatch):
     assert got is not None and [(m.rect.row, m.rect.rows, m.separated) for m in got] == [(0, 10, True), (10, 10, False)]
     monkeypatch.setattr(stable, "NODES", 2)
     assert stable.keep(kept, items, cells, 20, heights, cost, lambda placed: True) is None
+
+
+def test_an_ad_given_no_row_stands_on_the_foot():
+    """A reserved area whose page file gives no row (row -1 after loading) stands on the type area's
+    foot: the page is the one composed with that row written out, its reserved region included."""
+    from dataclasses import replace
+
+    from layout.base.primitives import dump
+
+    v, page, sizes, lay = _first(5, lambda page, lay: bool(page.reserved))
+    t = TEMPLATES[v.template]
+    ad = page.reserved[0]
+    assert ad.row == t.rows - ad.rows  # the generated page writes the foot's row out
+    unsaid = compose_page(replace(page, reserved=(replace(ad, row=-1),) + page.reserved[1:]), t, FACES, sizes)
+    assert dump(unsaid) == dump(lay)
+    got = [r for r in unsaid.regions if r.story == ad.id]
+    foot_y = t.page_height_pt - t.type_top_pt - t.rows * t.line_pitch_pt + (t.line_pitch_pt - t.body_size_pt)
+    assert [(r.story, _r(r.x_pt, r.y_pt, r.width_pt, r.height_pt)) for r in unsaid.regions] == \
+        [(r.story, _r(r.x_pt, r.y_pt, r.width_pt, r.height_pt)) for r in lay.regions]
+    assert len(got) == 1 and _r(got[0].y_pt) == _r(foot_y)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "image"])
+def test_an_ad_is_placed_from_the_page_files_folder_filling_its_area(kind):
+    """An ad with a file: drawn over exactly its area (the foot ad's columns and rows on the grid), an
+    ad PDF opened from the page file's folder (the build may run elsewhere), an image by its name as
+    the page gives it (the image pipeline resolves it)."""
+    from dataclasses import replace
+
+    from layout.base.primitives import Image, PlacedPage
+
+    v, page, sizes, lay = _first(5, lambda page, lay: bool(page.reserved))
+    t = TEMPLATES[v.template]
+    ad = replace(page.reserved[0], file="ads/shop.pdf" if kind == "pdf" else "ads/shop.jpg", file_kind=kind)
+    page = replace(page, reserved=(ad,) + page.reserved[1:], base_dir="/srv/desk/p2")
+    x = t.type_left_pt + ad.col * (t.column_width_pt + t.gutter_pt)
+    w = ad.span * t.column_width_pt + (ad.span - 1) * t.gutter_pt
+    h = ad.rows * t.line_pitch_pt - (t.line_pitch_pt - t.body_size_pt)
+    y = t.page_height_pt - t.type_top_pt - t.rows * t.line_pitch_pt + (t.line_pitch_pt - t.body_size_pt)
+    got = compose_page(page, t, FACES, sizes, ad_sizes={ad.id: (w, h, "TrimBox")})
+    drawn = [i for i in got.items if isinstance(i, (PlacedPage, Image)) and i.block == ad.id]
+    assert len(drawn) == 1
+    assert _r(drawn[0].x_pt, drawn[0].y_pt, drawn[0].width_pt, drawn[0].height_pt) == _r(x, y, w, h)
+    assert (drawn[0].file if kind == "pdf" else drawn[0].source) == \
+        ("/srv/desk/p2/ads/shop.pdf" if kind == "pdf" else "ads/shop.jpg")
+    assert isinstance(drawn[0], PlacedPage if kind == "pdf" else Image)
+
+
+def test_a_digest_box_pads_within_the_templates_limit():
+    """A 导读 box in a module taller than its entries need is padded, never past the template's
+    digest_max_padding_rows; the report's figure says the padding and never a negative one."""
+    v, page, sizes, lay = _first(11, lambda page, lay: any(m["kind"] == "digest" for m in lay.figures["modules"]))
+    t = TEMPLATES[v.template]
+    for m in lay.figures["modules"]:
+        if m["kind"] == "digest":
+            pad = lay.figures[m["item"]]["digest_padding_rows"]
+            assert 0 <= pad <= t.digest_max_padding_rows, (pad, m)
