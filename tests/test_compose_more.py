@@ -215,3 +215,50 @@ def test_a_digest_box_pads_within_the_templates_limit():
         if m["kind"] == "digest":
             pad = lay.figures[m["item"]]["digest_padding_rows"]
             assert 0 <= pad <= t.digest_max_padding_rows, (pad, m)
+
+
+def test_a_loosened_paragraph_is_said_shorter_or_longer_as_its_lines_went():
+    """Each paragraph the arrangement set a line shorter (抠行) or longer (拉行) is named with its line
+    counts, and the word agrees with them; the draw holds both kinds."""
+    import re
+
+    v, page, sizes, lay = _first(3, lambda page, lay: any(f.code == "loosened" and "shorter" in f.message
+                                                          for f in lay.findings))
+    said = set()
+    for f in lay.findings:
+        if f.code != "loosened":
+            continue
+        m = re.fullmatch(r"set one line (shorter|longer) \((\d+) → (\d+)\) so that the columns fill exactly", f.message)
+        assert m, f.message
+        before, after = int(m.group(2)), int(m.group(3))
+        assert after == before + (-1 if m.group(1) == "shorter" else 1), f.message
+        assert re.fullmatch(r"stories\[\d+\]\.(lead|sections\[\d+\]\.paragraphs)\[\d+\]", f.where), f.where
+        said.add(m.group(1))
+    assert said == {"shorter", "longer"}
+
+
+def test_fillers_are_tried_only_when_the_cells_could_add_up():
+    """Two stories of 20–40 grid cells each and a filler slot of 5–10: a 4 × 10 area (40 cells) may be
+    filled by the stories alone but not with the filler too (45 at the fewest); 4 × 22 (88 cells) only
+    with the filler (80 + 10 at the most); 4 × 25 by neither."""
+    from layout.compose import modules as M
+
+    cells = {0: (20, 40), 1: (20, 40), 2: (5, 10)}
+    fits = M.Fits(lambda i, span, sep: [], lambda i, span, rows: 0.0, lambda i: "story", lambda i: cells[i])
+    tiler = M.Tiler(fits, 3, 4, 25)
+    area = lambda rows: [(M.Rect(0, 4, 0, rows),)]  # noqa: E731
+    assert tiler.may_take(area(10), 0, (2,)) and not tiler.may_take(area(10), 1, (2,))
+    assert not tiler.may_take(area(22), 0, (2,)) and tiler.may_take(area(22), 1, (2,))
+    assert not tiler.may_take(area(25), 0, (2,)) and not tiler.may_take(area(25), 1, (2,))
+
+
+def test_a_filler_is_said_with_its_module():
+    """A page that needed a filler (补白) says so in one line naming it and its module's size, as the
+    modules the page reports show it, and why."""
+    v, page, sizes, lay = _first(21, lambda page, lay: lay.figures.get("fillers"))
+    said = [f for f in lay.findings if f.code == "filler"]
+    assert [f.where for f in said] == lay.figures["fillers"]
+    for f in said:
+        m = next(m for m in lay.figures["modules"] if m["item"] == f.where)
+        assert f.message == f"补白 {f.where} set ({m['span']} columns × {m['rows']} rows): " \
+                            "the page's items alone fill no tiling"
