@@ -262,3 +262,25 @@ def test_a_filler_is_said_with_its_module():
         m = next(m for m in lay.figures["modules"] if m["item"] == f.where)
         assert f.message == f"补白 {f.where} set ({m['span']} columns × {m['rows']} rows): " \
                             "the page's items alone fill no tiling"
+
+
+@pytest.mark.parametrize("place, said", [
+    ("{col: 9, span: 1, grid: body}", "col 9 + span 1 runs past the 4 body columns (hint: columns count from 1 to 4)"),
+    ("{col: 2, span: 1, row: 2, grid: body}", "row 2 is inside the headline band"),
+])
+def test_a_photo_placed_off_the_grid_is_refused_where_the_file_places_it(tmp_path, place, said):
+    """article.yaml (four body columns) with its first photo placed past the columns, or inside the
+    headline band: one line naming the file, the line of `place:` and the field, and what is wrong."""
+    with open(os.path.join(ROOT, "article.yaml"), encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    at = lines.index("  - id: songjiang") + 1
+    lines.insert(at, f"    place: {place}")
+    path = tmp_path / "article.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    os.symlink(os.path.join(ROOT, "assets"), tmp_path / "assets")
+    page, _ = load_page(str(path))
+    t = load_template(page.template, page.base_dir)
+    with pytest.raises(InputError) as e:
+        compose_page(page, t, FACES, sizes_of(page))
+    line = e.value.line()
+    assert line.startswith(f"{path}:{at + 1}:") and "photos[0].place" in line and said in line, line
