@@ -284,3 +284,14 @@ def test_a_photo_placed_off_the_grid_is_refused_where_the_file_places_it(tmp_pat
         compose_page(page, t, FACES, sizes_of(page))
     line = e.value.line()
     assert line.startswith(f"{path}:{at + 1}:") and "photos[0].place" in line and said in line, line
+
+
+def test_every_line_of_a_box_belongs_to_one_of_its_blocks():
+    """Each glyph run of a 简讯 block or a 导读 box names the block it belongs to — its heading bar's
+    `<id>/heading`, its entries their fields: the archive's text blocks (ALTO) are read by it."""
+    v, page, sizes, lay = _first(11, lambda page, lay: {"digest", "briefs"} <= {m["kind"] for m in lay.figures["modules"]})
+    boxes = {m["item"]: m["kind"] for m in lay.figures["modules"] if m["kind"] in ("digest", "briefs")}
+    runs = [r for r in lay.runs() if r.story in boxes]
+    assert {boxes[r.story] for r in runs if r.kind == "heading"} == {"digest", "briefs"}
+    for r in runs:
+        assert r.block == f"{r.story}/heading" if r.kind == "heading" else isinstance(r.block, str) and r.block, r
