@@ -295,3 +295,39 @@ def test_every_line_of_a_box_belongs_to_one_of_its_blocks():
     assert {boxes[r.story] for r in runs if r.kind == "heading"} == {"digest", "briefs"}
     for r in runs:
         assert r.block == f"{r.story}/heading" if r.kind == "heading" else isinstance(r.block, str) and r.block, r
+
+
+def test_a_photo_above_the_headline_is_first_tried_at_its_natural_height():
+    """The photo-above-headline lever tries the first photo's frame first at the height nearest the
+    photo's own at the full width of the story's body columns (w / aspect, a frame of r rows being
+    r × pitch − gap tall), then a row shorter and a row taller, each within its frame range."""
+    from layout.compose.problem import frame_range
+    from layout.compose.sizing import Sizing
+    from layout.compose.story import Area, Kit, problem_for
+
+    v, page, sizes, lay = _first(7, lambda page, lay: sum(1 for s in page.news if s.photos) >= 2)
+    t = TEMPLATES[v.template]
+    sizing = Sizing(page, t, Kit(t, FACES, sizes, dict(page.options)))
+    tried = 0
+    for i, s in enumerate(page.stories):
+        if s.kind != "story" or not s.photos or s.photos[0].place is not None:
+            continue
+        for span in range(2, t.columns + 1):
+            for n in sizing.body_options(i, span):
+                try:
+                    base = problem_for(sizing.story(i, span, n), t, FACES, sizes, dict(page.options),
+                                       Area(0, span, 0, t.rows), sizing.head(i, span), None, sizing.rank[i])
+                except InputError:
+                    continue
+                got = sizing.art_frames(i, span, n, base)
+                lo, hi = frame_range(base, 0, base.columns)
+                if not got:
+                    assert lo > hi
+                    continue
+                w = base.columns * base.col_width_pt + (base.columns - 1) * base.gutter_pt
+                natural = w / base.photos[0].aspect
+                best = min(range(1, t.rows + 1), key=lambda r: abs(r * base.pitch_pt - base.gap_pt - natural))
+                best = min(max(best, lo), hi)
+                assert got == tuple(r for r in (best, best - 1, best + 1) if lo <= r <= hi), (i, span, n)
+                tried += 1
+    assert tried >= 6
