@@ -331,3 +331,22 @@ def test_a_photo_above_the_headline_is_first_tried_at_its_natural_height():
                 assert got == tuple(r for r in (best, best - 1, best + 1) if lo <= r <= hi), (i, span, n)
                 tried += 1
     assert tried >= 6
+
+
+def test_a_sidebar_that_stands_at_no_width_leaves_the_text_its_own_window():
+    """The body heights worth asking about: a sidebar whose only width is the whole area (no column
+    left for the text beside it) adds no block to the window — it is the text's alone, as with no
+    sidebar; one that fits a column beside the text widens it."""
+    from dataclasses import replace
+
+    from layout.compose.bound import body_window
+    from test_arrange import problem
+
+    from layout.compose.problem import SidebarSpec
+
+    bare = problem(columns=4)
+    whole = replace(bare, sidebar=SidebarSpec({4: 12}, 8, {4: 0}))
+    beside = replace(bare, sidebar=SidebarSpec({1: 12}, 8, {1: 0}))
+    assert body_window(whole) == body_window(bare)
+    lo, hi = body_window(beside)
+    assert lo > body_window(bare)[0] and hi > body_window(bare)[1]
