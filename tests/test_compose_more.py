@@ -350,3 +350,19 @@ def test_a_sidebar_that_stands_at_no_width_leaves_the_text_its_own_window():
     assert body_window(whole) == body_window(bare)
     lo, hi = body_window(beside)
     assert lo > body_window(bare)[0] and hi > body_window(bare)[1]
+
+
+def test_a_kicker_a_little_too_long_is_set_smaller_on_one_line_not_broken():
+    """引题 / 副题 / byline: one line at its size, else a little smaller on one line, and only then
+    broken. On the square face a 12-character kicker at 16 pt is 192 pt: in a 200 pt band (its fill
+    short of that) it is set on one line a little smaller; in two phrases in a 100 pt band it breaks."""
+    from layout.compose import blocks
+
+    face = FACES["kicker"]
+    roomy = blocks._side_lines("一二三四五六七八九十甲乙", face, 16.0, 400.0, "kicker")
+    assert len(roomy) == 1 and roomy[0][2] == 16.0
+    tight = blocks._side_lines("一二三四五六七八九十甲乙", face, 16.0, 200.0, "kicker")
+    assert len(tight) == 1 and 16.0 * blocks.SIDE_LEAST <= tight[0][2] < 16.0
+    assert tight[0][0].width_pt <= blocks.TITLE_FILL * 200.0 + 1e-6
+    narrow = blocks._side_lines(("一二三四五六", "七八九十甲乙"), face, 16.0, 100.0, "kicker")
+    assert len(narrow) >= 2 and all(ln.width_pt <= blocks.TITLE_FILL * 100.0 + 1e-6 for ln, *_ in narrow)
