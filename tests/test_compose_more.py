@@ -366,3 +366,20 @@ def test_a_kicker_a_little_too_long_is_set_smaller_on_one_line_not_broken():
     assert tight[0][0].width_pt <= blocks.TITLE_FILL * 200.0 + 1e-6
     narrow = blocks._side_lines(("一二三四五六", "七八九十甲乙"), face, 16.0, 100.0, "kicker")
     assert len(narrow) >= 2 and all(ln.width_pt <= blocks.TITLE_FILL * 100.0 + 1e-6 for ln, *_ in narrow)
+
+
+def test_the_page_option_copyfit_false_reports_the_difference_instead_of_fitting():
+    """article.yaml a section longer: copyfit fits it exactly; the page file's `copyfit: false` keeps
+    the photos' natural heights and reports the lines over, the finding and the figure agreeing."""
+    from support import with_options
+
+    page, _ = load_page(os.path.join(ROOT, "article.yaml"))
+    t = load_template(page.template, page.base_dir)
+    longer = with_story(page, sections=page.stories[0].sections + page.stories[0].sections[:1])
+    fitted = compose_page(longer, t, FACES, sizes_of(longer))
+    assert fitted.figures["overflow_lines"] == 0 and fitted.figures["empty_rows"] == 0
+    loose = with_options(longer, copyfit=False)
+    told = compose_page(loose, t, FACES, sizes_of(loose))
+    over = told.figures["overflow_lines"]
+    assert over > 0
+    assert [f.message for f in told.findings if f.code == "overflow"] == [f"{over} lines of body text do not fit"]
