@@ -383,3 +383,23 @@ def test_the_page_option_copyfit_false_reports_the_difference_instead_of_fitting
     over = told.figures["overflow_lines"]
     assert over > 0
     assert [f.message for f in told.findings if f.code == "overflow"] == [f"{over} lines of body text do not fit"]
+
+
+def test_a_photo_the_desk_cropped_is_framed_by_its_crop():
+    """A photo given crop: (its left half) is framed at about the half's aspect — within the template's
+    crop bound of it, and so far from the whole image's (twice as wide) that the bound rules it out."""
+    from dataclasses import replace
+
+    page, _ = load_page(os.path.join(ROOT, "article.yaml"))
+    t = load_template(page.template, page.base_dir)
+    story = page.stories[0]
+    ph = story.photos[0]
+    cropped = with_story(page, photos=(replace(ph, crop=(0.0, 0.0, 0.5, 1.0), framed=True),) + story.photos[1:])
+    sizes = sizes_of(cropped)
+    w, h = sizes[(story.id, ph.id)]
+    lay = compose_page(cropped, t, FACES, sizes)
+    frame = next(f for f in lay.frames if f.kind == "photo" and f.block.endswith(ph.id))
+    got = frame.width_pt / frame.height_pt
+    half = 0.5 * w / h
+    assert 1 / t.max_aspect_change - 1e-6 <= got / half <= t.max_aspect_change + 1e-6, (got, half)
+    assert not 1 / t.max_aspect_change <= got / (2 * half) <= t.max_aspect_change
