@@ -403,3 +403,22 @@ def test_a_photo_the_desk_cropped_is_framed_by_its_crop():
     half = 0.5 * w / h
     assert 1 / t.max_aspect_change - 1e-6 <= got / half <= t.max_aspect_change + 1e-6, (got, half)
     assert not 1 / t.max_aspect_change <= got / (2 * half) <= t.max_aspect_change
+
+
+def test_a_story_continued_from_another_page_opens_with_the_jump_line_and_no_indent():
+    """转版: a story continued from page 2 opens with （上接第2版） set flush right, then the paragraph
+    cut on page 2 goes on without a first-line indent; the same story not continued is indented."""
+    from layout.compose.grid import rows as grid_rows
+    from layout.compose.story import Kit, set_body
+
+    page, _ = load_page(os.path.join(ROOT, "article.yaml"))
+    t = load_template(page.template, page.base_dir)
+    measure = 243.0
+    kit = Kit(t, FACES, sizes_of(page), dict(page.options))
+    plain = set_body(page.stories[0], kit, measure, grid_rows(t))
+    on = set_body(with_story(page, continued_from=2).stories[0], kit, measure, grid_rows(t))
+    jump = on.lines[0][0]
+    assert jump.chars == "（上接第2版）" and len(on.lines[0]) == 1
+    assert abs(jump.xs_pt[-1] + jump.advances_pt[-1] - measure) < 0.01
+    assert plain.lines[0][0].xs_pt[0] > 0.0 and on.lines[1][0].xs_pt[0] == 0.0
+    assert "".join(ln.chars for ln in on.lines[1]) == "".join(ln.chars for ln in plain.lines[0])
