@@ -340,9 +340,8 @@ def test_a_sidebar_that_stands_at_no_width_leaves_the_text_its_own_window():
     from dataclasses import replace
 
     from layout.compose.bound import body_window
-    from test_arrange import problem
-
     from layout.compose.problem import SidebarSpec
+    from test_arrange import problem
 
     bare = problem(columns=4)
     whole = replace(bare, sidebar=SidebarSpec({4: 12}, 8, {4: 0}))
@@ -422,3 +421,24 @@ def test_a_story_continued_from_another_page_opens_with_the_jump_line_and_no_ind
     assert abs(jump.xs_pt[-1] + jump.advances_pt[-1] - measure) < 0.01
     assert plain.lines[0][0].xs_pt[0] > 0.0 and on.lines[1][0].xs_pt[0] == 0.0
     assert "".join(ln.chars for ln in on.lines[1]) == "".join(ln.chars for ln in plain.lines[0])
+
+
+def test_the_exact_heights_search_counts_its_nodes_within_its_budget():
+    """The heights search of each plan takes nodes within its budget per number of loosened lines
+    (LOOSE_TRIES of them), reports what it took (`spent`, the arrangement's bound on work), and finds
+    no more heights with a small budget than with one it never reaches."""
+    from layout.compose import arrange, heights
+    from layout.compose.flow import stream_rows
+    from test_arrange import problem
+
+    p = problem(photos=((2.0, "lead"), (1.5, "lead"), (1.5, "end"), (1.33, "end")), sidebar_rows=20, lines=220)
+    need = stream_rows(p.stream)
+    total = 0
+    for plan, lv in arrange.survey(p)[:20]:
+        spent = [0]
+        small = heights.exact_heights(p, lv, need, budget=150, spent=spent)
+        assert spent[0] <= 150 * heights.LOOSE_TRIES + 150, spent
+        total += spent[0]
+        big = heights.exact_heights(p, lv, need, budget=10**6)
+        assert len(small) <= len(big)
+    assert total > 0
