@@ -442,3 +442,27 @@ def test_the_exact_heights_search_counts_its_nodes_within_its_budget():
         big = heights.exact_heights(p, lv, need, budget=10**6)
         assert len(small) <= len(big)
     assert total > 0
+
+
+def test_loosened_streams_cheapest_first_with_what_each_costs_beyond_it():
+    """Paragraphs 0, 2, 4 of a stream may go a line longer at 0.5, 0.3, 0.9 and paragraph 4 a line
+    shorter at 0.2: no change is the stream itself at no cost; one line longer is paragraph 2 first
+    (nothing beyond the cheapest), then 0 (0.2 dearer), then 4 (0.6); one shorter is paragraph 4."""
+    from dataclasses import replace
+
+    from layout.compose import heights
+    from test_arrange import problem
+
+    p = replace(problem(lines=30, subheads=2), loose=((0, 1, 0.5), (2, 1, 0.3), (4, 1, 0.9), (4, -1, 0.2)))
+    lines = [getattr(x, "lines", None) for x in p.stream]
+    assert list(heights.loosened(p, 0)) == [(p.stream, (), 0.0)]
+    longer = list(heights.loosened(p, 1))
+    assert [(picks, round(cost, 6)) for _, picks, cost in longer][:3] == [(((2, 1),), 0.0), (((0, 1),), 0.2),
+                                                                          (((4, 1),), 0.6)][:len(longer)]
+    assert len(longer) == min(3, heights.LOOSE_CHOICES)
+    for stream, picks, _ in longer:
+        (i, _), = picks
+        assert [getattr(x, "lines", None) for x in stream] == [n + (k == i) if n is not None else None
+                                                                for k, n in enumerate(lines)]
+    (stream, picks, cost), = heights.loosened(p, -1)
+    assert picks == ((4, -1),) and cost == 0.0 and stream[4].lines == lines[4] - 1
