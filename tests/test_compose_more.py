@@ -466,3 +466,23 @@ def test_loosened_streams_cheapest_first_with_what_each_costs_beyond_it():
                                                                 for k, n in enumerate(lines)]
     (stream, picks, cost), = heights.loosened(p, -1)
     assert picks == ((4, -1),) and cost == 0.0 and stream[4].lines == lines[4] - 1
+
+
+def test_a_photo_has_no_frame_at_a_span_narrower_than_its_least_width():
+    """A photo whose narrowest width is two columns (photo-min-span) has no frame height at one column
+    — not even one row — and at two columns the heights within its crop bound: a 1.5 photo across
+    two 243 pt columns and a gutter (495 pt) is 330 pt tall, and ×/÷ 1.4 keeps it 236–462 pt."""
+    from dataclasses import replace
+
+    from layout.compose.problem import PhotoSpec, frame_range
+    from test_arrange import problem
+
+    p = problem(photos=((1.5, "lead"),))
+    two = p.col_width_pt * 2 + p.gutter_pt
+    p = replace(p, photos=(PhotoSpec("ph0", 1.5, {1: 1, 2: 1}, "lead", 1.4, two, None),))
+    lo, hi = frame_range(p, 0, 1)
+    assert lo > hi
+    lo, hi = frame_range(p, 0, 2)
+    tall = lambda r: r * p.pitch_pt - p.gap_pt  # noqa: E731  (a frame of r rows)
+    assert tall(lo) >= two / 1.5 / 1.4 - 1e-6 > tall(lo - 1)
+    assert tall(hi) <= two / 1.5 * 1.4 + 1e-6 < tall(hi + 1)
