@@ -486,3 +486,20 @@ def test_a_photo_has_no_frame_at_a_span_narrower_than_its_least_width():
     tall = lambda r: r * p.pitch_pt - p.gap_pt  # noqa: E731  (a frame of r rows)
     assert tall(lo) >= two / 1.5 / 1.4 - 1e-6 > tall(lo - 1)
     assert tall(hi) <= two / 1.5 * 1.4 + 1e-6 < tall(hi + 1)
+
+
+def test_photos_leave_their_group_only_when_the_other_group_is_empty():
+    """Plans keep the article's photo groups — the lead group at the top, the end group at the foot —
+    when both have photos; when every photo is in the end group, the first may lead (moved), but only
+    then (regroup passes aside)."""
+    from layout.compose import plans
+    from test_arrange import problem
+
+    both = problem(photos=((1.5, "lead"), (1.5, "end"), (1.5, "end")))
+    got = list(plans.plans(both))
+    assert got and all(pl.moved == 0 for pl in got)
+    assert all(both.photos[i].group == "lead" for pl in got for t in pl.top for i in t.photos)
+    assert all(both.photos[i].group == "end" for pl in got for t in pl.foot for i in t.photos)
+    ends = problem(photos=((1.5, "end"), (1.5, "end"), (1.5, "end")))
+    moved = {pl.moved for pl in plans.plans(ends)}
+    assert 0 in moved and moved - {0}
