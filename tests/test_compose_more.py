@@ -503,3 +503,30 @@ def test_photos_leave_their_group_only_when_the_other_group_is_empty():
     ends = problem(photos=((1.5, "end"), (1.5, "end"), (1.5, "end")))
     moved = {pl.moved for pl in plans.plans(ends)}
     assert 0 in moved and moved - {0}
+
+
+def test_a_photo_placed_without_rows_is_framed_at_its_own_aspect(tmp_path):
+    """article.yaml with its first photo placed by the desk at body columns 3–4 and no rows: the frame
+    is the two columns wide and as tall as the photo at that width, to the nearest row (a frame of r
+    rows is r × pitch − gap tall), not less than the template's least photo rows."""
+    with open(os.path.join(ROOT, "article.yaml"), encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    lines.insert(lines.index("  - id: songjiang") + 1, "    place: {col: 3, span: 2, row: 40, grid: body}")
+    path = tmp_path / "article.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    os.symlink(os.path.join(ROOT, "assets"), tmp_path / "assets")
+    page, _ = load_page(str(path))
+    page = with_story(page, photos=page.stories[0].photos[:1])  # the hand-placed one alone
+    t = load_template(page.template, page.base_dir)
+    sizes = sizes_of(page)
+    lay = compose_page(page, t, FACES, sizes, Settings(copyfit=False))
+    frame = next(f for f in lay.frames if f.kind == "photo" and f.block.endswith("songjiang"))
+    w, h = sizes[(page.stories[0].id, "songjiang")]
+    text = [f for f in lay.frames if f.kind == "text"]
+    xs = sorted({round(f.x_pt, 2) for f in text})
+    column, gutter = text[0].width_pt, xs[1] - xs[0] - text[0].width_pt
+    assert len(xs) == 4 and abs(frame.x_pt - xs[2]) < 0.01 and abs(frame.width_pt - (2 * column + gutter)) < 0.01
+    rows = round((frame.height_pt + t.line_pitch_pt - t.body_size_pt) / t.line_pitch_pt)
+    natural = frame.width_pt * h / w
+    best = min(range(1, t.rows), key=lambda r: abs(r * t.line_pitch_pt - (t.line_pitch_pt - t.body_size_pt) - natural))
+    assert rows == max(t.photo_min_rows, best), (rows, best)
