@@ -8,7 +8,8 @@ changes; its photos, headline and white stay the levers they were). The search i
 story's heights moved — the lowest-ranked story first, the fewest rows first, within a step budget
 the trials share — and a tiling found so is only a candidate: the story's text is then cut (or
 lengthened) by the characters those rows hold and the page searched and composed for real
-(`verify`), so that a proposal the desk follows gives a page.
+(`verify`, the first candidate only: a check is a page search), so that a proposal the desk follows
+gives a page.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from layout.base.model import Story
 from layout.compose.modules import Fits, Module, SearchExhausted, Tiler
 
 NEAR_ROWS = 3  # the most module rows a proposal moves one story by
-# A refusal's proposal costs at most about a second more: on the family's refusals whose heights do not
-# tile, a trial's search takes some thousands of steps, a check a page search and its compositions.
-BUDGET = 80_000  # search steps all the candidates' trials of one refusal share
-CHECK_STEPS = 50_000  # search steps of one check
-VERIFIED = 2  # candidates checked, at most
+# A refusal's proposal costs a few tenths of a second more: on the family's refusals whose heights
+# do not tile, a trial that finds a tiling takes some hundreds of steps (a fruitless one all it may),
+# a check a page search and its compositions. (With twice the steps and two checks, 10 of the family's
+# 146 such refusals were told a proposal, and the speed bench's refusal took twice as long.)
+BUDGET = 30_000  # search steps all the candidates' trials of one refusal share
+CHECK_STEPS = 30_000  # search steps of one check
+VERIFIED = 1  # candidates checked, at most
 
 
 @dataclass(frozen=True)
