@@ -78,7 +78,9 @@ TARGETS = {  # issues 7 and 16, on the 2-core reference machine
     "late_edit_rebuild_s": ("≤", 0.3),  # issue 21: its rebuild after the 二条 grew (watch session)
     "late_edit_kept_share": ("≥", 0.9),  # issue 21: late edits that kept every module's columns
     "copyfit_refusal_s": ("≤", 1.0),  # issue 21: a page with too much text refused, with the proposal
-    "rules_clean_share": ("≥", 0.95),  # issue 21: feasible family pages with 0 hard findings (tools/pagecheck.py)
+    # issue 21: family pages with 0 hard findings (tools/pagecheck.py), of the pages not proven infeasible
+    # (built, crashed, or refused only because the heights do not tile: bench_rules.proven)
+    "rules_clean_share": ("≥", 0.95),
     "rules_columns_kept_share": ("≥", 0.90),  # issue 21: late edits keeping every module's columns
 }
 
@@ -298,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         if "cold" in results:
             figures["cold_wall_s"] = results["cold"]["wall_s"]
         if "rules" in results:
-            figures["rules_clean_share"] = results["rules"]["clean_share"]
+            figures["rules_clean_share"] = results["rules"]["clean_share_of_unproven"]
             figures["rules_columns_kept_share"] = results["rules"]["columns_kept_share"]
         if "edit_loop" in results:
             el = results["edit_loop"]
@@ -410,8 +412,10 @@ def table(r: dict) -> str:
                 f"median of {rf['n']}, CPU {rf['cpu_median_s']:.3f} s")
     if "rules" in r:
         ru = r["rules"]
-        row("rules_clean_share", f"family of {ru['pages']} pages, judged from the PDF", f"{ru['clean_share']}",
-            f"built {ru['built']}, refused {ru['refused']}, crashed {ru['crashed']}; compose median "
+        row("rules_clean_share", f"family of {ru['pages']} pages, judged from the PDF", f"{ru['clean_share_of_unproven']}",
+            f"of the pages not proven infeasible; built {ru['built']} ({ru['clean']} clean), refused {ru['refused']} "
+            f"({ru['refused_proven']} proven infeasible, {ru['refused_with_fill']} told a cut that fills), crashed "
+            f"{ru['crashed']}; compose median "
             f"{ru['compose_median_s']:.3f} s, p95 {ru['compose_p95_s']:.3f} s; refusal median {ru['refusal_median_s']:.3f} s, "
             f"worst {ru['refusal_worst_s']:.3f} s (bench_rules.py)")
         row("rules_columns_kept_share", f"{ru['edits_rebuilt']} late edits rebuilt", f"{ru['columns_kept_share']}",
