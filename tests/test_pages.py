@@ -333,19 +333,25 @@ def _with_text(story, chars: int):
     return dataclasses.replace(story, lead=tuple(runs[0]), sections=sections)
 
 
+def _refused_family(count: int, seed: int):
+    """(variant, page, photo sizes, the copyfit refusal's text) of each of the first `count` family
+    pages drawn from `seed` that the search refuses, on fake metrics."""
+    for v in P.family(count, GRIDS, seed=seed):
+        page, sizes = P.page_of(v, GRIDS)
+        try:
+            compose_page(page, TEMPLATES[v.template], FACES, sizes)
+        except InputError as e:
+            yield v, page, sizes, e.what
+
+
 def test_a_page_whose_heights_do_not_tile_is_told_the_cut_that_fills_it():
     """Generated pages refused because the heights their items fill do not tile the area are told the
     least cut (or addition) of one story that fills the page; done as told, the page builds — each of
     them, read from the pages the search makes, not from what the proposal says."""
     told = 0
-    for v in P.family(60, GRIDS, seed=31):
-        page, sizes = P.page_of(v, GRIDS)
-        try:
-            compose_page(page, TEMPLATES[v.template], FACES, sizes)
-            continue
-        except InputError as e:
-            m = re.search(r"(cut|add) about (\d+) characters (?:from|to) (\S+) \(\d+ lines? in \d+ columns?\) and "
-                          r"the page fills", e.what)
+    for v, page, sizes, what in _refused_family(60, 31):
+        m = re.search(r"(cut|add) about (\d+) characters (?:from|to) (\S+) \(\d+ lines? in \d+ columns?\) and "
+                      r"the page fills", what)
         if not m:
             continue
         told += 1
@@ -643,13 +649,7 @@ def test_a_proposal_asks_only_what_the_page_can_give():
     are named (the lowest-ranked stories' last photos first) or a story to move — on family pages of
     short stories with many photos, which the desk sends late in an evening."""
     seen = Counter()
-    for v in P.family(60, GRIDS, seed=23):
-        page, sizes = P.page_of(v, GRIDS)
-        try:
-            compose_page(page, TEMPLATES[v.template], FACES, sizes)
-            continue
-        except InputError as e:
-            what = e.what
+    for _, page, _, what in _refused_family(60, 23):
         if "too many" not in what:
             continue
         stories = {s.id: s for s in page.stories if s.kind == "story"}

@@ -107,7 +107,7 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
                                                         [_reserved_rect(r, t) for r in page.reserved]
                                                         + [m.rect for m in pins.values()])
     sizing = Sizing(page, t, kit)
-    modules, blocks_, said = _search(page, t, kit, sizing, free, cuts, pins, previous)
+    modules, blocks_, said = _search(page, t, sizing, free, cuts, pins, previous)
     if said:
         code = "re-planned" if said.startswith("re-planned") else "stable"  # else: columns kept, edges moved
         out.findings.append(Finding("warning", code, said, page.source_file))
@@ -145,7 +145,7 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
     out.figures["holes"] = holes(modules, free)
 
 
-def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect, ...], cuts: list,
+def _search(page: Page, t: Template, sizing: Sizing, free: tuple[Rect, ...], cuts: list,
             pins: dict[int, Module], previous: tuple | None = None) -> tuple[list[Module], dict, str]:
     """The modules and the items composed in them, and what the page says if it could not keep the
     last build's shape. The last build's modules first (layout.compose.stable), with their edges moved
@@ -162,24 +162,37 @@ def _search(page: Page, t: Template, kit: Kit, sizing: Sizing, free: tuple[Rect,
             return got
         said = stable.replanned(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), sizing.heights,
                                 t.rows, sizing.to_fill)
+    try:
+        got = _tiled(sizing, t, tiler, cuts, pins)
+    except SearchExhausted:
+        raise InputError(f"copyfit: {sizing.why(free)} (the search stopped after {tiler.budget:,} steps)",
+                         page.place("stories"), sizing.hint(free)) from None
+    if got is None:
+        hint = sizing.hint(free)
+        if previous:  # a late edit the page cannot take: what would keep the last build's shape first
+            keep = stable.keeping(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous),
+                                  sizing.heights, t.rows, sizing.to_fill)
+            hint = f"to keep the last build's shape, {keep}; or {hint}" if keep else hint
+        near = _nearest(page, t, sizing, tiler, cuts, kinds, pins) if sizing.case(free)[0] == "shape" else None
+        raise InputError(f"copyfit: {sizing.why(free, near)}", page.place("stories"), hint)
+    return got[0], got[1], said
+
+
+def _tiled(sizing: Sizing, t: Template, tiler: Tiler, cuts: list, pins: dict[int, Module]
+           ) -> tuple[list[Module], dict] | None:
+    """The modules of the page search and every item composed in its own, or None when the search finds
+    no tiling: a module size the bound allowed but the composition refused is struck and the search
+    runs again (MAX_STRIKES, then an InputError; SearchExhausted past the tiler's budget)."""
+    page = sizing.page
+    kinds = [s.kind for s in page.stories]
     for _ in range(MAX_STRIKES + 1):
-        try:
-            found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
-        except SearchExhausted:
-            raise InputError(f"copyfit: {sizing.why(free)} (the search stopped after {tiler.budget:,} steps)",
-                             page.place("stories"), sizing.hint(free)) from None
+        found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
         if found is None:
-            hint = sizing.hint(free)
-            if previous:  # a late edit the page cannot take: what would keep the last build's shape first
-                keep = stable.keeping(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous),
-                                      sizing.heights, t.rows, sizing.to_fill)
-                hint = f"to keep the last build's shape, {keep}; or {hint}" if keep else hint
-            near = _nearest(page, t, sizing, tiler, cuts, kinds, pins) if sizing.case(free)[0] == "shape" else None
-            raise InputError(f"copyfit: {sizing.why(free, near)}", page.place("stories"), hint)
+            return None
         modules = sorted(found + list(pins.values()), key=lambda m: m.item)
-        blocks_ = _compose_modules(page, kit, sizing, tiler, modules, pins)
+        blocks_ = _compose_modules(page, sizing.kit, sizing, tiler, modules, pins)
         if blocks_ is not None:
-            return modules, blocks_, said
+            return modules, blocks_
     raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
                      page.place("stories"), "cut or lengthen a story, or give the page fewer items")
 
@@ -206,22 +219,13 @@ def _nearest(page: Page, t: Template, sizing: Sizing, tiler: Tiler, cuts: list, 
 
 def _fills(sizing: Sizing, t: Template, cuts: list, pins: dict[int, Module], height: int) -> bool:
     """Whether the page search finds modules every item of `sizing`'s page composes in (a proposal's
-    check)."""
-    page, kit = sizing.page, sizing.kit
+    check, within CHECK_STEPS)."""
     tiler = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tuple(pins.values()))
     tiler.budget = CHECK_STEPS
-    kinds = [s.kind for s in page.stories]
     try:
-        for _ in range(MAX_STRIKES + 1):
-            found = _best_tiling(cuts, kinds, tiler, t, sizing.slots, frozenset(pins))
-            if found is None:
-                return False
-            modules = sorted(found + list(pins.values()), key=lambda m: m.item)
-            if _compose_modules(page, kit, sizing, tiler, modules, pins) is not None:
-                return True
+        return _tiled(sizing, t, tiler, cuts, pins) is not None
     except (InputError, SearchExhausted):
-        pass
-    return False
+        return False
 
 
 def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rect, ...],
