@@ -67,6 +67,32 @@ def fake_faces() -> dict:
     return {r: FakeMetrics() for r in ROLES}
 
 
+def first_generated_page(seed: int, want, templates: dict, faces: dict, tries: int = 60):
+    """The first page tests/pages.py draws (`random_page`, seeded) that the search builds on `faces` and
+    whose layout `want(page, layout)` accepts: (variant, page, photo sizes, layout); the test fails when
+    none of `tries` is."""
+    import random
+
+    import pytest
+
+    import pages as P
+    from layout.base.errors import InputError
+    from layout.compose.page import compose_page
+
+    grids = {name: P.Grid.of(t) for name, t in templates.items()}
+    rng = random.Random(seed)
+    for _ in range(tries):
+        v = P.random_page(rng, grids)
+        page, sizes = P.page_of(v, grids)
+        try:
+            lay = compose_page(page, templates[v.template], faces, sizes)
+        except InputError:
+            continue
+        if want(page, lay):
+            return v, page, sizes, lay
+    pytest.fail("no generated page of that kind in the seeded draw")
+
+
 def sizes_of(page) -> dict:
     """Each photo's pixel size by (story id, photo id), as the pipeline hands them to compose."""
     from layout.photo.images import probe_image

@@ -5,10 +5,9 @@ rule, and the design rules' document. Square test face (fake metrics): exact and
 from __future__ import annotations
 
 import os
-import random
 
 import pytest
-from support import fake_faces, sizes_of, with_story
+from support import fake_faces, first_generated_page, sizes_of, with_story
 
 import pages as P
 
@@ -24,22 +23,12 @@ from layout.source.template import load_template
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FACES = fake_faces()
 TEMPLATES = {name: load_template(name) for name in P.TEMPLATES}
-GRIDS = {name: P.Grid.of(t) for name, t in TEMPLATES.items()}
 EM_BOX_DESCENT = 0.12  # the CJK em box's share below the baseline (Noto CJK icfb)
 
 
 def _first(seed: int, want, tries: int = 60):
-    rng = random.Random(seed)
-    for _ in range(tries):
-        v = P.random_page(rng, GRIDS)
-        page, sizes = P.page_of(v, GRIDS)
-        try:
-            lay = compose_page(page, TEMPLATES[v.template], FACES, sizes)
-        except InputError:
-            continue
-        if want(page, lay):
-            return v, page, sizes, lay
-    pytest.fail("no generated page of that kind in the seeded draw")
+    """The first generated page (seeded) whose layout `want` accepts: (variant, page, sizes, layout)."""
+    return first_generated_page(seed, want, TEMPLATES, FACES, tries)
 
 
 def _r(*xs: float) -> tuple:

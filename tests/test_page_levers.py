@@ -8,7 +8,7 @@ import random
 from dataclasses import replace
 
 import pytest
-from support import fake_faces
+from support import fake_faces, first_generated_page
 
 import pages as P
 
@@ -24,17 +24,7 @@ GRIDS = {name: P.Grid.of(t) for name, t in TEMPLATES.items()}
 
 def _first(seed: int, want, tries: int = 60):
     """The first generated page (seeded) whose layout `want` accepts: (variant, page, sizes, layout)."""
-    rng = random.Random(seed)
-    for _ in range(tries):
-        v = P.random_page(rng, GRIDS)
-        page, sizes = P.page_of(v, GRIDS)
-        try:
-            lay = compose_page(page, TEMPLATES[v.template], FACES, sizes)
-        except InputError:
-            continue
-        if want(page, lay):
-            return v, page, sizes, lay
-    pytest.fail("no generated page of that kind in the seeded draw")
+    return first_generated_page(seed, want, TEMPLATES, FACES, tries)
 
 
 def test_a_filler_only_when_the_page_fills_no_tiling_without():
