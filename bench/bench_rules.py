@@ -239,7 +239,8 @@ def refusal_class(why: str) -> str:
     w = re.sub(r"^\S+\.yaml: ", "", w)
     if w.startswith("copyfit: no tiling"):
         case = ("too much" if "too many" in w else "too little" if "too few" in w or "too little text" in w
-                else "the heights do not tile" if "putting together" in w else "")
+                else "the heights do not tile" if "putting together" in w
+                else "no arrangement keeps the rules" if "proven by trying every one" in w else "")
         return "copyfit: no tiling" + (f" ({case})" if case else "") + \
             (" — the search stopped" if "search stopped" in w else "")
     return re.sub(r"\d+", "N", w.split(" (")[0])[:90]
@@ -249,11 +250,13 @@ def proven(why: str) -> bool:
     """Whether a refusal proves the page cannot be filled whatever the search does: its items need more
     grid lines than the free area has even with every lever at its least, or fill fewer with every
     lever at its most (the cell counts of the heights each item can fill, bound by its text, not the
-    search's say), or an item fits no module of the page at any width. A refusal because no way of
-    putting the heights together tiles the area (or the search stopped) proves nothing: a better
-    search, or an editor, may find a page there."""
+    search's say), or an item fits no module of the page at any width, or no arrangement at all of
+    the sizes each item may fill keeps the hard rules (the engine tried every one: layout.compose.exact).
+    A refusal because the search found no way of putting the heights together (or stopped) proves
+    nothing: a better search, or an editor, may find a page there."""
     case = refusal_class(why)
-    return case.startswith("copyfit: no tiling (too ") or "fills no module at any width" in why
+    return (case.startswith("copyfit: no tiling (too ") or "fills no module at any width" in why
+            or case == "copyfit: no tiling (no arrangement keeps the rules)")
 
 
 def _quantile(xs: list, q: float) -> float | None:

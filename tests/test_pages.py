@@ -20,6 +20,7 @@ page and a generated six-story page are also built for real and read back from t
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import random
@@ -262,7 +263,7 @@ def test_reach_is_what_the_search_can_fill(data):
                     for foot in (False, True):
                         bits = tiler.reach(span, foot, run)
                         for rows in range(1, 15):
-                            filled = tiler.fill(span, rows, foot, run) is not None
+                            filled = bool(tiler.fill(span, rows, foot, run))
                             if filled or kind is boxes:
                                 assert filled == bool((bits >> rows) & 1), (run, span, rows, foot)
 
@@ -349,7 +350,7 @@ def test_a_page_whose_heights_do_not_tile_is_told_the_cut_that_fills_it():
     least cut (or addition) of one story that fills the page; done as told, the page builds — each of
     them, read from the pages the search makes, not from what the proposal says."""
     told = 0
-    for v, page, sizes, what in _refused_family(60, 31):
+    for v, page, sizes, what in _refused_family(120, 31):
         m = re.search(r"(cut|add) about (\d+) characters (?:from|to) (\S+) \(\d+ lines? in \d+ columns?\) and "
                       r"the page fills", what)
         if not m:
@@ -358,9 +359,9 @@ def test_a_page_whose_heights_do_not_tile_is_told_the_cut_that_fills_it():
         chars = int(m.group(2)) * (-1 if m.group(1) == "cut" else 1)
         stories = tuple(_with_text(s, chars) if s.id == m.group(3) else s for s in page.stories)
         compose_page(dataclasses.replace(page, stories=stories), TEMPLATES[v.template], FACES, sizes)
-        if told == 4:
+        if told == 2:
             break
-    assert told >= 2
+    assert told == 2
 
 
 def test_free_layouts_of_an_l_shape():
@@ -719,3 +720,45 @@ def test_pdf_zhuangti_reads_the_glyph_bands(tmp_path, monkeypatch, gap_mm, b_top
                                                 {"id": "b", "kind": "story", "region_mm": b}]}))
     monkeypatch.setattr(sys.modules[__name__], "_pdf_chars", lambda pdf: _glyphs(a, 100.0) + _glyphs(b, b_top_pt))
     assert pdf_zhuangti("unused.pdf", str(manifest)) == ([("a", "b")] if clash else [])
+
+
+def test_the_wide_search_keeps_the_dearer_part_whose_headline_clears_its_neighbours():
+    """The 二条 beside the 头条 clashes (撞题) at its cheaper height, and clears it at the dearer one,
+    where a photo above its headline lowers the band: the search that keeps the cheapest way to fill
+    each rectangle finds no page, the wider one (WIDE_WAYS) finds the dearer way."""
+    heights = {0: {2: [20]}, 1: {2: [9, 11]}, 2: {2: [10, 8]}}
+    bands = {(0, 20): (40.0, 0, 3), (1, 9): (30.0, 0, 3), (1, 11): (30.0, 5, 8)}
+    head = lambda i, span, rows: bands.get((i, rows), (24.0, 0, 2))  # noqa: E731
+    fits = M.Fits(lambda i, span, sep: [r + (1 if sep else 0) for r in heights[i].get(span, ())],
+                  lambda i, span, rows: 1.0 if (i, rows) == (1, 11) else 0.0, lambda i: "story", None, head)
+    area = (M.Rect(0, 4, 0, 20),)
+    assert M.Tiler(fits, 3, 4, 20).tile(area, (0, 1, 2), 20) is None
+    _, got = M.Tiler(fits, 3, 4, 20, ways=M.WIDE_WAYS).tile(area, (0, 1, 2), 20)
+    assert [(m.item, m.rect.col, m.rect.row, m.rect.rows) for m in got] == [(0, 0, 0, 20), (1, 2, 0, 12), (2, 2, 12, 8)]
+
+
+def test_a_refusal_proven_finds_no_page_in_any_order_of_its_items():
+    """A refusal that says no arrangement keeps the hard rules (layout.compose.exact: proven by trying
+    every one) is one the page search cannot beat by any order of the items either: the wide search
+    (WIDE_WAYS ways kept per rectangle) over every order of them, with the filler last or not at all,
+    in each free layout, finds no tiling."""
+    from itertools import permutations
+
+    from layout.compose.page import free_regions
+    from layout.compose.sizing import Sizing
+    from layout.compose.story import Kit
+
+    proven = [(v, page, sizes) for v, page, sizes, what in itertools.islice(_refused_family(40, 31), 12)
+              if "proven by trying every one" in what]
+    assert proven
+    v, page, sizes = min(proven, key=lambda p: len(p[1].stories))
+    t = TEMPLATES[v.template]
+    sizing = Sizing(page, t, Kit(t, FACES, sizes, dict(page.options)))
+    free = free_regions(page, t)
+    items = tuple(i for i in range(len(sizing.items)) if i not in sizing.slots)
+    assert len(items) <= 5
+    tiler = M.Tiler(sizing.fits(), len(sizing.items), t.columns, t.rows, ways=M.WIDE_WAYS)  # item 0 leads
+    for cut in free_layouts(free, t):
+        for order in permutations(items):
+            for filled in (order, order + sizing.slots):
+                assert tiler.tile(cut, filled, t.rows) is None, filled

@@ -41,6 +41,13 @@ OFF_NATURAL = 0.03  # per row a photo story's module is off its natural height
 # the most a built page took, the page is refused with what it needs said, and no page keeps
 # --watch busy for more than a few seconds.
 SEARCH_STEPS = 1_000_000
+# How many ways to fill a rectangle the search keeps (`Tiler.ways`): the cheapest alone, as a layout
+# editor tries the obvious arrangement first; and when that finds no page, the wider search keeps
+# the WIDE_WAYS cheapest of different outline — which stories stand along the rectangle's left and
+# right sides, and where — since 撞题 across a cut and the 头条's lead are judged only when the parts
+# meet, and the cheapest part alone may be the one that clashes.
+WAYS = 1
+WIDE_WAYS = 4
 
 
 class SearchExhausted(Exception):
@@ -93,8 +100,9 @@ class Tiler:
     tree only for the tiling chosen."""
 
     def __init__(self, fits: Fits, count: int, columns: int, height: int, lead: int = 0,
-                 fixed: tuple[Module, ...] = ()):
+                 fixed: tuple[Module, ...] = (), ways: int = WAYS):
         self.fits, self.columns, self.height, self.lead = fits, columns, height, lead
+        self.ways = ways  # the ways to fill a rectangle kept, cheapest first (WAYS, WIDE_WAYS)
         self.fixed = fixed  # modules the desk pinned: the search tiles around them, and no 撞题 with them
         self.kinds = [fits.kind(i) for i in range(count)]
         # Items fill a rectangle exactly only if its cells lie between their fewest and most:
@@ -133,7 +141,7 @@ class Tiler:
                 used[id(tree)] = got
             return got
 
-        self.memo = {k: v for k, v in self.memo.items() if v is None or not uses(v[1])}
+        self.memo = {k: v for k, v in self.memo.items() if not any(uses(way[1]) for way in v)}
         self.own = {k: v for k, v in self.own.items() if k[0] != item}
         self.reaches = {k: v for k, v in self.reaches.items() if item not in k[1]}
 
@@ -141,28 +149,31 @@ class Tiler:
              ) -> tuple[float, list[Module]] | None:
         """The cheapest tiling of `regions` (in order) by `items` (in order) and its cost, or None.
         A module whose foot is not at row `bottom` is parted from what lies below it by a separator
-        row. No two neighbouring stories' headlines stand side by side (撞题)."""
-        count = len(items)
-        # Regions k… filled by items i…, the last region taking every item left, each region one at least.
-        todo: dict[tuple[int, int], tuple[float, tuple[Module, ...]] | None] = {(len(regions), count): (0.0, ())}
+        row. No two neighbouring stories' headlines stand side by side (撞题), and the 头条 leads."""
+        count, most = len(items), self.ways
+        # Regions k… filled by items i…, the last region taking every item left, each region one at least:
+        # the `ways` cheapest, (cost, modules).
+        todo: dict[tuple[int, int], list] = {(len(regions), count): [(0.0, ())]}
         for k in range(len(regions) - 1, -1, -1):
             g = regions[k]
             for i in range(count - 1, -1, -1):
-                best = None
+                kept: list = []
                 for j in ([count] if k == len(regions) - 1 else range(i + 1, count + 1)):
-                    rest = todo.get((k + 1, j))
-                    here = self.fill(g.span, g.rows, g.row + g.rows == bottom, items[i:j]) if rest is not None else None
-                    if here is None or (best is not None and here[0] + rest[0] >= best[0]):
-                        continue
-                    placed = tuple(_modules(here[1], g.col, g.row))
-                    if _clashes(placed, rest[1] + self.fixed, self.kinds, self._head):  # side by side
-                        continue
-                    best = (here[0] + rest[0], placed + rest[1])
-                todo[(k, i)] = best
-        got = todo.get((0, 0))
-        if got is None or not self.leads(got[1] + self.fixed):
-            return None
-        return got[0], sorted(got[1], key=lambda m: m.item)
+                    rests = todo.get((k + 1, j))
+                    for here in self.fill(g.span, g.rows, g.row + g.rows == bottom, items[i:j]) if rests else ():
+                        placed = None
+                        for rest in rests:
+                            if _beaten(kept, here[0] + rest[0], most):
+                                break
+                            placed = placed or tuple(_modules(here[1], g.col, g.row))
+                            if _clashes(placed, rest[1] + self.fixed, self.kinds, self._head):  # side by side
+                                continue
+                            _keep(kept, (here[0] + rest[0], placed + rest[1]), most)
+                todo[(k, i)] = kept
+        for cost, modules in todo.get((0, 0), ()):
+            if self.leads(modules + self.fixed):
+                return cost, sorted(modules, key=lambda m: m.item)
+        return None
 
     def may_take(self, cuts: list[tuple[Rect, ...]], n: int, slots: tuple[int, ...]) -> bool:
         """Whether the page's items and `n` of the filler `slots` could fill the free area by their
@@ -185,9 +196,23 @@ class Tiler:
         return all(m.rect.span <= own.rect.span and self._head(m.item, m.rect.span, own_rows(m))[0] <= size
                    for m in modules if self.kinds[m.item] == "story")
 
-    def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]):
-        """The cheapest way `items` fill a span × rows rectangle exactly (`foot`: its foot is the
-        type area's, so what reaches it needs no separator): (cost, cut tree, left edge, right edge)."""
+    def fine(self, placed: tuple[Module, ...], m: Module) -> bool:
+        """Whether module `m` may stand among the modules `placed` (and the pinned ones), themselves
+        fine together: no 撞题 with them, and the 头条 still leads (only a story's module can break either)."""
+        if self.kinds[m.item] != "story":
+            return True
+        others = placed + self.fixed
+        if _clashes((m,), others, self.kinds, self._head):
+            return False
+        if m.item == self.lead:
+            return self.leads(others + (m,))
+        lead = next((x for x in others if x.item == self.lead), None)
+        return lead is None or self.leads((lead, m))
+
+    def fill(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> tuple:
+        """The cheapest ways (`ways` of them at most, each of its own outline) `items` fill a span × rows
+        rectangle exactly (`foot`: its foot is the type area's, so what reaches it needs no separator),
+        cheapest first: (cost, cut tree, left edge, right edge) each; () when there is none."""
         self.steps += 1
         if self.steps > self.budget:
             raise SearchExhausted
@@ -197,13 +222,13 @@ class Tiler:
             return got
         lo, hi = self._run_cells(items)
         fits = lo <= span * rows <= hi and (self.reach(span, foot, items) >> rows) & 1
-        best = self._best_way(span, rows, foot, items) if fits else None
-        self.memo[key] = best
-        return best
+        got = self._ways(span, rows, foot, items) if fits else ()
+        self.memo[key] = got
+        return got
 
     def reach(self, span: int, foot: bool, items: tuple[int, ...]) -> int:
         """The heights at which `items` might fill a `span`-column rectangle exactly, as a bit set (bit
-        r: r rows): each item's own heights, put together the ways `_best_way` cuts — one run above
+        r: r rows): each item's own heights, put together the ways `_ways` cuts — one run above
         the other (their rows add up) or beside it (both at the same rows). Only a necessary condition
         (撞题 and the 头条's checks come after), but worked out for every height at once, it spares
         the search each rectangle and each cut that nothing can fill: two in three of the rectangles
@@ -229,7 +254,7 @@ class Tiler:
                 first, rest = items[:k], items[k:]
                 tops, side, belows = self._reach(False, first), self._reach(foot, first), self._reach(foot, rest)
                 for span in spans:
-                    bits = _sums(tops[span], belows[span]) if tops[span] and belows[span] else 0
+                    bits = bit_sums(tops[span], belows[span]) if tops[span] and belows[span] else 0
                     for w in range(1, span):
                         bits |= side[w] & belows[span - w]
                     got[span] |= bits & self.mask
@@ -251,18 +276,18 @@ class Tiler:
             got = self.heads[key] = self.fits.head(item, span, rows) if self.fits.head else (1.0, 0, 1)
         return got
 
-    def _best_way(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> tuple | None:
-        """The cheapest guillotine cut of the rectangle (the first found of equal cost): the items split
+    def _ways(self, span: int, rows: int, foot: bool, items: tuple[int, ...]) -> tuple:
+        """The cheapest guillotine cuts of the rectangle (of equal cost, the first found): the items split
         into a first run and the rest, the first run above the rest (across the full width) or beside
-        it (down the full height, at the left or the right). (cost, cut tree, left edge, right edge)."""
+        it (down the full height, at the left or the right). See `fill`."""
         if len(items) == 1:
             item, sep = items[0], not foot
             if rows not in self._heights(item, span, sep)[1]:
-                return None
+                return ()
             edge = ((item, span, 0, rows, rows - SEPARATOR_ROWS if sep else rows),) if self.kinds[item] == "story" else ()
-            return self._cost(item, span, rows, sep), ("m", item, span, rows, sep), edge, edge
-        best, across = None, None  # across: the parts of the best cut across, whose edges wait
-        fill = self.fill
+            return ((self._cost(item, span, rows, sep), ("m", item, span, rows, sep), edge, edge),)
+        kept: list = []
+        most, fill = self.ways, self.fill
         for k in range(1, len(items)):
             first, rest = items[:k], items[k:]
             # Each run fills its part only if the part's cells lie between the run's fewest and most:
@@ -274,34 +299,31 @@ class Tiler:
             for h in self._cuts(span, rows, foot, first, rest):
                 if not ((tops >> h) & 1 and (belows >> (rows - h)) & 1):
                     continue
-                top = fill(span, h, False, first)
-                if top is None:
-                    continue
-                below = fill(span, rows - h, foot, rest)
-                if below is not None and (best is None or top[0] + below[0] < best[0]):
-                    best, across = (top[0] + below[0], ("h", h, top[1], below[1]), None, None), (top, below, h)
+                above = fill(span, h, False, first)
+                for low in above and fill(span, rows - h, foot, rest):
+                    for up in above:
+                        cost = up[0] + low[0]
+                        if _beaten(kept, cost, most):
+                            break
+                        _keep(kept, (cost, ("h", h, up[1], low[1]), up[2] + _lowered(low[2], h),
+                                     up[3] + _lowered(low[3], h)), most, True)
             least = max(1, -(-lo_a // rows), span - _floor(hi_b, rows))
-            most = min(span - 1, _floor(hi_a, rows), span - -(-lo_b // rows))
-            for w in range(least, most + 1):
+            widest = min(span - 1, _floor(hi_a, rows), span - -(-lo_b // rows))
+            for w in range(least, widest + 1):
                 if not ((lefts[w] >> rows) & 1 and (rights[span - w] >> rows) & 1):
                     continue
-                side = fill(w, rows, foot, first)
-                if side is None:
-                    continue
-                beside = fill(span - w, rows, foot, rest)
-                if beside is None:
-                    continue
-                cost = side[0] + beside[0]
-                if best is not None and cost >= best[0]:
-                    continue
-                if not self._edges_clash(side[3], beside[2]):  # the first run at the left
-                    best, across = (cost, ("v", w, True, side[1], beside[1]), side[2], beside[3]), None
-                elif not self._edges_clash(beside[3], side[2]):  # … at the right
-                    best, across = (cost, ("v", span - w, False, side[1], beside[1]), beside[2], side[3]), None
-        if across is not None:  # the edges of a cut across, made for the cheapest only
-            top, below, h = across
-            best = (best[0], best[1], top[2] + _lowered(below[2], h), top[3] + _lowered(below[3], h))
-        return best
+                sides = fill(w, rows, foot, first)
+                for beside in sides and fill(span - w, rows, foot, rest):
+                    for side in sides:
+                        cost = side[0] + beside[0]
+                        if _beaten(kept, cost, most):
+                            break
+                        if not self._edges_clash(side[3], beside[2]):  # the first run at the left
+                            _keep(kept, (cost, ("v", w, True, side[1], beside[1]), side[2], beside[3]), most, True)
+                        if not _beaten(kept, cost, most) and not self._edges_clash(beside[3], side[2]):  # … right
+                            _keep(kept, (cost, ("v", span - w, False, side[1], beside[1]), beside[2], side[3]),
+                                  most, True)
+        return tuple(kept)
 
     def _edges_clash(self, left: tuple, right: tuple) -> bool:
         """撞题 across a vertical cut: a story along its left side and one along its right side whose
@@ -343,6 +365,27 @@ class Tiler:
         if self.kinds[item] == "story" and span == 1:
             cost += STORY_NARROW
         return cost
+
+
+def _beaten(kept: list, cost: float, most: int) -> bool:
+    """Whether a way of this cost cannot enter `kept` (the `most` cheapest, cheapest first)."""
+    return len(kept) == most and cost >= kept[-1][0]
+
+
+def _keep(kept: list, way: tuple, most: int, outline: bool = False) -> None:
+    """Put `way` (cost first) into `kept`, the `most` cheapest ways, cheapest first and of equal cost
+    the first found; with `outline`, one way per outline (its left and right edges), the cheapest."""
+    if outline:
+        same = next((n for n, w in enumerate(kept) if w[2] == way[2] and w[3] == way[3]), None)
+        if same is not None:
+            if kept[same][0] <= way[0]:
+                return
+            del kept[same]
+    at = len(kept)
+    while at and kept[at - 1][0] > way[0]:
+        at -= 1
+    kept.insert(at, way)
+    del kept[most:]
 
 
 def _lowered(edge: tuple, rows: int) -> tuple:
@@ -421,7 +464,7 @@ def holes(modules: list[Module], regions: tuple[Rect, ...]) -> int:
     return len(want - set(got)) + sum(1 for v in got.values() if v > 1)
 
 
-def _sums(a: int, b: int) -> int:
+def bit_sums(a: int, b: int) -> int:
     """The bit set of every sum of a member of bit set `a` and one of `b`."""
     if a.bit_count() > b.bit_count():
         a, b = b, a

@@ -13,10 +13,10 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from layout.compose import blocks, rules, stable
+from layout.compose import blocks, exact, rules, stable
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
-from layout.compose.modules import (SEPARATOR_ROWS, Module, Rect, SearchExhausted, Tiler, collisions, holes, orders,
-                                    own_rows)
+from layout.compose.modules import (SEPARATOR_ROWS, WIDE_WAYS, Module, Rect, SearchExhausted, Tiler, collisions, holes,
+                                    orders, own_rows)
 from layout.compose.boxes import compose_filler
 from layout.compose.nearest import CHECK_STEPS, Nearest, nearest, retexted
 from layout.compose.sizing import Sizing
@@ -164,6 +164,10 @@ def _search(page: Page, t: Template, sizing: Sizing, free: tuple[Rect, ...], cut
                                 t.rows, sizing.to_fill)
     try:
         got = _tiled(sizing, t, tiler, cuts, pins)
+        if got is None:  # the cheapest part of a rectangle may be the one that clashes: keep more of them
+            wide = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tiler.fixed, ways=WIDE_WAYS)
+            wide.budget = tiler.budget - tiler.steps
+            got = _tiled(sizing, t, wide, cuts, pins)
     except SearchExhausted:
         raise InputError(f"copyfit: {sizing.why(free)} (the search stopped after {tiler.budget:,} steps)",
                          page.place("stories"), sizing.hint(free)) from None
@@ -173,8 +177,10 @@ def _search(page: Page, t: Template, sizing: Sizing, free: tuple[Rect, ...], cut
             keep = stable.keeping(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous),
                                   sizing.heights, t.rows, sizing.to_fill)
             hint = f"to keep the last build's shape, {keep}; or {hint}" if keep else hint
-        near = _nearest(page, t, sizing, tiler, cuts, kinds, pins) if sizing.case(free)[0] == "shape" else None
-        raise InputError(f"copyfit: {sizing.why(free, near)}", page.place("stories"), hint)
+        shape = sizing.case(free)[0] == "shape"
+        near = _nearest(page, t, sizing, tiler, cuts, kinds, pins) if shape else None
+        proven = shape and not near and _none_arranged(sizing, t, tiler, free, pins)
+        raise InputError(f"copyfit: {sizing.why(free, near, proven)}", page.place("stories"), hint)
     return got[0], got[1], said
 
 
@@ -195,6 +201,23 @@ def _tiled(sizing: Sizing, t: Template, tiler: Tiler, cuts: list, pins: dict[int
             return modules, blocks_
     raise InputError(f"copyfit: the stories do not fill the modules the page search found ({MAX_STRIKES} tries)",
                      page.place("stories"), "cut or lengthen a story, or give the page fewer items")
+
+
+def _none_arranged(sizing: Sizing, t: Template, tiler: Tiler, free: tuple[Rect, ...], pins: dict[int, Module]
+                   ) -> bool:
+    """Whether no arrangement at all of modules of the sizes the page's items may fill (their bound's,
+    none struck) tiles the free area and keeps the hard rules (Tiler.fine: no 撞题, the 头条 leads) —
+    with a filler or without (compose.exact, within its budget): the refusal's proof that no search
+    could find a page there. False when one exists or the question went unanswered."""
+    if pins:
+        return False
+    try:
+        area = exact.Area.of(free, t.columns, t.rows)
+        return next(exact.arrangements(area, tuple(i for i in range(len(sizing.items)) if i not in sizing.slots),
+                                       sizing.slots, sizing.bound_heights, lambda i: tiler.cells[i], tiler.fine),
+                    None) is None
+    except exact.Unknown:
+        return False
 
 
 def _nearest(page: Page, t: Template, sizing: Sizing, tiler: Tiler, cuts: list, kinds: list[str],

@@ -164,13 +164,18 @@ class Sizing:
 
     def heights(self, i: int, span: int, separated: bool) -> list[int]:
         """Module rows (separator included) item i fills exactly at `span`, best first."""
+        return [r for r in self.bound_heights(i, span, separated) if (i, span, r) not in self.struck]
+
+    def bound_heights(self, i: int, span: int, separated: bool) -> list[int]:
+        """`heights` as the bound gives them, none struck (a size a composition refused in one tiling
+        may serve in another: the photo and headline ranks depend on the others' modules)."""
         key = (i, span, separated, self._variant(i))
         if key not in self._heights:
             sep = SEPARATOR_ROWS if separated else 0
             rows = [r + sep for r in self._rows_at(i, span)]
             self._heights[key] = sorted((r for r in rows if r >= self.t.module_min_rows),
                                         key=lambda r: abs(r - sep - self.natural(i, span)))
-        return [r for r in self._heights[key] if (i, span, r) not in self.struck]
+        return self._heights[key]
 
     def headline(self, i: int, span: int, rows: int | None = None) -> tuple[float, int, int]:
         """A story's 主题 size as set at `span` (within its rank's range) and the rows its headline band
@@ -521,10 +526,11 @@ class Sizing:
             out.append((i, "over" if over else "short"))
         return out
 
-    def why(self, free: tuple[Rect, ...], near: Nearest | None = None) -> str:
+    def why(self, free: tuple[Rect, ...], near: Nearest | None = None, proven: bool = False) -> str:
         """Why no tiling works, in the desk's terms: too much or too little for the free area (by the
         grid cells each item can fill at its narrowest and widest), else the heights each item can fill
-        at the widths it can take, and the least cut (or addition) of one story that tiles the page
+        at the widths it can take — `proven` when no arrangement of them at all keeps the hard rules
+        (layout.compose.exact) — and the least cut (or addition) of one story that tiles the page
         when one was found (`near`, layout.compose.nearest)."""
         case, cells, width = self.case(free)
         rows = cells // width
@@ -557,9 +563,11 @@ class Sizing:
         jump = (f"let {lead} continue on another page (continue_to), which lets it fill whatever module the "
                 "others leave" if lead else "")
         jump = " — propose: " + ", or ".join(x for x in (self.nearest_said(near), jump) if x) if near or lead else ""
-        return (f"{head}: no way of putting together the heights each item can fill (with no two headlines "
-                f"side by side, 撞题) tiles it; the rows each item can fill at its widest "
-                f"widths: {'; '.join(parts)}{jump}")
+        how = ("no arrangement of the heights each item can fill — cut across and down or not, in any order — "
+               "tiles it with no two headlines side by side (撞题) and the 头条 leading: proven by trying every one"
+               if proven else "no way of putting together the heights each item can fill (with no two headlines "
+               "side by side, 撞题) tiles it")
+        return f"{head}: {how}; the rows each item can fill at its widest widths: {'; '.join(parts)}{jump}"
 
     def nearest_said(self, near: Nearest | None) -> str:
         """A found cut (or addition) in the desk's terms: characters of one story, the lines they make
