@@ -251,12 +251,15 @@ def proven(why: str) -> bool:
     grid lines than the free area has even with every lever at its least, or fill fewer with every
     lever at its most (the cell counts of the heights each item can fill, bound by its text, not the
     search's say), or an item fits no module of the page at any width, or no arrangement at all of
-    the sizes each item may fill keeps the hard rules (the engine tried every one: layout.compose.exact).
-    A refusal because the search found no way of putting the heights together (or stopped) proves
-    nothing: a better search, or an editor, may find a page there."""
+    the sizes each item may fill keeps the hard rules (the engine tried every one: layout.compose.exact),
+    or the desk pinned a story (place:) to a module one of its blocks cannot stand in at any width (a
+    photo at its rank's least size taller than the module). A refusal because the search found no way
+    of putting the heights together (or stopped) proves nothing: a better search, or an editor, may
+    find a page there."""
     case = refusal_class(why)
     return (case.startswith("copyfit: no tiling (too ") or "fills no module at any width" in why
-            or case == "copyfit: no tiling (no arrangement keeps the rules)")
+            or case == "copyfit: no tiling (no arrangement keeps the rules)"
+            or ("rows at any width" in why and "in the module its place: pins" in why))
 
 
 def _quantile(xs: list, q: float) -> float | None:

@@ -126,3 +126,31 @@ def test_why_names_lines_over_when_the_photos_are_at_their_smallest():
     msg = arrange.why(p, arrange.survey(p))
     assert "lines over" in msg and "smallest" in msg
     assert not bound(p).feasible
+
+
+def test_a_photo_whose_ranks_least_size_is_taller_than_the_area_is_named_with_what_it_needs():
+    """A portrait lead photo at its rank's least area (design rule photo-range) and within its crop
+    bound is taller than a short area at any width: the refusal names the photo and the rows it needs
+    — computed here from the frame's own figures — not "the blocks do not fit"."""
+    import dataclasses
+    import math
+
+    p = problem(photos=((0.65, "lead"),), lines=60, columns=8, rows=38, top=10)
+    least_pt2 = 190_000.0
+    ph = dataclasses.replace(p.photos[0], max_change=1.15, area_pt2=(least_pt2, 4 * least_pt2))
+    p = dataclasses.replace(p, photos=(ph,))
+    assert arrange.survey(p) == []
+    need = []
+    for span in range(1, 9):
+        w = span * p.col_width_pt + (span - 1) * p.gutter_pt
+        rows = lambda h_pt: (h_pt + p.gap_pt) / p.pitch_pt  # noqa: E731  (a frame's rows: its height and the gap)
+        least = max(math.ceil(rows(least_pt2 / w) - 1e-9), math.ceil(rows(w / (ph.aspect * ph.max_change)) - 1e-9))
+        if least > math.floor(rows(w * ph.max_change / ph.aspect) + 1e-9):
+            continue  # at this width its least area is taller than the crop bound lets it be
+        frame = max(LIMITS.photo_min_rows, min(LIMITS.lead_min_rows, p.body_rows // 3), least)
+        need.append(frame + 1 + 1)  # its caption's line, the white line under it
+    assert min(need) > p.body_rows
+    msg = arrange.why(p, [])
+    assert msg.startswith(f"photo ph0 needs at least {min(need)} rows at any width (at its least size for its rank"), \
+        (msg, min(need))
+    assert f"and the area has {p.body_rows} under the headline" in msg

@@ -41,7 +41,7 @@ from layout.compose.heights import (Levers, capacity_span, exact_heights, levers
                                     text_span)
 from layout.compose.plans import cells, fits, free_regions, plans
 from layout.compose.problem import (SPACER_ROWS, Arrangement, Heights, Plan, Problem, frame_height_pt,
-                                    lead_min_rows, min_span, width_pt)
+                                    frame_range, lead_min_rows, min_span, width_pt)
 
 TRIES = 300  # threadings tried per story after a page was found, looking for a better one
 SEARCH_NODES = 40_000  # height-search nodes one story may spend over all its plans (bounds the worst case)
@@ -191,7 +191,8 @@ def closest(p: Problem, viable: Viable) -> Arrangement | None:
 
 def too_tall(p: Problem) -> list[tuple[str, int, int]]:
     """The blocks that do not fit the area even alone at their smallest: (what, rows it needs at its
-    best width, its caption's lines there), the tallest first."""
+    best width, its caption's lines there — 0 when the photo itself is what does not fit: its least
+    frame, within its crop bound and its rank's size range, is taller than the area), the tallest first."""
     out = []
     widths = range(min_span(p), p.columns + 1)
     for k, ph in enumerate(p.photos):
@@ -200,6 +201,13 @@ def too_tall(p: Problem) -> list[tuple[str, int, int]]:
                     if s in ph.caption_rows), default=None)
         if best is not None and best[0] > p.body_rows:
             out.append((f"photo {ph.block.rsplit('/', 1)[-1]}", best[0], best[1]))
+            continue
+        # Its rank's least size (a portrait 头条 photo at its least area is tall) and its crop bound:
+        # the least frame at any width, with its caption there.
+        sized = [(max(frame, lo) + ph.caption_rows[s] + SPACER_ROWS) for s in widths if s in ph.caption_rows
+                 for lo, hi in [frame_range(p, k, s)] if lo <= hi]
+        if sized and min(sized) > p.body_rows:
+            out.append((f"photo {ph.block.rsplit('/', 1)[-1]}", min(sized), 0))
     if p.sidebar is not None and p.sidebar.rows and min(p.sidebar.rows.values()) + SPACER_ROWS > p.body_rows:
         out.append(("the sidebar", min(p.sidebar.rows.values()) + SPACER_ROWS, 0))
     return sorted(out, key=lambda b: -b[1])
@@ -213,7 +221,8 @@ def why(p: Problem, viable: Viable) -> str:
         alone = too_tall(p)
         if alone:
             block, need, captions = alone[0]
-            said = f" (its caption alone takes {captions} lines)" if captions else ""
+            said = (f" (its caption alone takes {captions} lines)" if captions else
+                    " (at its least size for its rank, within its crop bound)" if block.startswith("photo") else "")
             return (f"{block} needs at least {need} rows at any width{said} and the area has {p.body_rows} under "
                     f"the headline")
         return (f"the blocks do not fit the area even at their smallest ({len(p.photos)} photos"
