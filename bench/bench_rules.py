@@ -195,7 +195,8 @@ def told_page(src: Path, dst: Path, why: str) -> bool:
 def late_edits(v, folder: Path, count: int, first: int = 0) -> list[dict]:
     """Late edits `first` … `first + count - 1` of page `v` (built in `folder`), each in a folder of its
     own (the page's own files stay as judged) whose outputs start from the page's last build: its
-    manifest beside them. Whether every module keeps its columns, and how far its edges move."""
+    manifest beside them. Whether every module keeps its columns (a filler set under a story that
+    shrank is a module added, not one moved), and how far its edges move."""
     import pages as P
 
     grids = _STATE["grids"]
@@ -222,7 +223,10 @@ def late_edits(v, folder: Path, count: int, first: int = 0) -> list[dict]:
             after = _modules(emanifest)
             moved = [k for k, m in before.items() if k not in after or (after[k]["col"], after[k]["span"]) !=
                      (m["col"], m["span"])]
-            e["columns_kept"] = not moved and set(after) == set(before)
+            # a filler (补白) the rebuild set under a story that shrank is a module more, not one moved
+            added = [k for k in after if k not in before]
+            e["columns_kept"] = not moved and all(after[k].get("kind") == "filler" for k in added)
+            e["fillers_added"] = added
             e["moved"] = moved
             e["edge_rows"] = max((max(abs(after[k]["row"] - m["row"]),
                                       abs(after[k]["row"] + after[k]["rows"] - m["row"] - m["rows"]))

@@ -197,3 +197,37 @@ def test_the_kept_search_never_offers_a_briefs_height_that_leaves_a_line_over():
     assert 11 not in offered
     for rows in offered:
         assert not sizing.compose(i, Area(0, 5, 0, rows)).findings
+
+
+def test_a_story_a_late_edit_shortens_keeps_its_columns_over_a_filler():
+    """The 头条 cut by a sixth late (family page 67 of seed 21, its first late edit): its text no longer
+    fills its module at any measure and no neighbour can take the rows, so a filler of the page's pool
+    (补白) stands under it in its own columns, its foot where the story's was; every module of the last
+    build keeps its columns, the page says so in one line, and the story's text is all there."""
+    v = P.family(68, GRIDS, seed=21)[67]
+    page, sizes = P.page_of(v, GRIDS)
+    t = TEMPLATES[v.template]
+    lay = compose_page(page, t, FACES, sizes)
+    edited, what = P.late_edit(v, random.Random(67))
+    assert what.startswith("s1 -")
+    page2, sizes2 = P.page_of(edited, GRIDS)
+    again = compose_page(page2, t, FACES, sizes2, previous=_arrangement(lay))
+    old = {m["item"]: m for m in lay.figures["modules"]}
+    new = {m["item"]: m for m in again.figures["modules"]}
+    assert all((new[k]["col"], new[k]["span"]) == (m["col"], m["span"]) for k, m in old.items())
+    added = [m for k, m in new.items() if k not in old]
+    assert len(added) == 1 and added[0]["kind"] == "filler"
+    s1, filler = new["s1"], added[0]
+    assert (filler["col"], filler["span"], filler["row"]) == (s1["col"], s1["span"], s1["row"] + s1["rows"])
+    assert abs(filler["row"] + filler["rows"] - old["s1"]["row"] - old["s1"]["rows"]) <= 3
+    said = [f.message for f in again.findings if f.code in ("stable", "re-planned")]
+    assert len(said) == 1 and said[0].endswith("kept the columns: a filler (补白) under s1"), said
+    assert any(f.code == "filler" and "late edit" in f.message for f in again.findings)
+    from collections import Counter
+
+    from test_pages import INVISIBLE, expected_chars
+
+    item = next(s for s in page2.stories if s.id == "s1")
+    got = Counter(ch for run in again.runs() if run.story == "s1" for ch in run.chars if ch not in INVISIBLE)
+    assert got == expected_chars(item)
+    assert again.figures["overflow_lines"] == again.figures["empty_rows"] == again.figures["overlaps"] == 0

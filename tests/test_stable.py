@@ -41,6 +41,23 @@ def test_a_story_that_grows_moves_the_edge_it_shares():
     assert rects(got) == [(0, 0, 4, 0, 8), (1, 0, 2, 8, 12), (2, 2, 2, 8, 12)]
 
 
+def test_a_story_that_shrank_leaves_the_foot_of_its_module_to_a_filler():
+    """s3 now fills 4 rows only (its module 10 at the foot): without a filler no page keeps the shape
+    (s1 cannot give it six rows); with one (item 3, which fills 5 rows, or 6 above a white line),
+    the filler stands under s3 in its columns, its foot on the type area's foot where s3's was, and
+    every other module keeps its rows. A filler goes under a story only: a story's own rows first."""
+    table = {0: [9], 1: [10], 2: [4], 3: [5]}
+    assert keep(table) is None
+    got = stable.keep(KEPT, IDS, CELLS, FOOT, heights_of(table), lambda i, s, r: 0.0, lambda modules: True,
+                      filler=3)
+    assert rects(got) == [(0, 0, 4, 0, 10), (1, 0, 2, 10, 10), (2, 2, 2, 10, 5), (3, 2, 2, 15, 5)]
+    assert [m.separated for m in got] == [True, False, True, False]
+    # s3 fills its old module again: no filler, whatever the pool
+    got = stable.keep(KEPT, IDS, CELLS, FOOT, heights_of({**table, 2: [4, 10]}), lambda i, s, r: 0.0,
+                      lambda modules: True, filler=3)
+    assert rects(got) == [(0, 0, 4, 0, 10), (1, 0, 2, 10, 10), (2, 2, 2, 10, 10)]
+
+
 def test_no_edge_moves_more_than_the_rule_allows():
     assert keep({0: [5, 9], 1: [14], 2: [14]}) is None  # s1 would give up four rows
 

@@ -93,6 +93,7 @@ PAGE_MEMO = {"paragraph": (6000, None), "caption": (2000, None), "headline": (40
 NEAR_MISS = 0.4  # of a story's text: how far off its old module another measure (变栏) is tried (a late
 # edit reaches a fifth, and the bound's figure is rough; a 头条 doubled is left to the re-plan)
 MAX_STRIKES = 40  # story module sizes the bound allowed but the composition refused, before giving up
+FILLER_UNDER = "a filler (补白) under"  # what the page says of a filler set under a story a late edit shortened
 PROBE_ROWS = 4  # a struck size's neighbours (rows either side, at its span) tried at once
 
 
@@ -122,8 +123,10 @@ def _modular(page: Page, t: Template, kit: Kit, basic: Columns, grid: Rows, out:
             out.continued.append((item.id, item.continue_to, block.rest))
     if fillers:
         out.figures["fillers"] = sorted(fillers)
+        why = ("under a story a late edit shortened (the last build's shape kept)" if FILLER_UNDER in said
+               else "the page's items alone fill no tiling")
         out.findings += [Finding("info", "filler", f"补白 {fid} set ({m.rect.span} columns × {m.rect.rows} rows): "
-                                 "the page's items alone fill no tiling", fid) for fid, m in sorted(fillers.items())]
+                                 f"{why}", fid) for fid, m in sorted(fillers.items())]
     for items, where, figures, findings in reserved:
         out.items += items
         out.regions.append(where)
@@ -258,26 +261,32 @@ def _kept_shape(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tup
     stories a line or so off their old modules set to another measure (变栏) inside their module's
     columns, so that their text fills the module to the line. The modules, the items composed in them
     and the line the page says (none when the edges moved within the rule); None when the shape
-    cannot hold."""
+    cannot hold. Last, a filler (补白) from the page's pool under a story that shrank, in its own
+    columns — the editor's answer to a late cut when the text cannot be made to fill."""
     before = _unpinned(previous, page, pins)
     ids = _ids(page, sizing, pins, previous)
     briefs = any(item.kind == "briefs" for item in sizing.items)
-    for attempt in range(2):  # the page's own; then other measures for the near misses, more white in 简讯
-        more = frozenset() if attempt == 0 else (_near_misses(sizing, before, ids, t.rows) or frozenset())
-        if attempt and not more and not briefs:
-            break
+    # the page's own; then other measures for the near misses, more white in 简讯; then a filler
+    for attempt in range(3):
+        more = frozenset() if attempt != 1 else (_near_misses(sizing, before, ids, t.rows) or frozenset())
+        if (attempt == 1 and not more and not briefs) or (attempt == 2 and not sizing.slots):
+            continue
         struck = set(sizing.struck)
-        sizing.more_measures, sizing.more_white = more, bool(attempt and briefs)
+        sizing.more_measures, sizing.more_white = more, bool(attempt == 1 and briefs)
         tiler.heads.clear()  # a module's headline band follows the measure its rows are filled with
         for slack in (None, stable.WIDE_ROWS):
-            got = _kept(page, t, sizing, tiler, free, pins, previous, slack)
+            got = _kept(page, t, sizing, tiler, free, pins, previous, slack, filler=attempt == 2)
             if got is not None:
-                said = [] if slack is None else [stable.moved(before, got[0], ids)]
+                said = [] if slack is None and attempt < 2 else [stable.moved(before, got[0], ids)]
                 said += [f"kept the columns: {sizing.items[i].id} set in {n} column{'s' if n > 1 else ''} across its "
                          f"{span} (变栏)"
                          for i, span, n in _remeasured(sizing, got[0])]
                 said += [f"kept the columns: more white between the items of {sizing.items[m.item].id}"
                          for m in got[0] if _airier(sizing, m)]
+                said += [f"kept the columns: {FILLER_UNDER} {sizing.items[above.item].id}"
+                         for m in got[0] if attempt == 2 and sizing.items[m.item].kind == "filler"
+                         for above in got[0] if above.rect.col == m.rect.col and above.rect.span == m.rect.span
+                         and above.rect.row + above.rect.rows == m.rect.row]
                 return got[0], got[1], "; ".join(said)
         sizing.more_measures, sizing.more_white = frozenset(), False
         sizing.struck = struck  # a size struck under the other measures may fill under the page's own
@@ -339,9 +348,10 @@ def _ids(page: Page, sizing: Sizing, pins: dict[int, Module], previous: tuple) -
 
 
 def _kept(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rect, ...], pins: dict[int, Module],
-          previous: tuple, slack: int | None = None) -> tuple[list[Module], dict] | None:
+          previous: tuple, slack: int | None = None, filler: bool = False) -> tuple[list[Module], dict] | None:
     """The last build's modules kept (layout.compose.stable.keep) and the items composed in them, or
-    None when that shape cannot hold the page as it is now."""
+    None when that shape cannot hold the page as it is now. `filler`: a story that shrank may leave
+    the foot of its module to one of the page's fillers (补白), when the last build set none."""
     pinned = {(c, r) for m in pins.values() for c in range(m.rect.col, m.rect.col + m.rect.span)
               for r in range(m.rect.row, m.rect.row + m.rect.rows)}
     cells = {(c, r) for g in free for c in range(g.col, g.col + g.span) for r in range(g.row, g.row + g.rows)}
@@ -351,9 +361,11 @@ def _kept(page: Page, t: Template, sizing: Sizing, tiler: Tiler, free: tuple[Rec
         every = modules + list(pins.values())
         return not collisions(every, kinds, sizing.headline) and tiler.leads(tuple(every))
 
+    before = _unpinned(previous, page, pins)
+    spare = sizing.slots[0] if filler and sizing.slots and not any(k.kind == "filler" for k in before) else None
     for _ in range(MAX_STRIKES + 1):
-        found = stable.keep(_unpinned(previous, page, pins), _ids(page, sizing, pins, previous), cells - pinned,
-                            t.rows, sizing.heights, sizing.cost, ok, slack)
+        found = stable.keep(before, _ids(page, sizing, pins, previous), cells - pinned,
+                            t.rows, sizing.heights, sizing.cost, ok, slack, spare)
         if found is None:
             return None
         modules = sorted(found + list(pins.values()), key=lambda m: m.item)

@@ -62,14 +62,17 @@ def own_rows(k: Kept, foot_row: int) -> int:
 
 def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int, int]], foot_row: int,
          heights: Callable[[int, int, bool], list[int]], cost: Callable[[int, int, int], float],  # own rows
-         ok: Callable[[list[Module]], bool], slack: int | None = None) -> list[Module] | None:
+         ok: Callable[[list[Module]], bool], slack: int | None = None, filler: int | None = None
+         ) -> list[Module] | None:
     """The last build's modules with their edges moved by at most `slack` rows (default: the stable
     rule's), each item
     (by id → its number, `items`) filling its module exactly (`heights(item, span, separated)`: a
     module not standing on the type area's foot, `foot_row`, takes a white line under it), the modules
     tiling the `free` regions; among those, the one whose edges move least (then the cheapest, `cost`)
-    that `ok` accepts (no 撞题, the 头条 leading). None when the items are not the last build's or no
-    such page exists."""
+    that `ok` accepts (no 撞题, the 头条 leading). With `filler` (an item: the page's filler slot), one
+    story that shrank may leave the foot of its module to a filler (补白) in its own columns, the
+    filler's foot where the story's was: what a layout editor does with a late cut. None when the
+    items are not the last build's or no such page exists."""
     if not kept or not same_items(kept, items):
         return None
     slack = int(R.figure("stable")) if slack is None else slack
@@ -84,7 +87,8 @@ def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int,
     best: list = []
     steps = [0]
 
-    def search(k: int, ends: dict[int, int], placed: list[Module], moved: int, spent: float) -> None:
+    def search(k: int, ends: dict[int, int], placed: list[Module], moved: int, spent: float,
+               spare: int | None = filler) -> None:
         steps[0] += 1
         if steps[0] > NODES or (best and (moved, spent) >= best[0][:2]):
             return
@@ -114,10 +118,35 @@ def keep(kept: tuple[Kept, ...], items: Mapping[str, int], cells: set[tuple[int,
             search(k + 1, {**ends, **{c: top + rows for c in cols}},
                    placed + [Module(item, Rect(m.rect.col, m.rect.span, top, rows), separated)],
                    moved + abs(top - m.rect.row) + shift,
-                   spent + cost(item, m.rect.span, rows - (SEPARATOR_ROWS if separated else 0)))
+                   spent + cost(item, m.rect.span, rows - (SEPARATOR_ROWS if separated else 0)), spare)
+        if spare is None or m.kind != "story":
+            return
+        for shift, rows, low, parted in _under(top, old_bottom, m.rect.span, item, spare, foot_row, heights, slack):
+            search(k + 1, {**ends, **{c: top + rows + low for c in cols}},
+                   placed + [Module(item, Rect(m.rect.col, m.rect.span, top, rows), True),
+                             Module(spare, Rect(m.rect.col, m.rect.span, top + rows, low), parted)],
+                   moved + abs(top - m.rect.row) + shift,
+                   spent + cost(item, m.rect.span, rows - SEPARATOR_ROWS), None)
 
     search(0, {}, [], 0, 0.0)
     return sorted(best[0][2], key=lambda m: m.item) if best else None
+
+
+def _under(top: int, old_bottom: int, span: int, item: int, filler: int, foot_row: int,
+           heights: Callable[[int, int, bool], list[int]], slack: int) -> list[tuple[int, int, int, bool]]:
+    """A story's module that no longer reaches its old foot and a filler under it that does, within
+    `slack` rows: (how far the foot moved, the story's rows, the filler's, whether a white line parts
+    the filler from what is below), nearest first."""
+    out = []
+    for rows in heights(item, span, True):
+        if top + rows >= old_bottom:
+            continue
+        for separated in (True, False):
+            for low in heights(filler, span, separated):
+                bottom = top + rows + low
+                if separated != (bottom == foot_row) and abs(bottom - old_bottom) <= slack:
+                    out.append((abs(bottom - old_bottom), rows, low, separated))
+    return sorted(set(out))
 
 
 def moved(before: tuple[Kept, ...], after: list[Module], ids: Mapping[str, int]) -> str:
