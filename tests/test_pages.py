@@ -732,9 +732,14 @@ def test_the_wide_search_keeps_the_dearer_part_whose_headline_clears_its_neighbo
     fits = M.Fits(lambda i, span, sep: [r + (1 if sep else 0) for r in heights[i].get(span, ())],
                   lambda i, span, rows: 1.0 if (i, rows) == (1, 11) else 0.0, lambda i: "story", None, head)
     area = (M.Rect(0, 4, 0, 20),)
-    assert M.Tiler(fits, 3, 4, 20).tile(area, (0, 1, 2), 20) is None
+    narrow = M.Tiler(fits, 3, 4, 20)
+    assert narrow.tile(area, (0, 1, 2), 20) is None and narrow.refused  # 撞题 turned the cheapest down
     _, got = M.Tiler(fits, 3, 4, 20, ways=M.WIDE_WAYS).tile(area, (0, 1, 2), 20)
     assert [(m.item, m.rect.col, m.rect.row, m.rect.rows) for m in got] == [(0, 0, 0, 20), (1, 2, 0, 12), (2, 2, 12, 8)]
+    # heights that tile nothing: no rule turned a way down, so a wider search is not worth asking
+    nothing = M.Fits(lambda i, span, sep: [7], lambda i, span, rows: 0.0, lambda i: "story", None, head)
+    quiet = M.Tiler(nothing, 3, 4, 20)
+    assert quiet.tile(area, (0, 1, 2), 20) is None and quiet.refused == 0
 
 
 def test_a_refusal_proven_finds_no_page_in_any_order_of_its_items():

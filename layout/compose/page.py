@@ -167,7 +167,7 @@ def _search(page: Page, t: Template, sizing: Sizing, free: tuple[Rect, ...], cut
                                 t.rows, sizing.to_fill)
     try:
         got = _tiled(sizing, t, tiler, cuts, pins)
-        if got is None:  # the cheapest part of a rectangle may be the one that clashes: keep more of them
+        if got is None and tiler.refused:  # the cheapest part of a rectangle may be one that clashed: keep more
             wide = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tiler.fixed, ways=WIDE_WAYS)
             wide.budget = tiler.budget - tiler.steps
             got = _tiled(sizing, t, wide, cuts, pins)
