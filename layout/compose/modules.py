@@ -48,6 +48,10 @@ SEARCH_STEPS = 1_000_000
 # meet, and the cheapest part alone may be the one that clashes.
 WAYS = 1
 WIDE_WAYS = 4
+# The steps the wider search may take: a second look, bounded. Measured 2026-12-07 on the generated
+# family: the page it found took 565 steps; on the refusals it ran as long as the first search (up to
+# 280,000 steps, doubling a slow refusal's time).
+WIDE_STEPS = 30_000
 
 
 class SearchExhausted(Exception):

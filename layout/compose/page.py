@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from layout.compose import blocks, exact, rules, stable
 from layout.compose.grid import Columns, Rows, basic_columns, rows as page_rows
-from layout.compose.modules import (SEPARATOR_ROWS, WIDE_WAYS, Module, Rect, SearchExhausted, Tiler, collisions, holes,
-                                    orders, own_rows)
+from layout.compose.modules import (SEPARATOR_ROWS, WIDE_STEPS, WIDE_WAYS, Module, Rect, SearchExhausted, Tiler,
+                                    collisions, holes, orders, own_rows)
 from layout.compose.boxes import compose_filler
 from layout.compose.nearest import CHECK_STEPS, Nearest, nearest, retexted
 from layout.compose.sizing import Sizing
@@ -168,9 +168,7 @@ def _search(page: Page, t: Template, sizing: Sizing, free: tuple[Rect, ...], cut
     try:
         got = _tiled(sizing, t, tiler, cuts, pins)
         if got is None and tiler.refused:  # the cheapest part of a rectangle may be one that clashed: keep more
-            wide = Tiler(sizing.fits(), len(sizing.items), t.columns, height, fixed=tiler.fixed, ways=WIDE_WAYS)
-            wide.budget = tiler.budget - tiler.steps
-            got = _tiled(sizing, t, wide, cuts, pins)
+            got = _wider(sizing, t, tiler, cuts, pins)
     except SearchExhausted:
         raise InputError(f"copyfit: {sizing.why(free)} (the search stopped after {tiler.budget:,} steps)",
                          page.place("stories"), sizing.hint(free)) from None
@@ -185,6 +183,18 @@ def _search(page: Page, t: Template, sizing: Sizing, free: tuple[Rect, ...], cut
         proven = shape and not near and _none_arranged(sizing, t, tiler, free, pins)
         raise InputError(f"copyfit: {sizing.why(free, near, proven)}", page.place("stories"), hint)
     return got[0], got[1], said
+
+
+def _wider(sizing: Sizing, t: Template, tiler: Tiler, cuts: list, pins: dict[int, Module]
+           ) -> tuple[list[Module], dict] | None:
+    """The page search again, keeping WIDE_WAYS ways to fill each rectangle, within WIDE_STEPS: a
+    second look, whose running out leaves the page where the first search left it."""
+    wide = Tiler(sizing.fits(), len(sizing.items), t.columns, tiler.height, fixed=tiler.fixed, ways=WIDE_WAYS)
+    wide.budget = min(WIDE_STEPS, tiler.budget - tiler.steps)
+    try:
+        return _tiled(sizing, t, wide, cuts, pins)
+    except SearchExhausted:
+        return None
 
 
 def _tiled(sizing: Sizing, t: Template, tiler: Tiler, cuts: list, pins: dict[int, Module]
