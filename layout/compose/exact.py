@@ -12,7 +12,7 @@ empty rows the height of some stack of them; failed states (the skyline, the ite
 a later one may stand beside) are remembered.
 
 When it runs out of arrangements, none exists and the refusal says so, proven: the page needs a cut
-or a jump, not a better search. Past its budget of states (EXACT_STEPS) the answer is unknown.
+or a jump, not a better search. Past its budget of steps (EXACT_STEPS) the answer is unknown.
 
 Rows here include the separator line as in compose.modules: a module whose foot is the type area's
 foot fills the heights `heights(item, span, False)` gives, any other `heights(item, span, True)`.
@@ -78,7 +78,7 @@ def arrangements(area: Area, items: tuple[int, ...], optional: tuple[int, ...],
     """Every tiling of `area` by modules of all `items` and any of the `optional` ones (fillers), each
     of a size its item fills (`heights`: item, span, separated → module rows) and each `fine` beside
     the modules placed before it (the hard design rules: 撞题, the 头条 leads); the modules sorted by
-    item. Raises Unknown past `steps` states."""
+    item. Raises Unknown past `steps` steps (skylines visited)."""
     visited = [0]
     columns = len(area.tops)
     options: dict[tuple[int, int, bool], tuple[int, ...]] = {}
@@ -143,11 +143,11 @@ def arrangements(area: Area, items: tuple[int, ...], optional: tuple[int, ...],
             if not need:
                 yield sorted(placed, key=lambda m: m.item)
             return
+        if not fits_cells(sky, need, extra):
+            return
         # What the rest of the search depends on: the skyline, the items left, and — for `fine` — the
         # modules a later one may stand beside (those reaching below a neighbouring column's skyline)
         # and the first item's (the 头条's, which every story is measured against).
-        if not fits_cells(sky, need, extra):
-            return
         key = (sky, need, extra, tuple(m for m in placed if m.item == lead or _exposed(m, sky)))
         if key in failed:
             return

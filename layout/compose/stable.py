@@ -138,14 +138,14 @@ def _under(top: int, old_bottom: int, span: int, item: int, filler: int, foot_ro
     `slack` rows: (how far the foot moved, the story's rows, the filler's, whether a white line parts
     the filler from what is below), nearest first."""
     out = []
+    lows = [(separated, low) for separated in (True, False) for low in heights(filler, span, separated)]
     for rows in heights(item, span, True):
         if top + rows >= old_bottom:
             continue
-        for separated in (True, False):
-            for low in heights(filler, span, separated):
-                bottom = top + rows + low
-                if separated != (bottom == foot_row) and abs(bottom - old_bottom) <= slack:
-                    out.append((abs(bottom - old_bottom), rows, low, separated))
+        for separated, low in lows:
+            bottom = top + rows + low
+            if separated != (bottom == foot_row) and abs(bottom - old_bottom) <= slack:
+                out.append((abs(bottom - old_bottom), rows, low, separated))
     return sorted(set(out))
 
 
