@@ -25,4 +25,4 @@ from layout.app.cli import main  # noqa: E402  (after the handlers: the imports 
 signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C is the command's own from here on
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], settle_when_done=True))

@@ -192,6 +192,9 @@ def run_batch(paths: list[str], base, out_dir: str, proof_dir: str | None, jobs:
         except OSError:
             pass
         return 128 + signum_of(e)
+    from layout.base.outset import count_committed
+
+    count_committed(sum(r.ok for r in results))  # a stop from here on is "after the outputs were written"
     lines = summary(results, time.perf_counter() - t0, workers)
     failed = any(not r.ok for r in results)
     for line in (lines if (failed or not quiet) else []):

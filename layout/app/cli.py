@@ -80,47 +80,62 @@ def options(a: argparse.Namespace, out: str):
                         icc=a.icc, cache_dir=a.cache, jobs=a.jobs, fresh=a.fresh)
 
 
-def main(argv: list[str], prog: str = "make_pdf.py") -> int:
-    from layout.base.outset import signum_of, stop_on_signals, stopped_line
+def main(argv: list[str], prog: str = "make_pdf.py", settle_when_done: bool = False) -> int:
+    """The command. `settle_when_done` (the process's own entry: make_pdf.py, the zhpaper script, never a
+    caller in a process that goes on): once the outcome is known, stop signals are blocked for the rest of
+    the process (layout.base.outset.settle), inside the handlers below, so a late one changes nothing."""
+    from layout.base.outset import settle, signum_of, stop_on_signals, stopped_line
+
+    def done(code: int) -> int:
+        if settle_when_done:
+            settle()
+        return code
 
     stop_on_signals()  # SIGTERM and SIGHUP end the command as Ctrl-C does: the last outputs intact, no temporaries
     try:
-        a = parser(prog).parse_args(argv)
-        if a.edition or a.scheduler:
-            return edition(a, argv)
-        if a.watch and len(a.articles) > 1:
-            raise UsageError("--watch takes one article", "--watch", "watch one page at a time")
-        if len(a.articles) > 1:
-            from layout.app.batch import run_batch
-
-            return run_batch(a.articles, options(a, a.output or "out"), a.output or "out", a.proof, a.jobs, a.quiet)
-        out = a.output or os.path.join("out", "article.pdf")
-        if os.path.isdir(out) or out.endswith(("/", os.sep)):  # a folder, there or to be made
-            out = os.path.join(out, os.path.splitext(os.path.basename(a.articles[0]))[0] + ".pdf")
-        if a.watch:
-            from dataclasses import replace
-
-            from layout.app.watch import run_watch
-
-            opts = options(a, out)  # the proof is the point of watching: next to the PDF unless named
-            return run_watch(a.articles[0], replace(opts, proof=opts.proof or os.path.splitext(out)[0] + ".png"),
-                             quiet=a.quiet)
-        # Forked before _options imports the pipeline, so its imports overlap ours (layout.base.fork).
-        press = PressProcess.start()
-        try:
-            return build_one(a.articles[0], options(a, out), quiet=a.quiet, press=press)
-        finally:
-            if press is not None:
-                press.close()
+        return done(_command(argv, prog))
     except InputError as e:
+        done(0)
         print(f"error: {e.line()}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt as e:
+        done(0)
         try:
             print(stopped_line(e), file=sys.stderr)
         except OSError:
             pass  # the terminal is gone (SIGHUP)
         return 128 + signum_of(e)
+
+
+def _command(argv: list[str], prog: str) -> int:
+    """Parse the arguments and run what they ask: one page, a batch, --watch or the edition."""
+    a = parser(prog).parse_args(argv)
+    if a.edition or a.scheduler:
+        return edition(a, argv)
+    if a.watch and len(a.articles) > 1:
+        raise UsageError("--watch takes one article", "--watch", "watch one page at a time")
+    if len(a.articles) > 1:
+        from layout.app.batch import run_batch
+
+        return run_batch(a.articles, options(a, a.output or "out"), a.output or "out", a.proof, a.jobs, a.quiet)
+    out = a.output or os.path.join("out", "article.pdf")
+    if os.path.isdir(out) or out.endswith(("/", os.sep)):  # a folder, there or to be made
+        out = os.path.join(out, os.path.splitext(os.path.basename(a.articles[0]))[0] + ".pdf")
+    if a.watch:
+        from dataclasses import replace
+
+        from layout.app.watch import run_watch
+
+        opts = options(a, out)  # the proof is the point of watching: next to the PDF unless named
+        return run_watch(a.articles[0], replace(opts, proof=opts.proof or os.path.splitext(out)[0] + ".png"),
+                         quiet=a.quiet)
+    # Forked before _options imports the pipeline, so its imports overlap ours (layout.base.fork).
+    press = PressProcess.start()
+    try:
+        return build_one(a.articles[0], options(a, out), quiet=a.quiet, press=press)
+    finally:
+        if press is not None:
+            press.close()
 
 
 def edition(a: argparse.Namespace, argv: list[str]) -> int:

@@ -26,25 +26,25 @@ commands:
 `zhpaper COMMAND --help` tells each command's options."""
 
 
-def _build(argv: list[str]) -> int:
+def _build(argv: list[str], own: bool) -> int:
     from layout.app.cli import main as cli_main
 
-    return cli_main(argv, prog="zhpaper build")
+    return cli_main(argv, prog="zhpaper build", settle_when_done=own)
 
 
-def _watch(argv: list[str]) -> int:
+def _watch(argv: list[str], own: bool) -> int:
     from layout.app.cli import main as cli_main
 
-    return cli_main(["--watch", *argv], prog="zhpaper watch")
+    return cli_main(["--watch", *argv], prog="zhpaper watch", settle_when_done=own)
 
 
-def _serve(argv: list[str]) -> int:
+def _serve(argv: list[str], own: bool) -> int:
     from layout.app.desk import main as desk_main
 
     return desk_main(argv, prog="zhpaper serve")
 
 
-def _edition(argv: list[str]) -> int:
+def _edition(argv: list[str], own: bool) -> int:
     from layout.app.cli import main as cli_main
 
     if argv and not argv[0].startswith("-"):  # zhpaper edition EDITION.yaml ...: the file first, as build's page
@@ -53,13 +53,15 @@ def _edition(argv: list[str]) -> int:
         print("error: zhpaper edition: which edition? (hint: zhpaper edition EDITION.yaml -o out/edition/)",
               file=sys.stderr)
         return 2
-    return cli_main(argv, prog="zhpaper edition")
+    return cli_main(argv, prog="zhpaper edition", settle_when_done=own)
 
 
 COMMANDS = {"build": _build, "watch": _watch, "serve": _serve, "edition": _edition}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The console script (argv None: the process is the command's own, and settles when done — see
+    layout.app.cli.main) or a caller's in-process run (argv given)."""
     args = sys.argv[1:] if argv is None else list(argv)
     if not args or args[0] in ("-h", "--help", "help"):
         print(USAGE, file=sys.stdout if args else sys.stderr)
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         hint = f"did you mean 'zhpaper {near[0]}'?" if near else "see zhpaper --help"
         print(f"error: zhpaper: unknown command {args[0]!r} (hint: {hint})", file=sys.stderr)
         return 2
-    return run(args[1:])
+    return run(args[1:], argv is None)
 
 
 if __name__ == "__main__":

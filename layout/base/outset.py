@@ -49,6 +49,12 @@ def committed() -> int:
     return _committed[0]
 
 
+def count_committed(n: int = 1) -> None:
+    """Sets another process switched for this one (a batch's workers): what this process says when stopped
+    counts them as its own."""
+    _committed[0] += n
+
+
 # ---------------------------------------------------------------- temporary names and leftovers
 
 def _start_ticks(pid: int) -> int | None:
@@ -145,6 +151,17 @@ def held_signals():
             signal.signal(sig, handler)
         for sig in dict.fromkeys(got):
             signal.raise_signal(sig)
+
+
+def settle() -> None:
+    """The command's outcome is settled (its work done and reported): SIGINT, SIGTERM and SIGHUP are ignored
+    for the rest of the process, so one landing now — or during the interpreter's shutdown, which puts the
+    default action back for signals a Python function handled — neither says "nothing was written" of a
+    finished run nor ends it as killed by the signal: the exit status is the run's own. Ignored, not
+    blocked: a mask is per thread, and a pool's threads still running would take the signal."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in HELD:
+            signal.signal(sig, signal.SIG_IGN)
 
 
 class Stopped(KeyboardInterrupt):
