@@ -190,3 +190,18 @@ def test_a_clean_page_says_ok_and_a_failed_page_is_a_red_cell_with_its_error():
     heading = right_half[y + 10:y + 34, box[0] + 5:box[0] + 200]
     left, right = _ink(heading, red)
     assert abs((right - left) - _written("未能生成 FAILED", red, font)) <= 1
+
+
+def test_a_failed_cells_error_lines_up_under_its_heading():
+    """The failed cell's error is written in the heading's column: its first line, which begins with the
+    same character as the heading (未), has its ink start at the same pixel column."""
+    failed = epaper.Sheet(3, "专版", None, None, error="未能排版：正文放不下 (overflow)")
+    sheet = np.asarray(Image.open(io.BytesIO(epaper.contact_sheet([failed], "", KAI))).convert("RGB"))
+    red = epaper.COLOURS["error"]
+    x, y, x1, _ = _bbox(sheet, red)  # the cell's red outline
+    inside = sheet[:, x + 5:x1 - 5]
+    heading = _ink(inside[y + 10:y + 34], red)
+    message = _ink(inside[y + 46:y + 68], (90, 0, 0))
+    assert heading is not None and message is not None
+    assert heading[0] < 20  # (the heading stands near the cell's left edge)
+    assert message[0] == heading[0]

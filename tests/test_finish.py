@@ -557,3 +557,56 @@ def test_without_renameat2_the_swap_says_it_cannot(tmp_path, monkeypatch):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert finish._exchange(str(tmp_path / "a"), str(tmp_path / "b")) is False
+
+
+def test_only_the_archive_copy_claims_pdfa_conformance(press, archive):
+    """ISO 19005-2 6.6.4: the pdfaid entries in XMP declare PDF/A conformance. The archive copy makes that
+    claim (part 2, level B); the press file is PDF/X-1a-like PDF 1.4, not PDF/A, and must not claim it."""
+    with pikepdf.open(io.BytesIO(archive)) as doc:
+        xmp = doc.open_metadata()
+        assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "B")
+    with pikepdf.open(io.BytesIO(press)) as doc:
+        assert b"pdfaid" not in doc.Root.Metadata.read_bytes()  # neither part nor conformance, nor the namespace
+        xmp = doc.open_metadata()
+        assert "pdfaid:part" not in xmp and "pdfaid:conformance" not in xmp
+
+
+def test_a_bleed_box_short_of_the_trim_on_any_one_side_is_refused(raw):
+    """The BleedBox must contain the TrimBox (ISO 32000-1 14.11.2): a bleed box that is the whole page but
+    for one edge drawn inside the trim is refused, whichever edge it is."""
+    for bleed in ((10, 0, W, H), (0, 10, W, H), (0, 0, W - 10, H), (0, 0, W, H - 10)):
+        with pytest.raises(ValueError, match="does not contain the TrimBox"):
+            finish_press(raw, META, DEFAULT_PROFILE, TRIM, bleed_box_pt=bleed)
+
+
+def _with_intent(pdf: bytes, drop: tuple[str, ...]) -> bytes:
+    """`pdf` with the keys `drop` removed from its output intent."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        intent = doc.Root.OutputIntents[0]
+        for key in drop:
+            del intent[pikepdf.Name(key)]
+        buf = io.BytesIO()
+        doc.save(buf, force_version="1.4", object_stream_mode=pikepdf.ObjectStreamMode.disable)
+        return buf.getvalue()
+
+
+def test_an_output_intent_needs_a_profile_or_a_registry_name(press):
+    """PDF/X-1a (ISO 15930-4): the GTS_PDFX output intent either embeds the characterization
+    (DestOutputProfile) or names a registered one (RegistryName); either alone will do, neither is a problem."""
+    assert finish.press_problems(press) == []
+    assert finish.press_problems(_with_intent(press, ("/DestOutputProfile",))) == []
+    assert finish.press_problems(_with_intent(press, ("/RegistryName",))) == []
+    assert finish.press_problems(_with_intent(press, ("/DestOutputProfile", "/RegistryName"))) == [
+        "output intent has neither a profile nor a registry name"]
+
+
+def test_a_proof_left_in_the_archive_folder_is_no_filing(tmp_path, press):
+    """The proof is a preview, never the record of a filing: a proof PNG of the flat layout of old, alone
+    in the archive folder, does not make the page filed, and is not named among what is."""
+    (tmp_path / "2021-01-18_p08_yancheng.proof.png").write_bytes(b"\x89PNG an old proof")
+    assert finish.already_filed(str(tmp_path), META, "yancheng") == []
+    (tmp_path / "2021-01-18_p08_yancheng.pdf").write_bytes(b"%PDF filed before")
+    assert finish.already_filed(str(tmp_path), META, "yancheng") == ["2021-01-18_p08_yancheng.pdf"]
+    (tmp_path / "2021-01-18_p08_yancheng.pdf").unlink()
+    written = file_to_archive(str(tmp_path), {"press": press}, META, "yancheng")  # not refused
+    assert [os.path.basename(p) for p in written] == ["2021-01-18_p08_yancheng.pdf", "2021-01-18_p08_yancheng.manifest.json"]

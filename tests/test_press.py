@@ -172,3 +172,40 @@ def test_a_bad_output_profile_is_its_own_error_when_the_press_pdf_goes_first(tmp
     with pytest.raises(InputError, match="cannot read output ICC profile") as info:
         press.make_files(job, early=lambda kind, data: seen.append(kind))
     assert info.value.where == str(tmp_path / "missing.icc") and seen == []
+
+
+def test_make_files_keeps_the_proofs_photo_proxies_in_the_memo_it_is_given(tmp_path, monkeypatch):
+    """With the watch process's memo the proof's stand-in for a photo (its CMYK JPEG decoded and scaled to
+    the proof's size) is made once and kept for the next job of the same page; the bytes are those made
+    without a memo."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    from layout.base.memo import Memos
+    from layout.base.primitives import Image
+    from layout.output import proof
+    from layout.photo.images import prepare_image
+
+    arr = np.zeros((200, 300, 3), np.uint8)
+    arr[:, :150] = (200, 30, 30)
+    arr[:, 150:] = (10, 60, 180)
+    PILImage.fromarray(arr, "RGB").save(tmp_path / "src.png")
+    photo = prepare_image(str(tmp_path / "src.png"), 120.0, 80.0, ppi=100, cache_dir=str(tmp_path / "img")).path
+    job = _job(tmp_path)
+    layout = dataclasses.replace(job.layout, items=job.layout.items + (Image(150.0, 160.0, 120.0, 80.0, "src.png", photo),))
+    job = dataclasses.replace(job, layout=layout)
+    plain = press.make_files(job)
+
+    made = []
+    make = proof._proxy
+
+    def counted(raw, width, height):
+        made.append((width, height))
+        return make(raw, width, height)
+
+    monkeypatch.setattr(proof, "_proxy", counted)
+    memos = Memos()
+    assert press.make_files(job, memo=memos) == plain
+    assert len(made) == 1 and made[0][0] < 120 * 100 / 72  # one photo, scaled down to the 20-dpi proof
+    assert press.make_files(job, memo=memos) == plain
+    assert len(made) == 1  # the second job found the proxy kept

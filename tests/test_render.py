@@ -182,3 +182,73 @@ def test_kept_large_streams_give_the_bytes_of_a_fresh_render(font):
     assert render.render(layout, font, memo=memos) == fresh
     assert render.render(layout, font, memo=memos) == fresh
     assert memos.stats()["flate"]["hits"] >= 1
+
+
+class _Shelf:
+    """A table of kept subset programs as the one-shot build's DiskMemo is (bytes by key, no `_data`),
+    counting what is put into it."""
+
+    def __init__(self, entries=None):
+        self.entries = dict(entries or {})
+        self.puts = 0
+
+    def get(self, key, default=None):
+        return self.entries.get(key, default)
+
+    def put(self, key, value, size=0):
+        self.puts += 1
+        self.entries[key] = bytes(value)
+        return value
+
+
+def test_subset_programs_kept_as_bytes_are_read_back_not_made_again(font, photo, monkeypatch):
+    """The one-shot build keeps each subset's program on disk so that the same page built again reuses it:
+    the second render makes no program and writes nothing, and its bytes are a fresh render's."""
+    from reportlab.pdfbase import pdfmetrics
+
+    fresh = render.render(_layout(photo), font)
+    face = pdfmetrics.getFont(font).face
+    made = []
+    make = type(face).makeSubset
+
+    def counted(self, subset, *args, **kw):
+        made.append(tuple(subset))
+        return make(self, subset, *args, **kw)
+
+    monkeypatch.setattr(type(face), "makeSubset", counted)
+    shelf = _Shelf()
+    assert render.render(_layout(photo), font, memo={"subset": shelf, "flate": None, "run": None}) == fresh
+    assert made and shelf.puts == len(shelf.entries) >= 1
+    made.clear()
+    assert render.render(_layout(photo), font, memo={"subset": shelf, "flate": None, "run": None}) == fresh
+    assert made == [] and shelf.puts == len(shelf.entries)  # read back: nothing made, nothing written again
+
+
+@pytest.mark.parametrize("damage", ["no program", "shorter than it says", "no Flate form"])
+def test_a_kept_entry_that_holds_no_whole_program_is_made_afresh(font, damage):
+    """A kept entry is 8 bytes of the program's length, the program, then its Flate form. One that cannot
+    be that (a zero length, a length past its end, nothing left for the Flate form) is not used: the
+    program is made again and the page is a fresh render's, not an empty or cut font."""
+    fresh = render.render(_layout(), font)
+    shelf = _Shelf()
+    render.render(_layout(), font, memo={"subset": shelf, "flate": None, "run": None})
+    assert shelf.entries
+    for key, data in shelf.entries.items():
+        n = int.from_bytes(data[:8], "big")
+        assert 0 < n < len(data) - 8  # (a whole entry, as written)
+        shelf.entries[key] = {"no program": (0).to_bytes(8, "big") + data[8:],
+                              "shorter than it says": data[:8] + data[8:8 + n // 2],
+                              "no Flate form": data[:8 + n]}[damage]
+    shelf.puts = 0
+    assert render.render(_layout(), font, memo={"subset": shelf, "flate": None, "run": None}) == fresh
+    assert shelf.puts == len(shelf.entries)  # each made again and kept whole
+
+
+@pytest.mark.parametrize("colour", [(0.0, 0.0, 0.0, 1.5), (-0.2, 0.0, 0.0, 1.0)])
+def test_a_cmyk_component_outside_0_to_1_is_refused(font, colour):
+    """ISO 32000-1 8.6.4.4: each DeviceCMYK component is a number from 0.0 to 1.0. The renderer's colour space
+    is enforced as CMYK, so a colour outside that range is refused rather than written into the press file."""
+    for item in (Box(20.0, 20.0, 50.0, 50.0, fill=colour), Rule(20.0, 20.0, 80.0, 20.0, 1.0, colour),
+                 GlyphRun(50.0, 250.0, FONT, 12.0, "郾城", (0.0, 12.0), colour)):
+        with pytest.raises((AssertionError, ValueError)):
+            render.render(PageLayout(W, H, (0.0, 0.0, W, H), (item,)), font)
