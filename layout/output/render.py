@@ -194,6 +194,9 @@ def _image(c: canvas.Canvas, item: Image) -> None:
 
 def _colour(c: canvas.Canvas, cmyk, fill: bool, overprint):
     """Set a CMYK colour; solid black overprints, everything else knocks out."""
+    if len(cmyk) != 4 or not all(0.0 <= v <= 1.0 for v in cmyk):
+        # reportlab's own check is an assert, gone under python -O: a press file must never say "1.5 k".
+        raise ValueError(f"CMYK colour {tuple(cmyk)} is not four components from 0 to 1 (ISO 32000-1 8.6.4.4)")
     if fill:
         c.setFillColorCMYK(*cmyk)
     else:
