@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 
+from layout.base.errors import InputError
 from layout.base.memo import Memos
 
 # (items, bytes) per table: enough for a page of several stories and an evening of edits, and a
@@ -127,7 +128,7 @@ class Session:
                 self.memo["page"].put(key, (page, findings))
         try:
             tpath = resolve_template_path(page.template, page.base_dir, page.place("template"))
-        except Exception:
+        except InputError:  # (only the input's mistake: a bug here must not pass for one)
             return load_inputs(page_path, opts)  # the one-line error, as a fresh build gives it
         tdata = _read(tpath)
         if tdata is None:
