@@ -5,12 +5,11 @@ late edit. Small problems made by hand on the square test face where they can be
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
-from support import fake_faces, first_generated_page
+from support import fake_faces
 
 import pages as P
 
@@ -23,7 +22,6 @@ from layout.compose.page import compose_page
 from layout.compose.story import Area, Kit, StoryBlock
 from layout.source.template import load_template
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FACES = fake_faces()
 TEMPLATES = {name: load_template(name) for name in P.TEMPLATES}
 BROADSHEET = TEMPLATES["broadsheet"]
@@ -82,7 +80,8 @@ def test_the_grid_overlay_draws_the_columns_the_baselines_and_each_frames_outlin
     from layout.compose.page import _grid_overlay
 
     t = BROADSHEET
-    frames = [Frame("s1/p1", "photo", 100.0, 200.0, 243.0, 150.0), Frame("s1/text-0-3", "text", 400.0, 300.0, 117.0, 40.0)]
+    frames = [Frame("s1/p1", "photo", 100.0, 200.0, 243.0, 150.0),
+              Frame("s1/text-0-3", "text", 400.0, 300.0, 117.0, 40.0)]
     got = _grid_overlay(t, basic_columns(t), page_rows(t), frames)
     top = t.page_height_pt - t.type_top_pt
     foot = top - 104 * 13.5 + (13.5 - t.body_size_pt)
@@ -102,7 +101,8 @@ def test_the_grid_overlay_draws_the_columns_the_baselines_and_each_frames_outlin
         x0, y0, x1, y1 = fr.x_pt, fr.y_pt, fr.x_pt + fr.width_pt, fr.y_pt + fr.height_pt
         corners = [_r(x0, y0), _r(x1, y0), _r(x1, y1), _r(x0, y1)]
         assert [_r(r.x0_pt, r.y0_pt) for r in sides] == corners
-        assert [_r(r.x1_pt, r.y1_pt) for r in sides] == corners[1:] + corners[:1]  # each side ends where the next starts
+        # each side ends where the next starts, the last where the first starts
+        assert [_r(r.x1_pt, r.y1_pt) for r in sides] == corners[1:] + corners[:1]
 
 
 # ---------------------------------------------------------------- ranks between modules
@@ -289,3 +289,41 @@ def test_a_late_edit_no_tiling_takes_is_refused_with_what_keeps_the_last_shape()
     cut = int(m.group(1))
     assert cut % 13 == 0 and abs(cut - 482) <= 2 * 13, cut
     assert m.group(2).startswith("lengthen or cut a story by a few lines")
+
+
+def test_a_kept_shape_gives_the_briefs_block_more_white_when_nothing_else_keeps_it(monkeypatch):
+    """docs/modules.md: when the last build's modules hold the page neither with the edges within the
+    stable rule nor with them moved further, the second search lets a 简讯 block take one more white
+    line between its items — even with no story a line or so off its module (no 变栏 to try) — and the
+    page says so (`kept the columns: more white between the items of jianxun`). Here the shape holds
+    only with that white (the modules' search, `_kept`, stands in for it): the page keeps it and says
+    that line; a page with no 简讯 block has no such lever and the shape is given up."""
+    from layout.compose import page as pg
+
+    tried = []
+    s1 = stable.Kept("s1", "story", Rect(0, 6, 0, 104))
+    jx = stable.Kept("jianxun", "briefs", Rect(6, 2, 0, 104))
+    held = ([Module(0, s1.rect, False), Module(1, jx.rect, False)], {0: "s1 block", 1: "jianxun block"})
+
+    def kept(page, t, sizing, tiler, free, pins, previous, slack=None, filler=False):
+        tried.append((sizing.more_white, slack, filler))
+        return held if sizing.more_white else None
+
+    monkeypatch.setattr(pg, "_kept", kept)
+    sizing = _sizing(("s1", None))
+    briefs = SimpleNamespace(id="jianxun", kind="briefs")
+    sizing.page = SimpleNamespace(stories=sizing.page.stories + (briefs,), fillers=())
+    sizing.items = list(sizing.page.stories)
+    sizing.to_fill = lambda i, span, rows: 0  # s1 fills its old module: no near miss
+    sizing.usual_gap_fills = lambda i, span, rows: False  # the usual white does not fill the 简讯 module
+    tiler = SimpleNamespace(heads={})
+    free = (Rect(0, 8, 0, 104),)
+    got = pg._kept_shape(sizing.page, BROADSHEET, sizing, tiler, free, {}, (s1, jx))
+    assert got == (held[0], held[1], "kept the columns: more white between the items of jianxun")
+    assert tried == [(False, None, False), (False, stable.WIDE_ROWS, False), (True, None, False)]
+    tried.clear()
+    alone = _sizing(("s1", None))
+    alone.to_fill = lambda i, span, rows: 0
+    whole = (stable.Kept("s1", "story", Rect(0, 8, 0, 104)),)
+    assert pg._kept_shape(alone.page, BROADSHEET, alone, tiler, free, {}, whole) is None
+    assert tried == [(False, None, False), (False, stable.WIDE_ROWS, False)]
