@@ -163,30 +163,6 @@ def test_a_lower_ranked_story_set_larger_than_a_higher_one_strikes_its_module(se
         assert got == blocks_ and sizing.struck == [] and tiler.forgot == []
 
 
-# ---------------------------------------------------------------- a tier's area
-
-
-def test_a_tiers_area_is_its_frames_captions_and_white_lines():
-    """Column-rows a tier of photos takes at a frame height: a row of two photos (3 + 1 columns, the
-    wider with two caption lines, the narrower one) at 20 rows takes 4 × (20 + 2 + 1) = 92 — frames
-    and captions aligned, the row's most caption lines under both; ragged, each photo its own height
-    and caption: 3 × (20 + 2 + 1) + 1 × (15 + 1 + 1) = 86; two rows beside a tall photo (2 columns,
-    the upper row's caption 2, the lower's 1) at 12 rows: 3 × ((12 + 2 + 1) + (12 + 1 + 1)) = 87."""
-    from layout.compose import tiers
-    from layout.compose.problem import PhotoSpec, Tier
-    from test_arrange import problem
-
-    p = problem(photos=((1.5, "end"), (0.8, "end"), (1.5, "end")))
-    caps = ({1: 1, 2: 2, 3: 2, 4: 2}, {1: 1, 2: 1, 3: 1, 4: 1}, {1: 1, 2: 1, 3: 1, 4: 1})
-    p = replace(p, photos=tuple(PhotoSpec(ph.block, ph.aspect, c, ph.group, ph.max_change, ph.min_width_pt)
-                                for ph, c in zip(p.photos, caps)))
-    row = Tier.row((0, 1), (3, 1))
-    assert tiers.tier_area(p, row, (20,)) == 92
-    assert tiers.tier_area(p, Tier.row((0, 1), (3, 1), ragged=True), (20, 15)) == 86
-    two = Tier((1, 0, 2), (0, 1, 1), (1, 2, 2), (0, 0, 1), (True, False, False), 3, 2)
-    assert tiers.tier_area(p, two, (12,)) == 87
-
-
 # ---------------------------------------------------------------- the sizing's refusals and proposals
 
 

@@ -90,15 +90,6 @@ def _tier_ranges(p: Problem, tier: Tier, lead: bool) -> tuple[dict[int, float], 
     return (out,)
 
 
-def tier_area(p: Problem, tier: Tier, heights: tuple[int, ...]) -> int:
-    """Column-rows the tier takes at the given heights."""
-    if tier.ragged:
-        return sum(s * (h + p.photos[i].caption_rows[s] + SPACER_ROWS)
-                   for i, s, h in zip(tier.photos, tier.spans, heights))
-    return tier.width * sum(heights[0] + c + SPACER_ROWS for c in caption_rows(p, tier))
-
-
-
 @lru_cache(maxsize=4096)
 def compositions(total: int, parts: int, least: int) -> tuple[tuple[int, ...], ...]:
     """Every way to write `total` as `parts` ordered spans of at least `least`."""
