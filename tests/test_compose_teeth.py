@@ -303,3 +303,48 @@ def test_a_kept_shape_gives_the_briefs_block_more_white_when_nothing_else_keeps_
     whole = (stable.Kept("s1", "story", Rect(0, 8, 0, 104)),)
     assert pg._kept_shape(alone.page, BROADSHEET, alone, tiler, free, {}, whole) is None
     assert tried == [(False, None, False), (False, stable.WIDE_ROWS, False)]
+
+
+# ---------------------------------------------------------------- the cost of a paragraph set loose
+
+
+def test_a_shorter_paragraph_pays_more_for_a_line_set_shorter_or_longer():
+    """抠行 / 拉行 spread the change over the paragraph's lines, so the fewer its lines the more it shows:
+    the cost falls strictly with every line from one to twelve, and never below the cost of the move itself."""
+    from layout.compose import score
+
+    costs = [score.loose_cost(n) for n in range(1, 13)]
+    assert all(a > b for a, b in zip(costs, costs[1:])), costs
+    assert costs[0] > 2 * costs[-1] - score.LOOSE_LINE  # a one-line paragraph: the whole short penalty
+    assert all(c > score.LOOSE_LINE for c in costs)
+
+
+# ---------------------------------------------------------------- the photo above the headline
+
+
+def test_a_storys_photo_may_stand_above_its_headline_and_its_module_grows_by_the_frame():
+    """The module-shape lever that parts two headlines: a story's first photo across its module above its
+    headline. The heights a story with a photo may take include such shapes (the last field of a height's
+    entry, the frame's rows), each taller than its frame by a headline band and a body (the photo is out of
+    the body then, so the body itself may be shorter than with the headline on top)."""
+    from layout.compose.sizing import Sizing
+    from layout.compose.story import Kit
+    from test_compose_more import _first
+
+    def with_art(page, lay):
+        return any(s.photos and s.photos[0].place is None for s in page.stories)
+
+    v, page, sizes, _ = _first(7, with_art)
+    t = TEMPLATES[v.template]
+    sizing = Sizing(page, t, Kit(t, FACES, sizes, dict(page.options)))
+    seen = 0
+    for i, story in enumerate(page.stories):
+        if not (story.photos and story.photos[0].place is None):
+            continue
+        for span in range(2, t.columns + 1):
+            rows = sizing._rows_at(i, span)
+            for r, (_, _, lines, art) in rows.items():
+                if art:
+                    seen += 1
+                    assert lines == 1 and r >= art + 2, (story.id, span, r, art)  # a one-line 主题, a line of body
+    assert seen, "no height with the photo above the headline"
