@@ -109,3 +109,19 @@ def test_findings_are_placed_at_their_line(tmp_path):
               "warnings": [], "info": [{"code": "i", "message": "n", "where": ""}]}
     got = deskview.findings(report, str(page))
     assert [(f["severity"], f["line"]) for f in got] == [("error", 7), ("info", None)]
+
+
+def test_a_finding_shows_its_message_and_an_empty_place_when_it_has_none(tmp_path):
+    page = tmp_path / "page.yaml"
+    page.write_text("headline: {main: 一}\n", encoding="utf-8")
+    report = {"errors": [], "warnings": [{"code": "underfull", "message": "9 grid lines stay empty"}], "info": []}
+    (f,) = deskview.findings(report, str(page))
+    assert (f["severity"], f["code"], f["message"], f["where"]) == ("warning", "underfull", "9 grid lines stay empty", "")
+    assert f["line"] is None
+
+
+def test_the_page_box_keeps_hundredths_of_a_mm():
+    lay = PageLayout(396 * PT, 549 * PT, (3.25 * PT, 2.75 * PT, 393.25 * PT, 545.75 * PT))
+    box = deskview.page_box(lay)
+    assert box == {"width_mm": 396.0, "height_mm": 549.0, "trim_x_mm": 3.25, "trim_y_mm": 3.25,
+                   "trim_width_mm": 390.0, "trim_height_mm": 543.0}
