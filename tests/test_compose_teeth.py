@@ -348,3 +348,47 @@ def test_a_storys_photo_may_stand_above_its_headline_and_its_module_grows_by_the
                     seen += 1
                     assert lines == 1 and r >= art + 2, (story.id, span, r, art)  # a one-line 主题, a line of body
     assert seen, "no height with the photo above the headline"
+
+
+# ---------------------------------------------------------------- a side line that cannot be set
+
+
+def test_a_side_line_too_long_for_three_lines_is_refused_at_its_own_field():
+    """A 引题 that no size of its range sets in three lines across 60 pt (the square test face: 24 of
+    its characters at the least size are far wider) is refused at the field the desk must shorten,
+    `headline.kicker` by default or the place the caller names (a story's own headline in a page of
+    several), with the width in the message."""
+    from layout.compose import blocks
+
+    face = FACES["kicker"]
+    text = "郾城区推进城乡供水一体化建设让群众喝上放心水" * 2
+    with pytest.raises(InputError) as e:
+        blocks._side_lines(text, face, 16.0, 60.0, "kicker")
+    assert (e.value.what, e.value.where) == ("the kicker does not fit 60 pt in three lines", "headline.kicker")
+    with pytest.raises(InputError) as e:
+        blocks._side_lines(text, face, 16.0, 60.0, "subtitle", where="stories[2].headline.subtitle")
+    assert e.value.where == "stories[2].headline.subtitle"
+
+
+# ---------------------------------------------------------------- 转版: what a cut story leaves
+
+
+def test_a_story_cut_for_another_page_leaves_exactly_the_text_it_did_not_print():
+    """Family page 7 of seed 21, whose 头条 has `continue_to`: the page says it continues, on the page it
+    names, and what it hands on starts with the first character the page does not print — the characters
+    before it in that field are the last the story prints here, before its jump line (下转第N版), and the
+    ones from it on are nowhere in it."""
+    grids = {name: P.Grid.of(t) for name, t in TEMPLATES.items()}
+    v = P.family(8, grids, seed=21)[7]
+    page, sizes = P.page_of(v, grids)
+    lay = compose_page(page, TEMPLATES[v.template], FACES, sizes)
+    stories = {s.id: s for s in page.news}
+    assert lay.continued
+    for sid, to_page, pieces in lay.continued:
+        assert to_page == stories[sid].continue_to and pieces, (sid, pieces)
+        printed = "".join(r.chars for r in lay.runs() if r.story == sid).replace(" ", "")
+        field, text, first = pieces[0]
+        assert 0 < first < len(text), (field, first)
+        jump = f"（下转第{to_page}版）"  # the jump line closes what the page prints of the story
+        assert printed.endswith(text[first - 6:first] + jump), (printed[-16:], text[first - 6:first])
+        assert text[first:first + 12] not in printed, (sid, text[first:first + 12])
