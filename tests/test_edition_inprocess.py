@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import pytest
 from support import ROOT
+from test_edition import _page
 
 from layout.app import edition as E
 from layout.app.pagetask import PageOutcome, PageTask, run
@@ -171,22 +172,11 @@ def test_a_failing_page_fails_the_page_waiting_for_it_and_stops_no_other(tmp_pat
     assert not (out / "mets.xml").exists() and (out / "contact.png").is_file()
 
 
-def _page_file(folder, name: str, number: int, stories: list[dict]) -> str:
-    import yaml
-
-    doc = {"edition": {"paper": "示例日报", "date": "2021-01-19", "page": number, "page_name": "要闻", "sample": True},
-           "stories": stories}
-    path = os.path.join(folder, name)
-    with open(path, "w", encoding="utf-8") as fh:
-        yaml.safe_dump(doc, fh, allow_unicode=True)
-    return path
-
-
 def test_pages_the_plan_refuses_fail_without_a_build_and_an_old_mets_goes(tmp_path, capsys, monkeypatch):
     story = {"id": "x", "headline": {"title": ["标题"]}, "lead": "正文。", "continue_to": 9}
-    a = _page_file(tmp_path, "a.yaml", 1, [story])
-    b = _page_file(tmp_path, "b.yaml", 4, [{"id": "r", "continued_from": "1/x"},
-                                           {"id": "y", "headline": {"title": ["标题"]}, "lead": "正文。"}])
+    a = _page(tmp_path, "a.yaml", 1, [story])
+    b = _page(tmp_path, "b.yaml", 4, [{"id": "r", "continued_from": "1/x"},
+                                      {"id": "y", "headline": {"title": ["标题"]}, "lead": "正文。"}])
     path = _edition_file(str(tmp_path), [(1, "要闻", "a.yaml"), (4, "社会", "b.yaml")])
     out = tmp_path / "out"
     out.mkdir()
