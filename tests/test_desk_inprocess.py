@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import threading
@@ -21,8 +20,7 @@ from layout.pipeline import BuildOptions
 from support import ROOT
 from test_cache import clean_reportlab_registry  # noqa: F401  (fixture: builds here must not leave their faces)
 from test_deskweb import plain
-
-DATA = os.path.join(ROOT, "tests", "data")
+from test_watch import page  # noqa: F401  (fixture: the mini page in its own folder, the shared cache, the display fonts)
 
 
 def _help(p) -> str:
@@ -136,18 +134,11 @@ def test_the_editor_link_wants_the_files_absolute_path(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- a build, as the desk publishes it
 
 @pytest.fixture
-def mini(tmp_path, tmp_path_factory):
-    from test_cache import display_catalog
-
-    shutil.copyfile(os.path.join(DATA, "mini-template.yaml"), tmp_path / "mini-template.yaml")
-    os.symlink(os.path.join(DATA, "img"), tmp_path / "img")
-    shutil.copyfile(os.path.join(DATA, "mini-photo.yaml"), tmp_path / "page.yaml")
-    cache = tmp_path_factory.getbasetemp() / "zhpaper-shared-cache"
-    cache.mkdir(exist_ok=True)
-    out = tmp_path / "out"
-    opts = BuildOptions(out_pdf=str(out / "page.pdf"), proof=str(out / "page.png"),
-                        fonts=display_catalog(tmp_path_factory), cache_dir=str(cache))
-    return tmp_path, DeskPage("page", str(tmp_path / "page.yaml"), opts, name="page.yaml")
+def mini(page):
+    folder, cache, fonts = page
+    out = folder / "out"
+    opts = BuildOptions(out_pdf=str(out / "page.pdf"), proof=str(out / "page.png"), fonts=fonts, cache_dir=cache)
+    return folder, DeskPage("page", str(folder / "page.yaml"), opts, name="page.yaml")
 
 
 @pytest.mark.usefixtures("debian_fonts", "clean_reportlab_registry")
