@@ -82,24 +82,25 @@ def options(a: argparse.Namespace, out: str):
 
 def main(argv: list[str], prog: str = "make_pdf.py", settle_when_done: bool = False) -> int:
     """The command. `settle_when_done` (the process's own entry: make_pdf.py, the zhpaper script, never a
-    caller in a process that goes on): once the outcome is known, stop signals are blocked for the rest of
+    caller in a process that goes on): once the outcome is known, stop signals are ignored for the rest of
     the process (layout.base.outset.settle), inside the handlers below, so a late one changes nothing."""
     from layout.base.outset import settle, signum_of, stop_on_signals, stopped_line
 
-    def done(code: int) -> int:
+    def settled() -> None:
         if settle_when_done:
             settle()
-        return code
 
     stop_on_signals()  # SIGTERM and SIGHUP end the command as Ctrl-C does: the last outputs intact, no temporaries
     try:
-        return done(_command(argv, prog))
+        code = _command(argv, prog)
+        settled()
+        return code
     except InputError as e:
-        done(0)
+        settled()
         print(f"error: {e.line()}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt as e:
-        done(0)
+        settled()
         try:
             print(stopped_line(e), file=sys.stderr)
         except OSError:

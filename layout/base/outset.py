@@ -49,7 +49,7 @@ def committed() -> int:
     return _committed[0]
 
 
-def count_committed(n: int = 1) -> None:
+def count_committed(n: int) -> None:
     """Sets another process switched for this one (a batch's workers): what this process says when stopped
     counts them as its own."""
     _committed[0] += n
